@@ -1,0 +1,1 @@
+"""Learned models: window features, the river learners, the registry and training."""

@@ -1,0 +1,1 @@
+"""Prior models shipped with the package, trained on simulated sessions."""

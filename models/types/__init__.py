@@ -1,0 +1,1 @@
+"""Type prediction: static evidence, runtime traces and a learned model, combined into hints."""

@@ -1,0 +1,3 @@
+from pulsedev.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Telemetry: events, validation, the store, workspace watching and the test tracer."""

@@ -1,0 +1,1 @@
+"""The stdlib-only test tracer, reached through PYTHONPATH as the pytest plugin `pulsedev_trace`."""
