@@ -67,7 +67,7 @@ class Event:
     kind: str
     ts: float
     uri: str | None = None
-    data: Mapping[str, Any] = field(default=_EMPTY)
+    data: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
 
     @property
     def known(self) -> bool:
