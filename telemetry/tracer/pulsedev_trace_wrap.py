@@ -200,7 +200,7 @@ class Tracer:
     def restore(self):
         """Put every original back (end of session)."""
         for rec in self.records:
-            rec.restore()
+            rec.restore(limited=False)
 
     def _wrap(self, fn, kind):
         entry = self._wrappers.get(id(fn))
