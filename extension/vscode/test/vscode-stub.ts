@@ -122,7 +122,10 @@ export const window = {
     showInformationMessage: popup("info"),
     showWarningMessage: popup("warning"),
     showErrorMessage: popup("error"),
-    showQuickPick: vi.fn(async (items: any[]) => items.find((i) => i.label === answers.shift())),
+    showQuickPick: vi.fn(async (items: any[]) => {
+        const answer = answers.shift();
+        return items.find((i) => i.label === answer);
+    }),
     setStatusBarMessage: vi.fn(() => new Disposable()),
     createStatusBarItem: (id: string, alignment: number, priority: number) => {
         const item = new StatusBarItemStub(id, alignment, priority);
