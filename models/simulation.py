@@ -1,0 +1,364 @@
+"""A generator of labelled developer days: the simulator behind the prior and the eval.
+
+A day is a sequence of segments (flow, stuck, neutral, breaks) played by a
+`Persona` (typing pace, edit granularity, test habits, context switching,
+pauses differ).  Each segment draws its events from a state-specific mix
+(`_config`), jittered per segment, with hard cases on purpose: red tests
+inside flow that get fixed, fast rewriting while stuck, stuck without any
+test run, lost browsing that looks like reading.  Ground truth is a label per
+minute; idle minutes are those a break has lasted `idle_after` seconds.
+`unusual=True` inserts stretches that differ in pace, rhythm or mix (the
+anomaly eval's positives).  Everything is seeded (`random.Random`).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field, replace
+
+from pulsedev.telemetry.events import Event, make
+
+ERRORS = ("AssertionError", "TypeError", "KeyError", "ValueError", "AttributeError", "IndexError")
+STUCK_VARIANTS = ("loop", "rewrite", "notests", "lost")
+UNUSUAL_VARIANTS = ("fast", "slow", "regular", "bursty", "terminal", "review")
+
+
+@dataclass(frozen=True)
+class Persona:
+    """How one developer works (all rates in the flow state unless named)."""
+
+    name: str
+    burst_gap: float = 0.8  # mean seconds between edit events inside a burst
+    chunk: float = 6.0  # mean chars per edit event
+    test_every: float = 240.0  # mean seconds between test runs in flow; 0 = never tests
+    nav: float = 1.0  # navigation weight multiplier
+    switch: float = 1.0  # editor switching multiplier
+    away: float = 1.0  # window focus loss multiplier
+    debugger: float = 0.3  # use of the debugger
+    terminal: float = 1.0  # terminal commands multiplier
+    pauses: float = 1.0  # pause frequency multiplier
+    suite: int = 40  # tests in the suite
+
+
+NAMED = {
+    "steady": Persona("steady"),
+    "tdd": Persona("tdd", burst_gap=0.9, chunk=5, test_every=90, suite=120, switch=0.8),
+    "hacker": Persona("hacker", burst_gap=0.45, chunk=9, test_every=0, terminal=2.5, nav=0.6, pauses=0.7),
+    "explorer": Persona("explorer", burst_gap=1.0, switch=2.5, nav=1.8, away=2.0, debugger=0.8, test_every=400),
+    "slow": Persona("slow", burst_gap=1.8, chunk=3, pauses=1.6, test_every=600, away=1.5, suite=15),
+}
+
+
+def random_persona(rng: random.Random, name: str = "random") -> Persona:
+    """A persona drawn from wide ranges (used to train the prior)."""
+    return Persona(
+        name,
+        burst_gap=math.exp(rng.uniform(math.log(0.3), math.log(2.5))),
+        chunk=math.exp(rng.uniform(math.log(2), math.log(14))),
+        test_every=0.0 if rng.random() < 0.25 else math.exp(rng.uniform(math.log(60), math.log(900))),
+        nav=math.exp(rng.uniform(-0.8, 0.8)),
+        switch=math.exp(rng.uniform(-1.0, 1.0)),
+        away=math.exp(rng.uniform(-1.0, 1.0)),
+        debugger=rng.uniform(0.0, 1.0),
+        terminal=math.exp(rng.uniform(-1.0, 1.2)),
+        pauses=math.exp(rng.uniform(-0.5, 0.6)),
+        suite=rng.randint(5, 200),
+    )
+
+
+@dataclass
+class Day:
+    """Events of one simulated day and the truth per minute boundary."""
+
+    events: list[Event]
+    minutes: list[tuple[float, str, bool]] = field(default_factory=list)  # (t, label, unusual)
+    start: float = 0.0
+    end: float = 0.0
+
+
+@dataclass
+class _Cfg:
+    gap: float  # in-burst gap mean (s)
+    p_short: float  # share of 2-15 s pauses
+    p_long: float  # share of 15 s+ pauses
+    long_max: float
+    weights: tuple  # edit, nav, switch, save, cmd, debug, error
+    churn: float  # share of typed chars taken back
+    undo: float  # chance an edit undoes the previous one
+    test_every: float  # 0 = no tests
+    fail: float  # chance a test run fails
+    same: bool  # failures repeat one signature
+    p_away: float  # chance per action of leaving the window
+    away_max: float
+    cmd_fail: float
+    err_repeat: bool  # runtime errors repeat one signature
+    chunk: float
+
+
+def _config(p: Persona, state: str, variant: str, rng: random.Random) -> _Cfg:
+    j = lambda lo=0.7, hi=1.4: rng.uniform(lo, hi)  # noqa: E731 - per-segment jitter
+    te = p.test_every
+    if state == "flow":
+        c = _Cfg(p.burst_gap * j(), 0.14 * p.pauses * j(), 0.03 * p.pauses * j(), 45,
+                 (0.76, 0.1 * p.nav, 0.03 * p.switch, 0.06, 0.02 * p.terminal, 0.005 * p.debugger, 0.004),
+                 rng.uniform(0.05, 0.22), 0.02, te * j() if te else 0.0, 0.15, False,
+                 0.0015 * p.away, 40, 0.1, False, p.chunk * j())
+    elif state == "neutral":
+        c = _Cfg(p.burst_gap * j(1.0, 1.8), 0.28 * p.pauses * j(), 0.12 * p.pauses * j(), 90,
+                 (0.42, 0.3 * p.nav, 0.09 * p.switch, 0.06, 0.07 * p.terminal, 0.01 * p.debugger, 0.01),
+                 rng.uniform(0.15, 0.35), 0.05, te * 2 * j() if te else 0.0, 0.25, False,
+                 0.005 * p.away, 120, 0.2, False, p.chunk * j(0.6, 1.1))
+    elif state == "stuck":
+        if variant == "rewrite":
+            c = _Cfg(p.burst_gap * j(0.8, 1.3), 0.16 * p.pauses * j(), 0.06 * p.pauses * j(), 90,
+                     (0.68, 0.16 * p.nav, 0.06 * p.switch, 0.05, 0.03 * p.terminal, 0.02 * p.debugger, 0.02),
+                     rng.uniform(0.55, 0.9), 0.2, (te or 200) * j(0.4, 0.9), 0.92, True,
+                     0.004 * p.away, 90, 0.6, True, p.chunk * j())
+        elif variant == "notests":
+            c = _Cfg(p.burst_gap * j(1.2, 2.0), 0.3 * p.pauses * j(), 0.2 * p.pauses * j(), 120,
+                     (0.35, 0.28 * p.nav, 0.1 * p.switch, 0.05, 0.12 * max(p.terminal, 0.5),
+                      0.04 * p.debugger, 0.06),
+                     rng.uniform(0.4, 0.8), 0.12, 0.0, 0.0, True,
+                     0.01 * p.away, 150, 0.8, True, p.chunk * j(0.5, 1.0))
+        elif variant == "lost":
+            c = _Cfg(p.burst_gap * j(1.3, 2.2), 0.32 * p.pauses * j(), 0.28 * p.pauses * j(), 150,
+                     (0.16, 0.5 * p.nav, 0.2 * p.switch, 0.03, 0.05 * p.terminal, 0.05 * p.debugger, 0.02),
+                     rng.uniform(0.45, 0.85), 0.15, (te * 1.5 * j()) if te else 0.0, 0.85, True,
+                     0.018 * p.away, 170, 0.5, True, p.chunk * j(0.4, 0.9))
+        else:  # loop: the same failing test again and again
+            c = _Cfg(p.burst_gap * j(1.2, 1.8), 0.28 * p.pauses * j(), 0.2 * p.pauses * j(), 120,
+                     (0.4, 0.32 * p.nav, 0.12 * p.switch, 0.05, 0.04 * p.terminal, 0.05 * p.debugger, 0.02),
+                     rng.uniform(0.45, 0.85), 0.15, (te or 240) * j(0.4, 0.9), 0.9, True,
+                     0.01 * p.away, 150, 0.5, True, p.chunk * j(0.5, 1.0))
+    else:
+        raise ValueError(f"Invalid state {state!r}")
+    return c
+
+
+def _unusual(c: _Cfg, variant: str, rng: random.Random) -> _Cfg:
+    """Change pace, rhythm or mix of a segment (not only its counts)."""
+    if variant == "fast":
+        return replace(c, gap=c.gap * rng.uniform(0.3, 0.45), chunk=c.chunk * rng.uniform(1.6, 2.4),
+                       p_short=c.p_short * 0.5, p_long=c.p_long * 0.4)
+    if variant == "slow":
+        return replace(c, gap=c.gap * rng.uniform(2.5, 4.0), chunk=c.chunk * 0.5, p_short=min(0.6, c.p_short * 2.2))
+    if variant == "regular":  # a metronome: no pauses at all, no bursts
+        return replace(c, gap=-rng.uniform(2.5, 4.0), p_short=0.0, p_long=0.0, p_away=0.0)
+    if variant == "bursty":  # bursts and long silences, nothing in between
+        return replace(c, gap=c.gap * 0.4, p_short=0.0, p_long=rng.uniform(0.1, 0.16), long_max=60)
+    if variant == "terminal":
+        return replace(c, weights=(0.12, 0.08, 0.05, 0.01, 0.55, 0.12, 0.07), cmd_fail=0.15)
+    if variant == "review":
+        return replace(c, weights=(0.04, 0.62, 0.3, 0.0, 0.02, 0.0, 0.02), test_every=0.0)
+    raise ValueError(f"Invalid unusual variant {variant!r}")
+
+
+class _Writer:
+    """Emits one segment's events and keeps per-day context (files, suites)."""
+
+    def __init__(self, rng: random.Random, p: Persona, out: list[Event]):
+        self.rng, self.p, self.out = rng, p, out
+        self.files = [f"file:///w/src/mod{i}.py" for i in range(rng.randint(3, 9))]
+        self.uri = self.files[0]
+        self.last_added = 0
+
+    def emit(self, kind: str, t: float, uri: str | None = None, **data) -> None:
+        self.out.append(make(kind, t, uri, **data))
+
+    def failure(self, sig: tuple) -> dict:
+        test_id, etype, line = sig
+        return {"test_id": test_id, "error_type": etype, "message": f"{etype}: {self.rng.randint(0, 9)}",
+                "uri": self.uri, "line": line}
+
+    def new_sig(self) -> tuple:
+        r = self.rng
+        return (f"tests/test_mod.py::test_{r.randint(0, 999)}", r.choice(ERRORS), r.randint(1, 300))
+
+    def segment(self, state: str, t0: float, t1: float, cfg: _Cfg) -> None:
+        r, p = self.rng, self.p
+        t = t0
+        sig = self.new_sig() if cfg.same else None
+        err_sig = (r.choice(ERRORS), f"line {r.randint(1, 300)}")
+        pending_fix = False
+        next_test = t0 + r.expovariate(1.0 / cfg.test_every) if cfg.test_every else math.inf
+        kinds = ("edit", "nav", "switch", "save", "cmd", "debug", "error")
+        while True:
+            u = r.random()
+            if cfg.gap < 0:  # metronome rhythm
+                gap = -cfg.gap * r.uniform(0.9, 1.1)
+            elif u < cfg.p_long:
+                gap = r.uniform(15, cfg.long_max)
+            elif u < cfg.p_long + cfg.p_short:
+                gap = r.uniform(2, 15)
+            else:
+                gap = min(r.expovariate(1.0 / cfg.gap), 2.0)
+            t += gap
+            if t >= t1:
+                break
+            if t >= next_test:
+                self._test(next_test, cfg, sig, pending_fix)
+                pending_fix = (not cfg.same) and (not pending_fix) and r.random() < cfg.fail
+                next_test = t + (r.uniform(30, 120) if pending_fix else r.expovariate(1.0 / cfg.test_every))
+                continue
+            if r.random() < cfg.p_away:
+                back = t + r.uniform(20, cfg.away_max)
+                if back >= t1:
+                    break
+                self.emit("focus_changed", t, None, target="window", focused=False)
+                t = back
+                self.emit("focus_changed", t, None, target="window", focused=True)
+                continue
+            kind = r.choices(kinds, cfg.weights)[0]
+            if kind == "edit":
+                self._edit(t, cfg)
+            elif kind == "nav":
+                self.emit("cursor_moved", t, self.uri, line=r.randint(1, 400))
+            elif kind == "switch":
+                self.uri = r.choice(self.files)
+                if r.random() < 0.2:
+                    self.emit("file_opened", t, self.uri)
+                self.emit("focus_changed", t, self.uri, target="editor", focused=True)
+            elif kind == "save":
+                self.emit("file_saved", t, self.uri)
+            elif kind == "cmd":
+                failed = r.random() < cfg.cmd_fail
+                self.emit("command_executed", t, None, command=r.choice(("python", "git", "ls", "pip", "make")),
+                          exit_code=1 if failed else 0)
+                if failed and cfg.err_repeat:
+                    self.emit("error_occurred", t + 0.1, None, source="terminal", error_type=err_sig[0],
+                              message=err_sig[1])
+            elif kind == "debug":
+                self.emit("debug_started", t, self.uri)
+                t += r.uniform(10, 90)
+                self.emit("debug_stopped", min(t, t1 - 0.01), self.uri)
+            else:
+                etype, msg = err_sig if cfg.err_repeat else (r.choice(ERRORS), f"line {r.randint(1, 300)}")
+                self.emit("error_occurred", t, self.uri, source=r.choice(("runtime", "diagnostic")),
+                          error_type=etype, message=msg, line=r.randint(1, 300))
+        if state == "flow" and r.random() < 0.5:
+            self.emit("commit_created", t1 - 1, None, files_changed=r.randint(1, 5))
+
+    def _edit(self, t: float, cfg: _Cfg) -> None:
+        r = self.rng
+        if self.last_added and r.random() < cfg.undo:
+            self.emit("file_modified", t, self.uri, chars_added=0, chars_deleted=self.last_added, lines_changed=1)
+            self.last_added = 0
+            return
+        n = max(1, int(r.expovariate(1.0 / cfg.chunk)) + 1)
+        if r.random() < cfg.churn:
+            self.emit("file_modified", t, self.uri, chars_added=0, chars_deleted=n, lines_changed=1)
+            self.last_added = 0
+        else:
+            self.emit("file_modified", t, self.uri, chars_added=n, chars_deleted=0,
+                      lines_changed=1 + (n > 40))
+            self.last_added = n
+        if r.random() < 0.04:
+            self.emit("file_saved", t + 0.2, self.uri)
+
+    def _test(self, t: float, cfg: _Cfg, sig: tuple | None, pending_fix: bool) -> None:
+        r = self.rng
+        fails = (r.random() < cfg.fail) and not pending_fix
+        dur = round(r.uniform(0.5, 20), 2)
+        if fails:
+            s = sig if (cfg.same and sig) else self.new_sig()
+            self.emit("test_run", t, None, passed=max(0, self.p.suite - 1), failed=1, errors=0,
+                      duration_s=dur, failures=[self.failure(s)])
+        else:
+            self.emit("test_run", t, None, passed=self.p.suite, failed=0, errors=0, duration_s=dur)
+
+
+_NEXT = {  # Markov chain over segment kinds
+    "neutral": (("flow", 0.5), ("stuck", 0.25), ("break", 0.25)),
+    "flow": (("neutral", 0.45), ("stuck", 0.25), ("break", 0.3)),
+    "stuck": (("neutral", 0.45), ("flow", 0.3), ("break", 0.25)),
+    "break": (("neutral", 0.6), ("flow", 0.3), ("stuck", 0.1)),
+}
+_LEN = {"neutral": (6, 30), "flow": (12, 55), "stuck": (7, 30), "break": (4, 45)}
+
+
+def simulate_day(persona: Persona, seed: int, start: float = 1_767_258_000.0, hours: float = 8.0,
+                 idle_after: float = 180.0, self_reports: bool = False, unusual: bool = False) -> Day:
+    """One labelled day of `persona`'s work.
+
+    >>> d = simulate_day(NAMED["steady"], seed=1, hours=1)
+    >>> len(d.events) > 100, {label for _, label, _ in d.minutes} <= {"flow", "idle", "neutral", "stuck"}
+    (True, True)
+    """
+    rng = random.Random(seed)
+    out: list[Event] = []
+    w = _Writer(rng, persona, out)
+    end = start + hours * 3600
+    spans: list[tuple[float, float, str, bool]] = []
+    t, kind = start, "neutral"
+    n_unusual = 0
+    while t < end - 60:
+        lo, hi = _LEN[kind]
+        dur = min(rng.uniform(lo, hi) * 60, end - t)
+        odd = False
+        if kind == "break":
+            if rng.random() < 0.5:
+                w.emit("focus_changed", t, None, target="window", focused=False)
+        else:
+            variant = rng.choice(STUCK_VARIANTS) if kind == "stuck" else ""
+            cfg = _config(persona, kind, variant, rng)
+            if unusual and kind != "stuck" and n_unusual < 3 and rng.random() < 0.45:
+                cfg = _unusual(cfg, rng.choice(UNUSUAL_VARIANTS), rng)
+                dur = min(rng.uniform(12, 30) * 60, end - t)
+                odd = True
+                n_unusual += 1
+            w.segment(kind, t, t + dur, cfg)
+        spans.append((t, t + dur, kind, odd))
+        t += dur
+        kind = rng.choices([k for k, _ in _NEXT[kind]], [q for _, q in _NEXT[kind]])[0]
+    out.sort(key=lambda e: e.ts)
+    day = Day(out, start=start, end=end)
+    day.minutes = _truth(spans, out, start, end, idle_after)
+    if self_reports:
+        _add_self_reports(day, rng)
+    return day
+
+
+def _truth(spans, events, start, end, idle_after) -> list[tuple[float, str, bool]]:
+    """Label per minute boundary: the segment's state, idle once a silence reaches idle_after."""
+    acts = [e.ts for e in events if e.kind != "self_report"]
+    out = []
+    k = 0
+    si = 0
+    last = None
+    t = start + 60
+    while t <= end:
+        while k < len(acts) and acts[k] <= t:
+            last = acts[k]
+            k += 1
+        while si < len(spans) - 1 and spans[si][1] <= t - 1e-9:
+            si += 1
+        s0, s1, kind, odd = spans[si]
+        silent = last is None or t - last >= idle_after
+        if kind == "break" and silent:
+            label = "idle"
+        elif kind == "break":
+            prev = spans[si - 1][2] if si else "neutral"
+            label = prev if prev != "break" else "neutral"
+        elif silent:
+            label = "idle"
+        else:
+            label = kind
+        out.append((t, label, odd and label != "idle"))
+        t += 60
+    return out
+
+
+def _add_self_reports(day: Day, rng: random.Random) -> None:
+    """Sparse self reports of the true state: about one every 30-70 minutes."""
+    nxt = day.start + rng.uniform(20, 60) * 60
+    reports = []
+    stuck_run = 0
+    for t, label, _ in day.minutes:
+        stuck_run = stuck_run + 1 if label == "stuck" else 0
+        if label == "idle":
+            continue
+        if t >= nxt or (stuck_run == 6 and rng.random() < 0.5):
+            reports.append(make("self_report", t - 1, None, state=label))
+            nxt = t + rng.uniform(30, 70) * 60
+    day.events = sorted(day.events + reports, key=lambda e: e.ts)
