@@ -1,0 +1,168 @@
+"""The language server object: `server`, the one `PulseDevServer`.
+
+It owns the wiring every handler module shares: settings, the workspace
+root, the `Runtime` (store, pipeline, worker, watcher), hooks for features
+that start lazily (`on_ready`, `on_settings`), spool listeners, and the
+way to talk to the user once.  Handlers live in `pulsedev.handlers`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import pygls.server
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.json_rpc import JsonRPCRequestMessage
+
+from . import __version__
+from .options import Options
+
+log = logging.getLogger(__name__)
+
+#: Methods whose params stay plain dicts: pygls would otherwise build a
+#: namedtuple class per dict, which alone caps ingest near 10k events/s.
+RAW_METHODS = frozenset({"pulsedev/telemetry", "pulsedev/status"})
+
+
+@dataclass(frozen=True, slots=True)
+class Raw:
+    """The params of a `RAW_METHODS` request as parsed JSON, and the message's size in bytes."""
+
+    params: Any
+    size: int
+
+
+class PulseDevProtocol(LanguageServerProtocol):
+    """LSP, with `RAW_METHODS` params left as parsed JSON."""
+
+    body_size = 0
+
+    def structure_message(self, data: dict[str, Any]):
+        """Keep our hot methods' params as dicts; everything else as pygls does."""
+        if "jsonrpc" in data and "id" in data and data.get("method") in RAW_METHODS:
+            return JsonRPCRequestMessage(
+                id=data["id"], method=data["method"], jsonrpc=data["jsonrpc"],
+                params=Raw(data.get("params"), self.body_size),
+            )
+        return super().structure_message(data)
+
+
+class PulseDevServer(LanguageServer):
+    """The PulseDev language server."""
+
+    def __init__(self) -> None:
+        super().__init__("pulsedev", __version__, protocol_cls=PulseDevProtocol, max_workers=4)
+        self.options = Options()
+        self.root: Path | None = None
+        self.services: dict[str, Any] = {}
+        self.runtime = None  # pulsedev.runtime.Runtime, once initialized
+        self.suggestions_supported = False
+        self._hooks: dict[str, list[Callable[["PulseDevServer"], None]]] = {"ready": [], "settings": [], "forget": []}
+        self._spool_listeners: dict[str, list[Callable[[list[dict]], None]]] = {}
+        self._told: set[str] = set()
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def data_dir(self) -> Path:
+        """The data dir in force."""
+        return self.options.data_dir
+
+    @property
+    def engine(self):
+        """The telemetry pipeline (alias kept for feature modules)."""
+        return self.runtime.pipeline if self.runtime else None
+
+    # -- hooks for feature modules -------------------------------------------
+    def on_ready(self, fn: Callable[["PulseDevServer"], None]) -> Callable:
+        """Run `fn(ls)` once the client is initialized and the store is open."""
+        self._hooks["ready"].append(fn)
+        return fn
+
+    def on_settings(self, fn: Callable[["PulseDevServer"], None]) -> Callable:
+        """Run `fn(ls)` after the settings change."""
+        self._hooks["settings"].append(fn)
+        return fn
+
+    def on_forget(self, fn: Callable[["PulseDevServer"], None]) -> Callable:
+        """Run `fn(ls)` when the user forgets everything: drop learned state."""
+        self._hooks["forget"].append(fn)
+        return fn
+
+    def add_spool_listener(self, record_type: str, fn: Callable[[list[dict]], None]) -> None:
+        """Hand spool records of `record_type` to `fn` (called on a worker thread)."""
+        self._spool_listeners.setdefault(record_type, []).append(fn)
+
+    def spool_listeners(self, record_type: str) -> list[Callable[[list[dict]], None]]:
+        """The listeners for a record type."""
+        return self._spool_listeners.get(record_type, [])
+
+    def run_hooks(self, which: str) -> None:
+        """Run the `ready`, `settings` or `forget` hooks; a failing hook is logged, never raised."""
+        for fn in self._hooks[which]:
+            try:
+                fn(self)
+            except Exception:  # noqa: BLE001
+                log.exception("%s hook %s failed", which, getattr(fn, "__name__", fn))
+
+    # -- talking to the client ----------------------------------------------
+    def tell_user_once(self, key: str, message: str, level: types.MessageType = types.MessageType.Warning) -> None:
+        """Show `message` once per session (errors degrade; they never storm the editor)."""
+        log.warning("%s", message)
+        if key in self._told:
+            return
+        self._told.add(key)
+        self.call_threadsafe(self.window_show_message, types.ShowMessageParams(type=level, message=f"PulseDev: {message}"))
+
+    def call_threadsafe(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run `fn(*args)` on the server's loop, from any thread."""
+        loop = self.loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            fn(*args)
+        else:
+            loop.call_soon_threadsafe(fn, *args)
+
+    def send(self, method: str, params: dict) -> None:
+        """Send a PulseDev notification from any thread (suggestions fall back to showMessage)."""
+        if method == "pulsedev/suggestion" and not self.suggestions_supported:
+            text = f"{params.get('title', '')}: {params.get('message', '')}".strip(": ")
+            self.call_threadsafe(self.window_show_message, types.ShowMessageParams(type=types.MessageType.Info, message=text))
+            return
+        self.call_threadsafe(self.protocol.notify, method, params)
+
+
+def _track_body_size(run_async):
+    """Wrap pygls's read loop so the protocol knows each message's size (the 1 MiB limit)."""
+
+    async def run(*, reader, protocol, **kwargs):
+        return await run_async(reader=_SizedReader(reader, protocol), protocol=protocol, **kwargs)
+
+    return run
+
+
+class _SizedReader:
+    def __init__(self, reader, protocol):
+        self._reader, self._protocol = reader, protocol
+
+    def readline(self):
+        return self._reader.readline()
+
+    def readexactly(self, n: int):
+        self._protocol.body_size = n
+        return self._reader.readexactly(n)
+
+
+pygls.server.run_async = _track_body_size(pygls.server.run_async)
+
+server = PulseDevServer()

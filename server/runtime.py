@@ -1,0 +1,156 @@
+"""The runtime: what a running server has open, built from its settings.
+
+The store, the privacy policy, the detector, the pipeline on its worker
+thread, the text-sync tracker, the workspace watcher and the spool.  Handlers
+reach the domain through these few methods; none of them blocks the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from .options import Options
+from .telemetry import spool as spooling
+from .telemetry.events import Event
+from .telemetry.pipeline import Pipeline
+from .telemetry.privacy import PathPolicy
+from .telemetry.store import SQLiteStore
+from .telemetry.textsync import DocumentTracker
+from .telemetry.watcher import WorkspaceWatcher
+from .telemetry.worker import Worker
+
+log = logging.getLogger(__name__)
+
+
+def make_detector(options: Options, data_dir: Path):
+    """The learners, or None when every one of them is switched off (then they cost nothing)."""
+    f = options.features
+    if not (f.stuck or f.flow or f.anomaly):
+        return None
+    try:
+        from .models.detector import Detector
+    except ImportError as exc:  # a partial install: degrade to telemetry only
+        log.warning("state detection unavailable: %s", exc)
+        return None
+    return Detector(options, data_dir / "models" / "detector.json")
+
+
+class Runtime:
+    """Everything a server has open for one data dir."""
+
+    def __init__(self, ls, options: Options, root: Path | None, watch: bool = True):
+        self.ls = ls
+        self.options = options
+        self.root = root
+        self.data_dir = options.data_dir
+        self.store = SQLiteStore(self.data_dir)
+        self.policy = PathPolicy(options.privacy.paths, self.store.secret("path-salt"), root)
+        self.pipeline = Pipeline(self.store, self.policy, make_detector(options, self.data_dir),
+                                 notify=ls.send, retention_days=options.privacy.retentionDays)
+        self.worker = Worker(self.pipeline.commit, idle=self._idle)
+        self.tracker = DocumentTracker()
+        self.spool = spooling.spool_dir(self.data_dir)
+        self.watcher: WorkspaceWatcher | None = None
+        self.training = {"running": False, "last": None}
+        self._spool_pending = threading.Event()
+        self.worker.submit(self.pipeline.apply_retention)
+        self.worker.submit(self.ingest_spool)
+        if watch:
+            self.watcher = WorkspaceWatcher(root, self.spool, self.submit_events, self._spool_arrived,
+                                            self.tracker.is_open)
+            threading.Thread(target=self._start_watcher, name="pulsedev-watch", daemon=True).start()
+
+    @property
+    def telemetry_on(self) -> bool:
+        """Whether events are stored at all (features.telemetry)."""
+        return self.options.features.telemetry
+
+    # -- events in ------------------------------------------------------------
+    async def ingest(self, raw_events: list[Any]) -> dict[str, Any]:
+        """Validate on the loop (cheap), store and learn on the worker; reply once committed."""
+        prepared = self.pipeline.prepare(raw_events)
+        if not self.telemetry_on:
+            reason = "telemetry is switched off (features.telemetry); nothing is stored"
+            return {"accepted": 0, "rejected": [{"index": i, "reason": reason} for i in range(len(raw_events))]}
+        return await asyncio.wrap_future(self.worker.submit_grouped(prepared))
+
+    def submit_events(self, events: list[Event]) -> None:
+        """Server-derived events (text sync, watcher): stored and learned, in order."""
+        if events and self.telemetry_on:
+            self.worker.submit(self.pipeline.store_events, events)
+
+    async def status(self, now: float | None) -> dict[str, Any]:
+        """`pulsedev/status`, answered in order after every batch received before it."""
+        result = await asyncio.wrap_future(self.worker.submit(self.pipeline.status, now))
+        result["training"] = dict(self.training)
+        return result
+
+    async def run(self, fn, *args) -> Any:
+        """Run a pipeline method on the worker and await it."""
+        return await asyncio.wrap_future(self.worker.submit(fn, *args))
+
+    # -- spool ------------------------------------------------------------------
+    def _spool_arrived(self) -> None:
+        if not self._spool_pending.is_set():
+            self._spool_pending.set()
+            self.worker.submit(self.ingest_spool)
+
+    def ingest_spool(self) -> int:
+        """Claim and ingest every complete spool file (on the worker)."""
+        self._spool_pending.clear()
+        ingested = 0
+        for path in spooling.claim(self.spool):
+            parsed = spooling.read(path)
+            if self.store.spool_seen(parsed.name):
+                spooling.done(path)
+                continue
+            events = parsed.events if self.telemetry_on else []
+            self.pipeline.store_events(events, spool_name=parsed.name)
+            for record_type, records in parsed.records.items():
+                for listener in self.ls.spool_listeners(record_type):
+                    try:
+                        listener(records)
+                    except Exception:  # noqa: BLE001
+                        log.exception("spool listener for %r failed", record_type)
+            spooling.done(path)
+            ingested += 1
+        return ingested
+
+    # -- housekeeping ---------------------------------------------------------------
+    def _idle(self) -> None:
+        self.pipeline.tick()
+        if self._spool_pending.is_set():
+            self.ingest_spool()
+
+    def _start_watcher(self) -> None:
+        try:
+            self.watcher.start()
+        except Exception as exc:  # noqa: BLE001
+            self.ls.tell_user_once("watch", f"cannot watch the workspace ({exc}); commits and external edits are not seen")
+
+    def close(self) -> None:
+        """Stop watching, finish queued work, save learned state, close the store."""
+        if self.watcher:
+            self.watcher.stop()
+        self.worker.submit(self.pipeline.save)
+        self.worker.stop()
+        self.store.close()
+
+    def reconfigure(self, options: Options) -> bool:
+        """Apply new settings in place; False when they need a new runtime (data dir, path policy)."""
+        if options.data_dir != self.data_dir or options.privacy.paths != self.options.privacy.paths:
+            return False
+        old, self.options = self.options, options
+        self.pipeline.retention_days = options.privacy.retentionDays
+        f_old, f_new = old.features, options.features
+        if (f_old.stuck, f_old.flow, f_old.anomaly) != (f_new.stuck, f_new.flow, f_new.anomaly):
+            self.worker.submit(self._swap_detector, options)
+        return True
+
+    def _swap_detector(self, options: Options) -> None:
+        self.pipeline.save()
+        self.pipeline.detector = make_detector(options, self.data_dir)

@@ -1,0 +1,215 @@
+"""The pipeline: validated events into the store and, in order, into the learners.
+
+One `Pipeline` per server (and one per `pulsedev replay`), run on its worker
+thread only.  It owns the store, the privacy policy, the event clock and the
+detector; whatever the detector has to say (state changes, suggestions) goes
+out through `notify(method, params)`.  The same code path serves LSP batches,
+server-derived text-sync events and spool files.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from functools import partial
+import json
+from types import MappingProxyType
+from typing import Any, Callable, Iterable, Protocol
+
+from .clock import EventClock
+from .events import Event
+from .privacy import PathPolicy
+from .store import Row, Store
+from .validation import MAX_BATCH_BYTES, MAX_EVENT_BYTES, validate_event
+
+log = logging.getLogger(__name__)
+
+DAY = 86400.0
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+class Detector(Protocol):
+    """What the pipeline needs from the learners (`pulsedev.models.detector.Detector`)."""
+
+    def observe(self, event: Event) -> None: ...
+    def advance(self, now: float) -> list[tuple[str, dict]]: ...
+    def state(self, now: float) -> dict: ...
+    def label(self, state: str, ts: float) -> None: ...
+    def feedback(self, suggestion_id: str, helpful: bool) -> None: ...
+    def models_info(self) -> list[dict]: ...
+    def save(self) -> None: ...
+    def reset(self) -> None: ...
+
+
+def neutral_state(since: float, reason: str) -> dict[str, Any]:
+    """The state reported when no detector runs."""
+    return {"state": "neutral", "since": since, "scores": {"stuck": 0.0, "flow": 0.0, "anomaly": 0.0}, "reason": reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A validated batch: its events, their store rows, and the reply to send."""
+
+    events: list[Event]
+    rows: list[Row]
+    result: dict[str, Any]
+
+
+class Pipeline:
+    """Events in, rows and learner updates out, strictly in arrival order."""
+
+    def __init__(self, store: Store, policy: PathPolicy, detector: Detector | None = None,
+                 notify: Callable[[str, dict], None] | None = None, retention_days: float = 90,
+                 clock: EventClock | None = None):
+        self.store = store
+        self.policy = policy
+        self.detector = detector
+        self.notify = notify or (lambda method, params: None)
+        self.retention_days = retention_days
+        self.clock = clock or EventClock()
+        self.rejected = 0
+        self.started = time.time()
+        self.listeners: list[Callable[[list[Event]], None]] = []
+        self.models_info_providers: list[Callable[[], list[dict]]] = []
+        self._last_save = time.monotonic()
+        self._last_retention = 0.0
+
+    # -- ingest ---------------------------------------------------------------
+    def prepare(self, raw_events: list[Any]) -> Prepared:
+        """Validate a raw batch and build its rows: pure CPU, safe on any thread."""
+        events, rows, rejected, size = [], [], [], 0
+        row_of = self._row
+        for i, raw in enumerate(raw_events):
+            event, reason = validate_event(raw)
+            if event is not None:
+                row = row_of(event)
+                event_size = 40 + len(event.kind) + len(event.uri or "") + len(row[3] or "")
+                if event_size <= MAX_EVENT_BYTES:
+                    size += event_size
+                    events.append(event)
+                    rows.append(row)
+                    continue
+                reason = f"event is over {MAX_EVENT_BYTES // 1024} KiB; send less data"
+            rejected.append({"index": i, "reason": reason})
+        if size > MAX_BATCH_BYTES:
+            reason = f"batch is over {MAX_BATCH_BYTES >> 20} MiB; send smaller batches"
+            rejected = [{"index": i, "reason": reason} for i in range(len(raw_events))]
+            events, rows = [], []
+        return Prepared(events, rows, {"accepted": len(events), "rejected": rejected})
+
+    def commit(self, batches: list[Prepared]) -> tuple[list[dict[str, Any]], Callable[[], None]]:
+        """Store prepared batches in one transaction; returns their results and the learning step.
+
+        The caller acknowledges the results, then runs the learning step: an
+        acknowledged event is on disk, and learning never delays the reply.
+        """
+        events = [e for b in batches for e in b.events]
+        rows = [r for b in batches for r in b.rows]
+        if rows:
+            self.store.insert(rows)
+        self.rejected += sum(len(b.result["rejected"]) for b in batches)
+        return [b.result for b in batches], partial(self._learn, events, rows)
+
+    def ingest_batches(self, batches: list[list[Any]]) -> list[dict[str, Any]]:
+        """Validate, store and learn from raw batches in one go (replay, tests)."""
+        results, learn = self.commit([self.prepare(raw) for raw in batches])
+        learn()
+        return results
+
+    def store_events(self, events: list[Event], spool_name: str | None = None) -> int:
+        """Store already-valid events (text sync, watcher, spool) and learn from them."""
+        return self._commit(events, [self._row(e) for e in events], spool_name)
+
+    def _row(self, e: Event) -> Row:
+        return (e.ts, e.kind, self.policy.apply(e.uri), _encode(dict(e.data)) if e.data else None)
+
+    def _commit(self, events: list[Event], rows: list[Row], spool_name: str | None = None) -> int:
+        if not rows and spool_name is None:
+            return 0
+        written = self.store.insert(rows, spool_name)
+        if written or spool_name is None:
+            self._learn(events, rows)
+        return written
+
+    def _learn(self, events: list[Event], rows: list[Row]) -> None:
+        for listener in self.listeners:
+            listener(events)
+        detector, clock = self.detector, self.clock
+        if detector is None:
+            for e in events:
+                clock.see(e.ts)
+            return
+        for e, row in zip(events, rows):
+            if clock.late(e.ts):
+                continue
+            clock.see(e.ts)
+            detector.observe(Event(e.kind, e.ts, row[2], e.data) if e.uri else e)
+        if events:
+            self._send(detector.advance(clock.now()))
+
+    # -- time and state -------------------------------------------------------
+    def tick(self) -> None:
+        """Let time pass: idle detection, autosave, retention."""
+        if self.detector is not None:
+            self._send(self.detector.advance(self.clock.now()))
+            if time.monotonic() - self._last_save > 60:
+                self.save()
+        if time.time() - self._last_retention > 3600:
+            self.apply_retention()
+
+    def status(self, now: float | None = None) -> dict[str, Any]:
+        """The protocol's `pulsedev/status` result, as of the clock (or `now`)."""
+        if now is not None and (self.clock.newest is None or now >= self.clock.newest):
+            self.clock.see(now)
+        at = self.clock.now()
+        if self.detector is None:
+            state = neutral_state(self.started, "stuck, flow and anomaly detection are switched off")
+        else:
+            self._send(self.detector.advance(at))
+            state = self.detector.state(at)
+        models = list(self.detector.models_info()) if self.detector is not None else []
+        for provider in self.models_info_providers:
+            models.extend(provider())
+        return {"state": state, "now": at, "events": {"stored": self.store.count(), "rejected": self.rejected},
+                "models": models}
+
+    def label(self, state: str, ts: float | None = None) -> None:
+        """A self-report, stored as an event and learned from at once."""
+        ts = self.clock.now() if ts is None else ts
+        self.store_events([Event("self_report", ts, None, MappingProxyType({"state": state}))])
+
+    def feedback(self, suggestion_id: str, helpful: bool) -> None:
+        """Suggestion feedback for the learners."""
+        if self.detector is not None:
+            self.detector.feedback(suggestion_id, helpful)
+
+    # -- housekeeping ---------------------------------------------------------
+    def apply_retention(self) -> int:
+        """Delete events older than the retention period."""
+        self._last_retention = time.time()
+        if self.retention_days <= 0:
+            return 0
+        return self.store.delete(before=time.time() - self.retention_days * DAY)
+
+    def forget(self, before: float | None = None) -> int:
+        """Delete stored events (all, or before `before`) and learned state; vacuum."""
+        n = self.store.delete(before)
+        if before is None and self.detector is not None:
+            self.detector.reset()
+            self.detector.save()
+        self.store.vacuum()
+        return n
+
+    def save(self) -> None:
+        """Persist learned state."""
+        self._last_save = time.monotonic()
+        if self.detector is not None:
+            try:
+                self.detector.save()
+            except Exception:  # noqa: BLE001 - learned state is worth a warning, not a crash
+                log.exception("could not save learned state")
+
+    def _send(self, notes: Iterable[tuple[str, dict]]) -> None:
+        for method, params in notes:
+            self.notify(method, params)

@@ -1,0 +1,265 @@
+"""The event store: the `Store` interface, its SQLite backend and an in-memory twin.
+
+SQLite (through sqlite-utils) in WAL mode with a busy timeout, so several
+servers (editor windows) can share one data dir; a batch acknowledged after
+`insert` returns survives a killed process (see `SYNCHRONOUS`).  Rows are `(ts, kind, path, data_json)`: `path` is already what the
+privacy policy allows, `data` only the validated fields.  The schema version
+lives in `PRAGMA user_version`; `MIGRATIONS[i]` takes a database from
+version i to i+1.  A running count of stored events is kept in `stats`, so
+`count()` costs nothing on a large table.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sqlite3
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator, Protocol
+
+import sqlite_utils
+
+from .events import Event
+
+Row = tuple[float, str, "str | None", "str | None"]
+DB_NAME = "pulsedev.db"
+#: WAL with NORMAL: a committed transaction survives a killed process (the OS
+#: holds the WAL); only a power cut can lose the last moments.  FULL adds an
+#: fsync per commit (group commit keeps that cheap): set PULSEDEV_SYNC=FULL.
+SYNCHRONOUS = "FULL" if os.environ.get("PULSEDEV_SYNC", "").upper() == "FULL" else "NORMAL"
+
+
+def _migrate_0(db: sqlite_utils.Database) -> None:
+    db["events"].create(
+        {"id": int, "ts": float, "kind": str, "path": str, "data": str},
+        pk="id", not_null={"ts", "kind"}, if_not_exists=True,
+    )
+    db["events"].create_index(["ts"], index_name="events_ts", if_not_exists=True)
+    db["events"].create_index(["kind", "ts"], index_name="events_kind_ts", if_not_exists=True)
+    db["spool_files"].create({"name": str, "ingested_at": float, "events": int}, pk="name", if_not_exists=True)
+    db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+    db["stats"].create({"key": str, "value": int}, pk="key", if_not_exists=True)
+    db.execute("INSERT OR IGNORE INTO stats(key, value) VALUES ('stored', 0)")
+
+
+MIGRATIONS = [_migrate_0]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class Store(Protocol):
+    """What the pipeline needs from storage."""
+
+    def insert(self, rows: list[Row], spool_name: str | None = None) -> int:
+        """Store rows in one transaction (with the spool file's name, if any); returns rows written."""
+
+    def spool_seen(self, name: str) -> bool:
+        """Whether a spool file of that name was already ingested."""
+
+    def count(self) -> int:
+        """Events stored."""
+
+    def summary(self) -> list[dict[str, Any]]:
+        """Counts per kind and per UTC day."""
+
+    def events(self, since: float | None = None, until: float | None = None) -> Iterator[Event]:
+        """Stored events in time order."""
+
+    def delete(self, before: float | None = None) -> int:
+        """Delete events (all, or older than `before`); returns how many."""
+
+    def secret(self, name: str) -> bytes:
+        """A per-data-dir random secret (e.g. the path salt), made on first use."""
+
+    def close(self) -> None:
+        """Release the database."""
+
+
+def _row_event(ts: float, kind: str, path: str | None, data: str | None) -> Event:
+    from types import MappingProxyType
+
+    return Event(kind, ts, path, MappingProxyType(json.loads(data)) if data else MappingProxyType({}))
+
+
+def _day(ts: float) -> str:
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d")
+
+
+class SQLiteStore:
+    """The durable store: one database file in the data dir, private to the user."""
+
+    def __init__(self, data_dir: Path):
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(data_dir, 0o700)
+        self.path = data_dir / DB_NAME
+        old_umask = os.umask(0o077)
+        try:
+            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
+        finally:
+            os.umask(old_umask)
+        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
+        conn.execute("PRAGMA wal_autocheckpoint = 8000")  # checkpoint (and fsync) every ~32 MB of WAL, not every 4 MB
+        self.db = sqlite_utils.Database(conn)
+        self._lock = threading.Lock()
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                version = self.db.execute("PRAGMA user_version").fetchone()[0]
+                if version > SCHEMA_VERSION:
+                    raise RuntimeError(
+                        f"{self.path} has schema version {version}, newer than this PulseDev ({SCHEMA_VERSION}); upgrade pulsedev"
+                    )
+                for step in MIGRATIONS[version:]:
+                    step(self.db)
+                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    def insert(self, rows: list[Row], spool_name: str | None = None) -> int:
+        with self._lock:
+            conn = self.db.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if spool_name is not None:
+                    if conn.execute("SELECT 1 FROM spool_files WHERE name = ?", (spool_name,)).fetchone():
+                        conn.execute("ROLLBACK")
+                        return 0
+                    conn.execute(
+                        "INSERT INTO spool_files(name, ingested_at, events) VALUES (?, strftime('%s','now'), ?)",
+                        (spool_name, len(rows)),
+                    )
+                conn.executemany("INSERT INTO events(ts, kind, path, data) VALUES (?, ?, ?, ?)", rows)
+                conn.execute("UPDATE stats SET value = value + ? WHERE key = 'stored'", (len(rows),))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return len(rows)
+
+    def spool_seen(self, name: str) -> bool:
+        with self._lock:
+            return self.db.execute("SELECT 1 FROM spool_files WHERE name = ?", (name,)).fetchone() is not None
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self.db.execute("SELECT value FROM stats WHERE key = 'stored'").fetchone()[0])
+
+    def summary(self) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self.db.execute(
+                "SELECT date(ts, 'unixepoch') AS day, kind, count(*) FROM events GROUP BY day, kind ORDER BY day, kind"
+            ).fetchall()
+        return [{"day": d, "kind": k, "events": n} for d, k, n in rows]
+
+    def events(self, since: float | None = None, until: float | None = None) -> Iterator[Event]:
+        lo = since if since is not None else float("-inf")
+        hi = until if until is not None else float("inf")
+        with self._lock:
+            rows = self.db.execute(
+                "SELECT ts, kind, path, data FROM events WHERE ts >= ? AND ts < ? ORDER BY ts, id", (lo, hi)
+            ).fetchall()
+        return (_row_event(*r) for r in rows)
+
+    def delete(self, before: float | None = None) -> int:
+        with self._lock:
+            conn = self.db.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if before is None:
+                    n = conn.execute("DELETE FROM events").rowcount
+                    conn.execute("DELETE FROM spool_files")
+                    conn.execute("UPDATE stats SET value = 0 WHERE key = 'stored'")
+                else:
+                    n = conn.execute("DELETE FROM events WHERE ts < ?", (before,)).rowcount
+                    conn.execute("UPDATE stats SET value = max(0, value - ?) WHERE key = 'stored'", (n,))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            return n
+
+    def vacuum(self) -> None:
+        """Give deleted pages back to the file system (after `forget`)."""
+        with self._lock:
+            self.db.execute("VACUUM")
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def secret(self, name: str) -> bytes:
+        with self._lock:
+            self.db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)", (name, secrets.token_hex(32)))
+            return bytes.fromhex(self.db.execute("SELECT value FROM meta WHERE key = ?", (name,)).fetchone()[0])
+
+    def integrity(self) -> str:
+        """SQLite's own integrity check: 'ok' or what is broken."""
+        with self._lock:
+            return "; ".join(r[0] for r in self.db.execute("PRAGMA integrity_check").fetchall())
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.conn.close()
+
+
+class MemoryStore:
+    """The same interface in memory: for tests and `replay --dry-run`."""
+
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+        self.spooled: set[str] = set()
+        self.secrets: dict[str, bytes] = {}
+
+    def insert(self, rows: list[Row], spool_name: str | None = None) -> int:
+        if spool_name is not None:
+            if spool_name in self.spooled:
+                return 0
+            self.spooled.add(spool_name)
+        self.rows.extend(rows)
+        return len(rows)
+
+    def spool_seen(self, name: str) -> bool:
+        return name in self.spooled
+
+    def count(self) -> int:
+        return len(self.rows)
+
+    def summary(self) -> list[dict[str, Any]]:
+        counts: dict[tuple[str, str], int] = {}
+        for ts, kind, _, _ in self.rows:
+            key = (_day(ts), kind)
+            counts[key] = counts.get(key, 0) + 1
+        return [{"day": d, "kind": k, "events": n} for (d, k), n in sorted(counts.items())]
+
+    def events(self, since: float | None = None, until: float | None = None) -> Iterator[Event]:
+        lo = since if since is not None else float("-inf")
+        hi = until if until is not None else float("inf")
+        rows = sorted((r for r in self.rows if lo <= r[0] < hi), key=lambda r: r[0])
+        return (_row_event(*r) for r in rows)
+
+    def delete(self, before: float | None = None) -> int:
+        keep = [] if before is None else [r for r in self.rows if r[0] >= before]
+        n = len(self.rows) - len(keep)
+        self.rows = keep
+        if before is None:
+            self.spooled.clear()
+        return n
+
+    def vacuum(self) -> None:
+        """Nothing to give back in memory."""
+
+    def secret(self, name: str) -> bytes:
+        return self.secrets.setdefault(name, secrets.token_bytes(32))
+
+    def integrity(self) -> str:
+        return "ok"
+
+    def close(self) -> None:
+        """Nothing to release."""
+
