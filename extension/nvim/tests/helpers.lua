@@ -97,11 +97,11 @@ function H.reset()
   if ok then
     server.stop()
   end
-  for _, c in ipairs(vim.lsp.get_clients()) do
+  for _, c in ipairs(vim.lsp.get_clients({ _uninitialized = true })) do
     c:stop(true)
   end
   vim.wait(2000, function()
-    return #vim.lsp.get_clients() == 0
+    return #vim.lsp.get_clients({ _uninitialized = true }) == 0
   end, 20)
   pcall(vim.lsp.enable, "pulsedev", false)
   for name in pairs(package.loaded) do

@@ -22,6 +22,12 @@ function M.write(lvl, msg)
   if lvl < level then
     return
   end
+  if vim.in_fast_event() then
+    vim.schedule(function()
+      M.write(lvl, msg)
+    end)
+    return
+  end
   local path = M.path()
   vim.fn.mkdir(vim.fs.dirname(path), "p")
   local f = io.open(path, "a")

@@ -13,8 +13,11 @@ M.name = "pulsedev"
 ---@field timer uv.uv_timer_t?
 ---@field failed string? why the server is given up on (until :PulseDev restart)
 ---@field last_exit {code: integer, signal: integer, client_id: integer}?
----@field enabled boolean
-local state = { attempts = 0, stopping = {}, started_at = {}, timer = nil, failed = nil, last_exit = nil, enabled = false }
+---@field restarts {at: integer, delay: integer}[] restarts scheduled (uv.now() ms), for status and tests
+---@field enabled boolean setup() registered the client
+---@field active boolean crashes are restarted (false after stop())
+---@field generation integer bumped by stop(): pending restarts of an older generation are dropped
+local state = { restarts = {}, generation = 0, attempts = 0, stopping = {}, started_at = {}, timer = nil, failed = nil, last_exit = nil, enabled = false }
 M.state = state
 
 local has_011 = vim.fn.has("nvim-0.11") == 1
@@ -91,6 +94,30 @@ local function wants(bufnr, opts)
 end
 
 local on_exit
+local exits = setmetatable({}, { __mode = "k" }) ---@type table<table, {code: integer, signal: integer}>
+
+---The server command as a function: the same process, but its exit reaches Neovim's own
+---handler as a clean one, so a crash loop shows our messages only (Neovim warns on every exit).
+---The real code is kept and read back by on_exit through the client's rpc object.
+---@param argv string[]
+---@param env table<string, string>?
+---@return fun(dispatchers: table, cfg: table?): table
+local function quiet_cmd(argv, env)
+  return function(dispatchers, cfg)
+    local d, rpc = {}, nil
+    for k, v in pairs(dispatchers) do
+      d[k] = v
+    end
+    d.on_exit = function(code, signal)
+      if rpc then
+        exits[rpc] = { code = code, signal = signal }
+      end
+      dispatchers.on_exit(0, 0)
+    end
+    rpc = vim.lsp.rpc.start(argv, d, { cwd = cfg and cfg.cmd_cwd, env = env })
+    return rpc
+  end
+end
 
 ---The vim.lsp client config for the options in force.
 ---@param opts pulsedev.Opts
@@ -101,8 +128,7 @@ function M.client_config(opts)
   capabilities.experimental = { pulsedev = { suggestions = opts.suggestions.enabled } }
   return {
     name = M.name,
-    cmd = config.cmd(opts),
-    cmd_env = opts.cmd_env,
+    cmd = quiet_cmd(config.cmd(opts), opts.cmd_env),
     filetypes = opts.filetypes,
     root_markers = opts.root_markers,
     init_options = settings,
@@ -131,7 +157,15 @@ function M.client_config(opts)
       end
     end,
     on_exit = function(code, signal, client_id)
-      on_exit(code, signal, client_id)
+      local client = vim.lsp.get_client_by_id(client_id)
+      local real = client and exits[client.rpc]
+      if real then
+        code, signal = real.code, real.signal
+      end
+      local exiting = vim.v.exiting ~= vim.NIL
+      vim.schedule(function()
+        on_exit(code, signal, client_id, exiting)
+      end)
     end,
   }
 end
@@ -188,6 +222,7 @@ function M.enable(opts)
     return
   end
   state.enabled = true
+  state.active = true
   local group = vim.api.nvim_create_augroup("pulsedev.server", { clear = true })
   if vim.lsp.config and vim.lsp.enable then
     vim.lsp.config[M.name] = M.client_config(opts) -- replace, not merge: setup() again drops old options
@@ -211,10 +246,13 @@ end
 ---Stop the running clients on purpose (no restart follows).
 ---@param cb fun()? called once they have exited
 function M.stop(cb)
+  state.active = false
+  state.generation = state.generation + 1
   if state.timer then
     state.timer:stop()
   end
-  local clients = M.clients()
+  -- _uninitialized: a client still starting must be stopped too (0.11; ignored by 0.10, which lists all)
+  local clients = vim.lsp.get_clients({ name = M.name, _uninitialized = true })
   for _, c in ipairs(clients) do
     state.stopping[c.id] = true
     c:stop()
@@ -252,6 +290,7 @@ function M.restart()
     return
   end
   M.stop(function()
+    state.active = true
     local n = M.start_all()
     if n == 0 then
       set_server_status(nil)
@@ -260,12 +299,24 @@ function M.restart()
   end)
 end
 
+---Delay before restart number `attempt`: base, 2*base, 4*base, ... capped at max_ms.
+---@param attempt integer 1-based
+---@param r pulsedev.RestartOpts
+---@return integer ms
+function M.backoff(attempt, r)
+  return math.floor(math.min(r.base_ms * 2 ^ (attempt - 1), r.max_ms))
+end
+
 ---Why the server cannot start, found by running the interpreter (nil if it can).
 ---@param cb fun(problem: string?)
 local function diagnose(cb)
   local opts = config.current
   if opts.cmd then
-    cb(vim.fn.executable(opts.cmd[1]) == 1 and nil or (opts.cmd[1] .. " was not found"))
+    if vim.fn.executable(opts.cmd[1]) == 1 then
+      cb(nil)
+    else
+      cb(opts.cmd[1] .. " was not found")
+    end
     return
   end
   if vim.fn.executable(opts.python) == 0 then
@@ -289,11 +340,13 @@ M.diagnose = diagnose
 ---@param code integer
 ---@param signal integer
 ---@param client_id integer
-on_exit = function(code, signal, client_id)
+---@param exiting boolean Neovim is quitting
+on_exit = function(code, signal, client_id, exiting)
   local started = state.started_at[client_id]
   state.started_at[client_id] = nil
   state.last_exit = { code = code, signal = signal, client_id = client_id }
-  if state.stopping[client_id] or vim.v.exiting ~= vim.NIL then
+  require("pulsedev.telemetry").client_exited(client_id)
+  if state.stopping[client_id] or exiting or not state.active then
     state.stopping[client_id] = nil
     return
   end
@@ -312,9 +365,16 @@ on_exit = function(code, signal, client_id)
   end
   state.attempts = state.attempts + 1
   local attempt = state.attempts
+  local generation = state.generation
   log.warn("server exited with code %d signal %d (crash %d in a row)", code, signal, attempt)
   diagnose(vim.schedule_wrap(function(problem)
-    if #M.clients() > 0 then
+    if generation ~= state.generation then
+      return -- stopped or restarted on purpose meanwhile
+    end
+    local others = vim.tbl_filter(function(c)
+      return c.id ~= client_id
+    end, M.clients())
+    if #others > 0 then
       return -- another client is up (e.g. a second workspace)
     end
     if problem then
@@ -336,7 +396,8 @@ on_exit = function(code, signal, client_id)
       )
       return
     end
-    local delay = math.min(opts.restart.base_ms * 2 ^ (attempt - 1), opts.restart.max_ms)
+    local delay = M.backoff(attempt, opts.restart)
+    table.insert(state.restarts, { at = vim.uv.now(), delay = delay })
     set_server_status("restarting")
     log.notify_once(
       "crashed",
@@ -349,7 +410,7 @@ on_exit = function(code, signal, client_id)
     end
     state.timer = vim.uv.new_timer()
     state.timer:start(delay, 0, vim.schedule_wrap(function()
-      if state.failed == nil and #M.clients() == 0 then
+      if generation == state.generation and state.failed == nil and #M.clients() == 0 then
         log.info("restarting the server (attempt %d)", attempt)
         M.start_all()
       end

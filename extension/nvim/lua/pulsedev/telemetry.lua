@@ -7,6 +7,7 @@ local M = {}
 ---@type pulsedev.Event[]
 local queue = {}
 local in_flight = 0
+local pending = {} ---@type table<integer, integer> client id -> requests in flight on it
 local timer = nil ---@type uv.uv_timer_t?
 local last_uri = nil ---@type string?
 local dap_hooked = false
@@ -78,9 +79,15 @@ function M.flush()
     for _ = 1, n do
       table.remove(queue, 1)
     end
+    local cid = client.id
     in_flight = in_flight + 1
+    pending[cid] = (pending[cid] or 0) + 1
     local sent = server.request(client, "pulsedev/telemetry", { events = batch }, function(err, result)
+      if not pending[cid] then
+        return -- the client exited meanwhile and its requests were written off
+      end
       in_flight = in_flight - 1
+      pending[cid] = pending[cid] - 1
       if err then
         M.stats.failed = M.stats.failed + #batch
         log.warn("pulsedev/telemetry failed: %s", err.message or vim.inspect(err))
@@ -100,6 +107,7 @@ function M.flush()
       M.stats.requests = M.stats.requests + 1
     else
       in_flight = in_flight - 1
+      pending[cid] = pending[cid] - 1
       for i = n, 1, -1 do
         table.insert(queue, 1, batch[i])
       end
@@ -107,6 +115,20 @@ function M.flush()
     end
   end
   M.stats.queued = #queue
+end
+
+---Write off the requests in flight on a client that exited (their events may be lost:
+---delivery is at most once), so a crash does not block the queue.
+---@param client_id integer
+function M.client_exited(client_id)
+  local n = pending[client_id]
+  if n then
+    pending[client_id] = nil
+    in_flight = in_flight - n
+    if n > 0 then
+      log.info("%d telemetry requests were in flight when client %d exited", n, client_id)
+    end
+  end
 end
 
 ---@return integer requests sent and not yet answered
@@ -254,6 +276,8 @@ end
 ---Forget queued events and counters (tests, :PulseDev forget).
 function M.reset()
   queue = {}
+  pending = {}
+  in_flight = 0
   last_uri = nil
   M.stats = { sent = 0, requests = 0, queued = 0, dropped = 0, rejected = 0, failed = 0 }
 end
