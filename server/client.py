@@ -127,6 +127,17 @@ class LspClient:
         self._write({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
         return fut
 
+    def request_prepared_async(self, method: str, params_json: str) -> Future:
+        """Send a request whose params are already JSON text (benchmarks: no client-side encoding)."""
+        msg_id = next(self._ids)
+        fut: Future = Future()
+        self._pending[msg_id] = fut
+        body = ('{"jsonrpc":"2.0","id":%d,"method":%s,"params":%s}' % (msg_id, json.dumps(method), params_json)).encode()
+        with self._write_lock:
+            self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            self.proc.stdin.flush()
+        return fut
+
     def request(self, method: str, params: Any = None, timeout: float = 30) -> Any:
         """Send a request and wait for its result (raises `LspError`)."""
         return self.request_async(method, params).result(timeout)

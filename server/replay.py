@@ -22,16 +22,8 @@ def open_pipeline(data_dir: Path | None, options: Options | None = None, notify=
     options = options or Options(dataDir=str(data_dir) if data_dir else None)
     store = SQLiteStore(data_dir) if data_dir else MemoryStore()
     policy = PathPolicy(options.privacy.paths, store.secret("path-salt"))
-    return Pipeline(store, policy, make_detector(options, data_dir) if data_dir else _fresh_detector(options),
-                    notify=notify, retention_days=options.privacy.retentionDays)
-
-
-def _fresh_detector(options: Options):
-    try:
-        from .models.detector import Detector
-    except ImportError:
-        return None
-    return Detector(options, None)
+    return Pipeline(store, policy, make_detector(options, data_dir), notify=notify,
+                    retention_days=options.privacy.retentionDays)
 
 
 def _clock(ts: float) -> str:

@@ -33,10 +33,11 @@ def make_detector(options: Options, data_dir: Path):
         return None
     try:
         from .models.detector import Detector
-    except ImportError as exc:  # a partial install: degrade to telemetry only
-        log.warning("state detection unavailable: %s", exc)
+
+        return Detector(options, data_dir / "models" / "detector.json" if data_dir else None)
+    except Exception:  # noqa: BLE001 - a broken learner degrades to telemetry only, never a dead server
+        log.exception("state detection unavailable; telemetry goes on without it")
         return None
-    return Detector(options, data_dir / "models" / "detector.json")
 
 
 class Runtime:
@@ -58,6 +59,7 @@ class Runtime:
         self.training = {"running": False, "last": None}
         self._spool_pending = threading.Event()
         self.worker.submit(self.pipeline.apply_retention)
+        self.worker.submit(self.pipeline.status, None)
         self.worker.submit(self.ingest_spool)
         if watch:
             self.watcher = WorkspaceWatcher(root, self.spool, self.submit_events, self._spool_arrived,
@@ -71,12 +73,11 @@ class Runtime:
 
     # -- events in ------------------------------------------------------------
     async def ingest(self, raw_events: list[Any]) -> dict[str, Any]:
-        """Validate on the loop (cheap), store and learn on the worker; reply once committed."""
-        prepared = self.pipeline.prepare(raw_events)
+        """Validate, store and learn on the worker; reply once committed."""
         if not self.telemetry_on:
             reason = "telemetry is switched off (features.telemetry); nothing is stored"
             return {"accepted": 0, "rejected": [{"index": i, "reason": reason} for i in range(len(raw_events))]}
-        return await asyncio.wrap_future(self.worker.submit_grouped(prepared))
+        return await asyncio.wrap_future(self.worker.submit_grouped(raw_events))
 
     def submit_events(self, events: list[Event]) -> None:
         """Server-derived events (text sync, watcher): stored and learned, in order."""
@@ -84,10 +85,13 @@ class Runtime:
             self.worker.submit(self.pipeline.store_events, events)
 
     async def status(self, now: float | None) -> dict[str, Any]:
-        """`pulsedev/status`, answered in order after every batch received before it."""
-        result = await asyncio.wrap_future(self.worker.submit(self.pipeline.status, now))
-        result["training"] = dict(self.training)
-        return result
+        """`pulsedev/status`: with `now`, in order after every batch received before it; without,
+        at once from the worker's latest snapshot (at most ~1 s old), so a burst never delays it."""
+        if now is not None or not self.pipeline.snapshot:
+            result = await asyncio.wrap_future(self.worker.submit(self.pipeline.status, now))
+        else:
+            result = self.pipeline.snapshot
+        return {**result, "training": dict(self.training)}
 
     async def run(self, fn, *args) -> Any:
         """Run a pipeline method on the worker and await it."""

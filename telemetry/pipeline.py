@@ -26,7 +26,16 @@ from .validation import MAX_BATCH_BYTES, MAX_EVENT_BYTES, validate_event
 log = logging.getLogger(__name__)
 
 DAY = 86400.0
-_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+# The C encoder made once: `json.dumps` builds a new one per call, which costs more than the encoding.
+_c_encode = json.encoder.c_make_encoder(
+    None, None, json.encoder.encode_basestring, None, ":", ",", False, False, True
+) if json.encoder.c_make_encoder else None
+
+
+def _encode(data: dict) -> str:
+    if _c_encode is None:
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return "".join(_c_encode(data, 0))
 
 
 class Detector(Protocol):
@@ -74,6 +83,10 @@ class Pipeline:
         self.models_info_providers: list[Callable[[], list[dict]]] = []
         self._last_save = time.monotonic()
         self._last_retention = 0.0
+        #: The last status computed on the worker: what a plain `pulsedev/status` is answered
+        #: from at once, without queueing behind a burst of batches.
+        self.snapshot: dict[str, Any] = {}
+        self._last_snapshot = 0.0
 
     # -- ingest ---------------------------------------------------------------
     def prepare(self, raw_events: list[Any]) -> Prepared:
@@ -98,22 +111,25 @@ class Pipeline:
             events, rows = [], []
         return Prepared(events, rows, {"accepted": len(events), "rejected": rejected})
 
-    def commit(self, batches: list[Prepared]) -> tuple[list[dict[str, Any]], Callable[[], None]]:
-        """Store prepared batches in one transaction; returns their results and the learning step.
+    def commit(self, batches: list[list[Any]]) -> tuple[list[dict[str, Any]], Callable[[], None]]:
+        """Validate raw batches and store them in one transaction; returns their results and the learning step.
 
         The caller acknowledges the results, then runs the learning step: an
         acknowledged event is on disk, and learning never delays the reply.
         """
+        batches = [self.prepare(raw) for raw in batches]
         events = [e for b in batches for e in b.events]
         rows = [r for b in batches for r in b.rows]
         if rows:
             self.store.insert(rows)
         self.rejected += sum(len(b.result["rejected"]) for b in batches)
+        if self.snapshot:  # counts are never stale once a batch is acknowledged
+            self.snapshot = {**self.snapshot, "events": {"stored": self.store.count(), "rejected": self.rejected}}
         return [b.result for b in batches], partial(self._learn, events, rows)
 
     def ingest_batches(self, batches: list[list[Any]]) -> list[dict[str, Any]]:
         """Validate, store and learn from raw batches in one go (replay, tests)."""
-        results, learn = self.commit([self.prepare(raw) for raw in batches])
+        results, learn = self.commit(batches)
         learn()
         return results
 
@@ -139,6 +155,7 @@ class Pipeline:
         if detector is None:
             for e in events:
                 clock.see(e.ts)
+            self._refresh(force=False)
             return
         for e, row in zip(events, rows):
             if clock.late(e.ts):
@@ -147,14 +164,20 @@ class Pipeline:
             detector.observe(Event(e.kind, e.ts, row[2], e.data) if e.uri else e)
         if events:
             self._send(detector.advance(clock.now()))
+        self._refresh(force=False)
+
+    def _refresh(self, force: bool = True) -> None:
+        """Recompute the status snapshot (at most every 50 ms unless forced)."""
+        if force or time.monotonic() - self._last_snapshot > 0.05:
+            self._last_snapshot = time.monotonic()
+            self.status(None)
 
     # -- time and state -------------------------------------------------------
     def tick(self) -> None:
         """Let time pass: idle detection, autosave, retention."""
-        if self.detector is not None:
-            self._send(self.detector.advance(self.clock.now()))
-            if time.monotonic() - self._last_save > 60:
-                self.save()
+        self._refresh()
+        if self.detector is not None and time.monotonic() - self._last_save > 60:
+            self.save()
         if time.time() - self._last_retention > 3600:
             self.apply_retention()
 
@@ -171,8 +194,10 @@ class Pipeline:
         models = list(self.detector.models_info()) if self.detector is not None else []
         for provider in self.models_info_providers:
             models.extend(provider())
-        return {"state": state, "now": at, "events": {"stored": self.store.count(), "rejected": self.rejected},
-                "models": models}
+        result = {"state": state, "now": at, "events": {"stored": self.store.count(), "rejected": self.rejected},
+                  "models": models}
+        self.snapshot = result
+        return result
 
     def label(self, state: str, ts: float | None = None) -> None:
         """A self-report, stored as an event and learned from at once."""
