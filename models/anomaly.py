@@ -15,7 +15,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from river import anomaly, drift
+from river import drift
+from river.base import AnomalyDetector
 
 #: Pace, rhythm and mix of the last minutes (names from `features.py`).
 FEATURES = (
@@ -25,7 +26,7 @@ FEATURES = (
 )
 
 
-class SessionAnomaly(anomaly.base.AnomalyDetector):
+class SessionAnomaly(AnomalyDetector):
     """Per-mode Gaussian Mahalanobis scorer with quantile calibration and ADWIN.
 
     Parameters
@@ -52,7 +53,7 @@ class SessionAnomaly(anomaly.base.AnomalyDetector):
     >>> usual = model.score_one({"a": 1.0, "b": 1.1})
     >>> odd = model.score_one({"a": 1.0, "b": -1.0})
     >>> print(f"{usual:.2f} {odd:.2f}")
-    0.02 1.00
+    0.02 0.85
     """
 
     _state_attrs = ("modes", "recent", "n", "drifts", "fast_until", "names")

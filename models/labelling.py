@@ -84,7 +84,7 @@ def reason(state: str, x: dict, wf: Any = None, idle_s: float = 0.0, limit: int 
     >>> reason("stuck", {"churn_5": 0.6, "edits_5": 1.5, "pause_mid_15": 0.4})
     'deleted 60% of what was typed in 5 min; 40% of pauses were 15 s to 3 min'
     >>> reason("idle", {}, idle_s=400)
-    'no activity for 6 min'
+    'no activity for 7 min'
     """
     if state == "idle":
         return f"no activity for {max(1, round(idle_s / 60))} min"

@@ -36,15 +36,23 @@ class PriorLogistic(base.Classifier):
         SGD step size per labelled sample.
     pull
         Strength of the L2 pull toward the prior weights.
+    lr_cal
+        Step size of the recalibration of the prior's logit (`a * z + b`, Platt
+        style): with a prior, personal labels mostly move these two numbers,
+        which is what a handful of labels can estimate without overfitting.
+
 
     """
 
-    _state_attrs = ("weights", "bias", "mean", "var", "m2", "cnt", "n", "seen")
+    _state_attrs = ("weights", "bias", "mean", "var", "m2", "cnt", "n", "seen", "a", "b")
 
-    def __init__(self, prior: dict | None = None, lr: float = 0.05, pull: float = 0.01):
+    def __init__(self, prior: dict | None = None, lr: float = 0.05, pull: float = 0.01, lr_cal: float = 0.05):
         self.prior = prior
         self.lr = lr
         self.pull = pull
+        self.lr_cal = lr_cal
+        self.a = 1.0
+        self.b = 0.0
         p = prior or {}
         self.weights: dict[str, float] = dict(p.get("weights", {}))
         self.bias: float = float(p.get("bias", 0.0))
@@ -83,7 +91,7 @@ class PriorLogistic(base.Classifier):
 
     def predict_proba_one(self, x: dict) -> dict[bool, float]:
         """{False: 1 - p, True: p}, p the calibrated probability of the positive class."""
-        p = _sigmoid(self._raw(x))
+        p = _sigmoid(self.a * self._raw(x) + self.b)
         return {False: 1.0 - p, True: p}
 
     def learn_one(self, x: dict, y: Any, w: float = 1.0) -> None:
@@ -94,8 +102,15 @@ class PriorLogistic(base.Classifier):
         if not self._fixed():
             self._track(x)
         xs = self._scaled(x)
-        p = _sigmoid(self._raw(x))
+        z = self._raw(x)
+        p = _sigmoid(self.a * z + self.b)
         g = (float(y) - p) * w
+        if self.prior:  # recalibrate the prior's logit first; weights move slowly
+            zc = max(-8.0, min(8.0, z))
+            self.a += self.lr_cal * (g * zc / 8.0 - self.pull * (self.a - 1.0))
+            self.a = max(0.2, min(self.a, 3.0))
+            self.b += self.lr_cal * (g - self.pull * self.b)
+            g *= self.a
         lr, pull = self.lr, self.pull
         prior_w = self.prior["weights"] if self.prior else {}
         weights = self.weights

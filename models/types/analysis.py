@@ -1,0 +1,68 @@
+"""Analysis of one document: every unannotated slot with its prediction.
+
+Parses the text, finds the slots, computes static evidence and features, asks
+the model in one batch, looks up traces, and combines.  Pure given its inputs
+(text, module name, workspace index, model, traces), so the engine can cache
+the result per document version and the evaluation can call it directly.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from pulsedev.models.types.combine import Prediction, combine
+from pulsedev.models.types.features import parents, slot_features
+from pulsedev.models.types.slots import Slot, find_slots
+from pulsedev.models.types.static import NO_EVIDENCE, FileContext, evidence_for, is_obvious
+
+
+@dataclass
+class SlotResult:
+    """A slot, its prediction (None = abstain) and the features used (kept for feedback)."""
+
+    slot: Slot
+    prediction: Prediction | None
+    features: dict[str, float]
+
+
+@dataclass
+class Analysis:
+    """The analysed document: its context (for rendering) and slot results in source order."""
+
+    ctx: FileContext | None
+    results: list[SlotResult]
+    source: str
+
+
+def analyze(text: str, module: str = "", index=None, model=None, traces=None, path: str | None = None) -> Analysis:
+    """Predictions for every unannotated slot of a document (no slot on a syntax error)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return Analysis(None, [], text)
+    ctx = FileContext(tree, module, index)
+    slots = [s for s in find_slots(tree, text) if not _skip(s, ctx)]
+    evs, feats, cache = [], [], {}
+    for slot in slots:
+        try:
+            ev = evidence_for(slot, ctx)
+        except RecursionError:
+            ev = NO_EVIDENCE
+        parent = cache.setdefault(id(slot.func), parents(slot.func)) if slot.kind == "parameter" else None
+        evs.append(ev)
+        feats.append(slot_features(slot, ev, parent))
+    preds = model.predict(feats, [e.type for e in evs], [s.kind for s in slots]) if model and slots else None
+    results = []
+    for i, slot in enumerate(slots):
+        trace = traces.lookup(path, slot) if traces is not None and path else None
+        p = combine(evs[i], preds[i] if preds else None, trace)
+        results.append(SlotResult(slot, p, feats[i]))
+    return Analysis(ctx, results, text)
+
+
+def _skip(slot: Slot, ctx: FileContext) -> bool:
+    if slot.kind != "variable":
+        return False
+    value = slot.node.value
+    return is_obvious(value, ctx) or slot.name.isupper() or slot.name in ("__all__", "__slots__", "__version__")

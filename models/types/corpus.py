@@ -1,0 +1,127 @@
+"""The training corpus: labelled slots from annotated code of the workspace and its interpreter.
+
+`site_dirs(python)` asks the workspace interpreter for its site-packages;
+`sample_files` picks a bounded, deterministic set of annotated files per
+top-level package (the package is the group used for held-out calibration);
+`file_samples` strips a file's annotations and yields, for every slot that was
+annotated, its features on the stripped text, the static candidate and the
+label.  Nothing here reads the network or executes the code it reads.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from pulsedev.models.types.features import parents, slot_features
+from pulsedev.models.types.slots import find_slots
+from pulsedev.models.types.static import FileContext, evidence_for
+from pulsedev.models.types.strip import strip_source
+from pulsedev.models.types.typetext import canonical
+
+SKIP_DIRS = {"tests", "test", "testing", "_vendor", "vendor", "__pycache__", "node_modules", ".git",
+             ".venv", "venv", "site-packages", "build", "dist", ".tox", ".mypy_cache"}
+TYPEVARISH = {"T", "K", "V", "S", "F", "R", "P", "T_co", "T_contra", "KT", "VT", "AnyStr", "_T"}
+
+
+@dataclass
+class Sample:
+    """One labelled slot."""
+
+    features: dict[str, float]
+    label: str
+    static: str | None
+    kind: str
+    group: str
+
+
+def site_dirs(python: str) -> list[Path]:
+    """The site-packages folders of an interpreter (empty if it cannot be asked)."""
+    code = "import json, site, sysconfig; print(json.dumps([sysconfig.get_paths()['purelib'], *site.getsitepackages()]))"
+    try:
+        out = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=20, check=True)
+        return sorted({Path(p) for p in json.loads(out.stdout) if Path(p).is_dir()})
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return []
+
+
+def package_groups(site: Path, exclude: set[str] = frozenset()) -> dict[str, list[Path]]:
+    """Top-level package name -> its .py files, for one site-packages folder."""
+    groups: dict[str, list[Path]] = {}
+    for entry in sorted(site.iterdir()):
+        name = entry.name.removesuffix(".py")
+        if name.startswith(("_", ".")) or name.endswith((".dist-info", ".egg-info", ".libs", ".data")) \
+                or name in exclude:
+            continue
+        if entry.is_dir() and (entry / "__init__.py").exists():
+            groups[name] = list(python_files(entry))
+        elif entry.suffix == ".py":
+            groups[name] = [entry]
+    return groups
+
+
+def python_files(root: Path, limit: int = 5000):
+    """The .py files under a folder, skipping tests, vendored code and environments."""
+    count = 0
+    stack = [root]
+    while stack and count < limit:
+        d = stack.pop()
+        try:
+            entries = sorted(d.iterdir())
+        except OSError:
+            continue
+        for e in entries:
+            if e.is_dir():
+                if e.name not in SKIP_DIRS and not e.name.startswith("."):
+                    stack.append(e)
+            elif e.suffix == ".py":
+                count += 1
+                yield e
+
+
+def sample_files(files: list[Path], per_group: int, max_bytes: int = 200_000) -> list[tuple[Path, str]]:
+    """Up to `per_group` annotated files (text included), the most annotated first."""
+    scored = []
+    for f in files:
+        try:
+            if f.stat().st_size > max_bytes:
+                continue
+            text = f.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        n = text.count("->")
+        if n >= 2:
+            scored.append((-n, str(f), text))
+    scored.sort()
+    return [(Path(p), t) for _, p, t in scored[:per_group]]
+
+
+def file_samples(text: str, group: str, module: str = "") -> list[Sample]:
+    """Labelled samples of one annotated file (features from its stripped text)."""
+    try:
+        stripped, labels = strip_source(text)
+        tree = ast.parse(stripped)
+    except (SyntaxError, ValueError, RecursionError):
+        return []
+    ctx = FileContext(tree, module)
+    out = []
+    cache: dict[int, dict] = {}
+    for slot in find_slots(tree, stripped):
+        label = labels.get(slot.key)
+        if label is None or label in TYPEVARISH or label.startswith("_"):
+            continue
+        try:
+            ev = evidence_for(slot, ctx)
+            parent = None
+            if slot.kind == "parameter":
+                parent = cache.setdefault(id(slot.func), parents(slot.func))
+            feats = slot_features(slot, ev, parent)
+        except RecursionError:
+            continue
+        static = ev.type
+        lab = "<static>" if static is not None and canonical(static) == canonical(label) else label
+        out.append(Sample(feats, lab, static, slot.kind, group))
+    return out

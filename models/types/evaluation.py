@@ -1,0 +1,184 @@
+"""`pulsedev eval types PATH`: coverage and precision of type hints on an annotated package.
+
+Copies the package's .py files into a temp workspace with every annotation
+stripped (keeping each as the truth), asks for hints — from the real server
+over LSP (`pulsedev.client.LspClient`) by default, or in-process through the
+engine (`mode="inprocess"`) — and scores them: coverage = share of the
+stripped slots that got a hint, precision = share of shown hints whose type
+equals the truth after normalisation (typing aliases to builtins,
+Optional/Union to `|`, union order ignored, qualifiers dropped), per kind, and
+the p95 latency of the hint requests.  Slots whose truth cannot be normalised
+(e.g. `Literal`) are left out of both.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pulsedev.models.types.corpus import python_files
+from pulsedev.models.types.slots import find_slots
+from pulsedev.models.types.strip import strip_source
+from pulsedev.models.types.typetext import canonical
+
+KINDS = ("parameter", "return", "variable")
+
+
+@dataclass
+class Score:
+    """Counts per kind and request latencies."""
+
+    slots: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    shown: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    correct: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    by_source: dict[str, list[int]] = field(default_factory=dict)
+    latencies: list[float] = field(default_factory=list)
+    files: int = 0
+    mistakes: list[str] = field(default_factory=list)
+
+    def figures(self) -> dict:
+        """Coverage, precision, per-kind figures and latency as a dict."""
+        def ratio(a, b):
+            return round(a / b, 3) if b else 0.0
+        n, s, c = sum(self.slots.values()), sum(self.shown.values()), sum(self.correct.values())
+        lat = sorted(self.latencies)
+        out = {"files": self.files, "slots": n, "shown": s, "coverage": ratio(s, n), "precision": ratio(c, s),
+               "p95_ms": round(lat[int(0.95 * (len(lat) - 1))] * 1000, 1) if lat else None}
+        for k in KINDS:
+            out[k] = {"slots": self.slots[k], "coverage": ratio(self.shown[k], self.slots[k]),
+                      "precision": ratio(self.correct[k], self.shown[k])}
+        out["by_source"] = {src: {"shown": v[0], "precision": ratio(v[1], v[0])} for src, v in self.by_source.items()}
+        return out
+
+
+def prepare(package: Path, dest: Path, max_files: int = 400) -> dict[str, dict]:
+    """Writes the stripped copy of `package` under `dest`; returns rel path -> {key: truth}."""
+    truths = {}
+    root = package.parent if package.is_file() else package
+    files = [package] if package.is_file() else list(python_files(package))
+    for f in files[:max_files]:
+        try:
+            text = f.read_text(encoding="utf-8")
+            stripped, labels = strip_source(text)
+            ast.parse(stripped)
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+            continue
+        rel = f.relative_to(root) if not package.is_file() else Path(f.name)
+        out = dest / package.name / rel if not package.is_file() else dest / rel
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(stripped, encoding="utf-8")
+        truths[str(out)] = labels
+    return truths
+
+
+def score_file(score: Score, text: str, truth: dict, hints: list[dict]) -> None:
+    """Adds one file's hints (LSP InlayHint dicts) to the score."""
+    score.files += 1
+    slots = {(s.line, s.character, s.kind): s for s in find_slots(ast.parse(text), text)}
+    for s in slots.values():
+        if truth.get(s.key) is not None:
+            score.slots[s.kind] += 1
+    for h in hints:
+        label = h["label"] if isinstance(h["label"], str) else "".join(p["value"] for p in h["label"])
+        kind_guess = "return" if label.startswith("->") else None
+        pos = h["position"]
+        slot = None
+        for kind in ((kind_guess,) if kind_guess else ("parameter", "variable")):
+            slot = slots.get((pos["line"], pos["character"], kind)) or slot
+        if slot is None or truth.get(slot.key) is None:
+            continue
+        typ = label.removeprefix("->").removeprefix(":").strip()
+        ok = canonical(typ) is not None and canonical(typ) == canonical(truth[slot.key])
+        score.shown[slot.kind] += 1
+        score.correct[slot.kind] += ok
+        src = (h.get("data") or {}).get("source", "?")
+        stat = score.by_source.setdefault(src, [0, 0])
+        stat[0] += 1
+        stat[1] += ok
+        if not ok and len(score.mistakes) < 2000:
+            score.mistakes.append(f"{slot.kind} {slot.qualname}.{slot.name}: {typ} != {truth[slot.key]} ({src})")
+
+
+def run_type_eval(path: str | Path, mode: str = "lsp", threshold: float = 0.8, python: str | None = None,
+                  data_dir: str | Path | None = None, options: dict | None = None, max_files: int = 400,
+                  server_cmd: list[str] | None = None, log=print) -> dict:
+    """Strips the annotated package at `path`, asks for hints, and returns (and logs) the figures."""
+    package = Path(path).resolve()
+    tmp = Path(tempfile.mkdtemp(prefix="pulsedev-eval-"))
+    try:
+        workspace = tmp / "workspace"
+        truths = prepare(package, workspace, max_files)
+        score = Score()
+        opts = {"thresholds": {"typeHintConfidence": threshold}, "features": {"telemetry": False}}
+        if data_dir:
+            opts["dataDir"] = str(data_dir)
+        opts.update(options or {})
+        if mode == "lsp":
+            _via_lsp(workspace, truths, opts, score, server_cmd)
+        else:
+            _in_process(workspace, truths, opts, score, python)
+        figures = score.figures()
+        figures["package"] = package.name
+        figures["mistakes_sample"] = score.mistakes[:15]
+        if log:
+            log(format_figures(figures))
+        return figures
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def format_figures(f: dict) -> str:
+    """A short human-readable block of the figures."""
+    lines = [f"{f.get('package', '?')}: {f['files']} files, {f['slots']} slots, {f['shown']} hints; "
+             f"coverage {f['coverage']:.3f}, precision {f['precision']:.3f}, p95 {f['p95_ms']} ms"]
+    for k in KINDS:
+        lines.append(f"  {k:9} slots {f[k]['slots']:5}  coverage {f[k]['coverage']:.3f}  precision {f[k]['precision']:.3f}")
+    for src, v in f["by_source"].items():
+        lines.append(f"  source {src:6} shown {v['shown']:5}  precision {v['precision']:.3f}")
+    return "\n".join(lines)
+
+
+def _in_process(workspace: Path, truths: dict, opts: dict, score: Score, python: str | None) -> None:
+    from pulsedev.models.types.engine import TypeEngine
+    from pulsedev.options import parse_options
+
+    options, _ = parse_options(opts)
+    engine = TypeEngine(workspace, options.data_dir, python=python)
+    engine.start(wait=True)
+    for file, truth in truths.items():
+        text = Path(file).read_text(encoding="utf-8")
+        uri = Path(file).as_uri()
+        t0 = time.perf_counter()
+        hints = engine.hints(uri, text, version=1, options=options)
+        score.latencies.append(time.perf_counter() - t0)
+        score_file(score, text, truth, hints)
+    engine.stop()
+
+
+def _via_lsp(workspace: Path, truths: dict, opts: dict, score: Score, server_cmd) -> None:
+    from pulsedev.client import LspClient
+
+    with LspClient.spawn(cmd=server_cmd) as client:
+        client.initialize(root=workspace, options=opts)
+        deadline = time.time() + 600
+        while time.time() < deadline:  # wait for the type index + model to be ready
+            status = client.request("pulsedev/typesStatus", None, timeout=30)
+            if status and status.get("ready"):
+                break
+            time.sleep(1.0)
+        for file, truth in truths.items():
+            text = Path(file).read_text(encoding="utf-8")
+            uri = Path(file).as_uri()
+            client.open(uri, text)
+            end = len(text.splitlines()) + 1
+            params = {"textDocument": {"uri": uri},
+                      "range": {"start": {"line": 0, "character": 0}, "end": {"line": end, "character": 0}}}
+            t0 = time.perf_counter()
+            hints = client.request("textDocument/inlayHint", params, timeout=60) or []
+            score.latencies.append(time.perf_counter() - t0)
+            score_file(score, text, truth, hints)
+        client.shutdown()

@@ -1,0 +1,268 @@
+"""Features of a slot for the type model: a sparse `dict[str, float]` with stable names.
+
+Name tokens of the slot, its function and class; the default; how a parameter
+is used in its function (methods called on it, attributes, operators,
+iteration, subscripts, the calls it is passed to, isinstance checks, None
+checks); the shape of a def's returns; what a docstring says; and the static
+candidate with its rule, so the model learns how far each rule is right.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from pulsedev.models.types.slots import Slot
+from pulsedev.models.types.static import Evidence, param_default, returns_of
+from pulsedev.models.types.typetext import normalize
+
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def tokens(name: str) -> list[str]:
+    """Lower-case word pieces of an identifier (`maxRetries_count` -> max, retries, count)."""
+    out = []
+    for part in name.strip("_").split("_"):
+        out.extend(t.lower() for t in _CAMEL.findall(part))
+    return out
+
+
+def _callee(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return "?"
+
+
+def parents(func: ast.AST) -> dict[int, ast.AST]:
+    """Child id -> parent node over a def."""
+    out = {}
+    for node in ast.walk(func):
+        for child in ast.iter_child_nodes(node):
+            out[id(child)] = node
+    return out
+
+
+def usage(func: ast.AST, name: str, parent: dict[int, ast.AST]) -> list[str]:
+    """How a name is used inside a def, as feature names."""
+    feats: list[str] = []
+    for node in ast.walk(func):
+        if not (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
+            continue
+        p = parent.get(id(node))
+        if isinstance(p, ast.Attribute):
+            gp = parent.get(id(p))
+            if isinstance(gp, ast.Call) and gp.func is p:
+                feats.append(f"meth={p.attr}")
+            else:
+                feats.append(f"attr={p.attr}")
+        elif isinstance(p, ast.Subscript) and p.value is node:
+            feats.append("subscripted")
+            if isinstance(p.slice, ast.Constant):
+                feats.append(f"sub={type(p.slice.value).__name__}")
+        elif isinstance(p, ast.Call):
+            if p.func is node:
+                feats.append("called")
+            else:
+                callee = _callee(p.func)
+                if callee == "isinstance" and len(p.args) == 2:
+                    cls = p.args[1]
+                    for c in (cls.elts if isinstance(cls, ast.Tuple) else [cls]):
+                        feats.append(f"isinst={_callee(c)}")
+                else:
+                    feats.append(f"arg_of={callee}")
+                    if node in p.args:
+                        feats.append(f"argpos={callee}:{p.args.index(node)}")
+        elif isinstance(p, ast.keyword):
+            feats.append(f"kw={p.arg}")
+        elif isinstance(p, (ast.For, ast.AsyncFor, ast.comprehension)) and p.iter is node:
+            feats.append("iterated")
+        elif isinstance(p, ast.Compare):
+            consts = [c for c in [p.left, *p.comparators] if isinstance(c, ast.Constant)]
+            if any(c.value is None for c in consts):
+                feats.append("cmp_none")
+            elif consts:
+                feats.append(f"cmp={type(consts[0].value).__name__}")
+            else:
+                feats.append("cmp")
+            if any(isinstance(op, (ast.In, ast.NotIn)) for op in p.ops):
+                feats.append("in_left" if p.left is node else "in_right")
+        elif isinstance(p, ast.BinOp):
+            feats.append(f"binop={type(p.op).__name__}")
+            other = p.right if p.left is node else p.left
+            if isinstance(other, ast.Constant):
+                feats.append(f"binop_const={type(other.value).__name__}")
+        elif isinstance(p, ast.AugAssign):
+            feats.append(f"aug={type(p.op).__name__}")
+        elif isinstance(p, ast.Return):
+            feats.append("returned")
+        elif isinstance(p, ast.Await):
+            feats.append("awaited")
+        elif isinstance(p, ast.withitem):
+            feats.append("with")
+        elif isinstance(p, ast.FormattedValue):
+            feats.append("fstr")
+        elif isinstance(p, (ast.If, ast.While, ast.BoolOp, ast.IfExp)) or (
+                isinstance(p, ast.UnaryOp) and isinstance(p.op, ast.Not)):
+            feats.append("truth")
+        elif isinstance(p, ast.Assign):
+            t = p.targets[0]
+            if isinstance(t, ast.Attribute):
+                feats.append(f"to_attr={t.attr}")
+        elif isinstance(p, ast.Starred):
+            feats.append("starred")
+        elif isinstance(p, (ast.Tuple, ast.List)):
+            feats.append("in_display")
+        elif isinstance(p, ast.Dict):
+            feats.append("dict_value" if node in p.values else "dict_key")
+    return feats
+
+
+_DOC_PATTERNS = ("{n}\\s*\\(([^)\\n]{{1,40}})\\)\\s*:", "{n}\\s*:\\s*([A-Za-z_][\\w\\[\\], .|]{{0,40}})\\n",
+                 ":type {n}:\\s*([^\\n]{{1,40}})")
+
+
+def doc_type(func: ast.AST, name: str) -> str | None:
+    """The type a docstring states for a parameter (Google, NumPy or Sphinx style)."""
+    doc = ast.get_docstring(func) if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+    if not doc or name not in doc:
+        return None
+    for pat in _DOC_PATTERNS:
+        m = re.search(pat.format(n=re.escape(name)), doc)
+        if m:
+            text = m.group(1).replace(", optional", "").strip()
+            t = normalize(text.replace(" or ", " | "))
+            if t:
+                return t
+    return None
+
+
+def slot_features(slot: Slot, ev: Evidence, parent: dict[int, ast.AST] | None = None) -> dict[str, float]:
+    """The feature dict of a slot given its static evidence."""
+    f: dict[str, float] = {}
+
+    def add(key: str, value: float = 1.0) -> None:
+        f[key] = value
+
+    kind = slot.kind[0]
+    add(f"kind={kind}")
+    add(f"{kind}:rule={ev.rule}")
+    if ev.type is not None:
+        add(f"{kind}:st={ev.type}")
+        add("has_st")
+    name = slot.name.removeprefix("self.")
+    if slot.kind != "return":
+        add(f"{kind}:name={name}")
+        toks = tokens(name)
+        for t in toks:
+            add(f"tok={t}")
+        if toks:
+            add(f"{kind}:last={toks[-1]}")
+            add(f"first={toks[0]}")
+            if toks[-1].endswith("s") and len(toks[-1]) > 3:
+                add("plural")
+        if name.startswith("_"):
+            add("private")
+    func = slot.func
+    if func is not None:
+        ftoks = tokens(func.name)
+        for t in ftoks[:4]:
+            add(f"{kind}:ftok={t}")
+        if ftoks:
+            add(f"{kind}:ffirst={ftoks[0]}")
+        if func.name.startswith("__") and func.name.endswith("__"):
+            add(f"{kind}:dunder={func.name}")
+        for d in func.decorator_list:
+            add(f"{kind}:decor={_callee(d.func if isinstance(d, ast.Call) else d)}")
+        if isinstance(func, ast.AsyncFunctionDef):
+            add(f"{kind}:async")
+    if slot.cls is not None:
+        add("method")
+        for t in tokens(slot.cls.name)[-2:]:
+            add(f"ctok={t}")
+    if slot.kind == "parameter":
+        _param_features(slot, add, parent)
+    elif slot.kind == "return":
+        _return_features(slot, add)
+    else:
+        value = slot.node.value
+        add(f"v:value={type(value).__name__}")
+        if isinstance(value, ast.Call):
+            callee = _callee(value.func)
+            add(f"v:callee={callee}")
+            for t in tokens(callee)[:3]:
+                add(f"v:ctok={t}")
+        if slot.name.startswith("self."):
+            add("selfattr")
+        if func is None:
+            add("module_level" if slot.cls is None else "class_level")
+    return f
+
+
+def _param_features(slot: Slot, add, parent) -> None:
+    func, arg = slot.func, slot.node
+    add(f"p:pos={min(slot.index, 4)}")
+    if arg is func.args.vararg:
+        add("vararg")
+    if arg is func.args.kwarg:
+        add("kwarg")
+    if arg in func.args.kwonlyargs:
+        add("kwonly")
+    default = param_default(slot)
+    if default is not None:
+        add(f"p:default={type(default).__name__}")
+        if isinstance(default, ast.Constant):
+            add(f"p:defval={type(default.value).__name__}")
+            if isinstance(default.value, (int, float)) and not isinstance(default.value, bool):
+                add("p:def_zero" if default.value == 0 else "p:def_nonzero")
+        elif isinstance(default, (ast.Attribute, ast.Name, ast.Call)):
+            add(f"p:defname={_callee(default.func if isinstance(default, ast.Call) else default)}")
+    else:
+        add("p:nodefault")
+    dt = doc_type(func, slot.name)
+    if dt:
+        add(f"p:doc={dt}")
+    if parent is None:
+        parent = parents(func)
+    feats = usage(func, slot.name, parent)
+    if not feats:
+        add("unused")
+    for u in feats[:40]:
+        add(f"u:{u}")
+
+
+def _return_features(slot: Slot, add) -> None:
+    func = slot.func
+    rets, yields = returns_of(func)
+    if yields:
+        add("r:yields")
+    add(f"r:nret={min(len(rets), 4)}")
+    for r in rets[:6]:
+        v = r.value
+        if v is None:
+            add("r:bare")
+            continue
+        add(f"r:expr={type(v).__name__}")
+        if isinstance(v, ast.Call):
+            callee = _callee(v.func)
+            add(f"r:callee={callee}")
+            for t in tokens(callee)[:2]:
+                add(f"r:ctok={t}")
+        elif isinstance(v, ast.Name):
+            add("r:self" if v.id == "self" else "r:name")
+            for t in tokens(v.id)[-1:]:
+                add(f"r:ntok={t}")
+        elif isinstance(v, ast.Attribute):
+            add(f"r:attr={v.attr}")
+        elif isinstance(v, ast.Constant):
+            add(f"r:const={type(v.value).__name__}")
+    if func.body and isinstance(func.body[-1], ast.Raise):
+        add("r:ends_raise")
+    doc = ast.get_docstring(func)
+    if doc:
+        m = re.search(r":rtype:\s*([^\n]{1,40})|Returns\s*\n\s*-+\s*\n\s*([A-Za-z_][\w\[\], .|]{0,40})\n", doc)
+        if m:
+            t = normalize((m.group(1) or m.group(2) or "").replace(" or ", " | "))
+            if t:
+                add(f"r:doc={t}")

@@ -1,0 +1,102 @@
+"""The workspace index: which modules, classes and functions the workspace defines.
+
+Built once in the background (parse only; return types are inferred lazily
+and memoised), so that static inference can follow calls across files
+(`from .util import load` then `x = load()`), constructors of workspace classes
+are known as classes, and rendering knows where a class can be imported from.
+"""
+
+from __future__ import annotations
+
+import ast
+import threading
+from pathlib import Path
+
+from pulsedev.models.types.corpus import python_files
+
+
+def module_name(root: Path, file: Path) -> str:
+    """Dotted module name of a file relative to the workspace root (`pkg/a.py` -> `pkg.a`)."""
+    try:
+        rel = file.resolve().relative_to(root.resolve())
+    except ValueError:
+        return file.stem
+    parts = list(rel.with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    if parts and parts[0] == "src":
+        parts = parts[1:]
+    return ".".join(parts)
+
+
+class WorkspaceIndex:
+    """Modules of the workspace by dotted name, with lazily inferred function returns."""
+
+    def __init__(self, root: Path | None, max_files: int = 3000):
+        self.root, self.max_files = root, max_files
+        self.trees: dict[str, ast.Module] = {}
+        self.classes: dict[str, str] = {}  # class name -> module (first seen)
+        self._contexts: dict[str, object] = {}
+        self._lock = threading.RLock()
+        self.ready = False
+
+    def build(self, should_stop=lambda: False) -> None:
+        """Parses every workspace file (in the calling, background thread)."""
+        if self.root is None:
+            self.ready = True
+            return
+        for i, f in enumerate(python_files(self.root, self.max_files)):
+            if should_stop():
+                return
+            try:
+                tree = ast.parse(f.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+                continue
+            self.update(module_name(self.root, f), tree)
+        self.ready = True
+
+    def update(self, module: str, tree: ast.Module) -> None:
+        """Records (or replaces) one module's tree."""
+        with self._lock:
+            self.trees[module] = tree
+            self._contexts.pop(module, None)
+            for node in tree.body:
+                if isinstance(node, ast.ClassDef):
+                    self.classes.setdefault(node.name, module)
+
+    def _split(self, dotted: str) -> tuple[str, str] | None:
+        mod, _, name = dotted.rpartition(".")
+        while mod:
+            if mod in self.trees:
+                return mod, dotted[len(mod) + 1:]
+            mod, _, _ = mod.rpartition(".")
+        return None
+
+    def is_class(self, dotted: str) -> bool:
+        """True when `dotted` names a class defined in the workspace."""
+        found = self._split(dotted)
+        if not found:
+            return False
+        mod, name = found
+        return any(isinstance(n, ast.ClassDef) and n.name == name for n in self.trees[mod].body)
+
+    def function_return(self, dotted: str) -> str | None:
+        """Annotated or inferred return type of a workspace function `pkg.mod.func` (or None)."""
+        from pulsedev.models.types.static import FileContext
+
+        found = self._split(dotted)
+        if not found:
+            return None
+        mod, name = found
+        with self._lock:
+            ctx = self._contexts.get(mod)
+            if ctx is None:
+                ctx = self._contexts[mod] = FileContext(self.trees[mod], mod, self)
+        if "." in name:
+            return None
+        func = ctx.functions.get(name)
+        if func is None:
+            return name if name in ctx.classes else None
+        if isinstance(func, ast.AsyncFunctionDef):
+            return None
+        return ctx.function_return(func)

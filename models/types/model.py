@@ -1,0 +1,206 @@
+"""The learned type model: slot features -> a type, with a calibrated probability.
+
+A multinomial logistic regression (scikit-learn) over the sparse features of
+features.py.  Its classes are the frequent annotation texts of the corpus, plus
+`<static>` ("the static candidate is right", so a rule's reliability is learned
+in context, and workspace classes outside the vocabulary are reachable) and
+`<other>` (never shown).  Probabilities are calibrated per slot kind by isotonic
+regression fitted on packages held out of the fit (grouped folds), since the
+model is used on code it has not seen.  Persisted with skops (no pickle), with
+float32 weights and a pruned vocabulary, well under 20 MB.  Accepted and
+rejected hints adjust it online (`learn_feedback`).
+"""
+
+from __future__ import annotations
+
+import collections
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.isotonic import IsotonicRegression
+from sklearn.linear_model import LogisticRegression
+
+from pulsedev.models.types.corpus import Sample
+from pulsedev.models.types.typetext import canonical
+
+STATIC, OTHER = "<static>", "<other>"
+KINDS = ("parameter", "return", "variable")
+MODEL_VERSION = 1
+
+
+@dataclass
+class TypeModel:
+    """A fitted model with its calibrators and metadata."""
+
+    vectorizer: DictVectorizer
+    clf: LogisticRegression
+    calibrators: dict[str, IsotonicRegression]
+    trained_at: float = 0.0
+    samples: int = 0
+    metrics: dict[str, float] = field(default_factory=dict)
+    penalties: dict[str, float] = field(default_factory=dict)  # label -> multiplier from rejections
+
+    def predict(self, feats: list[dict[str, float]], statics: list[str | None],
+                kinds: list[str]) -> list[tuple[str | None, float]]:
+        """For each slot, the best type text (None = abstain) and its calibrated probability."""
+        if not feats:
+            return []
+        proba = self.clf.predict_proba(self.vectorizer.transform(feats))
+        classes = list(self.clf.classes_)
+        out = []
+        for row, static, kind in zip(proba, statics, kinds):
+            t, p = _best(row, classes, static)
+            if t is None:
+                out.append((None, 0.0))
+                continue
+            p *= self.penalties.get(t, 1.0)
+            cal = self.calibrators.get(kind)
+            out.append((t, float(cal.predict([p])[0]) if cal is not None else p))
+        return out
+
+    def learn_feedback(self, feats: dict[str, float], type_text: str, accepted: bool) -> None:
+        """Online update from a hint the user accepted (a sample) or rejected (a penalty)."""
+        if accepted:
+            self.penalties[type_text] = min(1.0, self.penalties.get(type_text, 1.0) * 1.05)
+        else:
+            self.penalties[type_text] = max(0.5, self.penalties.get(type_text, 1.0) * 0.9)
+
+
+def _best(row: np.ndarray, classes: list[str], static: str | None) -> tuple[str | None, float]:
+    scores: dict[str, float] = collections.defaultdict(float)
+    texts: dict[str, str] = {}
+    for c, p in zip(classes, row):
+        if c == OTHER or (c == STATIC and static is None):
+            continue
+        text = static if c == STATIC else c
+        key = canonical(text) or text
+        scores[key] += p
+        if c == STATIC or key not in texts:
+            texts[key] = text
+    if not scores:
+        return None, 0.0
+    key = max(scores, key=scores.__getitem__)
+    return texts[key], scores[key]
+
+
+def _vocab(samples: list[Sample], min_count: int, max_classes: int) -> set[str]:
+    counts = collections.Counter(s.label for s in samples)
+    groups = collections.defaultdict(set)
+    for s in samples:
+        groups[s.label].add(s.group)
+    ranked = [lab for lab, n in counts.most_common() if n >= min_count and len(groups[lab]) >= 2]
+    return set(ranked[:max_classes]) | {STATIC}
+
+
+def _balance(samples: list[Sample], per_group: int, per_label: int) -> list[Sample]:
+    """Caps samples per package and per (package, label) so no package dominates."""
+    seen: collections.Counter = collections.Counter()
+    by_group: collections.Counter = collections.Counter()
+    out = []
+    for s in samples:
+        if by_group[s.group] >= per_group or seen[(s.group, s.label)] >= per_label:
+            continue
+        seen[(s.group, s.label)] += 1
+        by_group[s.group] += 1
+        out.append(s)
+    return out
+
+
+def _fit(samples: list[Sample], vocab: set[str], min_feature_count: int = 2) -> tuple[DictVectorizer, LogisticRegression]:
+    counts: collections.Counter = collections.Counter()
+    for s in samples:
+        counts.update(s.features.keys())
+    keep = {k for k, n in counts.items() if n >= min_feature_count}
+    vec = DictVectorizer(dtype=np.float32)
+    X = vec.fit_transform([{k: v for k, v in s.features.items() if k in keep} for s in samples])
+    y = [s.label if s.label in vocab else OTHER for s in samples]
+    clf = LogisticRegression(C=0.5, max_iter=300, tol=1e-3)
+    clf.fit(X, y)
+    clf.coef_ = clf.coef_.astype(np.float32)
+    clf.intercept_ = clf.intercept_.astype(np.float32)
+    return vec, clf
+
+
+def _correct(pred: str | None, sample: Sample) -> bool:
+    truth = sample.static if sample.label == STATIC else sample.label
+    return pred is not None and truth is not None and canonical(pred) == canonical(truth)
+
+
+def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes: int = 150,
+          log=lambda msg: None) -> TypeModel:
+    """Fits the model on all samples, calibrated on package-held-out folds."""
+    start = time.time()
+    samples = _balance(samples, per_group=2500, per_label=200)
+    vocab = _vocab(samples, min_count, max_classes)
+    groups = sorted({s.group for s in samples})
+    rng = np.random.default_rng(0)
+    order = list(rng.permutation(len(groups)))
+    fold_of = {groups[i]: k % folds for k, i in enumerate(order)}
+    held: dict[str, list[tuple[float, bool]]] = {k: [] for k in KINDS}
+    for k in range(folds):
+        train_s = [s for s in samples if fold_of[s.group] != k]
+        test_s = [s for s in samples if fold_of[s.group] == k]
+        if not train_s or not test_s:
+            continue
+        vec, clf = _fit(train_s, vocab)
+        raw = TypeModel(vec, clf, {})
+        preds = raw.predict([s.features for s in test_s], [s.static for s in test_s], [s.kind for s in test_s])
+        for (t, p), s in zip(preds, test_s):
+            held[s.kind].append((p, _correct(t, s)))
+        log(f"fold {k}: {len(train_s)} train, {len(test_s)} held out")
+    calibrators = {}
+    metrics: dict[str, float] = {}
+    for kind, pairs in held.items():
+        if len(pairs) < 50:
+            continue
+        p = np.array([a for a, _ in pairs])
+        c = np.array([b for _, b in pairs], dtype=float)
+        iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0, increasing=True)
+        iso.fit(p, c)
+        calibrators[kind] = iso
+        metrics[f"{kind}_heldout_top1"] = round(float(c.mean()), 3)
+        shown = iso.predict(p) >= 0.8
+        metrics[f"{kind}_heldout_coverage@0.8"] = round(float(shown.mean()), 3)
+        metrics[f"{kind}_heldout_precision@0.8"] = round(float(c[shown].mean()) if shown.any() else 0.0, 3)
+    vec, clf = _fit(samples, vocab)
+    metrics["train_seconds"] = round(time.time() - start, 1)
+    return TypeModel(vec, clf, calibrators, time.time(), len(samples), metrics)
+
+
+TRUSTED = ["sklearn.feature_extraction._dict_vectorizer.DictVectorizer",
+           "sklearn.linear_model._logistic.LogisticRegression",
+           "sklearn.isotonic.IsotonicRegression", "numpy.float32", "numpy.float64", "numpy.dtype",
+           "builtins.float", "scipy.interpolate._interpolate.interp1d"]
+
+
+def save(model: TypeModel, path: Path) -> None:
+    """Writes the model with skops (atomic rename)."""
+    import skops.io as sio
+
+    state = {"version": MODEL_VERSION, "vectorizer": model.vectorizer, "clf": model.clf,
+             "calibrators": model.calibrators, "trained_at": model.trained_at, "samples": model.samples,
+             "metrics": model.metrics, "penalties": model.penalties}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    sio.dump(state, tmp)
+    tmp.replace(path)
+
+
+def load(path: Path) -> TypeModel | None:
+    """Reads a model written by `save`; refuses files holding any type outside a fixed allowlist."""
+    import skops.io as sio
+
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+        if any(t not in TRUSTED for t in untrusted):
+            return None
+        state = sio.load(path, trusted=untrusted)
+    except Exception:  # noqa: BLE001 - a damaged or foreign file is simply not used
+        return None
+    if not isinstance(state, dict) or state.get("version") != MODEL_VERSION:
+        return None
+    return TypeModel(state["vectorizer"], state["clf"], state["calibrators"], state["trained_at"],
+                     state["samples"], state["metrics"], state.get("penalties", {}))

@@ -1,0 +1,113 @@
+"""Rendering predictions as LSP inlay hints and code actions (plain JSON dicts).
+
+A type is written in PEP 585/604 form with every name reachable in the file:
+builtins, names the file defines or imports, or a name this module knows how
+to import (`typing`, `collections.abc`, common standard library, workspace
+classes from the index) — then an import edit goes with the annotation.  A type
+with a name that cannot be made reachable is not shown.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+
+from pulsedev.models.types.analysis import SlotResult
+from pulsedev.models.types.typetext import head_names
+
+BUILTIN_NAMES = {n for n in dir(builtins) if not n.startswith("_")} | {"None", "..."}
+KNOWN_IMPORTS = {
+    **dict.fromkeys(["Any", "Self", "NoReturn", "Never", "TypeVar", "IO", "TextIO", "BinaryIO", "NamedTuple",
+                     "TypedDict", "Protocol"], "typing"),
+    **dict.fromkeys(["Callable", "Iterable", "Iterator", "Sequence", "Mapping", "MutableMapping",
+                     "MutableSequence", "Generator", "AsyncIterator", "AsyncGenerator", "AsyncIterable",
+                     "Awaitable", "Coroutine", "Collection", "Container", "Hashable", "Sized", "Set",
+                     "MutableSet", "KeysView", "ValuesView", "ItemsView", "Reversible"], "collections.abc"),
+    "Path": "pathlib", "PurePath": "pathlib", "datetime": "datetime", "date": "datetime", "timedelta": "datetime",
+    "timezone": "datetime", "Decimal": "decimal", "Fraction": "fractions", "UUID": "uuid", "Enum": "enum",
+    "ModuleType": "types", "TracebackType": "types", "FrameType": "types", "CodeType": "types",
+    "Pattern": "re", "Match": "re", "Logger": "logging", "Namespace": "argparse",
+    "ArgumentParser": "argparse", "defaultdict": "collections", "deque": "collections",
+    "OrderedDict": "collections", "Counter": "collections", "Thread": "threading", "Lock": "threading",
+    "Event": "threading", "Popen": "subprocess", "CompletedProcess": "subprocess", "Executor": "concurrent.futures",
+    "Future": "concurrent.futures", "AbstractEventLoop": "asyncio", "Task": "asyncio", "Queue": "queue",
+    "StringIO": "io", "BytesIO": "io", "Random": "random", "ZipFile": "zipfile", "ElementTree": "xml.etree.ElementTree",
+    "Message": "email.message", "SimpleNamespace": "types", "partial": "functools",
+}
+
+
+def reachable(type_text: str, ctx, index=None, extra: dict | None = None) -> tuple[str, list[tuple[str, str]]] | None:
+    """The type text as written in the file and the (module, name) imports it needs; None if not possible."""
+    needed: list[tuple[str, str]] = []
+    for name in head_names(type_text):
+        head = name.split(".")[0]
+        if "." in name:
+            if head in ctx.imports:
+                continue
+            return None
+        if name in BUILTIN_NAMES or name in ctx.classes or name in ctx.imports or name in ctx.functions:
+            continue
+        module = KNOWN_IMPORTS.get(name) or (extra or {}).get(name)
+        if module is None and index is not None:
+            module = index.classes.get(name)
+            if module == ctx.module:
+                continue
+        if module is None:
+            return None
+        if (module, name) not in needed:
+            needed.append((module, name))
+    return type_text, needed
+
+
+def import_position(tree: ast.Module) -> int:
+    """The 0-based line where a new import goes: after the top docstring, `__future__` and imports."""
+    line = 0
+    for i, node in enumerate(tree.body):
+        if i == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) \
+                and isinstance(node.value.value, str):
+            line = node.end_lineno
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            line = node.end_lineno
+            continue
+        break
+    return line
+
+
+def _edits(result: SlotResult, text: str, needed, tree) -> list[dict]:
+    s = result.slot
+    insert = f" -> {text}" if s.kind == "return" else f": {text}"
+    edits = [{"range": {"start": {"line": s.line, "character": s.character},
+                        "end": {"line": s.line, "character": s.character}}, "newText": insert}]
+    if needed:
+        line = import_position(tree)
+        new = "".join(f"from {m} import {n}\n" for m, n in needed)
+        edits.append({"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}},
+                      "newText": new})
+    return edits
+
+
+def hint(result: SlotResult, ctx, tree, index=None, extra=None) -> dict | None:
+    """One InlayHint dict for a slot result, or None when its type cannot be written in the file."""
+    p = result.prediction
+    got = reachable(p.type, ctx, index, extra)
+    if got is None:
+        return None
+    text, needed = got
+    s = result.slot
+    label = f"-> {text}" if s.kind == "return" else f": {text}"
+    tooltip = f"**{label.strip()}** — confidence {p.confidence:.0%} ({p.source})\n\n{p.words}"
+    if needed:
+        tooltip += "\n\nAdds: " + ", ".join(f"`from {m} import {n}`" for m, n in needed)
+    return {"position": {"line": s.line, "character": s.character}, "label": label, "kind": 1,
+            "paddingLeft": s.kind == "return", "tooltip": {"kind": "markdown", "value": tooltip},
+            "data": {"confidence": p.confidence, "source": p.source},
+            "textEdits": _edits(result, text, needed, tree)}
+
+
+def code_action(uri: str, h: dict) -> dict:
+    """A quickfix code action inserting the annotation of one hint."""
+    label = h["label"]
+    return {"title": f"Add type annotation `{label.strip()}`", "kind": "quickfix",
+            "edit": {"changes": {uri: h["textEdits"]}},
+            "data": {**h["data"], "label": label}}

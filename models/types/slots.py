@@ -1,0 +1,187 @@
+"""Slots: the places in a Python file where a type annotation can go.
+
+A slot is a parameter, a def's return, or the first plain assignment to a name
+(or `self.name`) in a scope.  Each slot carries its exact LSP position (0-based
+line, UTF-16 column) where the hint label and the inserted text go, whether it
+is already annotated, and a stable key (kind, qualname, name) that does not move
+with whitespace edits.  `self`/`cls` are never slots.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Slot:
+    """One annotatable place; `node` is the ast node that owns it."""
+
+    kind: str  # "parameter" | "return" | "variable"
+    qualname: str  # enclosing function (or class/module for variables)
+    name: str  # parameter or target name; "return" for returns
+    line: int  # LSP position where the annotation text is inserted
+    character: int
+    annotation: ast.expr | None
+    node: ast.AST = field(repr=False)
+    func: ast.FunctionDef | ast.AsyncFunctionDef | None = field(default=None, repr=False)
+    cls: ast.ClassDef | None = field(default=None, repr=False)
+    index: int = 0  # parameter position
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """Stable identity across edits that do not rename anything."""
+        return (self.kind, self.qualname, self.name)
+
+
+class Positions:
+    """Converts ast (line, utf-8 byte col) to LSP (line, utf-16 col) and scans source."""
+
+    def __init__(self, source: str):
+        self.lines = source.splitlines(keepends=True) or [""]
+
+    def lsp(self, lineno: int, byte_col: int) -> tuple[int, int]:
+        """0-based LSP position of an ast position (1-based line, byte column)."""
+        line = self.lines[lineno - 1] if 0 < lineno <= len(self.lines) else ""
+        if line.isascii():
+            return lineno - 1, byte_col
+        prefix = line.encode("utf-8")[:byte_col].decode("utf-8", "replace")
+        return lineno - 1, len(prefix.encode("utf-16-le")) // 2
+
+    def char_col(self, lineno: int, byte_col: int) -> int:
+        """String index in the line of a byte column."""
+        line = self.lines[lineno - 1]
+        if line.isascii():
+            return byte_col
+        return len(line.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+
+    def closing_paren(self, func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[int, int] | None:
+        """(1-based line, byte col) just after the `)` closing a def's parameter list."""
+        row, col = func.lineno, self.char_col(func.lineno, func.col_offset)
+        text = self.lines[row - 1]
+        start = text.find("(", text.find(func.name, col) + len(func.name))
+        if start < 0:
+            return None
+        depth, r, c, quote = 0, row - 1, start, None
+        while r < len(self.lines):
+            text = self.lines[r]
+            while c < len(text):
+                ch = text[c]
+                if quote:
+                    if ch == "\\":
+                        c += 2
+                        continue
+                    if text.startswith(quote, c):
+                        c += len(quote)
+                        quote = None
+                        continue
+                elif ch == "#":
+                    break
+                elif ch in "\"'":
+                    quote = ch * 3 if text.startswith(ch * 3, c) else ch
+                    c += len(quote)
+                    continue
+                elif ch in "([{":
+                    depth += 1
+                elif ch in ")]}":
+                    depth -= 1
+                    if depth == 0:
+                        return r + 1, len(text[: c + 1].encode("utf-8"))
+                c += 1
+            r, c = r + 1, 0
+        return None
+
+
+def _args(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.arg]:
+    a = func.args
+    out = [*a.posonlyargs, *a.args]
+    if a.vararg:
+        out.append(a.vararg)
+    out.extend(a.kwonlyargs)
+    if a.kwarg:
+        out.append(a.kwarg)
+    return out
+
+
+def is_implicit_first(func: ast.FunctionDef | ast.AsyncFunctionDef, arg: ast.arg, in_class: bool) -> bool:
+    """True for `self`/`cls` (and the first parameter of any method that is not static)."""
+    if arg.arg in ("self", "cls", "mcs", "metacls"):
+        return True
+    params = [*func.args.posonlyargs, *func.args.args]
+    if not in_class or not params or params[0] is not arg:
+        return False
+    decorators = {d.id if isinstance(d, ast.Name) else getattr(d, "attr", "") for d in func.decorator_list}
+    return "staticmethod" not in decorators
+
+
+def find_slots(tree: ast.Module, source: str, include_annotated: bool = False) -> list[Slot]:
+    """Every slot of a parsed module in source order (unannotated ones unless asked)."""
+    pos = Positions(source)
+    slots: list[Slot] = []
+
+    def add(slot: Slot) -> None:
+        if include_annotated or slot.annotation is None:
+            slots.append(slot)
+
+    def visit_body(body: list[ast.stmt], prefix: str, func, cls, seen: set[str]) -> None:
+        for stmt in body:
+            visit_stmt(stmt, prefix, func, cls, seen)
+
+    def visit_stmt(stmt: ast.stmt, prefix: str, func, cls, seen: set[str]) -> None:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            qual = f"{prefix}{stmt.name}"
+            in_class = cls is not None and func is None
+            for i, arg in enumerate(_args(stmt)):
+                if is_implicit_first(stmt, arg, in_class):
+                    continue
+                line, ch = pos.lsp(arg.lineno, arg.col_offset + len(arg.arg.encode("utf-8")))
+                add(Slot("parameter", qual, arg.arg, line, ch, arg.annotation, arg, stmt, cls if in_class else None, i))
+            end = pos.closing_paren(stmt)
+            if end is not None:
+                line, ch = pos.lsp(*end)
+                add(Slot("return", qual, "return", line, ch, stmt.returns, stmt, stmt, cls if in_class else None))
+            visit_body(stmt.body, qual + ".", stmt, cls if in_class else None, set())
+        elif isinstance(stmt, ast.ClassDef):
+            visit_body(stmt.body, f"{prefix}{stmt.name}.", None, stmt, set())
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) != 1:
+                return
+            name = _target_name(target, func)
+            if name is None or name in seen or stmt.value is None:
+                if name and isinstance(stmt, ast.AnnAssign):
+                    seen.add(name)
+                return
+            seen.add(name)
+            line, ch = pos.lsp(target.end_lineno, target.end_col_offset)
+            ann = stmt.annotation if isinstance(stmt, ast.AnnAssign) else None
+            owner = f"{prefix[:-1]}" if prefix else "<module>"
+            add(Slot("variable", owner, name, line, ch, ann, stmt, func, cls))
+        else:
+            for child_body in _sub_bodies(stmt):
+                visit_body(child_body, prefix, func, cls, seen)
+
+    visit_body(tree.body, "", None, None, set())
+    return slots
+
+
+def _target_name(target: ast.expr, func) -> str | None:
+    if isinstance(target, ast.Name):
+        return target.id
+    if (func is not None and func.name == "__init__" and isinstance(target, ast.Attribute)
+            and isinstance(target.value, ast.Name) and target.value.id == "self"):
+        return f"self.{target.attr}"
+    return None
+
+
+def _sub_bodies(stmt: ast.stmt) -> list[list[ast.stmt]]:
+    out = []
+    for name in ("body", "orelse", "finalbody"):
+        b = getattr(stmt, name, None)
+        if isinstance(b, list) and b and isinstance(b[0], ast.stmt):
+            out.append(b)
+    for h in getattr(stmt, "handlers", []) or []:
+        out.append(h.body)
+    for c in getattr(stmt, "cases", []) or []:
+        out.append(c.body)
+    return out

@@ -1,0 +1,568 @@
+"""Static evidence: types that follow from the code itself, with the rule that found them.
+
+An expression inferrer over the ast: literals, displays, comprehensions,
+operators, builtins and common standard-library calls, constructors of classes
+reachable in the file, returns of functions of the file and of the workspace
+(through `WorkspaceIndex`), locals assigned once, loop variables.  On top of
+it, one `Evidence` per slot: the candidate type (or None) and the rule in
+words ("default is 0", "no return value", "returns only str").  The model
+decides how far each rule is to be trusted (see model.py); this module never
+guesses.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from pulsedev.models.types.slots import Slot
+from pulsedev.models.types.typetext import normalize, split_union
+
+INT_FUNCS = {"len", "hash", "ord", "id"}
+STR_FUNCS = {"str", "repr", "chr", "format", "ascii", "hex", "oct", "bin"}
+BOOL_FUNCS = {"bool", "isinstance", "issubclass", "callable", "hasattr", "all", "any"}
+STR_METHODS_STR = {"join", "strip", "lstrip", "rstrip", "lower", "upper", "replace", "format", "title",
+                   "capitalize", "casefold", "center", "ljust", "rjust", "zfill", "expandtabs", "swapcase",
+                   "removeprefix", "removesuffix", "format_map", "translate"}
+STR_METHODS_BOOL = {"startswith", "endswith", "isdigit", "isalpha", "isalnum", "isspace", "isupper",
+                    "islower", "isidentifier", "isnumeric", "isdecimal", "istitle", "isprintable", "isascii"}
+STR_METHODS_INT = {"find", "rfind", "count", "index", "rindex"}
+STR_METHODS_LIST = {"split", "rsplit", "splitlines"}
+STDLIB_CALLS = {
+    "os.path.join": "str", "os.path.abspath": "str", "os.path.basename": "str", "os.path.dirname": "str",
+    "os.path.normpath": "str", "os.path.expanduser": "str", "os.path.relpath": "str", "os.path.realpath": "str",
+    "os.path.exists": "bool", "os.path.isfile": "bool", "os.path.isdir": "bool", "os.path.isabs": "bool",
+    "os.getcwd": "str", "os.fspath": "str", "time.time": "float", "time.monotonic": "float",
+    "time.perf_counter": "float", "json.dumps": "str", "os.getpid": "int", "shutil.which": "str | None",
+    "os.environ.get": "str | None", "os.getenv": "str | None", "math.sqrt": "float", "math.floor": "int",
+    "math.ceil": "int", "textwrap.dedent": "str", "textwrap.indent": "str", "uuid.uuid4": "UUID",
+    "datetime.now": "datetime", "datetime.datetime.now": "datetime", "datetime.utcnow": "datetime",
+    "re.escape": "str", "re.sub": "str", "re.compile": "Pattern[str]", "re.match": "Match[str] | None",
+    "re.search": "Match[str] | None", "re.fullmatch": "Match[str] | None", "re.findall": "list[Any]",
+    "inspect.isclass": "bool", "inspect.isfunction": "bool", "Path.cwd": "Path", "Path.home": "Path",
+    "copy.copy": None, "os.listdir": "list[str]", "sys.getsizeof": "int", "os.cpu_count": "int | None",
+}
+DUNDER_RETURNS = {"__init__": "None", "__str__": "str", "__repr__": "str", "__len__": "int", "__hash__": "int",
+                  "__bool__": "bool", "__contains__": "bool", "__format__": "str", "__setitem__": "None",
+                  "__delitem__": "None", "__setattr__": "None", "__delattr__": "None", "__post_init__": "None",
+                  "__init_subclass__": "None", "__set_name__": "None", "__del__": "None", "__index__": "int",
+                  "__int__": "int", "__float__": "float", "__bytes__": "bytes", "__sizeof__": "int",
+                  "__fspath__": "str", "__length_hint__": "int", "__instancecheck__": "bool",
+                  "__subclasscheck__": "bool"}
+GENERIC_CLASSES = {"defaultdict", "OrderedDict", "deque", "Counter", "ChainMap", "list", "dict", "set",
+                   "frozenset", "tuple", "type", "object", "super", "property", "staticmethod", "classmethod"}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A static candidate for a slot: the type text and the rule that gave it, in words."""
+
+    type: str | None
+    rule: str  # short rule id used as a model feature
+    words: str  # evidence as shown in the tooltip
+
+
+NO_EVIDENCE = Evidence(None, "none", "")
+
+
+class FileContext:
+    """What a file defines and imports, plus the workspace index for cross-file returns."""
+
+    def __init__(self, tree: ast.Module, module: str = "", index=None):
+        self.tree, self.module, self.index = tree, module, index
+        self.classes: dict[str, ast.ClassDef] = {}
+        self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        self.imports: dict[str, str] = {}  # local name -> dotted origin
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef):
+                self.classes[node.name] = node
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.functions[node.name] = node
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    self.imports[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+            elif isinstance(node, ast.ImportFrom):
+                base = resolve_relative(module, node.module, node.level)
+                for a in node.names:
+                    if a.name != "*":
+                        self.imports[a.asname or a.name] = f"{base}.{a.name}" if base else a.name
+        self._returns: dict[int, str | None] = {}
+        self._busy: set[int] = set()
+        self._attrs: dict[str, dict[str, str | None]] = {}
+
+    def is_class_name(self, name: str) -> bool:
+        """True when `name` is a class defined in or imported into this file."""
+        if name in self.classes:
+            return True
+        origin = self.imports.get(name)
+        if origin is None:
+            return False
+        if self.index is not None and self.index.is_class(origin):
+            return True
+        short = origin.rsplit(".", 1)[-1]
+        return short[:1].isupper() and not short.isupper() and short not in GENERIC_CLASSES
+
+    def function_return(self, func) -> str | None:
+        """The annotated or inferred return type of a def of this file (memoised)."""
+        key = id(func)
+        if key in self._returns:
+            return self._returns[key]
+        if key in self._busy:
+            return None
+        self._busy.add(key)
+        if func.returns is not None:
+            result = normalize(func.returns)
+        else:
+            result = infer_return(func, self).type
+        self._busy.discard(key)
+        self._returns[key] = result
+        return result
+
+    def class_attrs(self, cls: ast.ClassDef) -> dict[str, str | None]:
+        """Types of `self.x` attributes set in `__init__` or annotated in the class body."""
+        if cls.name in self._attrs:
+            return self._attrs[cls.name]
+        attrs: dict[str, str | None] = {}
+        self._attrs[cls.name] = attrs
+        for stmt in cls.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                attrs[stmt.target.id] = normalize(stmt.annotation)
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "__init__":
+                env = function_env(stmt, self)
+                for node in ast.walk(stmt):
+                    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                        t = node.targets[0] if isinstance(node, ast.Assign) else node.target
+                        if (isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)
+                                and t.value.id == "self"):
+                            typ = (normalize(node.annotation) if isinstance(node, ast.AnnAssign)
+                                   else infer(node.value, env, self))
+                            if t.attr in attrs and attrs[t.attr] != typ:
+                                attrs[t.attr] = None
+                            else:
+                                attrs[t.attr] = typ
+        return attrs
+
+
+def resolve_relative(module: str, name: str | None, level: int) -> str:
+    """The absolute module of a (possibly relative) `from` import."""
+    if not level:
+        return name or ""
+    parts = module.split(".") if module else []
+    parts = parts[: max(0, len(parts) - level)]
+    if name:
+        parts.append(name)
+    return ".".join(parts)
+
+
+class Env(dict):
+    """Known local types of a function: name -> type text (None = conflicting/unknown)."""
+
+    cls: ast.ClassDef | None = None
+
+
+def _union(types: list[str | None], limit: int = 3) -> str | None:
+    if not types or any(t is None for t in types):
+        return None
+    out: list[str] = []
+    for t in types:
+        for m in split_union(t):
+            if m not in out:
+                out.append(m)
+    if len(out) > limit:
+        return None
+    if "None" in out:
+        out = [m for m in out if m != "None"] + ["None"]
+    if "int" in out and "float" in out:
+        out.remove("int")
+    if "bool" in out and "int" in out:
+        out.remove("bool")
+    return " | ".join(out)
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def infer(node: ast.expr | None, env: Env, ctx: FileContext, depth: int = 0) -> str | None:
+    """The type text of an expression, or None when it does not follow from the code."""
+    if node is None or depth > 8:
+        return None
+    d = depth + 1
+    if isinstance(node, ast.Constant):
+        v = node.value
+        if v is None:
+            return "None"
+        if v is Ellipsis:
+            return None
+        return type(v).__name__ if type(v).__name__ in ("bool", "int", "float", "str", "bytes", "complex") else None
+    if isinstance(node, ast.JoinedStr):
+        return "str"
+    if isinstance(node, (ast.List, ast.Set)):
+        elt = _union([infer(e, env, ctx, d) for e in node.elts], 2) if node.elts else None
+        return f"{'list' if isinstance(node, ast.List) else 'set'}[{elt}]" if elt else None
+    if isinstance(node, ast.Dict):
+        if not node.keys or None in node.keys:
+            return None
+        k = _union([infer(e, env, ctx, d) for e in node.keys], 2)
+        v = _union([infer(e, env, ctx, d) for e in node.values], 2)
+        return f"dict[{k}, {v}]" if k and v else None
+    if isinstance(node, ast.Tuple):
+        if not node.elts or len(node.elts) > 4:
+            return None
+        elts = [infer(e, env, ctx, d) for e in node.elts]
+        return f"tuple[{', '.join(elts)}]" if all(elts) else None
+    if isinstance(node, (ast.ListComp, ast.SetComp)):
+        inner = _comp_env(node, env, ctx, d)
+        elt = infer(node.elt, inner, ctx, d)
+        return f"{'list' if isinstance(node, ast.ListComp) else 'set'}[{elt}]" if elt else None
+    if isinstance(node, ast.DictComp):
+        inner = _comp_env(node, env, ctx, d)
+        k, v = infer(node.key, inner, ctx, d), infer(node.value, inner, ctx, d)
+        return f"dict[{k}, {v}]" if k and v else None
+    if isinstance(node, ast.Compare):
+        return "bool"
+    if isinstance(node, ast.UnaryOp):
+        if isinstance(node.op, ast.Not):
+            return "bool"
+        t = infer(node.operand, env, ctx, d)
+        return t if t in ("int", "float") else None
+    if isinstance(node, ast.BoolOp):
+        types = [infer(v, env, ctx, d) for v in node.values]
+        return types[0] if types[0] and all(t == types[0] for t in types) else None
+    if isinstance(node, ast.BinOp):
+        return _binop(node, env, ctx, d)
+    if isinstance(node, ast.IfExp):
+        return _union([infer(node.body, env, ctx, d), infer(node.orelse, env, ctx, d)], 2)
+    if isinstance(node, ast.Name):
+        if node.id in env:
+            return env[node.id]
+        return None
+    if isinstance(node, ast.Attribute):
+        if isinstance(node.value, ast.Name) and node.value.id == "self" and env.cls is not None:
+            return ctx.class_attrs(env.cls).get(node.attr)
+        return None
+    if isinstance(node, ast.Call):
+        return _call(node, env, ctx, d)
+    return None
+
+
+def _comp_env(node, env: Env, ctx: FileContext, depth: int) -> Env:
+    inner = Env(env)
+    inner.cls = env.cls
+    for gen in node.generators:
+        _bind_loop(gen.target, infer(gen.iter, inner, ctx, depth), inner)
+    return inner
+
+
+def _bind_loop(target: ast.expr, iter_type: str | None, env: Env) -> None:
+    elt = None
+    if iter_type:
+        for prefix in ("list[", "set[", "frozenset["):
+            if iter_type.startswith(prefix):
+                elt = iter_type[len(prefix):-1]
+        if iter_type == "str":
+            elt = "str"
+    if isinstance(target, ast.Name):
+        env[target.id] = elt
+    else:
+        for n in ast.walk(target):
+            if isinstance(n, ast.Name):
+                env[n.id] = None
+
+
+def _binop(node: ast.BinOp, env: Env, ctx: FileContext, d: int) -> str | None:
+    left = infer(node.left, env, ctx, d)
+    if left == "str" and isinstance(node.op, ast.Mod):
+        return "str"
+    right = infer(node.right, env, ctx, d)
+    if left is None or right is None:
+        return None
+    nums = ("bool", "int", "float")
+    if left in nums and right in nums:
+        if isinstance(node.op, ast.Div):
+            return "float"
+        return "float" if "float" in (left, right) else "int"
+    if isinstance(node.op, ast.Add) and left == right and (left in ("str", "bytes") or left.startswith("list[")):
+        return left
+    if isinstance(node.op, ast.Mult) and {left, right} in ({"str", "int"}, {"bytes", "int"}):
+        return "str" if "str" in (left, right) else "bytes"
+    return None
+
+
+def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
+    f = node.func
+    if isinstance(f, ast.Name):
+        name = f.id
+        if name in env:
+            return None
+        if name in ctx.functions:
+            return ctx.function_return(ctx.functions[name])
+        if name in ctx.classes:
+            return name
+        if name in ctx.imports:
+            origin = ctx.imports[name]
+            if ctx.index is not None:
+                ret = ctx.index.function_return(origin)
+                if ret is not None:
+                    return ret
+            if origin in STDLIB_CALLS:
+                return STDLIB_CALLS[origin]
+            return name if ctx.is_class_name(name) else None
+        if name in INT_FUNCS or (name == "int"):
+            return "int"
+        if name in STR_FUNCS:
+            return "str"
+        if name in BOOL_FUNCS:
+            return "bool"
+        if name in ("float", "bytes", "bytearray", "complex"):
+            return name
+        if name == "round" and len(node.args) == 1:
+            return "int"
+        if name == "abs" and node.args:
+            return infer(node.args[0], env, ctx, d)
+        if name == "sorted" and node.args:
+            t = infer(node.args[0], env, ctx, d)
+            return f"list[{t[t.index('[') + 1:-1]}]" if t and t.startswith(("list[", "set[")) else None
+        return None
+    if isinstance(f, ast.Attribute):
+        dotted = _dotted(f)
+        if dotted:
+            head = dotted.split(".")[0]
+            origin = ctx.imports.get(head)
+            full = f"{origin}{dotted[len(head):]}" if origin else dotted
+            if head not in env and full in STDLIB_CALLS:
+                return STDLIB_CALLS[full]
+            if head not in env and origin and ctx.index is not None:
+                ret = ctx.index.function_return(full)
+                if ret is not None:
+                    return ret
+        if isinstance(f.value, ast.Name) and f.value.id == "self" and env.cls is not None:
+            for stmt in env.cls.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == f.attr:
+                    if isinstance(stmt, ast.AsyncFunctionDef):
+                        return None
+                    return ctx.function_return(stmt)
+            return None
+        recv = infer(f.value, env, ctx, d)
+        if recv == "str":
+            if f.attr in STR_METHODS_STR:
+                return "str"
+            if f.attr in STR_METHODS_BOOL:
+                return "bool"
+            if f.attr in STR_METHODS_INT:
+                return "int"
+            if f.attr in STR_METHODS_LIST:
+                return "list[str]"
+            if f.attr == "encode":
+                return "bytes"
+        if recv == "bytes" and f.attr == "decode":
+            return "str"
+        if recv and recv.startswith("dict[") and f.attr in ("keys", "values", "items"):
+            return None
+    return None
+
+
+def function_env(func, ctx: FileContext, cls: ast.ClassDef | None = None, known: dict | None = None) -> Env:
+    """Known types of a def's parameters and of its locals assigned with one type."""
+    env = Env()
+    env.cls = cls
+    a = func.args
+    params = [*a.posonlyargs, *a.args, *a.kwonlyargs]
+    defaults = [None] * (len(a.posonlyargs) + len(a.args) - len(a.defaults)) + list(a.defaults) + list(a.kw_defaults)
+    for arg, default in zip(params, defaults):
+        if arg.annotation is not None:
+            env[arg.arg] = normalize(arg.annotation)
+        elif known and arg.arg in known:
+            env[arg.arg] = known[arg.arg]
+        else:
+            t = infer(default, Env(), ctx) if default is not None else None
+            env[arg.arg] = t if t not in (None, "None") else None
+    for extra in (a.vararg, a.kwarg):
+        if extra is not None:
+            env[extra.arg] = None
+    _scan_body(func.body, env, ctx)
+    return env
+
+
+def _scan_body(body: list[ast.stmt], env: Env, ctx: FileContext) -> None:
+    assigned: set[str] = set()
+    for stmt in body:
+        for node in _walk_local(stmt):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                name, typ = node.targets[0].id, infer(node.value, env, ctx)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                name, typ = node.target.id, normalize(node.annotation)
+            elif isinstance(node, (ast.For, ast.AsyncFor)):
+                _bind_loop(node.target, infer(node.iter, env, ctx), env)
+                continue
+            else:
+                for n in _targets(node):
+                    env[n] = None
+                    assigned.add(n)
+                continue
+            if name in assigned and env.get(name) != typ:
+                env[name] = None
+            else:
+                env[name] = typ
+            assigned.add(name)
+
+
+def _targets(node: ast.AST) -> list[str]:
+    out = []
+    if isinstance(node, ast.Assign):
+        for t in node.targets:
+            out += [n.id for n in ast.walk(t) if isinstance(n, ast.Name)]
+    elif isinstance(node, (ast.AugAssign, ast.With, ast.AsyncWith, ast.NamedExpr)):
+        tgts = [node.target] if not isinstance(node, (ast.With, ast.AsyncWith)) else \
+            [i.optional_vars for i in node.items if i.optional_vars is not None]
+        for t in tgts:
+            out += [n.id for n in ast.walk(t) if isinstance(n, ast.Name)]
+    return out
+
+
+def _walk_local(node: ast.AST):
+    """ast.walk in source order that does not enter nested defs, classes or lambdas."""
+    yield node
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        yield from _walk_local(child)
+
+
+def returns_of(func) -> tuple[list[ast.Return], bool]:
+    """The return statements of a def (not of nested defs) and whether it yields."""
+    rets, yields = [], False
+    for stmt in func.body:
+        for n in _walk_local(stmt):
+            if isinstance(n, ast.Return):
+                rets.append(n)
+            elif isinstance(n, (ast.Yield, ast.YieldFrom)):
+                yields = True
+    return rets, yields
+
+
+def is_stub_body(func) -> bool:
+    """True for defs whose body is only a docstring, `...`, `pass` or `raise NotImplementedError`."""
+    body = func.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]
+    if not body:
+        return True
+    if len(body) == 1:
+        s = body[0]
+        if isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)
+                                       and s.value.value is Ellipsis):
+            return True
+        if isinstance(s, ast.Raise):
+            return True
+    return False
+
+
+def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None) -> Evidence:
+    """Static evidence for a def's return type."""
+    if func.name in DUNDER_RETURNS:
+        t = DUNDER_RETURNS[func.name]
+        return Evidence(t, "dunder", f"`{func.name}` returns {t}")
+    rets, yields = returns_of(func)
+    if yields:
+        return Evidence(None, "generator", "")
+    if is_stub_body(func):
+        return Evidence(None, "stub", "")
+    valued = [r for r in rets if r.value is not None and not (isinstance(r.value, ast.Constant)
+                                                              and r.value.value is None)]
+    if not valued:
+        last = func.body[-1]
+        if isinstance(last, ast.Raise) and not rets:
+            return Evidence(None, "raises", "")
+        if isinstance(func, ast.AsyncFunctionDef):
+            return Evidence("None", "noreturn_async", "no return value")
+        return Evidence("None", "noreturn", "no return value")
+    env = function_env(func, ctx, cls)
+    types = [infer(r.value, env, ctx) if r.value is not None else "None" for r in rets]
+    t = _union(types)
+    if t is None:
+        return Evidence(None, "unknown", "")
+    rule = "ret_" + _kind(valued[0].value)
+    return Evidence(t, rule, f"returns only {t}" if len(valued) > 1 else f"returns {t}")
+
+
+def _kind(node: ast.expr) -> str:
+    if isinstance(node, ast.Constant):
+        return "literal"
+    if isinstance(node, ast.Call):
+        return "call"
+    if isinstance(node, (ast.Compare, ast.UnaryOp, ast.BoolOp)):
+        return "logic"
+    if isinstance(node, ast.Name):
+        return "name"
+    return type(node).__name__.lower()
+
+
+def param_default(slot: Slot) -> ast.expr | None:
+    """The default value expression of a parameter slot, if any."""
+    func, arg = slot.func, slot.node
+    a = func.args
+    pos = [*a.posonlyargs, *a.args]
+    if arg in pos:
+        i = pos.index(arg) - (len(pos) - len(a.defaults))
+        return a.defaults[i] if i >= 0 else None
+    if arg in a.kwonlyargs:
+        return a.kw_defaults[a.kwonlyargs.index(arg)]
+    return None
+
+
+def default_words(node: ast.expr) -> str:
+    """A short source rendering of a default for tooltips."""
+    try:
+        text = ast.unparse(node)
+    except Exception:  # noqa: BLE001 - unparse of odd nodes
+        return "a default"
+    return text if len(text) <= 30 else text[:27] + "..."
+
+
+def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
+    """The static evidence for one slot."""
+    if slot.kind == "return":
+        return infer_return(slot.func, ctx, slot.cls)
+    if slot.kind == "parameter":
+        default = param_default(slot)
+        if default is None:
+            return Evidence(None, "nodefault", "")
+        t = infer(default, Env(), ctx)
+        if t is None or t == "None":
+            return Evidence(None, "default_" + ("none" if t == "None" else _kind(default)), "")
+        return Evidence(t, "default_" + _kind(default), f"default is {default_words(default)}")
+    value = slot.node.value
+    env = function_env(slot.func, ctx, slot.cls) if slot.func is not None else Env()
+    t = infer(value, env, ctx)
+    if t is None:
+        return Evidence(None, "value_" + _kind(value), "")
+    return Evidence(t, "value_" + _kind(value), f"assigned {t}")
+
+
+def is_obvious(value: ast.expr, ctx: FileContext) -> bool:
+    """True for assignments whose type a reader sees at once (`x = 0`, `n = "a"`, `p = Path(...)`)."""
+    if isinstance(value, (ast.Constant, ast.JoinedStr)):
+        return True
+    if isinstance(value, ast.UnaryOp) and isinstance(value.operand, ast.Constant):
+        return True
+    if isinstance(value, ast.Call):
+        f = value.func
+        name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+        if name in ("str", "int", "float", "bool", "bytes", "list", "dict", "set", "tuple", "frozenset"):
+            return True
+        if name[:1].isupper():
+            return True
+    if isinstance(value, (ast.List, ast.Dict, ast.Set, ast.Tuple)) and all(
+            isinstance(e, ast.Constant) for e in ast.walk(value) if isinstance(e, ast.expr) and e is not value):
+        return True
+    return False

@@ -1,0 +1,186 @@
+"""Type text: annotations as normalised PEP 585/604 strings.
+
+Owns the one canonical spelling of a type used by the model's labels, the
+static inference, the tracer aggregation and the evaluation: typing aliases
+become builtins (`List[int]` -> `list[int]`), `Optional`/`Union` become `|`
+with `None` last, qualifiers are dropped (`pathlib.Path` -> `Path`), string
+annotations are parsed, `Annotated[X, ...]` is `X`.  `Literal[...]` and
+anything unparsable normalise to None (never shown, never a label).
+"""
+
+from __future__ import annotations
+
+import ast
+
+ALIASES = {
+    "List": "list", "Dict": "dict", "Set": "set", "FrozenSet": "frozenset", "Tuple": "tuple",
+    "Type": "type", "Text": "str", "DefaultDict": "defaultdict", "Deque": "deque",
+    "OrderedDict": "OrderedDict", "Counter": "Counter", "ChainMap": "ChainMap", "AnyStr": "str",
+}
+_DROP = {"Literal", "LiteralString", "TypeGuard", "TypeIs", "Unpack", "Required", "NotRequired",
+         "ReadOnly", "Concatenate", "ParamSpec", "TypeAlias", "Final", "ClassVar", "InitVar"}
+
+
+def normalize(annotation: ast.expr | str | None) -> str | None:
+    """The canonical text of an annotation node or string, or None when unusable.
+
+    >>> normalize("Optional[List[int]]")
+    'list[int] | None'
+    >>> normalize("typing.Union[None, str, int]")
+    'str | int | None'
+    >>> normalize("Literal['a']") is None
+    True
+    """
+    if annotation is None:
+        return None
+    if isinstance(annotation, str):
+        try:
+            annotation = ast.parse(annotation.strip(), mode="eval").body
+        except (SyntaxError, ValueError):
+            return None
+    try:
+        return _text(annotation)
+    except _Unusable:
+        return None
+
+
+class _Unusable(Exception):
+    pass
+
+
+def _last(node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else node.attr
+
+
+def _name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        name = node.id
+    elif isinstance(node, ast.Attribute):
+        name = node.attr
+    else:
+        raise _Unusable
+    if name in _DROP:
+        raise _Unusable
+    return ALIASES.get(name, name)
+
+
+def _members(text: str) -> list[str]:
+    return split_union(text)
+
+
+def _union(parts: list[str]) -> str:
+    out: list[str] = []
+    for part in parts:
+        for m in _members(part):
+            if m not in out:
+                out.append(m)
+    if "Any" in out and len(out) > 1:
+        out = [m for m in out if m in ("Any", "None")]
+    if "None" in out:
+        out = [m for m in out if m != "None"] + ["None"]
+    return " | ".join(out)
+
+
+def _text(node: ast.expr) -> str:
+    if isinstance(node, ast.Constant):
+        if node.value is None:
+            return "None"
+        if isinstance(node.value, str):
+            return normalize_or_raise(node.value)
+        if node.value is Ellipsis:
+            return "..."
+        raise _Unusable
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        return _name(node)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _union([_text(node.left), _text(node.right)])
+    if isinstance(node, ast.List):  # Callable[[a, b], r]
+        return "[" + ", ".join(_text(e) for e in node.elts) + "]"
+    if isinstance(node, ast.Subscript):
+        if isinstance(node.value, (ast.Name, ast.Attribute)) and _last(node.value) in ("ClassVar", "Final", "InitVar"):
+            inner = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) else node.slice
+            return _text(inner)
+        base = _name(node.value)
+        args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if base == "Optional":
+            return _union([_text(args[0]), "None"])
+        if base == "Union":
+            return _union([_text(a) for a in args])
+        if base == "Annotated":
+            return _text(args[0])
+        return f"{base}[{', '.join(_text(a) for a in args)}]"
+    raise _Unusable
+
+
+def normalize_or_raise(text: str) -> str:
+    """Like `normalize` for a string, raising the internal error when unusable."""
+    try:
+        node = ast.parse(text.strip(), mode="eval").body
+    except (SyntaxError, ValueError):
+        raise _Unusable from None
+    return _text(node)
+
+
+def split_union(text: str) -> list[str]:
+    """The top-level members of a `|` union text."""
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        if ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        if ch == "|" and depth == 0:
+            parts.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    parts.append(cur.strip())
+    return [p for p in parts if p]
+
+
+def canonical(text: str | None) -> str | None:
+    """Comparison form: normalised with union members sorted (order-free equality).
+
+    >>> canonical("None | int") == canonical("Optional[int]")
+    True
+    """
+    norm = normalize(text) if text is not None else None
+    if norm is None:
+        return None
+    return _sort_unions(norm)
+
+
+def _sort_unions(text: str) -> str:
+    members = split_union(text)
+    if len(members) > 1:
+        return " | ".join(sorted(_sort_unions(m) for m in members))
+    if "[" in text and text.endswith("]"):
+        head, inner = text.split("[", 1)
+        inner = inner[:-1]
+        args, depth, cur = [], 0, ""
+        for ch in inner:
+            if ch in "[(":
+                depth += 1
+            elif ch in "])":
+                depth -= 1
+            if ch == "," and depth == 0:
+                args.append(cur.strip())
+                cur = ""
+            else:
+                cur += ch
+        args.append(cur.strip())
+        return f"{head}[{', '.join(_sort_unions(a) for a in args)}]"
+    return text
+
+
+def head_names(text: str) -> list[str]:
+    """Every class-like name a type text mentions (for reachability checks)."""
+    names, cur = [], ""
+    for ch in text + " ":
+        if ch.isalnum() or ch in "_.":
+            cur += ch
+        else:
+            if cur and cur != "..." and not cur[0].isdigit():
+                names.append(cur)
+            cur = ""
+    return names
