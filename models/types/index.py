@@ -9,6 +9,7 @@ are known as classes, and rendering knows where a class can be imported from.
 from __future__ import annotations
 
 import ast
+import hashlib
 import threading
 from pathlib import Path
 
@@ -37,6 +38,7 @@ class WorkspaceIndex:
         self.trees: dict[str, ast.Module] = {}
         self.classes: dict[str, str] = {}  # class name -> module (first seen)
         self._contexts: dict[str, object] = {}
+        self.annotated: set[str] = set()  # hashed names of annotated files (the model depends on them)
         self._lock = threading.RLock()
         self.ready = False
 
@@ -49,9 +51,12 @@ class WorkspaceIndex:
             if should_stop():
                 return
             try:
-                tree = ast.parse(f.read_text(encoding="utf-8"))
+                text = f.read_text(encoding="utf-8")
+                tree = ast.parse(text)
             except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
                 continue
+            if text.count("->") >= 2:
+                self.annotated.add(hashlib.sha256(str(f).encode()).hexdigest()[:12])
             self.update(module_name(self.root, f), tree)
         self.ready = True
 

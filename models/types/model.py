@@ -56,8 +56,11 @@ class TypeModel:
             if t is None:
                 out.append((None, 0.0))
                 continue
+            if kind == "parameter" and t == "None":
+                out.append((None, 0.0))
+                continue
             p *= self.penalties.get(t, 1.0)
-            cal = self.calibrators.get(kind)
+            cal = self.calibrators.get(_cal_key(kind, t, static))
             out.append((t, float(cal.predict([p])[0]) if cal is not None else p))
         return out
 
@@ -67,6 +70,11 @@ class TypeModel:
             self.penalties[type_text] = min(1.0, self.penalties.get(type_text, 1.0) * 1.05)
         else:
             self.penalties[type_text] = max(0.5, self.penalties.get(type_text, 1.0) * 0.9)
+
+
+def _cal_key(kind: str, pred: str | None, static: str | None) -> str:
+    agree = pred is not None and static is not None and canonical(pred) == canonical(static)
+    return f"{kind}:{'static' if agree else 'model'}"
 
 
 def _best(row: np.ndarray, classes: list[str], static: str | None) -> tuple[str | None, float]:
@@ -109,7 +117,7 @@ def _balance(samples: list[Sample], per_group: int, per_label: int) -> list[Samp
     return out
 
 
-def _fit(samples: list[Sample], vocab: set[str], min_feature_count: int = 2) -> tuple[DictVectorizer, LogisticRegression]:
+def _fit(samples: list[Sample], vocab: set[str], min_feature_count: int = 3) -> tuple[DictVectorizer, LogisticRegression]:
     counts: collections.Counter = collections.Counter()
     for s in samples:
         counts.update(s.features.keys())
@@ -117,7 +125,7 @@ def _fit(samples: list[Sample], vocab: set[str], min_feature_count: int = 2) -> 
     vec = DictVectorizer(dtype=np.float32)
     X = vec.fit_transform([{k: v for k, v in s.features.items() if k in keep} for s in samples])
     y = [s.label if s.label in vocab else OTHER for s in samples]
-    clf = LogisticRegression(C=0.5, max_iter=300, tol=1e-3)
+    clf = LogisticRegression(C=0.5, max_iter=100, tol=1e-3)
     clf.fit(X, y)
     clf.coef_ = clf.coef_.astype(np.float32)
     clf.intercept_ = clf.intercept_.astype(np.float32)
@@ -129,7 +137,7 @@ def _correct(pred: str | None, sample: Sample) -> bool:
     return pred is not None and truth is not None and canonical(pred) == canonical(truth)
 
 
-def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes: int = 150,
+def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes: int = 60,
           log=lambda msg: None) -> TypeModel:
     """Fits the model on all samples, calibrated on package-held-out folds."""
     start = time.time()
@@ -139,7 +147,7 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
     rng = np.random.default_rng(0)
     order = list(rng.permutation(len(groups)))
     fold_of = {groups[i]: k % folds for k, i in enumerate(order)}
-    held: dict[str, list[tuple[float, bool]]] = {k: [] for k in KINDS}
+    held: dict[str, list[tuple[float, bool]]] = {f"{k}:{s}": [] for k in KINDS for s in ("static", "model")}
     for k in range(folds):
         train_s = [s for s in samples if fold_of[s.group] != k]
         test_s = [s for s in samples if fold_of[s.group] == k]
@@ -149,12 +157,12 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
         raw = TypeModel(vec, clf, {})
         preds = raw.predict([s.features for s in test_s], [s.static for s in test_s], [s.kind for s in test_s])
         for (t, p), s in zip(preds, test_s):
-            held[s.kind].append((p, _correct(t, s)))
+            held[_cal_key(s.kind, t, s.static)].append((p, _correct(t, s)))
         log(f"fold {k}: {len(train_s)} train, {len(test_s)} held out")
     calibrators = {}
     metrics: dict[str, float] = {}
     for kind, pairs in held.items():
-        if len(pairs) < 50:
+        if len(pairs) < 30:
             continue
         p = np.array([a for a, _ in pairs])
         c = np.array([b for _, b in pairs], dtype=float)

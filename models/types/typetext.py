@@ -11,6 +11,7 @@ anything unparsable normalise to None (never shown, never a label).
 from __future__ import annotations
 
 import ast
+import functools
 
 ALIASES = {
     "List": "list", "Dict": "dict", "Set": "set", "FrozenSet": "frozenset", "Tuple": "tuple",
@@ -138,6 +139,7 @@ def split_union(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
+@functools.lru_cache(maxsize=8192)
 def canonical(text: str | None) -> str | None:
     """Comparison form: normalised with union members sorted (order-free equality).
 

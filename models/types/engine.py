@@ -1,0 +1,224 @@
+"""TypeEngine: the type-hint service the server holds in `ls.services["types"]`.
+
+A background thread indexes the workspace and loads the persisted model (or
+trains one in a low-priority child process, then loads it); `on_change` is
+called when the index, the model or the traces change, so the server can send
+`workspace/inlayHint/refresh`.  `hints()` is the fast path: one analysis per
+document text (cached by content hash, so hovers and repeated requests cost
+nothing), then filtering by the options in force.  Before the index and model
+are ready it still answers, from file-local static evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from pulsedev.models.types.analysis import analyze
+from pulsedev.models.types.index import WorkspaceIndex, module_name
+from pulsedev.models.types.model import load
+from pulsedev.models.types.render import code_action, hint
+from pulsedev.models.types.traces import TraceStore
+
+log = logging.getLogger(__name__)
+MAX_CACHE = 64
+
+
+def uri_path(uri: str) -> Path | None:
+    """The local path of a file:// URI."""
+    parsed = urlparse(uri)
+    return Path(unquote(parsed.path)) if parsed.scheme == "file" else None
+
+
+def workspace_python(root: Path | None) -> str:
+    """The workspace's interpreter: its .venv/venv if any, else the active virtualenv, else ours."""
+    if root is not None:
+        for name in (".venv", "venv", "env"):
+            for rel in ("bin/python", "Scripts/python.exe"):
+                p = root / name / rel
+                if p.exists():
+                    return str(p)
+    venv = os.environ.get("VIRTUAL_ENV")
+    if venv and (Path(venv) / "bin" / "python").exists():
+        return str(Path(venv) / "bin" / "python")
+    return sys.executable
+
+
+class TypeEngine:
+    """Index, model, traces and a per-document cache of analyses."""
+
+    def __init__(self, root: Path | None, data_dir: Path, python: str | None = None, on_change=None,
+                 train: bool = True):
+        self.root = Path(root) if root else None
+        self.data_dir = Path(data_dir)
+        self.python = python or workspace_python(self.root)
+        self.on_change = on_change or (lambda: None)
+        self.train_enabled = train
+        self.index = WorkspaceIndex(self.root)
+        self.traces = TraceStore()
+        self.model = None
+        self.model_path: Path | None = None
+        self.training = False
+        self.ready = threading.Event()
+        self._cache: dict[str, tuple[str, int, object, list[dict]]] = {}
+        self._generation = 0
+        self._stop = False
+        self._thread: threading.Thread | None = None
+        self._proc: subprocess.Popen | None = None
+
+    # -- lifecycle -----------------------------------------------------------------
+    def start(self, wait: bool = False) -> None:
+        """Starts background indexing and model loading/training; `wait` blocks until both are done."""
+        self._thread = threading.Thread(target=self._run, name="pulsedev-types", daemon=True)
+        self._thread.start()
+        if wait:
+            self._thread.join()
+
+    def stop(self) -> None:
+        """Stops background work (a running training child is terminated)."""
+        self._stop = True
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.terminate()
+
+    def _run(self) -> None:
+        try:
+            self.index.build(lambda: self._stop)
+            self.model_path = self._model_file()
+            if self.model_path.exists():
+                self.model = load(self.model_path)
+            self._changed()
+            self.ready.set()
+            if self.model is None and self.train_enabled and not self._stop:
+                self.train()
+        except Exception:  # noqa: BLE001 - never take the server down
+            log.exception("type engine background work failed")
+            self.ready.set()
+
+    def _model_file(self) -> Path:
+        sig = hashlib.sha256(f"{self.python}|{sorted(self.index.annotated)}".encode()).hexdigest()[:16]
+        return self.data_dir / "types" / f"model-{sig}.skops"
+
+    def train(self) -> bool:
+        """Trains a model in a low-priority child process and loads it (blocking; background thread)."""
+        self.training = True
+        try:
+            out = self.model_path or self._model_file()
+            cmd = [sys.executable, "-m", "pulsedev.models.types.train", "--out", str(out), "--python", self.python]
+            if self.index.annotated and self.root is not None:
+                cmd += ["--root", str(self.root)]
+            self._proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                          preexec_fn=(lambda: os.nice(10)) if os.name == "posix" else None)
+            _, err = self._proc.communicate()
+            if self._proc.returncode != 0:
+                log.warning("type model training failed: %s", err.decode(errors="replace")[-500:])
+                return False
+            model = load(out)
+            if model is not None:
+                self.model = model
+                self._changed()
+            return model is not None
+        finally:
+            self.training = False
+
+    def _changed(self) -> None:
+        self._generation += 1
+        try:
+            self.on_change()
+        except Exception:  # noqa: BLE001
+            log.exception("type engine change callback failed")
+
+    # -- inputs ----------------------------------------------------------------------
+    def add_traces(self, records: list[dict]) -> None:
+        """Spool listener for `trace` records."""
+        if self.traces.add(records):
+            self._changed()
+
+    def feedback(self, item: dict) -> None:
+        """Accepted/rejected hint: `{"uri", "line", "character", "label", "accepted"}`."""
+        if self.model is None:
+            return
+        label = str(item.get("label", "")).removeprefix("->").removeprefix(":").strip()
+        self.model.learn_feedback({}, label, bool(item.get("accepted")))
+        self._changed()
+
+    # -- the fast path ------------------------------------------------------------
+    def _analysis(self, uri: str, text: str) -> tuple[object, list[dict]]:
+        digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+        cached = self._cache.get(uri)
+        if cached and cached[0] == digest and cached[1] == self._generation:
+            return cached[2], cached[3]
+        path = uri_path(uri)
+        module = module_name(self.root, path) if self.root and path else (path.stem if path else "")
+        a = analyze(text, module, self.index if self.index.ready else None, self.model, self.traces,
+                    str(path.resolve()) if path else None)
+        hints = []
+        for r in a.results:
+            if r.prediction is None:
+                continue
+            h = hint(r, a.ctx, a.ctx.tree, self.index)
+            if h is not None:
+                h["_kind"] = r.slot.kind
+                hints.append(h)
+        if len(self._cache) >= MAX_CACHE:
+            self._cache.pop(next(iter(self._cache)))
+        self._cache[uri] = (digest, self._generation, a, hints)
+        return a, hints
+
+    def hints(self, uri: str, text: str, version: int | None = None, options=None, range_=None) -> list[dict]:
+        """InlayHint dicts for a document, filtered by threshold, per-kind toggles and range."""
+        _, hints = self._analysis(uri, text)
+        return [_public(h) for h in hints if _wanted(h, options, range_)]
+
+    def code_actions(self, uri: str, text: str, range_: dict, options=None) -> list[dict]:
+        """Quickfix actions inserting the annotations of the hints within `range_` (a line range)."""
+        _, hints = self._analysis(uri, text)
+        lo, hi = range_["start"]["line"], range_["end"]["line"]
+        return [code_action(uri, _public(h)) for h in hints
+                if lo <= h["position"]["line"] <= hi and _wanted(h, options, None)]
+
+    def status(self) -> dict:
+        """Readiness for clients and the evaluation."""
+        return {"ready": self.ready.is_set() and not self.training, "indexed": self.index.ready,
+                "model": self.model is not None, "training": self.training, "tracedFunctions": len(self.traces)}
+
+    def models_info(self) -> list[dict]:
+        """The `pulsedev/status` "models" entry."""
+        if self.model is None:
+            return []
+        return [{"name": "types", "version": 1, "trained_at": self.model.trained_at,
+                 "samples": self.model.samples, "metrics": dict(self.model.metrics)}]
+
+
+def _public(h: dict) -> dict:
+    return {k: v for k, v in h.items() if not k.startswith("_")}
+
+
+def _wanted(h: dict, options, range_) -> bool:
+    kind = h["_kind"]
+    if options is not None:
+        if h["data"]["confidence"] < options.thresholds.typeHintConfidence:
+            return False
+        toggles = options.hints
+        if (kind == "parameter" and not toggles.parameters) or (kind == "return" and not toggles.returns) \
+                or (kind == "variable" and not toggles.variables):
+            return False
+        if kind == "return" and h["label"] == "-> None" and not toggles.noneReturns:
+            return False
+    if range_ is not None:
+        line = h["position"]["line"]
+        if line < range_["start"]["line"] or line > range_["end"]["line"]:
+            return False
+    return True
+
+
+def dumps(obj) -> str:
+    """JSON text of a value (for debugging and scripts)."""
+    return json.dumps(obj, indent=1, default=str)

@@ -1,0 +1,74 @@
+"""Runtime traces: the tracer's records aggregated into observed types per function slot.
+
+Consumes `{"type": "trace", ...}` records of telemetry/tracer/pulsedev_trace.py
+(file, qualname, params [{name, type, observed}], returns {type, observed},
+calls).  Kept in memory only (paths never persisted).  A newer record of the
+same function replaces the older one: the code may have changed in between.
+Bare containers (`list` with no element type) and `object` are not precise
+enough to show and are left to the other sources.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from pulsedev.models.types.typetext import normalize
+
+VAGUE = {"list", "dict", "set", "tuple", "frozenset", "object", "type", "Generator", "Callable"}
+
+
+def _key(file: str, qualname: str) -> tuple[str, str]:
+    try:
+        file = str(Path(file).resolve())
+    except OSError:
+        pass
+    return file, qualname.replace(".<locals>", "")
+
+
+class TraceStore:
+    """Observed types per (file, qualname)."""
+
+    def __init__(self):
+        self._funcs: dict[tuple[str, str], dict] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._funcs)
+
+    def add(self, records: list[dict]) -> int:
+        """Adds tracer records; returns how many functions they covered."""
+        n = 0
+        with self._lock:
+            for r in records:
+                if not isinstance(r, dict) or r.get("type") != "trace" or not r.get("file") or not r.get("qualname"):
+                    continue
+                self._funcs[_key(r["file"], r["qualname"])] = r
+                n += 1
+        return n
+
+    def lookup(self, path: str | None, slot) -> tuple[str, int] | None:
+        """(observed type, calls) for a parameter or return slot, or None."""
+        if path is None or slot.kind == "variable":
+            return None
+        rec = self._funcs.get(_key(path, slot.qualname))
+        if rec is None:
+            return None
+        if slot.kind == "return":
+            if rec.get("yields"):
+                return None
+            entry = rec.get("returns")
+        else:
+            entry = next((p for p in rec.get("params") or [] if p.get("name") == slot.name), None)
+        if not entry or not entry.get("type"):
+            return None
+        t = normalize(entry["type"])
+        if t is None or t in VAGUE or any(f"{v}[" not in t and t.startswith(v) and t == v for v in VAGUE):
+            return None
+        calls = sum((entry.get("observed") or {}).values()) or int(rec.get("sampled_calls") or rec.get("calls") or 1)
+        return t, int(calls)
+
+    def clear(self) -> None:
+        """Forgets every trace."""
+        with self._lock:
+            self._funcs.clear()

@@ -1,0 +1,61 @@
+"""Training the type model in a child process: `python -m pulsedev.models.types.train`.
+
+The engine runs this at low priority so the server's own threads stay
+responsive; it reads the annotated code of the workspace interpreter's
+site-packages (a bounded sample per package) and of the workspace, trains
+(model.py) and writes the skops file atomically.  Packages named with
+`--exclude` are held out (the evaluation uses this).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from pulsedev.models.types.corpus import file_samples, package_groups, python_files, sample_files, site_dirs
+from pulsedev.models.types.index import module_name
+from pulsedev.models.types.model import save, train
+
+
+def collect(python: str, root: Path | None, per_package: int = 30, exclude: set[str] = frozenset(),
+            log=lambda m: None) -> list:
+    """Labelled samples from the interpreter's site-packages and the workspace."""
+    samples = []
+    for site in site_dirs(python):
+        for group, files in package_groups(site, exclude).items():
+            for f, text in sample_files(files, per_package):
+                samples += file_samples(text, group)
+        log(f"{site}: {len(samples)} samples")
+    if root is not None:
+        files = list(python_files(root, 3000))
+        for f, text in sample_files(files, 400):
+            samples += file_samples(text, "<workspace>", module_name(root, f))
+    return samples
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI entry of the training child process."""
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--python", default=sys.executable)
+    ap.add_argument("--root", default=None)
+    ap.add_argument("--per-package", type=int, default=30)
+    ap.add_argument("--exclude", default="")
+    args = ap.parse_args(argv)
+    start = time.time()
+    log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    samples = collect(args.python, Path(args.root) if args.root else None, args.per_package,
+                      {e for e in args.exclude.split(",") if e}, log)
+    if len(samples) < 200:
+        log(f"only {len(samples)} samples: no model")
+        return 1
+    model = train(samples, log=log)
+    save(model, Path(args.out))
+    log(f"trained on {model.samples} samples in {time.time() - start:.0f} s: {model.metrics}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
