@@ -62,6 +62,7 @@ class TypeEngine:
         self.python = python or workspace_python(self.root)
         self.on_change = on_change or (lambda: None)
         self.train_enabled = train
+        self.train_delay = float(os.environ.get("PULSEDEV_TYPES_TRAIN_DELAY", "20"))
         self.index = WorkspaceIndex(self.root)
         self.traces = TraceStore()
         self.model = None
@@ -96,8 +97,13 @@ class TypeEngine:
                 self.model = load(self.model_path)
             self._changed()
             self.ready.set()
-            if self.model is None and self.train_enabled and not self._stop:
-                self.train()
+            if self.model is None and self.train_enabled:
+                # Short-lived servers (tests, one-off checks) never pay for training.
+                deadline = time.time() + self.train_delay
+                while time.time() < deadline and not self._stop:
+                    time.sleep(0.2)
+                if not self._stop:
+                    self.train()
         except Exception:  # noqa: BLE001 - never take the server down
             log.exception("type engine background work failed")
             self.ready.set()
@@ -115,7 +121,7 @@ class TypeEngine:
             if self.index.annotated and self.root is not None:
                 cmd += ["--root", str(self.root)]
             self._proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                          preexec_fn=(lambda: os.nice(10)) if os.name == "posix" else None)
+                                          preexec_fn=_child_setup if os.name == "posix" else None)
             _, err = self._proc.communicate()
             if self._proc.returncode != 0:
                 log.warning("type model training failed: %s", err.decode(errors="replace")[-500:])
@@ -195,6 +201,18 @@ class TypeEngine:
             return []
         return [{"name": "types", "version": 1, "trained_at": self.model.trained_at,
                  "samples": self.model.samples, "metrics": dict(self.model.metrics)}]
+
+
+def _child_setup() -> None:
+    """In the training child: low priority, and die with the server (Linux PR_SET_PDEATHSIG)."""
+    os.nice(10)
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
 
 
 def _public(h: dict) -> dict:
