@@ -64,9 +64,9 @@ import os
 import time
 
 try:
-    from .pulsedev_trace_wrap import Tracer
+    from .pulsedev_trace_sweep import Tracer
 except ImportError:  # loaded as a top-level module from PYTHONPATH
-    from pulsedev_trace_wrap import Tracer
+    from pulsedev_trace_sweep import Tracer
 
 import pytest
 

@@ -47,12 +47,30 @@ _SPECIAL = {
     types.AsyncGeneratorType: "collections.abc.AsyncGenerator",
     types.ModuleType: "types.ModuleType",
     type(None): "None",
+    type({}.keys()): "collections.abc.KeysView",
+    type({}.values()): "collections.abc.ValuesView",
+    type({}.items()): "collections.abc.ItemsView",
 }
 _NUMERIC = ("bool", "int", "float", "complex")  # each absorbs the ones before it
 
 
+def _reachable(cls, module, qual):
+    """Whether `module.qual` names `cls` (not a `<locals>` class, not a hidden builtin like list_iterator)."""
+    if "<" in qual:
+        return False
+    obj = sys.modules.get(module)
+    for part in qual.split("."):
+        obj = getattr(obj, part, None)
+    return obj is cls
+
+
 def atom_name(cls):
-    """The reachable `module.QualName` of a class (bare for builtins)."""
+    """The reachable `module.QualName` of a class (bare for builtins).
+
+    A class that cannot be named (defined in a function, or a builtin's
+    hidden type) is written as its nearest nameable base class, an iterator
+    type as `collections.abc.Iterator`.
+    """
     name = _ATOMS.get(cls)
     if name is not None:
         return name
@@ -60,16 +78,21 @@ def atom_name(cls):
     if name is None:
         module = getattr(cls, "__module__", None) or "builtins"
         qual = getattr(cls, "__qualname__", None) or cls.__name__
-        if module == "builtins":
+        if module.startswith("_") and _reachable(cls, module.lstrip("_"), qual):
+            module = module.lstrip("_")
+        if not _reachable(cls, module, qual):
+            if "__next__" in dir(cls):
+                name = "collections.abc.Iterator"
+            elif "__iter__" in dir(cls):
+                name = "collections.abc.Iterable"
+            else:
+                bases = [b for b in cls.__mro__[1:] if b is not object]
+                name = atom_name(bases[0]) if bases else "object"
+        elif module == "builtins":
             name = qual
         else:
-            if module.startswith("_"):
-                public = sys.modules.get(module.lstrip("_"))
-                if public is not None and getattr(public, qual, None) is cls:
-                    module = module.lstrip("_")
-            name = module + "." + qual
-            name = _ALIASES.get(name, name)
-        _CLASSES[name] = cls
+            name = _ALIASES.get(module + "." + qual, module + "." + qual)
+        _CLASSES.setdefault(name, cls)
     _ATOMS[cls] = name
     return name
 
@@ -168,6 +191,8 @@ def render(descs, depth=0):
             groups.setdefault(key, []).append(d)
     generics = [_merge_generic(g) if len(g) > 1 else g[0] for g in groups.values()]
     atoms = _absorb(atoms)
+    if "object" in atoms:
+        return "object"
     if len(atoms) + len(generics) > MAX_UNION:
         if generics:
             parts = ["object"]

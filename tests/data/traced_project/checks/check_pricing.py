@@ -40,3 +40,8 @@ def test_stock():
 @pytest.mark.skip(reason="not in stock")
 def test_skipped():
     pass
+
+
+def test_rules_hold_the_functions_themselves():
+    assert pricing.RULES["tax"] is pricing.tax
+    assert pricing.tax(10.0) == 2.0
