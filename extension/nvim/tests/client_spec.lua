@@ -226,4 +226,33 @@ H.test(":PulseDev report, tracer, train and unknown subcommands", function()
   H.eq({ "flow", "forget" }, require("pulsedev.commands").complete("f"), "completion")
 end)
 
+H.test("setup() again sends the new settings to the running server", function()
+  local rec = start(nil, { settings = { thresholds = { typeHintConfidence = 0.8 } } })
+  local n = #H.method(rec, "workspace/didChangeConfiguration")
+  require("pulsedev").setup({ cmd = H.fake_cmd("ok", rec), settings = { thresholds = { typeHintConfidence = 0.95 } } })
+  H.wait(3000, function()
+    return #H.method(rec, "workspace/didChangeConfiguration") > n
+  end, "didChangeConfiguration")
+  local last = H.method(rec, "workspace/didChangeConfiguration")
+  H.eq(0.95, last[#last].params.settings.pulsedev.thresholds.typeHintConfidence, "new threshold")
+end)
+
+H.test("without vim.lsp.enable (Neovim 0.10) a FileType autocmd starts the client", function()
+  local enable, cfg = vim.lsp.enable, vim.lsp.config
+  vim.lsp.enable, vim.lsp.config = nil, nil
+  local ok, err = pcall(function()
+    local rec = H.tempname()
+    require("pulsedev").setup({ cmd = H.fake_cmd("ok", rec) })
+    H.eq(1, #vim.api.nvim_get_autocmds({ group = "pulsedev.server", event = "FileType" }), "FileType autocmd")
+    local buf = H.python_buffer()
+    H.wait(5000, function()
+      local c = require("pulsedev.server").primary()
+      return c ~= nil and c.attached_buffers[buf]
+    end, "attached via vim.lsp.start")
+    H.eq(1, #H.method(rec, "initialize"), "one server")
+  end)
+  vim.lsp.enable, vim.lsp.config = enable, cfg
+  assert(ok, err)
+end)
+
 H.run()

@@ -176,15 +176,36 @@ local ok_run, err_run = xpcall(function()
   })
   out.figures.telemetry = tel.stats
 
-  -- 4. pulsedev/state in the statusline
-  local s0 = vim.uv.now()
+  -- 4. pulsedev/state in the statusline: the last state the server sent, which is also what
+  --    pulsedev/status reports now; a self-report (:PulseDev stuck) is a label the learners take at once
+  local s0, n0 = vim.uv.now(), #states
   vim.cmd("PulseDev stuck")
+  vim.wait(5000, function()
+    return #states > n0
+  end, 100)
+  out.figures.new_state_after_self_report = #states > n0 and states[#states].state or false
+  local server_state
   local shown_ok = vim.wait(timeout, function()
     local last = states[#states]
-    return last ~= nil and require("pulsedev").statusline() == ("PulseDev: " .. last.state)
-  end, 100)
+    if last == nil or require("pulsedev").statusline() ~= ("PulseDev: " .. last.state) then
+      return false
+    end
+    local r
+    require("pulsedev").status(function(res)
+      r = res or false
+    end)
+    vim.wait(5000, function()
+      return r ~= nil
+    end, 20)
+    server_state = r and r.state and r.state.state
+    return server_state == last.state
+  end, 200)
   out.figures.state_ms = vim.uv.now() - s0
-  check("statusline_state", shown_ok, { states = states, statusline = require("pulsedev").statusline() })
+  check("statusline_state", shown_ok, {
+    states = states,
+    statusline = require("pulsedev").statusline(),
+    server_state = server_state,
+  })
 
   -- 5. :checkhealth pulsedev
   vim.cmd("checkhealth pulsedev")

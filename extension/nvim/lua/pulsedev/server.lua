@@ -38,6 +38,17 @@ function M.request(client, method, params, handler)
   return ok and true or false
 end
 
+---Stop a client (0.10: client.stop(force), 0.11+: client:stop(force)).
+---@param client vim.lsp.Client
+---@param force boolean?
+function M.stop_client(client, force)
+  if has_011 then
+    client:stop(force)
+  else
+    client.stop(force)
+  end
+end
+
 ---@return vim.lsp.Client[] running pulsedev clients
 function M.clients()
   return vim.lsp.get_clients({ name = M.name })
@@ -214,6 +225,20 @@ function M.preflight(opts)
   return false
 end
 
+---Send new settings to running clients (setup() called again): workspace/didChangeConfiguration.
+---@param opts pulsedev.Opts
+function M.push_settings(opts)
+  local settings = config.server_settings(opts)
+  for _, c in ipairs(M.clients()) do
+    c.settings = { pulsedev = settings }
+    if has_011 then
+      c:notify("workspace/didChangeConfiguration", { settings = c.settings })
+    else
+      c.notify("workspace/didChangeConfiguration", { settings = c.settings })
+    end
+  end
+end
+
 ---Register the client so it starts with the first matching buffer
 ---(vim.lsp.config/vim.lsp.enable on 0.11+, a FileType autocmd and vim.lsp.start on 0.10).
 ---@param opts pulsedev.Opts
@@ -223,6 +248,7 @@ function M.enable(opts)
   end
   state.enabled = true
   state.active = true
+  M.push_settings(opts)
   local group = vim.api.nvim_create_augroup("pulsedev.server", { clear = true })
   if vim.lsp.config and vim.lsp.enable then
     vim.lsp.config[M.name] = M.client_config(opts) -- replace, not merge: setup() again drops old options
@@ -255,18 +281,18 @@ function M.stop(cb)
   local clients = vim.lsp.get_clients({ name = M.name, _uninitialized = true })
   for _, c in ipairs(clients) do
     state.stopping[c.id] = true
-    c:stop()
+    M.stop_client(c)
   end
   if cb then
     vim.wait(0)
     local deadline = vim.uv.now() + 3000
     local function check()
       local alive = vim.tbl_filter(function(c)
-        return not c:is_stopped()
+        return not c.is_stopped(c)
       end, clients)
       if #alive == 0 or vim.uv.now() > deadline then
         for _, c in ipairs(alive) do
-          c:stop(true)
+          M.stop_client(c, true)
         end
         cb()
       else
