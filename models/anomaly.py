@@ -76,7 +76,7 @@ class SessionAnomaly(AnomalyDetector):
         self._ref: float | None = None
 
     def _vec(self, x: dict) -> np.ndarray:
-        if self.names is None:
+        if not self.names:
             self.names = sorted(k for k, v in x.items() if isinstance(v, (int, float)) and not isinstance(v, bool))
         return np.array([float(x.get(k, 0.0) or 0.0) if isinstance(x.get(k, 0.0), (int, float)) else 0.0
                          for k in self.names])
@@ -91,7 +91,7 @@ class SessionAnomaly(AnomalyDetector):
             inv = np.linalg.pinv(reg)
             self._inv[mode] = inv
         diff = v - np.array(m["mean"])
-        return float(diff @ inv @ diff) / len(v)
+        return float(diff @ inv @ diff) / len(v) if len(v) else 0.0
 
     def _distances(self, v: np.ndarray) -> dict[str, float]:
         return {k: self._dist(k, v) for k, m in self.modes.items() if m["n"] >= self.warmup}
@@ -111,6 +111,8 @@ class SessionAnomaly(AnomalyDetector):
     def learn_one(self, x: dict) -> None:
         """Update the mode `x["mode"]` (or the nearest) with the sample."""
         v = self._vec(x)
+        if not len(v):
+            return
         mode = x.get("mode") if isinstance(x.get("mode"), str) else None
         ds = self._distances(v)
         if ds:
@@ -139,6 +141,11 @@ class SessionAnomaly(AnomalyDetector):
         m["mean"], m["cov"] = mean.tolist(), cov.tolist()
         self._inv.pop(mode, None)
         self.n += 1
+
+    @classmethod
+    def _unit_test_params(cls):
+        yield {"features": None, "warmup": 20, "horizon": 500}
+        yield {"features": ("a", "b"), "warmup": 50, "q": 0.99}
 
     def _reference(self) -> float:
         if self._ref is None:

@@ -256,7 +256,7 @@ class Detector:
             "learners": {n: registry.dump_learner(m) for n, m in
                          (("stuck", self.stuck), ("flow", self.flow), ("anomaly", self.anomaly))},
             "detector": {"next_tick": self.next_tick, "tick_state": self.tick_state, "tick_since": self.tick_since,
-                         "ps": self.ps, "pf": self.pf, "an": self.an, "labels": self.labels,
+                         "ps": self.ps, "pf": self.pf, "an": self.an, "labels": self.labels, "x": self.x,
                          "history": [[t, x] for t, x in self.history]},
         })
 
@@ -272,6 +272,7 @@ class Detector:
         self.tick_since = d.get("tick_since")
         self.ps, self.pf, self.an = float(d.get("ps", 0)), float(d.get("pf", 0)), float(d.get("an", 0))
         self.labels = int(d.get("labels", 0))
+        self.x = {str(k): float(v) for k, v in d.get("x", {}).items()}
         self.history.extend((float(t), dict(x)) for t, x in itertools.islice(d.get("history", []), 8))
 
     def reset(self) -> None:

@@ -42,3 +42,10 @@ class FlowClassifier(PriorLogistic):
     >>> print(f"{p:.3f} {q:.3f}")
     0.985 0.012
     """
+
+    @classmethod
+    def _unit_test_params(cls):
+        from pulsedev.models.registry import load_prior
+
+        yield {}
+        yield {"prior": load_prior("flow"), "lr": 0.01}

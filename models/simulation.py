@@ -278,8 +278,13 @@ _LEN = {"neutral": (6, 30), "flow": (12, 55), "stuck": (7, 30), "break": (4, 45)
 
 
 def simulate_day(persona: Persona, seed: int, start: float = 1_767_258_000.0, hours: float = 8.0,
-                 idle_after: float = 180.0, self_reports: bool = False, unusual: bool = False) -> Day:
+                 idle_after: float = 180.0, self_reports: bool = False, unusual: bool = False,
+                 plan: list[tuple[str, float, str]] | None = None) -> Day:
     """One labelled day of `persona`'s work.
+
+    `plan` fixes the segments instead of the Markov chain: `[(kind, minutes,
+    variant), ...]` with kind flow/stuck/neutral/break and a stuck variant
+    (`STUCK_VARIANTS`) or "" (tests use it for clear stretches).
 
     >>> d = simulate_day(NAMED["steady"], seed=1, hours=1)
     >>> len(d.events) > 100, {label for _, label, _ in d.minutes} <= {"flow", "idle", "neutral", "stuck"}
@@ -292,15 +297,24 @@ def simulate_day(persona: Persona, seed: int, start: float = 1_767_258_000.0, ho
     spans: list[tuple[float, float, str, bool]] = []
     t, kind = start, "neutral"
     n_unusual = 0
+    steps = list(plan) if plan else None
+    if steps:
+        end = start + sum(m for _, m, _ in steps) * 60
     while t < end - 60:
-        lo, hi = _LEN[kind]
-        dur = min(rng.uniform(lo, hi) * 60, end - t)
+        variant = ""
+        if steps:
+            kind, minutes, variant = steps.pop(0)
+            dur = minutes * 60
+        else:
+            lo, hi = _LEN[kind]
+            dur = min(rng.uniform(lo, hi) * 60, end - t)
         odd = False
         if kind == "break":
             if rng.random() < 0.5:
                 w.emit("focus_changed", t, None, target="window", focused=False)
         else:
-            variant = rng.choice(STUCK_VARIANTS) if kind == "stuck" else ""
+            if kind == "stuck" and not variant:
+                variant = rng.choice(STUCK_VARIANTS)
             cfg = _config(persona, kind, variant, rng)
             if unusual and kind != "stuck" and n_unusual < 3 and rng.random() < 0.45:
                 cfg = _unusual(cfg, rng.choice(UNUSUAL_VARIANTS), rng)
@@ -310,6 +324,10 @@ def simulate_day(persona: Persona, seed: int, start: float = 1_767_258_000.0, ho
             w.segment(kind, t, t + dur, cfg)
         spans.append((t, t + dur, kind, odd))
         t += dur
+        if steps is not None:
+            if not steps:
+                break
+            continue
         kind = rng.choices([k for k, _ in _NEXT[kind]], [q for _, q in _NEXT[kind]])[0]
     out.sort(key=lambda e: e.ts)
     day = Day(out, start=start, end=end)

@@ -42,3 +42,10 @@ class StuckClassifier(PriorLogistic):
     >>> print(f"{p:.3f} {q:.3f}")
     0.961 0.024
     """
+
+    @classmethod
+    def _unit_test_params(cls):
+        from pulsedev.models.registry import load_prior
+
+        yield {}
+        yield {"prior": load_prior("stuck"), "lr": 0.01}
