@@ -79,16 +79,37 @@ def test_plugin_spec(spec: str, tmp_path: Path) -> None:
     assert " 0 failed" in proc.stdout, proc.stdout
 
 
-def test_nvim_e2e(tmp_path: Path) -> None:
-    """setup(), attach, inlay hints, focus/buffer events counted, statusline state, checkhealth."""
+def _workspace(tmp_path: Path) -> Path:
     ws = tmp_path / "ws"
     ws.mkdir()
     (ws / "pyproject.toml").write_text('[project]\nname = "demo"\n')
     (ws / "app.py").write_text(APP)
     (ws / "util.py").write_text(UTIL)
+    return ws
+
+
+TIMEOUT = os.environ.get("PULSEDEV_NVIM_E2E_TIMEOUT", "60")
+
+
+def test_plain_vim_lsp_config_snippet(tmp_path: Path) -> None:
+    """The README snippet for users without the plugin attaches and gets type hints."""
+    ws = _workspace(tmp_path)
+    proc = subprocess.run(
+        [_nvim(), "--headless", "-u", "NONE", "-i", "NONE", "-l", str(PLUGIN / "tests" / "e2e_plain.lua")],
+        capture_output=True, text=True, timeout=600, cwd=ws,
+        env=_env(tmp_path, PULSEDEV_E2E_PYTHON=sys.executable, PULSEDEV_E2E_DATA=str(tmp_path / "data"),
+                 PULSEDEV_E2E_WORKSPACE=str(ws), PULSEDEV_E2E_TIMEOUT=TIMEOUT),
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "attached=true" in proc.stdout and ": int" in proc.stdout, proc.stdout
+
+
+def test_nvim_e2e(tmp_path: Path) -> None:
+    """setup(), attach, inlay hints, focus/buffer events counted, statusline state, checkhealth."""
+    ws = _workspace(tmp_path)
     data = tmp_path / "data"
     out = tmp_path / "result.json"
-    timeout = os.environ.get("PULSEDEV_NVIM_E2E_TIMEOUT", "60")
+    timeout = TIMEOUT
     proc = subprocess.run(
         [_nvim(), "--headless", "-u", "NONE", "-i", "NONE", "-l", str(PLUGIN / "tests" / "e2e_real.lua")],
         capture_output=True, text=True, timeout=600, cwd=ws,
