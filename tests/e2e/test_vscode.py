@@ -4,8 +4,9 @@ an end-to-end run in a real VS Code.
 The end-to-end test builds the .vsix (`npm run package`), then
 `extension/vscode/e2e/run.cjs` installs it into code-server, opens a Python
 workspace in Debian's Chromium through Playwright, and checks that the server
-starts, the status bar shows a state, type inlay hints are drawn in the editor
-and focus events are counted by `pulsedev/status`. Its screenshot and JSON
+starts, the status bar shows a state, type inlay hints are drawn in the editor,
+focus events are counted by `pulsedev/status`, and an absent server gives one
+clear message. Its screenshot and JSON
 result go to `.artifacts/vscode-e2e/`. The tools come from
 `scripts/install_vscode_e2e.sh` (cache: $PULSEDEV_E2E_DIR or
 ~/.cache/pulsedev-e2e). Without them the test is skipped, except under CI=true,
@@ -199,6 +200,8 @@ def test_vscode_end_to_end(e2e_tools: Path, vsix: Path, tmp_path: Path):
     assert checks["statusState"], f"no state in the status bar: {result.get('statusText')!r}" + why
     assert checks["inlayHints"], "no type inlay hints drawn in the editor" + why
     assert checks["eventsCounted"], "pulsedev/status did not count the focus events" + why
+    assert checks["absentServerMessage"], \
+        f"server absent: expected 'PulseDev: off' and one message, saw {result.get('absentToasts')}" + why
     assert all(h["label"].lstrip().startswith((":", "->")) or ": " in h["label"] for h in result["hints"])
     assert (ARTIFACTS / "vscode-e2e.png").stat().st_size > 10_000
 

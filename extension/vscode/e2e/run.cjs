@@ -5,7 +5,9 @@
  *   1. the status bar item to show a state from the server,
  *   2. type inlay hints drawn in the editor's lines,
  *   3. more events counted by `pulsedev/status` (read from the status quick
- *      pick) after a window blur/focus and an editor switch.
+ *      pick) after a window blur/focus and an editor switch,
+ *   4. with the interpreter made absent: the status bar says "off" and one
+ *      clear message is shown (no error storm).
  * Writes a screenshot and a JSON result to the artifacts folder and prints the
  * JSON result as its last line. Exit code 0 when every check passed.
  *
@@ -203,6 +205,24 @@ async function main() {
         await poll(async () => (await inlayHints(page, source)).length > 0, 10000, 500);
         await page.screenshot({ path: path.join(ARTIFACTS, "vscode-e2e.png") });
         result.screenshot = path.join(ARTIFACTS, "vscode-e2e.png");
+
+        // 4. The server made absent (an interpreter that does not exist): one clear message, no storm.
+        const settingsFile = path.join(WORKSPACE, ".vscode", "settings.json");
+        const settings = JSON.parse(fs.readFileSync(settingsFile, "utf8"));
+        const goodPython = settings["pulsedev.python"];
+        settings["pulsedev.python"] = "/nonexistent/python3";
+        fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+        const off = await poll(async () => /PulseDev: off/.test((await statusText(page)) ?? ""), 30000);
+        const toast = page.locator(".notifications-toasts .notification-toast").filter({ hasText: "was not found" });
+        await poll(async () => (await toast.count()) > 0, 10000);
+        await new Promise((r) => setTimeout(r, 3000)); // time for a storm to show, were there one
+        result.absentToasts = await toast.count();
+        result.checks.absentServerMessage = !!off && result.absentToasts === 1;
+        await page.screenshot({ path: path.join(ARTIFACTS, "vscode-e2e-absent.png") });
+        log(`server absent: status off=${!!off}, messages=${result.absentToasts}`);
+        settings["pulsedev.python"] = goodPython;
+        fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+
         result.ok = Object.values(result.checks).every(Boolean);
     } catch (ex) {
         result.error = String(ex && ex.stack ? ex.stack : ex);
