@@ -74,6 +74,7 @@ class Detector:
         self.flow = FlowClassifier(prior=registry.load_prior("flow"), lr=LR_WEIGHTS, lr_cal=LR_CAL)
         self.anomaly = SessionAnomaly()
         self.next_tick: float | None = None
+        self.gap: tuple[float, float] | None = None  # the last long silence (start, end)
         self.tick_state = "neutral"
         self.tick_since: float | None = None
         self.ps = self.pf = 0.0
@@ -93,6 +94,9 @@ class Detector:
             if state in _LABEL_TARGETS and event.ts >= self.wf.newest - LATE:
                 self.label(state, event.ts)
             return
+        last = self.wf.last_act
+        if last is not None and event.ts - last > 16 * TICK + self.idle.after_seconds:
+            self.gap = (last, event.ts)
         if self.on_any:
             self.wf.observe(event)
         else:  # every learner off: keep only what the idle rule needs
@@ -107,11 +111,15 @@ class Detector:
         """Run the ticks up to event time `now`; the notifications to send."""
         notes: list[tuple[str, dict]] = []
         if self.next_tick is not None:
-            # after a long silence every tick says the same (idle): jump to the last one
-            quiet_until = (self.wf.last_act or now) + 16 * TICK + self.idle.after_seconds
+            # after a long silence every tick says the same (idle): jump over them
+            span = 16 * TICK + self.idle.after_seconds
             while self.next_tick <= now:
-                if self.next_tick > quiet_until:
-                    self.next_tick = max(self.next_tick, math.floor(now / TICK) * TICK)
+                gap = self.gap
+                inside = gap is not None and self.next_tick < gap[1]
+                quiet_from = (gap[0] if inside else (self.wf.last_act or now)) + span
+                if self.next_tick > quiet_from:
+                    target = gap[1] if inside else now
+                    self.next_tick = max(self.next_tick, math.floor(target / TICK) * TICK)
                 notes += self._tick(self.next_tick)
                 self.next_tick += TICK
         payload = self._payload(now)
