@@ -123,8 +123,7 @@ class Pipeline:
         if rows:
             self.store.insert(rows)
         self.rejected += sum(len(b.result["rejected"]) for b in batches)
-        if self.snapshot:  # counts are never stale once a batch is acknowledged
-            self.snapshot = {**self.snapshot, "events": {"stored": self.store.count(), "rejected": self.rejected}}
+        self._refresh_counts()
         return [b.result for b in batches], partial(self._learn, events, rows)
 
     def ingest_batches(self, batches: list[list[Any]]) -> list[dict[str, Any]]:
@@ -144,6 +143,7 @@ class Pipeline:
         if not rows and spool_name is None:
             return 0
         written = self.store.insert(rows, spool_name)
+        self._refresh_counts()
         if written or spool_name is None:
             self._learn(events, rows)
         return written
@@ -165,6 +165,11 @@ class Pipeline:
         if events:
             self._send(detector.advance(clock.now()))
         self._refresh(force=False)
+
+    def _refresh_counts(self) -> None:
+        """Counts are never stale once a batch is acknowledged."""
+        if self.snapshot:
+            self.snapshot = {**self.snapshot, "events": {"stored": self.store.count(), "rejected": self.rejected}}
 
     def _refresh(self, force: bool = True) -> None:
         """Recompute the status snapshot (at most every 50 ms unless forced)."""
@@ -224,6 +229,7 @@ class Pipeline:
             self.detector.reset()
             self.detector.save()
         self.store.vacuum()
+        self._refresh()
         return n
 
     def save(self) -> None:
