@@ -9,15 +9,15 @@ describe("tracer setup", () => {
         expect(isTracerSetup(null)).toBe(false);
     });
 
-    it("prepends search paths and replaces other variables", () => {
+    it("sets each variable to the server's complete value", () => {
         const ops: string[] = [];
         const collection: any = {
             prepend: (k: string, v: string) => ops.push(`prepend ${k}=${v}`),
             replace: (k: string, v: string) => ops.push(`replace ${k}=${v}`),
         };
-        const names = applyTracerEnv({ env: { PYTHONPATH: "/tracer", PULSEDEV_SPOOL: "/data/spool" }, args: [] }, collection, ":");
+        const names = applyTracerEnv({ env: { PYTHONPATH: "/tracer:/usr/lib/extra", PULSEDEV_SPOOL: "/data/spool" }, args: [] }, collection);
         expect(names).toEqual(["PYTHONPATH", "PULSEDEV_SPOOL"]);
-        expect(ops).toEqual(["prepend PYTHONPATH=/tracer:", "replace PULSEDEV_SPOOL=/data/spool"]);
+        expect(ops).toEqual(["replace PYTHONPATH=/tracer:/usr/lib/extra", "replace PULSEDEV_SPOOL=/data/spool"]);
         expect(collection.persistent).toBe(true);
     });
 

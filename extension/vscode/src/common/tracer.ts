@@ -4,16 +4,12 @@
  * (through the extension's environment variable collection) and the Python
  * extension's `python.testing.pytestArgs`.
  */
-import * as path from "path";
 import type * as vscode from "vscode";
 
 export interface ITracerSetup {
     env: Record<string, string>;
     args: string[];
 }
-
-/** Variables that hold a search path: the tracer's entry goes first, the user's value stays. */
-const PATH_LIKE = new Set(["PYTHONPATH", "PATH"]);
 
 /** Whether a command result has the protocol's `{env, args}` shape. */
 export function isTracerSetup(value: unknown): value is ITracerSetup {
@@ -26,17 +22,18 @@ export function isTracerSetup(value: unknown): value is ITracerSetup {
     );
 }
 
-/** Puts the tracer's variables into the terminals' environment. */
-export function applyTracerEnv(setup: ITracerSetup, collection: vscode.EnvironmentVariableCollection, delimiter = path.delimiter): string[] {
+/**
+ * Puts the tracer's variables into the terminals' environment. The server's
+ * values are complete (its `PYTHONPATH` already keeps the one it inherited
+ * from VS Code, as terminals do), so each replaces the variable; prepending
+ * would leave an empty path entry (the current folder) when none was set.
+ */
+export function applyTracerEnv(setup: ITracerSetup, collection: vscode.EnvironmentVariableCollection): string[] {
     collection.persistent = true;
     collection.description = "PulseDev: trace pytest runs for type hints";
     const names: string[] = [];
     for (const [name, value] of Object.entries(setup.env)) {
-        if (PATH_LIKE.has(name)) {
-            collection.prepend(name, value + delimiter);
-        } else {
-            collection.replace(name, value);
-        }
+        collection.replace(name, value);
         names.push(name);
     }
     return names;
