@@ -82,8 +82,8 @@ H.test("delays between restarts grow: each restart waits at least its backoff", 
   local attaches = {}
   local r = { base_ms = 150, max_ms = 500, max_attempts = 3 }
   require("pulsedev").setup({ cmd = H.fake_cmd("crash-after-init", rec), restart = r })
-  local server = require("pulsedev.server")
-  H.eq({ 150, 300, 500, 500 }, { server.backoff(1, r), server.backoff(2, r), server.backoff(3, r), server.backoff(4, r) }, "schedule")
+  local server, recovery = require("pulsedev.server"), require("pulsedev.recovery")
+  H.eq({ 150, 300, 500, 500 }, { recovery.backoff(1, r), recovery.backoff(2, r), recovery.backoff(3, r), recovery.backoff(4, r) }, "schedule")
   vim.api.nvim_create_autocmd("LspAttach", {
     callback = function()
       table.insert(attaches, vim.uv.now())
