@@ -76,9 +76,11 @@ def _npm(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
 
 
 def _ensure_node_modules() -> None:
+    # `npm install --no-save` installs what package-lock.json pins and leaves it as is; `npm ci`
+    # refuses this lock because the registry here lacks other platforms' optional packages.
     if not (EXT / "node_modules" / "vscode-languageclient").is_dir():
-        res = _npm("ci", "--no-audit", "--no-fund")
-        assert res.returncode == 0, f"npm ci failed:\n{res.stdout}\n{res.stderr}"
+        res = _npm("install", "--no-save", "--no-audit", "--no-fund")
+        assert res.returncode == 0, f"npm install failed:\n{res.stdout}\n{res.stderr}"
 
 
 def _tools_missing() -> list[str]:
