@@ -159,7 +159,7 @@ end)
 
 H.test("a terminal job's exit code becomes command_executed with the program name only", function()
   local rec = start()
-  local tel = require("pulsedev.telemetry")
+  local src = require("pulsedev.sources")
   vim.cmd("terminal sh -c 'exit 3'")
   H.wait(5000, function()
     for _, r in ipairs(H.method(rec, "pulsedev/telemetry")) do
@@ -171,10 +171,10 @@ H.test("a terminal job's exit code becomes command_executed with the program nam
       end
     end
   end, "command_executed")
-  H.eq("pytest", tel.program_name({ "/bin/bash", "-c", "pytest -x tests/ --foo" }), "shell -c")
-  H.eq("pytest", tel.program_name({ "/usr/bin/python3.11", "-m", "pytest", "-q" }), "python -m")
-  H.eq("make", tel.program_name("/usr/bin/make all"), "string cmd")
-  H.eq(nil, tel.program_name({}), "empty")
+  H.eq("pytest", src.program_name({ "/bin/bash", "-c", "pytest -x tests/ --foo" }), "shell -c")
+  H.eq("pytest", src.program_name({ "/usr/bin/python3.11", "-m", "pytest", "-q" }), "python -m")
+  H.eq("make", src.program_name("/usr/bin/make all"), "string cmd")
+  H.eq(nil, src.program_name({}), "empty")
 end)
 
 H.test("nvim-dap sessions become debug_started/debug_stopped", function()
@@ -224,6 +224,20 @@ H.test(":PulseDev report, tracer, train and unknown subcommands", function()
   end, "tracer line in the unnamed register")
   H.eq(1, #H.notes_matching('unknown subcommand "bogus"'), "unknown subcommand message")
   H.eq({ "flow", "forget" }, require("pulsedev.commands").complete("f"), "completion")
+end)
+
+H.test("quitting sends what is still queued, synchronously", function()
+  local rec = start(nil, { telemetry = { flush_ms = 60000 } })
+  vim.api.nvim_exec_autocmds("FocusLost", {})
+  vim.api.nvim_exec_autocmds("VimLeavePre", {})
+  local got = {}
+  for _, r in ipairs(H.method(rec, "pulsedev/telemetry")) do
+    for _, e in ipairs(r.params.events) do
+      table.insert(got, e.kind .. ":" .. e.data.target)
+    end
+  end
+  H.eq({ "focus_changed:editor", "focus_changed:window" }, got, "sent before VimLeavePre returned")
+  H.eq(0, require("pulsedev.telemetry").stats.queued, "queue empty")
 end)
 
 H.test("setup() again sends the new settings to the running server", function()

@@ -16,7 +16,7 @@ function M.setup(opts)
   for _, w in ipairs(warnings) do
     log.notify(w, vim.log.levels.WARN)
   end
-  require("pulsedev.telemetry").setup()
+  require("pulsedev.sources").setup()
   require("pulsedev.server").enable(merged)
 end
 

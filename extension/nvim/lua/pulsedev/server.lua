@@ -38,6 +38,19 @@ function M.request(client, method, params, handler)
   return ok and true or false
 end
 
+---Send a request and wait for its answer (0.10: client.request_sync, 0.11+: client:request_sync).
+---@param client vim.lsp.Client
+---@param method string
+---@param params any
+---@param timeout_ms integer
+---@return {err: any, result: any}?
+function M.request_sync(client, method, params, timeout_ms)
+  if has_011 then
+    return client:request_sync(method, params, timeout_ms)
+  end
+  return client.request_sync(method, params, timeout_ms)
+end
+
 ---Stop a client (0.10: client.stop(force), 0.11+: client:stop(force)).
 ---@param client vim.lsp.Client
 ---@param force boolean?
