@@ -12,7 +12,7 @@ import ast
 from dataclasses import dataclass
 
 from pulsedev.models.types.combine import Prediction, combine
-from pulsedev.models.types.features import parents, slot_features
+from pulsedev.models.types.features import add_peer_features, parents, slot_features
 from pulsedev.models.types.slots import Slot, find_slots
 from pulsedev.models.types.static import NO_EVIDENCE, FileContext, evidence_for, is_obvious
 
@@ -52,6 +52,7 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
         parent = cache.setdefault(id(slot.func), parents(slot.func)) if slot.kind == "parameter" else None
         evs.append(ev)
         feats.append(slot_features(slot, ev, parent))
+    add_peer_features(slots, evs, feats)
     preds = model.predict(feats, [e.type for e in evs], [s.kind for s in slots]) if model and slots else None
     results = []
     for i, slot in enumerate(slots):

@@ -16,9 +16,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from pulsedev.models.types.features import parents, slot_features
+from pulsedev.models.types.features import add_peer_features, parents, slot_features
 from pulsedev.models.types.slots import find_slots
-from pulsedev.models.types.static import FileContext, evidence_for
+from pulsedev.models.types.static import FileContext, evidence_for, is_obvious
 from pulsedev.models.types.strip import strip_source
 from pulsedev.models.types.typetext import canonical
 
@@ -109,10 +109,8 @@ def file_samples(text: str, group: str, module: str = "") -> list[Sample]:
     ctx = FileContext(tree, module)
     out = []
     cache: dict[int, dict] = {}
+    slots, evs, feats_all = [], [], []
     for slot in find_slots(tree, stripped):
-        label = labels.get(slot.key)
-        if label is None or label in TYPEVARISH or label.startswith("_"):
-            continue
         try:
             ev = evidence_for(slot, ctx)
             parent = None
@@ -120,6 +118,16 @@ def file_samples(text: str, group: str, module: str = "") -> list[Sample]:
                 parent = cache.setdefault(id(slot.func), parents(slot.func))
             feats = slot_features(slot, ev, parent)
         except RecursionError:
+            continue
+        slots.append(slot)
+        evs.append(ev)
+        feats_all.append(feats)
+    add_peer_features(slots, evs, feats_all)
+    for slot, ev, feats in zip(slots, evs, feats_all):
+        label = labels.get(slot.key)
+        if label is None or label in TYPEVARISH or label.startswith("_"):
+            continue
+        if slot.kind == "variable" and is_obvious(slot.node.value, ctx):
             continue
         static = ev.type
         lab = "<static>" if static is not None and canonical(static) == canonical(label) else label

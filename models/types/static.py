@@ -90,6 +90,7 @@ class FileContext:
         self._returns: dict[int, str | None] = {}
         self._busy: set[int] = set()
         self._attrs: dict[str, dict[str, str | None]] = {}
+        self._envs: dict[tuple[int, int], Env] = {}
 
     def is_class_name(self, name: str) -> bool:
         """True when `name` is a class defined in or imported into this file."""
@@ -371,7 +372,10 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
 
 
 def function_env(func, ctx: FileContext, cls: ast.ClassDef | None = None, known: dict | None = None) -> Env:
-    """Known types of a def's parameters and of its locals assigned with one type."""
+    """Known types of a def's parameters and of its locals assigned with one type (memoised)."""
+    key = (id(func), id(cls))
+    if known is None and key in ctx._envs:
+        return ctx._envs[key]
     env = Env()
     env.cls = cls
     a = func.args
@@ -388,14 +392,28 @@ def function_env(func, ctx: FileContext, cls: ast.ClassDef | None = None, known:
     for extra in (a.vararg, a.kwarg):
         if extra is not None:
             env[extra.arg] = None
+    if known is None:
+        ctx._envs[key] = env
     _scan_body(func.body, env, ctx)
     return env
 
 
 def _scan_body(body: list[ast.stmt], env: Env, ctx: FileContext) -> None:
     assigned: set[str] = set()
+    empties: dict[str, list[str | None]] = {}  # `x = []` then `x.append(v)`: list[type of v]
     for stmt in body:
         for node in _walk_local(stmt):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append"
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in empties and node.args):
+                empties[node.func.value.id].append(infer(node.args[0], env, ctx))
+                continue
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                    and isinstance(node.value, ast.List) and not node.value.elts):
+                name = node.targets[0].id
+                if name in assigned:
+                    empties.pop(name, None)
+                else:
+                    empties[name] = []
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 name, typ = node.targets[0].id, infer(node.value, env, ctx)
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
@@ -410,9 +428,14 @@ def _scan_body(body: list[ast.stmt], env: Env, ctx: FileContext) -> None:
                 continue
             if name in assigned and env.get(name) != typ:
                 env[name] = None
+                empties.pop(name, None)
             else:
                 env[name] = typ
             assigned.add(name)
+    for name, appended in empties.items():
+        elt = _union(appended, 2) if appended else None
+        if elt and env.get(name) is None:
+            env[name] = f"list[{elt}]"
 
 
 def _targets(node: ast.AST) -> list[str]:

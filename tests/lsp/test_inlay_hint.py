@@ -1,0 +1,171 @@
+"""textDocument/inlayHint over stdio: positions, labels, thresholds, toggles, stability, traces."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+
+import pytest
+import pytest_lsp
+from helpers import init_params, listen, request
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+SERVER = [sys.executable, "-m", "pulsedev", "serve"]
+ENV = {**os.environ, "PYTHONUNBUFFERED": "1", "PULSEDEV_TYPES_TRAIN_DELAY": "3600"}  # static evidence only
+
+SOURCE = '''\
+class Box:
+    def __init__(self, size=0):
+        self.size = size
+
+    @classmethod
+    def empty(cls):
+        return cls()
+
+    def grow(self, by=1, loud=False):
+        self.size += by
+
+    def is_big(self) -> bool:
+        return self.size > 10
+
+
+def label(box: Box, prefix="n"):
+    return f"{prefix}{box.size}"
+'''
+
+
+@pytest.fixture
+def options():
+    """Settings sent at initialize (tests override this fixture's value)."""
+    return {}
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=ENV))
+async def client(lsp_client: LanguageClient, workspace, data_dir, options):
+    """A real server with the given settings."""
+    listen(lsp_client)
+    await lsp_client.initialize_session(init_params(workspace, data_dir, **options))
+    yield
+    if not lsp_client.stopped:
+        await lsp_client.shutdown_session()
+
+
+async def hints_for(client, workspace, text, name="box.py", version=1, opened=True):
+    """Open (or change) a document and ask for its hints."""
+    uri = (workspace / name).as_uri()
+    if opened:
+        client.text_document_did_open(types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="python", version=version, text=text)))
+    else:
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+    end = types.Position(line=len(text.splitlines()) + 1, character=0)
+    result = await client.text_document_inlay_hint_async(types.InlayHintParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=types.Range(start=types.Position(0, 0), end=end)))
+    return result or []
+
+
+def at(lines, line, token):
+    """The position just after the first `token` on a line."""
+    return line, lines[line].index(token) + len(token)
+
+
+def table(hints):
+    return {(h.position.line, h.position.character): h.label for h in hints}
+
+
+async def test_hints_sit_right_after_the_slot_and_skip_annotated_and_self(client, workspace):
+    hints = await hints_for(client, workspace, SOURCE)
+    got = table(hints)
+    lines = SOURCE.splitlines()
+    assert got[at(lines, 1, "size")] == ": int"             # size=0
+    assert got[at(lines, 1, "size=0)")] == "-> None"        # __init__(...)
+    assert got[at(lines, 8, "by")] == ": int"               # by=1
+    assert got[at(lines, 8, "loud")] == ": bool"            # loud=False
+    assert got[at(lines, 8, "loud=False)")] == "-> None"    # grow(...) has no return value
+    assert got[at(lines, 15, "prefix")] == ": str"          # prefix="n"
+    assert got[at(lines, 15, '"n")')] == "-> str"           # returns an f-string
+    for h in hints:
+        assert h.kind == types.InlayHintKind.Type
+        assert h.data["confidence"] >= 0.8 and h.data["source"] in ("trace", "static", "model")
+        assert "%" in h.tooltip.value and h.text_edits
+        before = lines[h.position.line][: h.position.character]
+        assert not before.endswith(("self", "cls")), "never on self/cls"
+    assert at(lines, 11, "self)") not in got and at(lines, 15, "box") not in got  # annotated: untouched
+    assert len(hints) == 7
+
+
+
+async def test_hint_edits_give_valid_annotated_code(client, workspace):
+    import ast
+
+    hints = await hints_for(client, workspace, SOURCE)
+    lines = SOURCE.splitlines(keepends=True)
+    for h in sorted(hints, key=lambda h: (h.position.line, h.position.character), reverse=True):
+        for e in h.text_edits:
+            ln, ch = e.range.start.line, e.range.start.character
+            lines[ln] = lines[ln][:ch] + e.new_text + lines[ln][ch:]
+    tree = ast.parse("".join(lines))
+    grow = tree.body[0].body[2]
+    assert ast.unparse(grow.args.args[1].annotation) == "int" and ast.unparse(grow.returns) == "None"
+
+
+async def test_whitespace_edits_do_not_change_hints(client, workspace):
+    first = await hints_for(client, workspace, SOURCE)
+    shifted = "\n\n" + SOURCE.replace("def grow(self, by=1, loud=False):", "def grow(self,  by=1,  loud=False):")
+    second = await hints_for(client, workspace, shifted, version=2, opened=False)
+    assert sorted(h.label for h in first) == sorted(h.label for h in second)
+    assert [h.data for h in first] == [h.data for h in second]
+
+
+@pytest.mark.parametrize("options", [{"thresholds": {"typeHintConfidence": 0.95}}])
+async def test_threshold_is_respected(client, workspace, options):
+    hints = await hints_for(client, workspace, SOURCE)
+    assert hints, "the dunder rule (97%) still clears 0.95"
+    assert all(h.data["confidence"] >= 0.95 for h in hints)
+    assert ": int" not in [h.label for h in hints]
+
+
+@pytest.mark.parametrize("options", [{"hints": {"noneReturns": False, "parameters": False}}])
+async def test_toggles_per_kind(client, workspace, options):
+    labels = [h.label for h in await hints_for(client, workspace, SOURCE)]
+    assert labels == ["-> str"]
+
+
+@pytest.mark.parametrize("options", [{"features": {"types": False}}])
+async def test_no_hints_when_types_are_off(client, workspace, options):
+    assert await hints_for(client, workspace, SOURCE) == []
+    status = await request(client, "pulsedev/typesStatus")
+    assert status["ready"] is False
+
+
+async def test_traces_from_the_spool_become_hints(client, workspace, data_dir):
+    text = "def area(w, h):\n    return w * h\n"
+    path = workspace / "geo.py"
+    path.write_text(text)
+    before = table(await hints_for(client, workspace, text, name="geo.py"))
+    assert at([text], 0, "(w") not in before
+    record = {"type": "trace", "module": "geo", "qualname": "area", "kind": "function", "file": str(path),
+              "uri": path.as_uri(), "lineno": 1, "calls": 40, "sampled_calls": 40, "time_s": 0.01,
+              "params": [{"name": "w", "kind": "positional", "type": "float", "observed": {"float": 40}},
+                         {"name": "h", "kind": "positional", "type": "int", "observed": {"int": 40}}],
+              "returns": {"type": "float", "observed": {"float": 40}}, "raises": {}}
+    seen = client.refreshes
+    spool = data_dir / "spool"
+    spool.mkdir(parents=True, exist_ok=True)
+    (spool / "pytest-1.jsonl.tmp").write_text(json.dumps(record) + "\n")
+    (spool / "pytest-1.jsonl.tmp").rename(spool / "pytest-1.jsonl")
+    for _ in range(100):
+        if client.refreshes > seen:
+            break
+        await asyncio.sleep(0.1)
+    assert client.refreshes > seen, "the server asks the editor to refresh its hints"
+    after = await hints_for(client, workspace, text, name="geo.py", version=2, opened=False)
+    got = {(h.position.line, h.position.character): (h.label, h.data["source"]) for h in after}
+    assert got[at([text], 0, "(w")] == (": float", "trace") and got[at([text], 0, "h")] == (": int", "trace")
+    assert got[at([text], 0, "h)")] == ("-> float", "trace")
+    assert any("40 calls" in h.tooltip.value for h in after)
