@@ -207,7 +207,32 @@ local ok_run, err_run = xpcall(function()
     server_state = server_state,
   })
 
-  -- 5. :checkhealth pulsedev
+  -- 5. the other commands against the real server: status, train, report
+  local n_notes = #notes
+  vim.cmd("PulseDev status")
+  vim.cmd("PulseDev train")
+  vim.cmd("PulseDev report")
+  local function note(pattern)
+    for i = n_notes + 1, #notes do
+      if notes[i].msg:match(pattern) then
+        return notes[i].msg
+      end
+    end
+  end
+  vim.wait(timeout, function()
+    return note("^PulseDev: State: ") and (note("training started") or note("pulsedev.train failed"))
+      and (note("report written to ") or note("pulsedev.report failed")) and true or false
+  end, 100)
+  local report_path = (note("report written to (%S+)") or ""):match("report written to (%S+)")
+  check("status_and_report_commands", note("^PulseDev: State: ") ~= nil
+    and report_path ~= nil and vim.fn.filereadable(report_path) == 1, {
+    status = note("^PulseDev: State: "),
+    report = report_path,
+    failed = note("pulsedev.report failed"),
+  })
+  check("train_command", note("training started") ~= nil, { failed = note("pulsedev.train failed") })
+
+  -- 6. :checkhealth pulsedev
   vim.cmd("checkhealth pulsedev")
   local report = vim.api.nvim_buf_get_lines(0, 0, -1, false)
   local text = table.concat(report, "\n")
