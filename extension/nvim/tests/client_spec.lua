@@ -26,6 +26,20 @@ H.test("attaches, sends settings as objects, declares suggestions, enables inlay
   H.eq("PulseDev", require("pulsedev").statusline(), "statusline before any state")
 end)
 
+H.test("setup() after a Python buffer is open (lazy loading) attaches it, one server", function()
+  local rec = H.tempname()
+  local buf = H.python_buffer()
+  require("pulsedev").setup({ cmd = H.fake_cmd("ok", rec) })
+  H.wait(5000, function()
+    local c = require("pulsedev.server").primary()
+    return c ~= nil and c.attached_buffers[buf]
+  end, "attached")
+  vim.cmd("doautoall FileType") -- what vim.lsp.enable does once Neovim has entered
+  vim.wait(300)
+  H.eq(1, #H.method(rec, "initialize"), "one server")
+  H.eq(1, #vim.lsp.get_clients({ name = "pulsedev" }), "one client")
+end)
+
 H.test("empty settings go out as {} not []", function()
   local rec = start()
   local raw = io.open(rec):read("*a")

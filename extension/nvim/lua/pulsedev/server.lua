@@ -233,9 +233,6 @@ function M.enable(opts)
   if vim.lsp.config and vim.lsp.enable then
     vim.lsp.config[M.name] = M.client_config(opts) -- replace, not merge: setup() again drops old options
     vim.lsp.enable(M.name)
-    if vim.v.vim_did_enter ~= 1 then
-      return -- FileType will start it
-    end
   else
     vim.api.nvim_create_autocmd("FileType", {
       group = group,
@@ -246,6 +243,7 @@ function M.enable(opts)
       end,
     })
   end
+  -- buffers already open (setup() run late, e.g. lazy-loaded): a client running for the same root is reused
   M.start_all()
 end
 
