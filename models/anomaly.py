@@ -5,13 +5,14 @@ forgetting) per mode of work (the detector passes its state as `x["mode"]`;
 without it the nearest mode is used), so a stuck stretch is scored against
 the developer's own stuck minutes and is *not* unusual.  The score is the
 smallest Mahalanobis distance over the modes, calibrated by a running
-high quantile of the distances seen on ordinary minutes, so 0.5 sits at the
-developer's own 99.5th percentile.  ADWIN watches the distances: when the
+percentile among the distances of the developer's recent minutes: the score
+is `u ** (log 0.5 / log q)`, so 0.5 sits at the `q` percentile (0.9; the detector smooths it over minutes).  ADWIN watches the distances: when the
 developer's normal drifts, the model forgets faster for a while.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 
 import numpy as np
@@ -53,13 +54,13 @@ class SessionAnomaly(AnomalyDetector):
     >>> usual = model.score_one({"a": 1.0, "b": 1.1})
     >>> odd = model.score_one({"a": 1.0, "b": -1.0})
     >>> print(f"{usual:.2f} {odd:.2f}")
-    0.02 0.85
+    0.09 1.00
     """
 
     _state_attrs = ("modes", "recent", "n", "drifts", "fast_until", "names")
 
     def __init__(self, features: tuple | None = FEATURES, warmup: int = 60, horizon: int = 3000,
-                 q: float = 0.995, shrink: float = 0.1):
+                 q: float = 0.9, shrink: float = 0.1):
         self.features = features
         self.warmup = warmup
         self.horizon = horizon
@@ -73,7 +74,7 @@ class SessionAnomaly(AnomalyDetector):
         self.drifts = 0
         self.fast_until = 0
         self._inv: dict[str, np.ndarray] = {}
-        self._ref: float | None = None
+        self._ref: list[float] | None = None
 
     def _vec(self, x: dict) -> np.ndarray:
         if not self.names:
@@ -106,7 +107,10 @@ class SessionAnomaly(AnomalyDetector):
             return 0.0
         d = min(ds.values())
         ref = self._reference()
-        return 1.0 - math.exp(-math.log(2.0) * (d / ref) ** 2)
+        if len(ref) < 20:
+            return 0.0
+        u = bisect.bisect_right(ref, d) / len(ref)  # the percentile among ordinary minutes
+        return u ** (math.log(0.5) / math.log(self.q))
 
     def learn_one(self, x: dict) -> None:
         """Update the mode `x["mode"]` (or the nearest) with the sample."""
@@ -117,11 +121,12 @@ class SessionAnomaly(AnomalyDetector):
         ds = self._distances(v)
         if ds:
             d = min(ds.values())
+            ref = self._reference()
             self.recent.append(d)
-            if len(self.recent) > self.horizon:
-                del self.recent[: len(self.recent) - self.horizon]
-            if self.n % 25 == 0:
-                self._ref = None
+            bisect.insort(ref, d)
+            while len(self.recent) > self.horizon:
+                old = self.recent.pop(0)
+                del ref[bisect.bisect_left(ref, old)]
             self.adwin.update(min(d, 50.0))
             if self.adwin.drift_detected:
                 self.drifts += 1
@@ -147,8 +152,8 @@ class SessionAnomaly(AnomalyDetector):
         yield {"features": None, "warmup": 20, "horizon": 500}
         yield {"features": ("a", "b"), "warmup": 50, "q": 0.99}
 
-    def _reference(self) -> float:
+    def _reference(self) -> list[float]:
+        """The recent distances, sorted (kept in step with `recent`)."""
         if self._ref is None:
-            r = sorted(self.recent)
-            self._ref = max(r[min(int(self.q * len(r)), len(r) - 1)], 1e-6) if len(r) >= 20 else 10.0
+            self._ref = sorted(self.recent)
         return self._ref

@@ -35,9 +35,10 @@ log = logging.getLogger(__name__)
 TICK = 60.0
 LATE = 300.0  # events older than newest - LATE are not learned from
 SMOOTH = 0.6  # weight of the newest tick in the smoothed probabilities
+AN_SMOOTH = 0.2  # the same for the anomaly score (stretches, not spikes)
 ENTER_STUCK, EXIT_STUCK = 0.5, 0.35
 ENTER_FLOW, EXIT_FLOW = 0.55, 0.4
-LABEL_WINDOW = 300.0  # a label applies to the ticks of the last 5 minutes
+LABEL_WINDOW = 120.0  # a label applies to the ticks of the last 2 minutes and now
 LABEL_WEIGHT = 1.0
 LR_WEIGHTS, LR_CAL = 0.005, 0.05  # personal labels: slow weights, faster recalibration
 _LABEL_TARGETS = {"stuck": (True, False), "flow": (False, True), "neutral": (False, False)}
@@ -157,7 +158,7 @@ class Detector:
         if self.on_anomaly:
             xa = {k: x[k] for k in ANOMALY_FEATURES}
             score = self.anomaly.score_one(xa)
-            self.an = 0.5 * score + 0.5 * self.an
+            self.an = AN_SMOOTH * score + (1 - AN_SMOOTH) * self.an
             xa["mode"] = new
             self.anomaly.learn_one(xa)
         if new == "stuck" and not self.suggested_episode and self.ps >= self.suggest_at:

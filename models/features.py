@@ -313,6 +313,8 @@ class WindowFeatures:
         x["cmds_5"] = l1p(w5[CMD])
         x["commits_15"] = l1p(w15[COMMIT])
         x["idle_s"] = min(self.idle_seconds(t), 3600.0)
+        x["since_edit"] = l1p(min(max(t - self.last_edit, 0.0), 900.0) / 60.0)
+        x["since_pass"] = l1p(min(max(t - self.last_pass, 0.0), 3600.0) / 60.0) if self.last_pass else 0.0
         # Pace relative to this developer's running baseline (log ratios).
         base = self.base
         if self.base_n:

@@ -20,6 +20,15 @@ from dataclasses import dataclass, field, replace
 from pulsedev.telemetry.events import Event, make
 
 ERRORS = ("AssertionError", "TypeError", "KeyError", "ValueError", "AttributeError", "IndexError")
+#: Event kinds each kind of client reports ("lsp": a plain LSP client plus the
+#: workspace watcher and the test tracer: edits, saves, opens, test runs, commits).
+SENSORS = {
+    "full": None,
+    "lsp": frozenset({"file_modified", "file_saved", "file_opened", "file_closed", "test_run", "commit_created",
+                      "self_report"}),
+    "notests": frozenset({"file_modified", "file_saved", "file_opened", "file_closed", "cursor_moved",
+                          "focus_changed", "commit_created", "error_occurred", "self_report"}),
+}
 STUCK_VARIANTS = ("loop", "rewrite", "notests", "lost")
 UNUSUAL_VARIANTS = ("fast", "slow", "regular", "bursty", "terminal", "review")
 
@@ -39,6 +48,7 @@ class Persona:
     terminal: float = 1.0  # terminal commands multiplier
     pauses: float = 1.0  # pause frequency multiplier
     suite: int = 40  # tests in the suite
+    sensors: str = "full"  # what the client reports: see SENSORS
 
 
 NAMED = {
@@ -47,6 +57,7 @@ NAMED = {
     "hacker": Persona("hacker", burst_gap=0.45, chunk=9, test_every=0, terminal=2.5, nav=0.6, pauses=0.7),
     "explorer": Persona("explorer", burst_gap=1.0, switch=2.5, nav=1.8, away=2.0, debugger=0.8, test_every=400),
     "slow": Persona("slow", burst_gap=1.8, chunk=3, pauses=1.6, test_every=600, away=1.5, suite=15),
+    "plainlsp": Persona("plainlsp", burst_gap=0.7, chunk=7, test_every=180, sensors="lsp"),
 }
 
 
@@ -64,6 +75,7 @@ def random_persona(rng: random.Random, name: str = "random") -> Persona:
         terminal=math.exp(rng.uniform(-1.0, 1.2)),
         pauses=math.exp(rng.uniform(-0.5, 0.6)),
         suite=rng.randint(5, 200),
+        sensors=rng.choices(("full", "lsp", "notests"), (0.6, 0.3, 0.1))[0],
     )
 
 
@@ -72,7 +84,7 @@ class Day:
     """Events of one simulated day and the truth per minute boundary."""
 
     events: list[Event]
-    minutes: list[tuple[float, str, bool]] = field(default_factory=list)  # (t, label, unusual)
+    minutes: list[tuple[float, str, str]] = field(default_factory=list)  # (t, label, unusual variant or "")
     start: float = 0.0
     end: float = 0.0
 
@@ -308,7 +320,7 @@ def simulate_day(persona: Persona, seed: int, start: float = 1_767_258_000.0, ho
         else:
             lo, hi = _LEN[kind]
             dur = min(rng.uniform(lo, hi) * 60, end - t)
-        odd = False
+        odd = ""
         if kind == "break":
             if rng.random() < 0.5:
                 w.emit("focus_changed", t, None, target="window", focused=False)
@@ -317,9 +329,9 @@ def simulate_day(persona: Persona, seed: int, start: float = 1_767_258_000.0, ho
                 variant = rng.choice(STUCK_VARIANTS)
             cfg = _config(persona, kind, variant, rng)
             if unusual and kind != "stuck" and n_unusual < 3 and rng.random() < 0.45:
-                cfg = _unusual(cfg, rng.choice(UNUSUAL_VARIANTS), rng)
+                odd = rng.choice(UNUSUAL_VARIANTS)
+                cfg = _unusual(cfg, odd, rng)
                 dur = min(rng.uniform(12, 30) * 60, end - t)
-                odd = True
                 n_unusual += 1
             w.segment(kind, t, t + dur, cfg)
         spans.append((t, t + dur, kind, odd))
@@ -329,6 +341,9 @@ def simulate_day(persona: Persona, seed: int, start: float = 1_767_258_000.0, ho
                 break
             continue
         kind = rng.choices([k for k, _ in _NEXT[kind]], [q for _, q in _NEXT[kind]])[0]
+    keep = SENSORS[persona.sensors]
+    if keep is not None:
+        out = [e for e in out if e.kind in keep]
     out.sort(key=lambda e: e.ts)
     day = Day(out, start=start, end=end)
     day.minutes = _truth(spans, out, start, end, idle_after)
@@ -337,7 +352,7 @@ def simulate_day(persona: Persona, seed: int, start: float = 1_767_258_000.0, ho
     return day
 
 
-def _truth(spans, events, start, end, idle_after) -> list[tuple[float, str, bool]]:
+def _truth(spans, events, start, end, idle_after) -> list[tuple[float, str, str]]:
     """Label per minute boundary: the segment's state, idle once a silence reaches idle_after."""
     acts = [e.ts for e in events if e.kind != "self_report"]
     out = []
@@ -362,7 +377,7 @@ def _truth(spans, events, start, end, idle_after) -> list[tuple[float, str, bool
             label = "idle"
         else:
             label = kind
-        out.append((t, label, odd and label != "idle"))
+        out.append((t, label, odd if label != "idle" else ""))
         t += 60
     return out
 
