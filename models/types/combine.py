@@ -16,7 +16,7 @@ from pulsedev.models.types.typetext import canonical
 
 # Used only until a model exists: how often each static rule matched the annotation on held-out
 # packages (measured with scripts/eval_types.py --static-only); rules not listed are not shown.
-STATIC_PRIORS = {"dunder": 0.97, "noreturn": 0.93, "noreturn_async": 0.9, "ret_logic": 0.9, "ret_literal": 0.9, "ret_joinedstr": 0.9,
+STATIC_PRIORS = {"dunder": 0.97, "noreturn": 0.93, "noreturn_async": 0.9, "ret_logic": 0.9, "ret_literal": 0.9, "ret_joinedstr": 0.9, "ret_call": 0.88, "ret_name": 0.88,
                  "default_literal": 0.85}
 
 

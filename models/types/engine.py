@@ -26,7 +26,9 @@ from pulsedev.models.types.analysis import analyze
 from pulsedev.models.types.index import WorkspaceIndex, module_name
 from pulsedev.models.types.model import load
 from pulsedev.models.types.render import code_action, hint
+from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.traces import TraceStore
+from pulsedev.models.types.typetext import canonical, normalize
 
 log = logging.getLogger(__name__)
 MAX_CACHE = 64
@@ -71,6 +73,7 @@ class TypeEngine:
         self.ready = threading.Event()
         self._cache: dict[str, tuple[str, int, object, list[dict]]] = {}
         self._generation = 0
+        self._shown: dict[str, dict] = {}  # uri -> slot key -> (type shown, features); memory only
         self._stop = False
         self._thread: threading.Thread | None = None
         self._proc: subprocess.Popen | None = None
@@ -95,6 +98,7 @@ class TypeEngine:
             self.model_path = self._model_file()
             if self.model_path.exists():
                 self.model = load(self.model_path)
+                self._load_penalties()
             self._changed()
             self.ready.set()
             if self.model is None and self.train_enabled:
@@ -129,10 +133,32 @@ class TypeEngine:
             model = load(out)
             if model is not None:
                 self.model = model
+                self._load_penalties()
                 self._changed()
             return model is not None
         finally:
             self.training = False
+
+    def _penalties_file(self) -> Path:
+        return (self.model_path or self._model_file()).with_suffix(".feedback.json")
+
+    def _load_penalties(self) -> None:
+        try:
+            data = json.loads(self._penalties_file().read_text())
+            self.model.penalties.update({str(k): float(v) for k, v in data.items()})
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def _save_penalties(self) -> None:
+        """Persists what feedback taught (type text -> factor; no paths, no code)."""
+        try:
+            f = self._penalties_file()
+            f.parent.mkdir(parents=True, exist_ok=True)
+            tmp = f.with_suffix(".tmp")
+            tmp.write_text(json.dumps(self.model.penalties))
+            tmp.replace(f)
+        except OSError:
+            log.warning("could not save type feedback")
 
     def _changed(self) -> None:
         self._generation += 1
@@ -153,6 +179,7 @@ class TypeEngine:
             return
         label = str(item.get("label", "")).removeprefix("->").removeprefix(":").strip()
         self.model.learn_feedback({}, label, bool(item.get("accepted")))
+        self._save_penalties()
         self._changed()
 
     # -- the fast path ------------------------------------------------------------
@@ -165,7 +192,8 @@ class TypeEngine:
         module = module_name(self.root, path) if self.root and path else (path.stem if path else "")
         a = analyze(text, module, self.index if self.index.ready else None, self.model, self.traces,
                     str(path.resolve()) if path else None)
-        hints = []
+        self._implicit_feedback(uri, a)
+        hints, shown = [], {}
         for r in a.results:
             if r.prediction is None:
                 continue
@@ -173,10 +201,23 @@ class TypeEngine:
             if h is not None:
                 h["_kind"] = r.slot.kind
                 hints.append(h)
+                shown[r.slot.key] = (r.prediction.type, r.features)
+        self._shown[uri] = shown
         if len(self._cache) >= MAX_CACHE:
             self._cache.pop(next(iter(self._cache)))
         self._cache[uri] = (digest, self._generation, a, hints)
         return a, hints
+
+    def _implicit_feedback(self, uri: str, a) -> None:
+        """A shown hint whose slot is now annotated: accepted if with the same type, else rejected."""
+        shown = self._shown.get(uri)
+        if not shown or a.ctx is None or self.model is None:
+            return
+        for slot in find_slots(a.ctx.tree, a.source, include_annotated=True):
+            if slot.annotation is not None and slot.key in shown:
+                typ, feats = shown.pop(slot.key)
+                self.model.learn_feedback(feats, typ, canonical(typ) == canonical(normalize(slot.annotation)))
+                self._save_penalties()
 
     def hints(self, uri: str, text: str, version: int | None = None, options=None, range_=None) -> list[dict]:
         """InlayHint dicts for a document, filtered by threshold, per-kind toggles and range."""

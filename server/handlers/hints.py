@@ -69,14 +69,11 @@ def inlay_hint(ls: PulseDevServer, params: types.InlayHintParams) -> list[types.
 @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
                 types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
 def code_action(ls: PulseDevServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-    """`Add type annotation` for each hint in the range; choosing it inserts it and records acceptance."""
+    """`Add type annotation` for each hint in the range (acceptance is seen when the annotation appears)."""
     engine, text = _engine_and_text(ls, params.text_document.uri)
     if engine is None:
         return []
     actions = engine.code_actions(params.text_document.uri, text, _converter.unstructure(params.range), ls.options)
-    for a in actions:
-        a["command"] = {"title": "Record accepted type hint", "command": "pulsedev.typeHintFeedback",
-                        "arguments": [{"label": a["data"]["label"], "accepted": True}]}
     return [_converter.structure(a, types.CodeAction) for a in actions]
 
 
