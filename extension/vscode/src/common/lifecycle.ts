@@ -197,7 +197,8 @@ export class ServerLifecycle {
         this.crashes++;
         const old = this.current;
         this.current = undefined;
-        void this.disposeClient(old);
+        // The client is still inside its close handler: let it reach "stopped" first.
+        this.timers.setTimeout(() => void this.disposeClient(old), 0);
         if (this.crashes > this.opts.maxCrashes) {
             const detail = `The server stopped ${this.crashes} times in a row; not restarting it. See the log.`;
             traceError(`Server: ${detail}`);
