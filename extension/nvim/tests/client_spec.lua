@@ -254,6 +254,13 @@ H.test("quitting sends what is still queued, synchronously", function()
   H.eq(0, require("pulsedev.telemetry").stats.queued, "queue empty")
 end)
 
+H.test("setup() defines :PulseDev when plugin/ was not sourced", function()
+  vim.api.nvim_del_user_command("PulseDev")
+  vim.g.loaded_pulsedev = nil
+  start()
+  H.eq(2, vim.fn.exists(":PulseDev"), ":PulseDev exists")
+end)
+
 H.test("setup() again sends the new settings to the running server", function()
   local rec = start(nil, { settings = { thresholds = { typeHintConfidence = 0.8 } } })
   require("pulsedev").setup({ cmd = H.fake_cmd("ok", rec), settings = { thresholds = { typeHintConfidence = 0.95 } } })

@@ -16,6 +16,10 @@ function M.setup(opts)
   for _, w in ipairs(warnings) do
     log.notify(w, vim.log.levels.WARN)
   end
+  if vim.fn.exists(":PulseDev") ~= 2 then
+    -- put on 'runtimepath' after startup (e.g. a plugin manager adding extension/nvim late)
+    vim.cmd.runtime("plugin/pulsedev.lua")
+  end
   require("pulsedev.sources").setup()
   require("pulsedev.server").enable(merged)
 end
