@@ -10,20 +10,27 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
+from .models.retrain import retrain
+from .models.training import Trainer, TrainingLog
 from .options import Options
+from .progress import Progress
 from .telemetry import spool as spooling
 from .telemetry.events import Event
 from .telemetry.pipeline import Pipeline
 from .telemetry.privacy import PathPolicy
-from .telemetry.store import SQLiteStore
+from .telemetry.store import SQLiteStore, read_events
 from .telemetry.textsync import DocumentTracker
 from .telemetry.watcher import WorkspaceWatcher
 from .telemetry.worker import Worker
 
 log = logging.getLogger(__name__)
+
+AUTOTRAIN_EVERY = 6 * 3600.0
+AUTOTRAIN_MIN_EVENTS = 2000
 
 
 def make_detector(options: Options, data_dir: Path):
@@ -56,8 +63,11 @@ class Runtime:
         self.tracker = DocumentTracker()
         self.spool = spooling.spool_dir(self.data_dir)
         self.watcher: WorkspaceWatcher | None = None
-        self.training = {"running": False, "last": None}
+        self.progress = Progress(ls)
+        self.trainer = Trainer(TrainingLog(self.data_dir / "training.jsonl"), on_progress=self.progress.report,
+                               on_done=self._trained)
         self._spool_pending = threading.Event()
+        self._started = time.time()
         self.worker.submit(self.pipeline.apply_retention)
         self.worker.submit(self.pipeline.status, None)
         self.worker.submit(self.ingest_spool)
@@ -91,7 +101,7 @@ class Runtime:
             result = await asyncio.wrap_future(self.worker.submit(self.pipeline.status, now))
         else:
             result = self.pipeline.snapshot
-        return {**result, "training": dict(self.training)}
+        return {**result, "training": self.trainer.state()}
 
     async def run(self, fn, *args) -> Any:
         """Run a pipeline method on the worker and await it."""
@@ -124,11 +134,62 @@ class Runtime:
             ingested += 1
         return ingested
 
+    # -- training ---------------------------------------------------------------------
+    def trainer_jobs(self) -> dict:
+        """The jobs that can run now: the detector's, and the type model's while types are on."""
+        jobs = {}
+        if self.pipeline.detector is not None:
+            jobs["detector"] = self._train_detector
+        types_engine = self.ls.services.get("types")
+        if types_engine is not None:
+            jobs["types"] = lambda progress: {"accepted": bool(types_engine.train())}
+        return jobs
+
+    def train(self, names: list[str] | None = None) -> list[str]:
+        """Start training in the background; the names started ([] when a run is under way)."""
+        self.trainer.jobs = self.trainer_jobs()
+        return self.trainer.start(names)
+
+    def _train_detector(self, progress) -> dict:
+        from .models.detector import Detector
+
+        horizon = self.options.privacy.retentionDays * 86400.0
+        events = read_events(self.store.path, since=(self.pipeline.clock.now() - horizon) if horizon else None)
+        options = self.options
+        result, detector = retrain(lambda: Detector(options, None), events, progress)
+        if detector is not None:
+            self.worker.submit(self._swap_trained, detector, events[-1].ts if events else 0.0)
+        return result
+
+    def _swap_trained(self, detector, upto: float) -> None:
+        """On the worker: catch up with what arrived while training ran, then take over."""
+        for event in self.store.events(since=upto):
+            if event.ts > upto:
+                detector.observe(event)
+        detector.state_path = self.data_dir / "models" / "detector.json"
+        self.pipeline.detector = detector
+        self.pipeline.save()
+        self.pipeline.status(None)
+
+    def _trained(self, results: list[dict]) -> None:
+        for r in results:
+            log.info("trained %s: %s", r.get("model"), "accepted" if r.get("accepted") else r.get("reason"))
+
     # -- housekeeping ---------------------------------------------------------------
     def _idle(self) -> None:
         self.pipeline.tick()
         if self._spool_pending.is_set():
             self.ingest_spool()
+        self._maybe_autotrain()
+
+    def _maybe_autotrain(self) -> None:
+        """Retrain while the developer is idle, at most every 6 hours, once there is history."""
+        if not self.options.features.autoTrain or self.trainer.running or self.pipeline.detector is None:
+            return
+        state = self.pipeline.snapshot.get("state", {}).get("state")
+        last = self.trainer.last or self._started
+        if state == "idle" and time.time() - last > AUTOTRAIN_EVERY and self.store.count() >= AUTOTRAIN_MIN_EVENTS:
+            self.train(["detector"])
 
     def _start_watcher(self) -> None:
         try:

@@ -263,3 +263,16 @@ class MemoryStore:
     def close(self) -> None:
         """Nothing to release."""
 
+
+
+def read_events(db_path: Path, since: float | None = None, limit: int = 500_000) -> list[Event]:
+    """Events from a database on a connection of its own (WAL: never blocks the writer)."""
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+    try:
+        rows = conn.execute(
+            "SELECT ts, kind, path, data FROM events WHERE ts >= ? ORDER BY ts, id LIMIT ?",
+            (since if since is not None else float("-inf"), limit),
+        ).fetchall()
+    finally:
+        conn.close()
+    return [_row_event(*r) for r in rows]

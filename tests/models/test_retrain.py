@@ -1,0 +1,23 @@
+"""Retraining from history: the prequential gate on the developer's own reports."""
+
+from __future__ import annotations
+
+from pulsedev.models.detector import Detector
+from pulsedev.models.retrain import retrain
+from pulsedev.models.simulation import NAMED, simulate_day
+from pulsedev.options import Options
+
+
+def test_retrain_validates_on_held_out_reports():
+    day = simulate_day(NAMED["steady"], seed=3, hours=4.0, self_reports=True)
+    assert sum(e.kind == "self_report" for e in day.events) >= 4
+    result, detector = retrain(lambda: Detector(Options(), None), day.events)
+    m = result["metrics"]
+    assert m["holdout_labels"] >= 4 and 0.0 <= m["agreement"] <= 1.0
+    assert result["accepted"] == (m["agreement"] >= m["prior_agreement"])
+    assert (detector is not None) == result["accepted"]
+
+
+def test_nothing_to_train_on_keeps_the_model():
+    result, detector = retrain(lambda: Detector(Options(), None), [])
+    assert result["accepted"] is False and detector is None
