@@ -1,17 +1,22 @@
 """Bench the test tracer: untraced vs pulsedev_trace vs MonkeyType on the same suites.
 
-Usage: `.venv/bin/python scripts/bench_tracer.py [--runs 3] [--suites fixture,toolz] [--no-monkeytype]`
+Usage: `.venv/bin/python scripts/bench_tracer.py [--runs 5] [--suites fixture,toolz] [--no-monkeytype]`
 
 Builds a throwaway venv (pytest + MonkeyType from PyPI, nothing of PulseDev:
 the tracer reaches it only through the env of `tracer_setup`, as in a user's
-workspace), then runs each suite in each mode, interleaved, and prints the
-medians: pytest's own session time ("in N s"), the process's CPU time, and
-their ratios to the untraced run.  Suites:
+workspace), then runs each suite in each mode, interleaved, and prints
+pytest's own session time ("in N s", median) and the process's CPU time
+(user+sys; median and min), with ratios to the untraced run.  On a shared
+machine wall times swing by 2x; the CPU-time minimum is the steadiest
+figure.  Then the cost per call of a wrapped function, in process.  Suites:
 
 - `fixture`: tests/data/traced_project with its test files copied 40 times
   (many small tests over a small package);
 - `toolz`: the test suite of the `toolz` sdist (a real pure-Python library,
-  ~190 tests, many tiny hot functions: the hard case for a wrapping tracer).
+  ~190 tests, many tiny hot functions: the hard case for a wrapping tracer);
+- `more-itertools` (opt-in, ~25 s a run): `tests/test_more.py` of its sdist,
+  ~600 tests and 11k subtests over 200 functions; give `--no-monkeytype`
+  unless you have many minutes.
 
 MonkeyType runs once per suite (it is slow); its ratio is against the
 untraced median.
@@ -39,6 +44,7 @@ from pulsedev.telemetry.tracing import tracer_setup  # noqa: E402
 
 FIXTURE = REPO / "tests" / "data" / "traced_project"
 TOOLZ = "toolz==1.2.0"
+MORE_ITERTOOLS = "more-itertools==11.2.1"
 
 
 def sh(cmd, **kw):
@@ -67,23 +73,60 @@ def suite_fixture(work: Path) -> tuple[Path, list[str]]:
     return root, ["checks"]
 
 
-def suite_toolz(work: Path, python: Path) -> tuple[Path, list[str]]:
-    """The toolz sdist's own tests."""
-    found = list(work.glob("toolz-*/toolz/tests"))
+def sdist(work: Path, python: Path, requirement: str) -> Path:
+    """Download and unpack an sdist (once); returns its folder."""
+    stem = requirement.split("==")[0].replace("-", "_")
+    found = [p for p in work.glob(f"{stem}-*") if p.is_dir()]
     if not found:
-        sh([str(python), "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:", TOOLZ, "-d", str(work)])
-        with tarfile.open(next(work.glob("toolz-*.tar.gz"))) as tar:
+        sh([str(python), "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:", requirement, "-d", str(work)])
+        with tarfile.open(next(work.glob(f"{stem}-*.tar.gz"))) as tar:
             tar.extractall(work)
-        found = list(work.glob("toolz-*/toolz/tests"))
-    tests = found[0]
-    return tests.parents[1], ["toolz/tests"]
+        found = [p for p in work.glob(f"{stem}-*") if p.is_dir()]
+    return found[0]
+
+
+def suite(name: str, work: Path, python: Path) -> tuple[Path, list[str]]:
+    """The folder to run pytest in and its targets."""
+    if name == "fixture":
+        return suite_fixture(work)
+    if name == "toolz":
+        return sdist(work, python, TOOLZ), ["toolz/tests"]
+    if name == "more-itertools":
+        return sdist(work, python, MORE_ITERTOOLS), ["tests/test_more.py"]
+    raise SystemExit(f"unknown suite {name!r}")
+
+
+def per_call_costs() -> list[tuple[str, float]]:
+    """ns per call of a trivial function: plain, recorded in full, counted only, after restore."""
+    import timeit
+
+    from pulsedev.telemetry.tracer import pulsedev_trace_wrap as wrap
+    from pulsedev.telemetry.tracer.pulsedev_trace_record import FunctionRecord
+
+    def f(a, b=2):
+        return a + b
+
+    def cost(fn, n=100_000):
+        return min(timeit.repeat(lambda: fn(1, b=3), number=n, repeat=5)) / n * 1e9
+
+    rec = FunctionRecord(f, "function")
+    wrapper = wrap.make_wrapper(f, rec)
+    out = [("plain call", cost(f))]
+    saved = wrap.FULL, wrap.LIMIT
+    wrap.FULL, wrap.LIMIT = 10**12, 10**12
+    out.append(("wrapped, recorded in full", cost(wrapper)))
+    wrap.FULL, wrap.STRIDE = 0, 10**12
+    out.append(("wrapped, counted only", cost(wrapper)))
+    rec.restore()
+    out.append(("wrapper after restore (a held reference)", cost(wrapper)))
+    wrap.FULL, wrap.LIMIT = saved
+    return out
 
 
 def clean_env() -> dict[str, str]:
     """This environment without anything that would load a plugin or a tracer."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("PULSEDEV_", "PYTEST_", "MT_")) and k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
 
 
@@ -111,7 +154,10 @@ def run(python: Path, root: Path, targets: list[str], mode: str, work: Path) -> 
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     summary = [line for line in proc.stdout.splitlines() if re.search(r"\bin [\d.]+s", line)]
     session = float(re.search(r"\bin ([\d.]+)s", summary[-1]).group(1)) if summary else float("nan")
-    out = {"wall": wall, "cpu": cpu, "session": session, "summary": summary[-1].strip("= ") if summary else proc.stdout[-300:]}
+    if not summary or proc.returncode not in (0, 1):
+        print(f"  ! {mode} run ended {proc.returncode}: {(proc.stdout + proc.stderr)[-500:]}", file=sys.stderr)
+    out = {"wall": wall, "cpu": cpu, "session": session,
+           "summary": summary[-1].strip("= ") if summary else f"exit {proc.returncode}"}
     if mode == "pulsedev_trace":
         lines = [json.loads(x) for f in spool.glob("*.jsonl") for x in f.read_text().splitlines()]
         out["functions"] = sum(1 for x in lines if x["type"] == "trace")
@@ -124,7 +170,7 @@ def run(python: Path, root: Path, targets: list[str], mode: str, work: Path) -> 
 def main() -> None:
     """Parse arguments, run the suites, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="runs per suite and mode (medians are printed)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per suite and mode")
     parser.add_argument("--suites", default="fixture,toolz")
     parser.add_argument("--no-monkeytype", action="store_true")
     parser.add_argument("--work", type=Path, help="keep the venv and suites here (default: a temp dir)")
@@ -135,11 +181,12 @@ def main() -> None:
         python = make_venv(work)
         version = sh([str(python), "-c", "import sys, pytest; print(sys.version.split()[0], pytest.__version__)"]).stdout.split()
         print(f"python {version[0]}, pytest {version[1]}, {opts.runs} runs each, medians\n")
-        header = f"{'suite':8} {'mode':15} {'session s':>9} {'x':>6} {'cpu s':>7} {'x':>6}  notes"
+        header = (f"{'suite':14} {'mode':15} {'session s':>9} {'x':>6} {'cpu s':>7} {'x':>6} "
+                  f"{'cpu min':>7} {'x':>6}  notes")
         print(header)
         print("-" * len(header))
         for name in opts.suites.split(","):
-            root, targets = suite_fixture(work) if name == "fixture" else suite_toolz(work, python)
+            root, targets = suite(name, work, python)
             results: dict[str, list[dict]] = {"untraced": [], "pulsedev_trace": []}
             for _ in range(opts.runs):
                 for mode in results:
@@ -148,16 +195,22 @@ def main() -> None:
                 results["monkeytype"] = [run(python, root, targets, "monkeytype", work)]
             base_session = statistics.median(r["session"] for r in results["untraced"])
             base_cpu = statistics.median(r["cpu"] for r in results["untraced"])
+            base_min = min(r["cpu"] for r in results["untraced"])
             for mode, runs in results.items():
-                session = statistics.median(r["session"] for r in runs)
+                session = statistics.median(r["session"] for r in runs if r["session"] == r["session"])
                 cpu = statistics.median(r["cpu"] for r in runs)
+                cpu_min = min(r["cpu"] for r in runs)
                 last = runs[-1]
                 notes = last["summary"]
                 if "functions" in last:
                     notes += f"; {last['functions']} functions traced, spool {last['spool_bytes'] // 1024} KiB"
                 if "db_bytes" in last:
                     notes += f"; db {last['db_bytes'] // 1024} KiB"
-                print(f"{name:8} {mode:15} {session:9.2f} {session / base_session:6.2f} {cpu:7.2f} {cpu / base_cpu:6.2f}  {notes}")
+                print(f"{name:14} {mode:15} {session:9.2f} {session / base_session:6.2f} {cpu:7.2f} "
+                      f"{cpu / base_cpu:6.2f} {cpu_min:7.2f} {cpu_min / base_min:6.2f}  {notes}")
+        print("\nper call, in process (ns):")
+        for label, ns in per_call_costs():
+            print(f"  {label:42} {ns:8.0f}")
     finally:
         if opts.work is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -26,8 +26,9 @@ object per line:
   (a getter) | `setter`), file (absolute path), uri (`file://`), lineno (the
   `def` line, 1-based as in Python), calls (count; a lower bound when
   `calls_complete` is false, i.e. the original was put back after LIMIT),
-  sampled_calls (the calls whose types were recorded), time_s (inclusive
-  wall time of the counted calls), params: `[{name, kind, type, observed}]`
+  sampled_calls (the calls whose types and time were recorded), time_s
+  (inclusive wall time of all counted calls, estimated as the sampled calls'
+  mean times `calls`), params: `[{name, kind, type, observed}]`
   in signature order without self/cls (kind: positional_only | positional |
   keyword_only | var_positional | var_keyword; for `*args`/`**kwargs` the
   type is that of one element, as in an annotation), returns:
@@ -145,7 +146,7 @@ class TraceSession:
             self.written = True
             try:
                 self._write(session)
-            except OSError as exc:  # never fail the user's test run over telemetry
+            except Exception as exc:  # never fail the user's test run over telemetry
                 import warnings
 
                 warnings.warn("pulsedev_trace: could not write the spool file: %s" % exc)
@@ -180,7 +181,13 @@ class TraceSession:
         self.failures.append(dict(test_id=report.nodeid, **info))
 
     def _write(self, session):
-        lines = [rec.to_record() for rec in self.tracer.records if rec.calls]
+        lines = []
+        for rec in self.tracer.records:
+            if rec.calls:
+                try:
+                    lines.append(rec.to_record())
+                except Exception:  # one odd record must not cost the others
+                    pass
         ran = sum(self.counts.values())
         if not self.worker and not self.config.option.collectonly and (ran or self.failures):
             data = dict(self.counts, duration_s=round(time.time() - self.started, 3), failures=self.failures)

@@ -162,7 +162,7 @@ class FunctionRecord:
             "calls": self.calls,
             "calls_complete": not self.limited,
             "sampled_calls": self.sampled,
-            "time_s": round(self.time, 6),
+            "time_s": round(self.time * self.calls / self.sampled, 6) if self.sampled else 0.0,
             "params": params,
             "returns": _slot(self.returns) if self.returns else None,
             "raises": dict(self.raises),

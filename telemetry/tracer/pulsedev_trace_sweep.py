@@ -29,6 +29,7 @@ except ImportError:  # loaded as a top-level module from PYTHONPATH
     from pulsedev_trace_wrap import make_wrapper
 
 _CO_ASYNC_GENERATOR = 0x200
+_POSIX = os.name == "posix"
 _FunctionType = types.FunctionType
 _SKIP_DIRS = ("site-packages", "dist-packages", "node_modules", ".tox", ".nox", ".git", "__pypackages__")
 
@@ -63,6 +64,8 @@ class Tracer:
         """"project", "test" or None (not ours) for a module's source file."""
         if not isinstance(path, str) or not path.endswith(".py"):
             return None
+        if _POSIX and path.startswith(os.sep) and not path.startswith(self.root):
+            return None  # the common case, without normalising
         path = _norm(path)
         if not path.startswith(self.root) or any(path.startswith(p) for p in self._excluded):
             return None

@@ -29,6 +29,7 @@ MAX_UNION = 3
 
 _EMPTY = frozenset()
 _ATOMS = {}  # type -> atom name (cache)
+_SCALARS = {}  # type -> atom name, for the types `describe` never looks into
 _CLASSES = {}  # atom name -> class, for widening to a common base
 _ALIASES = {
     "pathlib.PosixPath": "pathlib.Path",
@@ -104,6 +105,9 @@ def _union(values, depth):
 def describe(value, depth=0):
     """The descriptor of one runtime value."""
     cls = type(value)
+    name = _SCALARS.get(cls)
+    if name is not None:
+        return name
     if depth >= MAX_DEPTH:
         return atom_name(cls)
     depth += 1
@@ -119,9 +123,11 @@ def describe(value, depth=0):
         return ("tuple",) + tuple(frozenset((describe(v, depth),)) for v in value)
     if cls is set or cls is frozenset:
         return (cls.__name__, _union(value, depth))
-    if cls is type:
+    if issubclass(cls, type):
         return ("type", frozenset((atom_name(value),)))
-    return atom_name(cls)
+    name = atom_name(cls)
+    _SCALARS[cls] = name
+    return name
 
 
 def _name(desc):
@@ -131,12 +137,10 @@ def _name(desc):
 def _merge_generic(group):
     """Merge descriptors sharing a generic name into one (arg-wise unions)."""
     name = group[0][0]
-    if name == "tuple":
-        lengths = {len(d) for d in group}
-        if len(lengths) == 1:
+    if name in ("tuple", "tuple..."):
+        if len({d[0] for d in group}) == 1 and len({len(d) for d in group}) == 1:
             return (name,) + tuple(frozenset().union(*args) for args in zip(*(d[1:] for d in group)))
-        merged = frozenset().union(*(a for d in group for a in d[1:]))
-        return ("tuple...", merged)
+        return ("tuple...", frozenset().union(*(a for d in group for a in d[1:])))
     return (name,) + tuple(frozenset().union(*args) for args in zip(*(d[1:] for d in group)))
 
 

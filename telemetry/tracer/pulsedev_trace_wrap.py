@@ -98,13 +98,9 @@ def make_wrapper(fn, rec):
                 return fn(*args, **kwargs)
             n = rec.calls = rec.calls + 1
             if n > FULL and n % STRIDE:
-                t0 = perf()
-                try:
-                    return fn(*args, **kwargs)
-                finally:
-                    rec.time += perf() - t0
-                    if n >= LIMIT:
-                        rec.restore()
+                if n >= LIMIT:
+                    rec.restore()
+                return fn(*args, **kwargs)
             rec.enter(args, kwargs)
             t0 = perf()
             try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import itertools
 import json
 import os
 import shutil
@@ -80,6 +82,16 @@ def test_unnameable_classes_become_a_nameable_base():
     assert text(make()) == "ValueError"
     assert text(iter([1])) == "collections.abc.Iterator"
     assert text({}.keys()) == "collections.abc.KeysView"
+
+
+def test_any_mix_of_values_renders_as_a_valid_annotation():
+    values = [(), (1,), (1, "a"), tuple(range(10)), [()], [(1,)], {"a": ()}, None, [], {}, [1], {1: [1.5]},
+              int, set(), {1}, frozenset(), True, b"", [[[[[1]]]]], Child(), iter([]), len]
+    for r in (1, 2, 3):
+        for combo in itertools.combinations(values, r):
+            annotation = text(*combo)
+            ast.parse(annotation, mode="eval")  # valid Python expression text
+            assert annotation.count("|") <= 3
 
 
 def test_describe_samples_only_the_first_elements():
