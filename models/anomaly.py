@@ -6,7 +6,7 @@ without it the nearest mode is used), so a stuck stretch is scored against
 the developer's own stuck minutes and is *not* unusual.  The score is the
 smallest Mahalanobis distance over the modes, calibrated by a running
 percentile among the distances of the developer's recent minutes: the score
-is `u ** (log 0.5 / log q)`, so 0.5 sits at the `q` percentile (0.9; the detector smooths it over minutes).  ADWIN watches the distances: when the
+is `u ** (log 0.5 / log q)`, so 0.5 sits at the `q` percentile (0.93; the detector smooths it over minutes).  ADWIN watches the distances: when the
 developer's normal drifts, the model forgets faster for a while.
 """
 
@@ -54,13 +54,13 @@ class SessionAnomaly(AnomalyDetector):
     >>> usual = model.score_one({"a": 1.0, "b": 1.1})
     >>> odd = model.score_one({"a": 1.0, "b": -1.0})
     >>> print(f"{usual:.2f} {odd:.2f}")
-    0.09 1.00
+    0.03 1.00
     """
 
     _state_attrs = ("modes", "recent", "n", "drifts", "fast_until", "names")
 
     def __init__(self, features: tuple | None = FEATURES, warmup: int = 60, horizon: int = 3000,
-                 q: float = 0.9, shrink: float = 0.1):
+                 q: float = 0.93, shrink: float = 0.1):
         self.features = features
         self.warmup = warmup
         self.horizon = horizon
