@@ -9,9 +9,12 @@ from pulsedev.options import Options
 
 
 def test_retrain_validates_on_held_out_reports():
-    day = simulate_day(NAMED["steady"], seed=3, hours=4.0, self_reports=True)
-    assert sum(e.kind == "self_report" for e in day.events) >= 4
-    result, detector = retrain(lambda: Detector(Options(), None), day.events)
+    events = []
+    for d in range(3):
+        events += simulate_day(NAMED["steady"], seed=3 + d, start=1.767e9 + d * 86400, hours=6.0,
+                               self_reports=True).events
+    assert sum(e.kind == "self_report" for e in events) >= 12
+    result, detector = retrain(lambda: Detector(Options(), None), events)
     m = result["metrics"]
     assert m["holdout_labels"] >= 4 and 0.0 <= m["agreement"] <= 1.0
     assert result["accepted"] == (m["agreement"] >= m["prior_agreement"])
