@@ -128,6 +128,13 @@ end)
 
 H.test("pulsedev/state shows in the statusline; :PulseDev stuck self-reports", function()
   local rec = start()
+  local fired = 0
+  vim.api.nvim_create_autocmd("User", {
+    pattern = "PulseDevState",
+    callback = function()
+      fired = fired + 1
+    end,
+  })
   vim.cmd("PulseDev stuck")
   H.wait(3000, function()
     return #H.method(rec, "workspace/executeCommand") > 0
@@ -137,6 +144,9 @@ H.test("pulsedev/state shows in the statusline; :PulseDev stuck self-reports", f
     return require("pulsedev").statusline() == "PulseDev: stuck"
   end, "statusline shows stuck, got " .. require("pulsedev").statusline())
   H.eq("stuck", require("pulsedev").state().state, "state()")
+  H.wait(1000, function()
+    return fired > 0
+  end, "User PulseDevState")
   local got
   require("pulsedev").status(function(r)
     got = r
@@ -252,6 +262,26 @@ H.test("quitting sends what is still queued, synchronously", function()
   end
   H.eq({ "focus_changed:editor", "focus_changed:window" }, got, "sent before VimLeavePre returned")
   H.eq(0, require("pulsedev.telemetry").stats.queued, "queue empty")
+end)
+
+H.test(":PulseDev forget asks first; :PulseDev forget! does not", function()
+  local answers = { 2, 1 } -- Cancel, then confirm
+  vim.ui.select = function(items, _, on_choice)
+    local i = table.remove(answers, 1)
+    on_choice(items[i], i)
+  end
+  local rec = start()
+  vim.cmd("PulseDev forget")
+  vim.wait(200)
+  H.eq(0, #H.method(rec, "workspace/executeCommand"), "cancelled: nothing sent")
+  vim.cmd("PulseDev forget")
+  vim.cmd("PulseDev forget!")
+  vim.cmd("PulseDev! forget")
+  H.wait(3000, function()
+    return #H.method(rec, "workspace/executeCommand") == 3
+  end, "three forgets")
+  H.eq(0, #answers, "asked twice, not for the bang forms")
+  H.eq({ command = "pulsedev.forget", arguments = {} }, H.method(rec, "workspace/executeCommand")[1].params, "command")
 end)
 
 H.test("setup() defines :PulseDev when plugin/ was not sourced", function()

@@ -93,6 +93,10 @@ M.handlers = {
 ---@param args {fargs: string[], bang: boolean}
 function M.run(args)
   local name = args.fargs[1] or "status"
+  if name:sub(-1) == "!" then
+    name = name:sub(1, -2) -- `:PulseDev forget!` as well as `:PulseDev! forget`
+    args = vim.tbl_extend("force", args, { bang = true })
+  end
   local fn = M.handlers[name]
   if not fn then
     log.notify(("unknown subcommand %q; try one of: %s"):format(name, table.concat(M.complete(""), ", ")), vim.log.levels.ERROR)
