@@ -19,6 +19,7 @@ import dataclasses
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -172,6 +173,14 @@ def _stored_by_kind(data_dir: Path) -> dict[str, int]:
     return counts
 
 
+def _focus_events(data_dir: Path) -> list[dict]:
+    from pulsedev.telemetry.store import DB_NAME
+
+    with sqlite3.connect(data_dir / DB_NAME) as db:
+        rows = db.execute("SELECT data FROM events WHERE kind = 'focus_changed' ORDER BY ts").fetchall()
+    return [json.loads(r[0]) if r[0] else {} for r in rows]
+
+
 def test_vscode_end_to_end(e2e_tools: Path, vsix: Path, tmp_path: Path):
     """In code-server: server starts, status bar state, inlay hints, focus events counted."""
     data_dir = tmp_path / "data"
@@ -207,8 +216,13 @@ def test_vscode_end_to_end(e2e_tools: Path, vsix: Path, tmp_path: Path):
     assert all(h["label"].lstrip().startswith((":", "->")) or ": " in h["label"] for h in result["hints"])
     assert (ARTIFACTS / "vscode-e2e.png").stat().st_size > 10_000
 
-    # Server side: the store holds the focus events the extension sent.
+    # Server side: the store holds the focus events the extension sent — the window's
+    # state at start, its blur and focus, and the editor switches.
     counts = _stored_by_kind(data_dir)
-    assert counts.get("focus_changed", 0) >= 3, counts  # window at start, editor switch, blur/focus
+    assert counts.get("focus_changed", 0) >= 5, counts
+    focus = _focus_events(data_dir)
+    assert {"target": "window", "focused": False} in focus, focus
+    assert {"target": "window", "focused": True} in focus, focus
+    assert sum(1 for f in focus if f.get("target") == "editor") >= 2, focus
     assert result["eventsAfter"] > result["eventsBefore"]
     assert proc.returncode == 0

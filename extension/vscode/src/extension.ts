@@ -102,9 +102,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<IPulse
             }
         }),
     );
-    const interpreterWatch = await onDidChangePythonInterpreter(() => {
-        if (!getClientSettings(folder).python) {
-            server.scheduleRestart("Python interpreter changed");
+    const interpreterWatch = await onDidChangePythonInterpreter(async () => {
+        const next = await resolveInterpreter(getClientSettings(folder).python);
+        if (next.path !== server.interpreter?.path) {
+            server.scheduleRestart(`Python interpreter changed to ${next.path}`);
         }
     });
     if (interpreterWatch) {
