@@ -48,10 +48,11 @@ def combine(ev: Evidence, model_pred: tuple[str | None, float] | None,
     if trace is not None:
         t, calls = trace
         agree = None
-        if m_type is not None and m_p >= 0.5:
-            agree = canonical(m_type) == canonical(t)
-        elif ev.type is not None:
-            agree = canonical(ev.type) == canonical(t)
+        if (ev.type is not None and canonical(ev.type) == canonical(t)) or (
+                m_type is not None and m_p >= 0.5 and canonical(m_type) == canonical(t)):
+            agree = True
+        elif m_type is not None and m_p >= 0.8:
+            agree = False
         return from_trace(t, calls, agree)
     if m_type is not None:
         if ev.type is not None and canonical(ev.type) == canonical(m_type):

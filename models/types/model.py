@@ -208,7 +208,9 @@ def load(path: Path) -> TypeModel | None:
         state = sio.load(path, trusted=untrusted)
     except Exception:  # noqa: BLE001 - a damaged or foreign file is simply not used
         return None
-    if not isinstance(state, dict) or state.get("version") != MODEL_VERSION:
+    need = {"vectorizer": DictVectorizer, "clf": LogisticRegression, "calibrators": dict}
+    if not isinstance(state, dict) or state.get("version") != MODEL_VERSION or any(
+            not isinstance(state.get(k), t) for k, t in need.items()):
         return None
     return TypeModel(state["vectorizer"], state["clf"], state["calibrators"], state["trained_at"],
                      state["samples"], state["metrics"], state.get("penalties", {}))

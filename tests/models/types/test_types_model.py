@@ -1,0 +1,124 @@
+"""The type model, traces, combining, the engine's fast path and the evaluation scorer."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from pulsedev.models.types.combine import combine, from_trace
+from pulsedev.models.types.corpus import file_samples, sample_files
+from pulsedev.models.types.engine import TypeEngine
+from pulsedev.models.types.evaluation import Score, score_file
+from pulsedev.models.types.model import load, save, train
+from pulsedev.models.types.slots import find_slots
+from pulsedev.models.types.static import Evidence
+from pulsedev.models.types.traces import TraceStore
+from pulsedev.options import parse_options
+
+
+def _package_files(name):
+    spec = importlib.util.find_spec(name)
+    return list(Path(spec.origin).parent.rglob("*.py"))
+
+
+@pytest.fixture(scope="module")
+def model():
+    """A small model trained on three installed, annotated packages (real code, not a fixture)."""
+    samples = []
+    for pkg in ("click", "platformdirs", "pygls"):
+        for _, text in sample_files(_package_files(pkg), 8):
+            samples += file_samples(text, pkg)
+    assert len(samples) > 500
+    return train(samples, folds=3)
+
+
+def test_model_predicts_calibrated_types_and_round_trips_through_skops(model, tmp_path):
+    src = "def f(verbose=False, name='x'):\n    print(name)\n"
+    feats = file_samples(src.replace("=False", ": bool=False").replace("='x'", ": str='x'").replace("):", ") -> None:"), "t")
+    preds = model.predict([s.features for s in feats], [s.static for s in feats], [s.kind for s in feats])
+    assert [t for t, _ in preds] == ["bool", "str", "None"]
+    assert all(0.0 <= p <= 1.0 for _, p in preds)
+    path = tmp_path / "m.skops"
+    save(model, path)
+    assert path.stat().st_size < 20_000_000
+    again = load(path)
+    assert again.predict([s.features for s in feats], [s.static for s in feats], [s.kind for s in feats]) == preds
+    assert set(model.metrics) >= {"parameter:static_heldout_precision@0.8", "train_seconds"}
+
+
+def test_load_refuses_foreign_or_damaged_files(tmp_path):
+    import skops.io as sio
+    from sklearn.tree import DecisionTreeClassifier
+
+    foreign = tmp_path / "foreign.skops"
+    sio.dump({"version": 1, "clf": DecisionTreeClassifier()}, foreign)
+    assert load(foreign) is None
+    broken = tmp_path / "broken.skops"
+    broken.write_bytes(b"not a zip")
+    assert load(broken) is None
+
+
+def test_feedback_lowers_a_rejected_type(model):
+    before = model.penalties.get("str", 1.0)
+    model.learn_feedback({}, "str", accepted=False)
+    assert model.penalties["str"] < before
+    model.penalties.clear()
+
+
+def _slot(src, key):
+    return next(s for s in find_slots(ast.parse(src), src) if s.key == key)
+
+
+def test_traces_lookup_and_vague_types(tmp_path):
+    f = tmp_path / "m.py"
+    src = "def outer():\n    def inner(a, b):\n        return a\n"
+    store = TraceStore()
+    store.add([{"type": "trace", "file": str(f), "qualname": "outer.<locals>.inner", "calls": 9,
+                "params": [{"name": "a", "type": "dict[str, int]", "observed": {"dict[str, int]": 9}},
+                           {"name": "b", "type": "list", "observed": {"list": 9}}],
+                "returns": {"type": "pathlib.Path", "observed": {"pathlib.Path": 9}}}])
+    assert store.lookup(str(f), _slot(src, ("parameter", "outer.inner", "a"))) == ("dict[str, int]", 9)
+    assert store.lookup(str(f), _slot(src, ("parameter", "outer.inner", "b"))) is None  # bare list: too vague
+    assert store.lookup(str(f), _slot(src, ("return", "outer.inner", "return"))) == ("Path", 9)
+
+
+def test_combine_prefers_traces_and_words_say_why():
+    p = combine(Evidence("int", "default_literal", "default is 0"), ("float", 0.7), ("int", 214))
+    assert p.source == "trace" and p.words == "seen as int in 214 calls during tests" and p.confidence > 0.97
+    assert from_trace("int", 1, None).confidence < from_trace("int", 50, None).confidence
+    m = combine(Evidence(None, "nodefault", ""), ("str", 0.93))
+    assert m.source == "model" and m.words == "name and usage pattern, 93%"
+    s = combine(Evidence("int", "default_literal", "default is 0"), ("int", 0.9))
+    assert s.source == "static" and s.words == "default is 0"
+
+
+def test_engine_filters_by_options_and_caches(tmp_path):
+    engine = TypeEngine(tmp_path, tmp_path / "data", train=False)
+    engine.start(wait=True)
+    src = "def f(n=0):\n    print(n)\n"
+    uri = (tmp_path / "a.py").as_uri()
+    on, _ = parse_options({})
+    assert sorted(h["label"] for h in engine.hints(uri, src, options=on)) == ["-> None", ": int"]
+    no_none, _ = parse_options({"hints": {"noneReturns": False}})
+    assert [h["label"] for h in engine.hints(uri, src, options=no_none)] == [": int"]
+    strict, _ = parse_options({"thresholds": {"typeHintConfidence": 0.99}})
+    assert engine.hints(uri, src, options=strict) == []
+    assert engine.hints(uri, src, options=on) == engine.hints(uri, src, options=on)
+    assert engine.hints(uri, "def broken(:\n", options=on) == []
+
+
+def test_score_file_counts_coverage_and_precision():
+    text = "def f(a, b):\n    return a\n"
+    truth = {("parameter", "f", "a"): "int", ("parameter", "f", "b"): "str | None",
+             ("return", "f", "return"): "int"}
+    hints = [{"position": {"line": 0, "character": 7}, "label": ": int", "data": {"source": "model"}},
+             {"position": {"line": 0, "character": 10}, "label": ": Optional[str]", "data": {"source": "model"}},
+             {"position": {"line": 0, "character": 11}, "label": "-> str", "data": {"source": "static"}}]
+    score = Score()
+    score_file(score, text, truth, hints)
+    f = score.figures()
+    assert (f["slots"], f["shown"], f["precision"]) == (3, 3, 0.667)
+    assert f["parameter"]["precision"] == 1.0 and f["return"]["precision"] == 0.0

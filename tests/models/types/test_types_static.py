@@ -1,0 +1,125 @@
+"""Slots, type text, static evidence and stripping: the pure analysis layer of type hints."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from pulsedev.models.types.index import WorkspaceIndex
+from pulsedev.models.types.slots import find_slots
+from pulsedev.models.types.static import FileContext, evidence_for
+from pulsedev.models.types.strip import strip_source
+from pulsedev.models.types.typetext import canonical, normalize
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Optional[List[int]]", "list[int] | None"),
+    ("typing.Dict[str, typing.Any]", "dict[str, Any]"),
+    ("Union[int, None, str]", "int | str | None"),
+    ("'pathlib.Path'", "Path"),
+    ("Tuple[int, ...]", "tuple[int, ...]"),
+    ("Annotated[int, 'meta']", "int"),
+    ("ClassVar[Set[str]]", "set[str]"),
+    ("Callable[[int], str]", "Callable[[int], str]"),
+    ("Literal['a', 'b']", None),
+    ("Final", None),
+    ("not a type (", None),
+])
+def test_normalize(text, expected):
+    assert normalize(text) == expected
+
+
+def test_canonical_ignores_union_order():
+    assert canonical("None | str | int") == canonical("Union[int, Optional[str]]")
+    assert canonical("dict[str, int | None]") == canonical("Dict[str, Optional[int]]")
+
+
+def _slots(src):
+    return {(s.kind, s.qualname, s.name): s for s in find_slots(ast.parse(src), src)}
+
+
+def test_slot_positions_are_utf16_and_skip_self_cls_and_annotated():
+    src = ('x = "é🐍"; y = compute()\n'
+           "class A:\n"
+           "    def m(self, é_name, b: int, *args, **kw):\n"
+           "        pass\n"
+           "    @classmethod\n"
+           "    def c(cls, v): ...\n"
+           "    @staticmethod\n"
+           "    def s(first): ...\n")
+    slots = _slots(src)
+    assert ("parameter", "A.m", "self") not in slots and ("parameter", "A.c", "cls") not in slots
+    assert ("parameter", "A.m", "b") not in slots
+    assert ("parameter", "A.s", "first") in slots  # a staticmethod's first parameter is a real one
+    name = slots[("parameter", "A.m", "é_name")]
+    assert (name.line, name.character) == (2, 22)
+    y = slots[("variable", "<module>", "y")]
+    assert (y.line, y.character) == (0, 12)  # é is one UTF-16 unit, 🐍 two
+    assert {k[2] for k in slots if k[1] == "A.m"} == {"é_name", "args", "kw", "return"}
+
+
+def test_return_position_after_multiline_params_with_parens_in_strings():
+    src = 'def f(\n    a=")",  # (\n    b=(1, 2),\n):\n    return a\n'
+    ret = _slots(src)[("return", "f", "return")]
+    assert (ret.line, ret.character) == (3, 1)
+
+
+def test_only_the_first_assignment_of_a_name_is_a_slot():
+    src = "def f():\n    n = g()\n    n = h()\n    self_x = 1\n"
+    assert [s.line for s in find_slots(ast.parse(src), src) if s.name == "n"] == [1]
+
+
+def _evidence(src, kind, qual, name, index=None, module=""):
+    tree = ast.parse(src)
+    ctx = FileContext(tree, module, index)
+    slot = next(s for s in find_slots(tree, src) if s.key == (kind, qual, name))
+    return evidence_for(slot, ctx)
+
+
+@pytest.mark.parametrize("src, expected", [
+    ("def f(a):\n    print(a)\n", "None"),
+    ("def f(a):\n    '''Doc.'''\n    ...\n", None),  # a stub says nothing
+    ("def f(a):\n    raise NotImplementedError\n", None),
+    ("def f(a):\n    yield a\n", None),
+    ("def f(a):\n    return a > 1\n", "bool"),
+    ("def f(a):\n    if a:\n        return 'x'\n    return None\n", "str | None"),
+    ("def f(a):\n    out = []\n    for i in a:\n        out.append(str(i))\n    return out\n", "list[str]"),
+    ("def f(a):\n    return len(a) / 2\n", "float"),
+    ("def f(a):\n    return {k: 1 for k in 'ab'}\n", "dict[str, int]"),
+    ("def f(a):\n    return a.x\n", None),
+    ("import os\ndef f(a):\n    return os.path.join(a, 'b')\n", "str"),
+    ("def g():\n    return 1\ndef f(a):\n    return g() + 2\n", "int"),
+])
+def test_return_evidence(src, expected):
+    assert _evidence(src, "return", "f", "return").type == expected
+
+
+def test_dunder_and_parameter_defaults():
+    src = "class A:\n    def __repr__(self):\n        return g()\n    def m(self, n=0, s='a', flag=False, o=None):\n        pass\n"
+    assert _evidence(src, "return", "A.__repr__", "return").type == "str"
+    assert _evidence(src, "parameter", "A.m", "n").words == "default is 0"
+    assert [_evidence(src, "parameter", "A.m", p).type for p in ("n", "s", "flag", "o")] == ["int", "str", "bool", None]
+
+
+def test_returns_across_workspace_files():
+    index = WorkspaceIndex(None)
+    index.update("pkg.shapes", ast.parse("class W:\n    pass\n\ndef make(n):\n    return W()\n"))
+    src = "from .shapes import make\n\ndef build():\n    return make(3)\n"
+    ev = _evidence(src, "return", "build", "return", index, "pkg.user")
+    assert ev.type == "W" and ev.rule == "ret_call"
+
+
+def test_strip_source_keeps_code_valid_and_returns_truths():
+    src = ("from typing import Optional\n"
+           "def f(a: int, b: Optional[str] = None, *args: 'float') -> list[int]:\n"
+           "    x: dict[str, int] = {}\n"
+           "    y: int\n"
+           "    return [a]\n")
+    text, truth = strip_source(src)
+    ast.parse(text)
+    assert "def f(a, b = None, *args):" in text and "x = {}" in text and "y: int" in text
+    assert truth[("parameter", "f", "b")] == "str | None"
+    assert truth[("parameter", "f", "args")] == "float"
+    assert truth[("return", "f", "return")] == "list[int]"
+    assert truth[("variable", "f", "x")] == "dict[str, int]"
