@@ -37,7 +37,7 @@ M.current = vim.deepcopy(M.defaults)
 ---@return pulsedev.Opts merged
 ---@return string[] warnings
 function M.merge(opts)
-  opts = opts or {}
+  opts = vim.deepcopy(opts or {}) -- the caller's table is left as it was
   local warnings = {}
   for key in pairs(opts) do
     if M.defaults[key] == nil and key ~= "cmd" and key ~= "cmd_env" then
