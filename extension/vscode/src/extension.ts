@@ -16,7 +16,7 @@ import { registerEventSources } from "./common/sources";
 import { StatusBar } from "./common/status";
 import { SuggestionPresenter } from "./common/suggestions";
 import { EventBatcher, ITelemetryEvent, ITelemetryResult } from "./common/telemetry";
-import { createOutputChannel, getWorkspaceFolders, onDidChangeConfiguration } from "./common/vscodeapi";
+import { createOutputChannel, getWorkspaceFolders, onDidChangeConfiguration, showInformationMessage } from "./common/vscodeapi";
 
 let lifecycle: ServerLifecycle | undefined;
 
@@ -54,6 +54,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<IPulse
         onStateChanged: (state, detail) => {
             statusBar.setServerState(state, detail);
             if (state === "running") {
+                if (getClientSettings(folder).showNotifications === "always") {
+                    void showInformationMessage("PulseDev: the server is running.");
+                }
                 batcher.flush();
                 void fetchStatus(server.client).then((s) => statusBar.setPulseState(s?.state));
             }
