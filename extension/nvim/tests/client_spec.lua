@@ -284,6 +284,24 @@ H.test(":PulseDev forget asks first; :PulseDev forget! does not", function()
   H.eq({ command = "pulsedev.forget", arguments = {} }, H.method(rec, "workspace/executeCommand")[1].params, "command")
 end)
 
+H.test("training progress shows in the statusline, then goes away", function()
+  start()
+  local seen = {}
+  vim.api.nvim_create_autocmd("User", {
+    pattern = "PulseDevState",
+    callback = function()
+      seen[require("pulsedev").statusline()] = true
+    end,
+  })
+  vim.cmd("PulseDev train")
+  H.wait(5000, function()
+    return seen["PulseDev · Training 40%"] == true
+  end, "progress in the statusline, saw " .. vim.inspect(seen))
+  H.wait(5000, function()
+    return require("pulsedev").statusline() == "PulseDev"
+  end, "progress gone")
+end)
+
 H.test("setup() defines :PulseDev when plugin/ was not sourced", function()
   vim.api.nvim_del_user_command("PulseDev")
   vim.g.loaded_pulsedev = nil

@@ -57,12 +57,27 @@ def reply_telemetry(args, msg):
     send({"jsonrpc": "2.0", "id": msg["id"], "result": {"accepted": n, "rejected": []}})
 
 
+def progress():
+    """Report a fake training as work-done progress: create the token, begin, report, end."""
+    send({"jsonrpc": "2.0", "id": "create-1", "method": "window/workDoneProgress/create", "params": {"token": "train"}})
+    time.sleep(0.2)
+    steps = [{"kind": "begin", "title": "Training", "percentage": 0},
+             {"kind": "report", "message": "detector", "percentage": 40},
+             {"kind": "end", "message": "done"}]
+    for value in steps:
+        send({"jsonrpc": "2.0", "method": "$/progress", "params": {"token": "train", "value": value}})
+        time.sleep(0.4)
+
+
 def command(args, params):
     name, arguments = params.get("command"), params.get("arguments") or []
     if name == "pulsedev.selfReport":
         state.update(state=arguments[0]["state"], since=time.time(), reason="you said so")
         threading.Timer(0.05, lambda: send({"jsonrpc": "2.0", "method": "pulsedev/state", "params": state})).start()
         return None
+    if name == "pulsedev.train":
+        threading.Thread(target=progress, daemon=True).start()
+        return {"started": ["detector"], "running": True}
     if name == "pulsedev.report":
         return "file:///tmp/pulsedev-fake-report.html"
     if name == "pulsedev.tracerSetup":

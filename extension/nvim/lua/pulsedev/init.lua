@@ -21,10 +21,18 @@ function M.setup(opts)
     vim.cmd.runtime("plugin/pulsedev.lua")
   end
   require("pulsedev.sources").setup()
+  vim.api.nvim_create_autocmd("LspProgress", {
+    group = vim.api.nvim_create_augroup("pulsedev.progress", { clear = true }),
+    desc = "PulseDev: training progress in the statusline",
+    callback = function(args)
+      require("pulsedev.status").on_progress(args)
+    end,
+  })
   require("pulsedev.server").enable(merged)
 end
 
----Statusline component: "PulseDev: flow", "PulseDev: stuck", "PulseDev: restarting", or "" before the server starts.
+---Statusline component: "PulseDev: flow", "PulseDev: stuck · Training 40%", "PulseDev: restarting",
+---or "" before the server starts.
 ---@return string
 function M.statusline()
   return require("pulsedev.status").statusline()

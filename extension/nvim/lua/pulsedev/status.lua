@@ -7,6 +7,8 @@ local M = {}
 M.current = nil
 ---@type string? server status: nil (not started), "starting", "running", "restarting", "failed"
 M.server = nil
+---@type {title: string, message: string?, percentage: number?}? work the server reports with $/progress (training)
+M.progress = nil
 
 local function changed()
   vim.schedule(function()
@@ -22,6 +24,7 @@ function M.set_server(s)
     M.server = s
     if s ~= "running" then
       M.current = nil
+      M.progress = nil
     end
     changed()
   end
@@ -39,6 +42,36 @@ function M.on_state(result, client_id)
   changed()
 end
 
+---Handle an LspProgress event; only the pulsedev client's work counts.
+---@param args {data: {client_id: integer, params: {value: table}}}
+function M.on_progress(args)
+  local data = args.data or {}
+  local client = data.client_id and vim.lsp.get_client_by_id(data.client_id)
+  local value = data.params and data.params.value
+  if not client or client.name ~= "pulsedev" or type(value) ~= "table" then
+    return
+  end
+  if value.kind == "end" then
+    M.progress = nil
+  elseif value.kind == "begin" then
+    M.progress = { title = value.title or "working", message = value.message, percentage = value.percentage }
+  elseif M.progress then
+    M.progress.message = value.message or M.progress.message
+    M.progress.percentage = value.percentage or M.progress.percentage
+  end
+  changed()
+end
+
+---Suffix for the statusline while the server reports progress: " · Training 40%".
+---@return string
+local function progress_suffix()
+  local p = M.progress
+  if not p then
+    return ""
+  end
+  return (" · %s%s"):format(p.title, p.percentage and (" %d%%"):format(p.percentage) or "")
+end
+
 ---The statusline component: "PulseDev: flow", "PulseDev: restarting", ... or "" when not started.
 ---@return string
 function M.statusline()
@@ -47,14 +80,14 @@ function M.statusline()
   if M.server == "running" then
     key = M.current and M.current.state
     if not key then
-      return opts.prefix
+      return opts.prefix .. progress_suffix()
     end
   elseif M.server then
     key = M.server
   else
     return ""
   end
-  return ("%s: %s"):format(opts.prefix, opts.labels[key] or key)
+  return ("%s: %s%s"):format(opts.prefix, opts.labels[key] or key, M.server == "running" and progress_suffix() or "")
 end
 
 ---Format a `pulsedev/status` result as lines for the user.
