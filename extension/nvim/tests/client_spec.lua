@@ -295,7 +295,7 @@ H.test("training progress shows in the statusline, then goes away", function()
   })
   vim.cmd("PulseDev train")
   H.wait(5000, function()
-    return seen["PulseDev · Training 40%"] == true
+    return seen["PulseDev · training 40%"] == true
   end, "progress in the statusline, saw " .. vim.inspect(seen))
   H.wait(5000, function()
     return require("pulsedev").statusline() == "PulseDev"

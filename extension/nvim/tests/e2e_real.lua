@@ -58,6 +58,17 @@ local ok_run, err_run = xpcall(function()
     on_state(result, id)
   end
   local server = require("pulsedev.server")
+  local statuslines = {}
+  vim.api.nvim_create_autocmd("User", {
+    pattern = "PulseDevState",
+    callback = function()
+      local line = require("pulsedev").statusline()
+      if statuslines[#statuslines] ~= line then
+        table.insert(statuslines, line)
+      end
+    end,
+  })
+  out.figures.statuslines_seen = statuslines
 
   -- 1. attach
   local ws = env.PULSEDEV_E2E_WORKSPACE
@@ -231,6 +242,10 @@ local ok_run, err_run = xpcall(function()
     failed = note("pulsedev.report failed"),
   })
   check("train_command", note("training started") ~= nil, { failed = note("pulsedev.train failed") })
+
+  vim.wait(3000, function()
+    return require("pulsedev.status").progress == nil
+  end, 100)
 
   -- 6. :checkhealth pulsedev
   vim.cmd("checkhealth pulsedev")

@@ -61,7 +61,7 @@ def progress():
     """Report a fake training as work-done progress: create the token, begin, report, end."""
     send({"jsonrpc": "2.0", "id": "create-1", "method": "window/workDoneProgress/create", "params": {"token": "train"}})
     time.sleep(0.2)
-    steps = [{"kind": "begin", "title": "Training", "percentage": 0},
+    steps = [{"kind": "begin", "title": "PulseDev: training", "percentage": 0},
              {"kind": "report", "message": "detector", "percentage": 40},
              {"kind": "end", "message": "done"}]
     for value in steps:

@@ -31,7 +31,7 @@ function M.setup(opts)
   require("pulsedev.server").enable(merged)
 end
 
----Statusline component: "PulseDev: flow", "PulseDev: stuck · Training 40%", "PulseDev: restarting",
+---Statusline component: "PulseDev: flow", "PulseDev: stuck · training 40%", "PulseDev: restarting",
 ---or "" before the server starts.
 ---@return string
 function M.statusline()

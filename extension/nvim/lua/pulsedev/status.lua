@@ -69,7 +69,8 @@ local function progress_suffix()
   if not p then
     return ""
   end
-  return (" · %s%s"):format(p.title, p.percentage and (" %d%%"):format(p.percentage) or "")
+  local title = p.title:gsub("^[Pp]ulse[Dd]ev:?%s*", "") -- the prefix is already there
+  return (" · %s%s"):format(title, p.percentage and (" %d%%"):format(p.percentage) or "")
 end
 
 ---The statusline component: "PulseDev: flow", "PulseDev: restarting", ... or "" when not started.
