@@ -14,7 +14,7 @@ from ..uris import to_path
 
 
 def _apply_settings(ls: PulseDevServer, raw) -> None:
-    options, warnings = parse_options(raw, ls.options)
+    options, warnings = parse_options(raw)  # the whole settings object each time: absent keys are defaults
     ls.options = options
     for warning in warnings:
         ls.tell_user_once(f"setting:{warning}", warning)
