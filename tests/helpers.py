@@ -5,18 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from lsprotocol import types
+from pulsedev.convert import plain
 from pytest_lsp import LanguageClient
-
-
-def plain(value):
-    """JSON values from what the pygls client returns (namedtuples for custom results)."""
-    if hasattr(value, "_asdict"):
-        return {k: plain(v) for k, v in value._asdict().items()}
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
 
 
 def listen(client: LanguageClient) -> LanguageClient:
