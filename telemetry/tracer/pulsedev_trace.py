@@ -16,6 +16,14 @@ Enable it with `pytest -p pulsedev_trace` or `PYTEST_PLUGINS=pulsedev_trace`
   in full, then one in STRIDE; after LIMIT calls the original function is put
   back and costs nothing more.
 
+What is not traced: code run while test modules are imported (wrapping
+starts when collection ends), a project installed into site-packages (an
+editable install is traced), functions that something other than a module
+or class namespace also holds (a registry, `curry(f)`, a parametrize list,
+a doctest's globals) because replacing them would break identity checks,
+async generator functions, and calls made through references taken before
+the wrappers went in.
+
 At the end of the session it writes `<spool>/pytest-<ms>-<pid>.jsonl.tmp` and
 renames it to `.jsonl` (the server claims only complete files).  One JSON
 object per line:
@@ -24,7 +32,8 @@ object per line:
   module, qualname (`Class.method`; `outer.<locals>.f` for nested defs),
   kind (`function` | `method` | `staticmethod` | `classmethod` | `property`
   (a getter) | `setter`), file (absolute path), uri (`file://`), lineno (the
-  `def` line, 1-based as in Python), calls (count; a lower bound when
+  `def` line, 1-based as in Python; a property's getter and setter share
+  the qualname, `kind` tells them apart), calls (count; a lower bound when
   `calls_complete` is false, i.e. the original was put back after LIMIT),
   sampled_calls (the calls whose types and time were recorded), time_s
   (inclusive wall time of all counted calls, estimated as the sampled calls'

@@ -118,6 +118,8 @@ def make_wrapper(fn, rec):
             setattr(wrapper, attr, getattr(fn, attr))
         except (AttributeError, TypeError):
             pass
+    # Reads of these stay true to `fn`; the wrapper has no named parameters, so they change nothing.
+    wrapper.__defaults__, wrapper.__kwdefaults__ = fn.__defaults__, fn.__kwdefaults__
     wrapper.__dict__.update(fn.__dict__)
     wrapper.__wrapped__ = fn
     wrapper.__pulsedev_traced__ = True
