@@ -102,7 +102,8 @@ class TraceSession:
         self.spool = spool
         self.started = time.time()
         self.worker = hasattr(config, "workerinput")
-        root = os.environ.get("PULSEDEV_TRACE_ROOT") or str(config.rootpath)
+        self.rootdir = str(getattr(config, "rootpath", None) or config.rootdir)  # rootpath: pytest >= 6.1
+        root = os.environ.get("PULSEDEV_TRACE_ROOT") or self.rootdir
         try:
             patterns = config.getini("python_files")
         except (ValueError, KeyError):
@@ -172,7 +173,7 @@ class TraceSession:
                 uri, line = _uri(path), entry.lineno
                 break
         if uri is None and item.location[1] is not None:
-            uri, line = _uri(os.path.join(str(self.config.rootpath), item.location[0])), item.location[1]
+            uri, line = _uri(os.path.join(self.rootdir, item.location[0])), item.location[1]
         return {"error_type": excinfo.type.__name__, "message": message, "uri": uri, "line": line}
 
     def _add_failure(self, report):

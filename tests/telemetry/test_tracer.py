@@ -305,6 +305,12 @@ def test_no_spool_no_output(tmp_path):
     assert proc.returncode == 0 and files == []
 
 
+def test_tracer_parses_as_python_3_8():
+    """It runs in the user's interpreter, which may be older than PulseDev's."""
+    for path in TRACER_DIR.glob("*.py"):
+        ast.parse(path.read_text(), filename=str(path), feature_version=(3, 8))
+
+
 def test_tracer_setup_env(tmp_path):
     out = tracer_setup(tmp_path, tmp_path / "ws", environ={"PYTHONPATH": "/a", "PYTEST_PLUGINS": "x"})
     assert out["env"]["PYTHONPATH"] == os.pathsep.join([str(TRACER_DIR), "/a"])
