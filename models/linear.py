@@ -17,6 +17,9 @@ from typing import Any
 from river import base
 
 
+CLIP = 4.0  # standardised inputs are clipped: values far outside what was seen add no more evidence
+
+
 def _sigmoid(z: float) -> float:
     if z >= 0:
         return 1.0 / (1.0 + math.exp(-z))
@@ -79,7 +82,8 @@ class PriorLogistic(base.Classifier):
             if not isinstance(v, (int, float)):
                 continue
             sd = math.sqrt(var.get(k, 1.0)) or 1.0
-            out[k] = (float(v) - mean.get(k, 0.0)) / sd
+            z = (float(v) - mean.get(k, 0.0)) / sd
+            out[k] = z if -CLIP <= z <= CLIP else math.copysign(CLIP, z)
         return out
 
     def _raw(self, x: dict) -> float:

@@ -65,8 +65,8 @@ def random_persona(rng: random.Random, name: str = "random") -> Persona:
     """A persona drawn from wide ranges (used to train the prior)."""
     return Persona(
         name,
-        burst_gap=math.exp(rng.uniform(math.log(0.3), math.log(2.5))),
-        chunk=math.exp(rng.uniform(math.log(2), math.log(14))),
+        burst_gap=math.exp(rng.uniform(math.log(0.15), math.log(4.0))),
+        chunk=math.exp(rng.uniform(math.log(1), math.log(25))),
         test_every=0.0 if rng.random() < 0.25 else math.exp(rng.uniform(math.log(60), math.log(900))),
         nav=math.exp(rng.uniform(-0.8, 0.8)),
         switch=math.exp(rng.uniform(-1.0, 1.0)),
