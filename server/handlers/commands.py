@@ -25,7 +25,9 @@ async def feedback(ls: PulseDevServer, *args) -> dict:
     if not isinstance(arg.get("id"), str) or not isinstance(arg.get("helpful"), bool):
         raise JsonRpcInvalidParams('pulsedev.feedback takes [{"id": "<suggestion id>", "helpful": true|false}]')
     runtime = _runtime(ls)
-    await runtime.run(runtime.pipeline.feedback, arg["id"], arg["helpful"])
+    errors = ls.services.get("errors")
+    if errors is None or not await runtime.run(errors.feedback, arg["id"], arg["helpful"]):
+        await runtime.run(runtime.pipeline.feedback, arg["id"], arg["helpful"])
     return {"ok": True}
 
 

@@ -1,0 +1,94 @@
+"""Failure explanations: diagnostics at the failing line of an open document, and an
+`error_fix` suggestion once per new failure, ranked by the developer's feedback (`features.errors`)."""
+
+from __future__ import annotations
+
+import uuid
+
+from lsprotocol import types
+
+from ..app import PulseDevServer, server
+from ..models.fixes import FixAdvisor
+from ..telemetry.failures import FailureBoard
+
+SERVICE = "errors"
+
+
+class ErrorService:
+    """Turns failure events into diagnostics and suggestions (called on the pipeline's worker)."""
+
+    def __init__(self, ls: PulseDevServer):
+        self.ls = ls
+        self.board = FailureBoard()
+        self.advisor = FixAdvisor(ls.data_dir / "models" / "fixes.json")
+        self.suggested: dict[str, tuple[str, str]] = {}  # suggestion id -> (error type, strategy)
+        self.seen: set[str] = set()
+
+    def on_events(self, events) -> None:
+        """Pipeline listener."""
+        if not self.ls.options.features.errors:
+            return
+        for event in events:
+            for uri in self.board.update(event):
+                self._publish(uri)
+            if event.kind in ("test_run", "error_occurred"):
+                for failures in self.board.by_uri.values():
+                    for f in failures:
+                        self._suggest(f)
+
+    def _publish(self, uri: str) -> None:
+        runtime = self.ls.runtime
+        if runtime is None or not runtime.tracker.is_open(uri):
+            return
+        diagnostics = []
+        for f in self.board.by_uri.get(uri, []):
+            advice = self.advisor.advise(f.error_type, f.message)
+            diagnostics.append(types.Diagnostic(
+                range=types.Range(start=types.Position(line=f.line, character=0),
+                                  end=types.Position(line=f.line + 1, character=0)),
+                message=advice.message + (f" (in {f.test_id})" if f.test_id else ""),
+                severity=types.DiagnosticSeverity.Information, source="pulsedev", code=f.error_type))
+        self.ls.call_threadsafe(self.ls.text_document_publish_diagnostics,
+                                types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
+
+    def _suggest(self, f) -> None:
+        if f.signature in self.seen:
+            return
+        self.seen.add(f.signature)
+        advice = self.advisor.advise(f.error_type, f.message)
+        if advice.confidence < self.ls.options.thresholds.suggestion:
+            return
+        sid = f"fix-{uuid.uuid4().hex[:10]}"
+        self.suggested[sid] = (advice.error_type, advice.strategy)
+        feedback = [{"title": title, "command": "pulsedev.feedback", "arguments": [{"id": sid, "helpful": helpful}]}
+                    for title, helpful in (("Helpful", True), ("Not helpful", False))]
+        self.ls.send("pulsedev/suggestion", {
+            "id": sid, "kind": "error_fix", "title": advice.title, "message": advice.message, "uri": f.uri,
+            "range": {"start": {"line": f.line, "character": 0}, "end": {"line": f.line + 1, "character": 0}},
+            "confidence": advice.confidence, "evidence": [f"{f.error_type} in {f.test_id or 'a run'}"],
+            "actions": feedback})
+
+    def feedback(self, suggestion_id: str, helpful: bool) -> bool:
+        """Learn from feedback on one of our suggestions; False if it was not ours."""
+        if suggestion_id not in self.suggested:
+            return False
+        self.advisor.learn_one(*self.suggested[suggestion_id], helpful=helpful)
+        return True
+
+
+@server.on_ready
+def _start(ls: PulseDevServer) -> None:
+    """Listen to the pipeline when failure explanations are on."""
+    if ls.options.features.errors and ls.runtime is not None and SERVICE not in ls.services:
+        service = ErrorService(ls)
+        ls.services[SERVICE] = service
+        ls.runtime.pipeline.listeners.append(service.on_events)
+
+
+@server.on_forget
+def _forget(ls: PulseDevServer) -> None:
+    """Drop what the advisor learned."""
+    service = ls.services.get(SERVICE)
+    if service is not None:
+        service.advisor.counts.clear()
+        service.advisor.save()
