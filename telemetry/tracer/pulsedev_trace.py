@@ -22,7 +22,9 @@ editable install is traced), functions that something other than a module
 or class namespace also holds (a registry, `curry(f)`, a parametrize list,
 a doctest's globals) because replacing them would break identity checks,
 async generator functions, and calls made through references taken before
-the wrappers went in.
+the wrappers went in.  While installed, a wrapper is one more stack frame:
+code that measures its own stack depth or inspects its caller's frame sees
+it (a recursive function is put back after 8 nested calls for this reason).
 
 At the end of the session it writes `<spool>/pytest-<ms>-<pid>.jsonl.tmp` and
 renames it to `.jsonl` (the server claims only complete files).  One JSON
@@ -184,10 +186,13 @@ class TraceSession:
             crash = getattr(getattr(report, "longrepr", None), "reprcrash", None)
             text = crash.message.strip() if crash is not None else str(report.longrepr or "").strip()
             first = text.splitlines()[0] if text else ""
-            head = first.split(":", 1)[0]
+            head = first.split(":", 1)[0].rsplit(".", 1)[-1]
             info = {"error_type": head if head.isidentifier() else "Error", "message": first[:MAX_MESSAGE],
-                    "uri": _uri(crash.path) if crash is not None else None,
-                    "line": crash.lineno - 1 if crash is not None else None}
+                    "uri": None, "line": None}
+            if crash is not None and self.tracer.classify(str(crash.path)) is not None:
+                info["uri"], info["line"] = _uri(crash.path), crash.lineno - 1
+            elif report.nodeid:
+                info["uri"] = _uri(os.path.join(self.rootdir, report.nodeid.split("::")[0]))
         self.failures.append(dict(test_id=report.nodeid, **info))
 
     def _write(self, session):

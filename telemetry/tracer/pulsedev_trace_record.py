@@ -84,7 +84,7 @@ class FunctionRecord:
         for name, value in (sig.__kwdefaults__ or {}).items():
             self.defaults.append((name, None, describe(value)))
         self.returns, self.yields, self.raises = {}, {}, {}
-        self.calls = self.sampled = 0
+        self.calls = self.sampled = self.active = 0
         self.time = 0.0
         self.sites = []  # (owner, attribute, original value, installed value)
         self.off = False

@@ -18,6 +18,9 @@ import time
 FULL = int(os.environ.get("PULSEDEV_TRACE_FULL", "32"))
 STRIDE = int(os.environ.get("PULSEDEV_TRACE_STRIDE", "16"))
 LIMIT = int(os.environ.get("PULSEDEV_TRACE_LIMIT", "1000"))
+#: Nested calls of one function (recursion) past which its original is put back,
+#: so that deep recursion does not meet the recursion limit twice as early.
+MAX_NEST = 8
 
 _CO_GENERATOR, _CO_COROUTINE = 0x20, 0x80
 
@@ -97,21 +100,25 @@ def make_wrapper(fn, rec):
             if rec.off:
                 return fn(*args, **kwargs)
             n = rec.calls = rec.calls + 1
-            if n > FULL and n % STRIDE:
-                if n >= LIMIT:
-                    rec.restore()
-                return fn(*args, **kwargs)
-            rec.enter(args, kwargs)
-            t0 = perf()
+            if n >= LIMIT or rec.active >= MAX_NEST:
+                rec.restore()
+            rec.active += 1
             try:
-                result = fn(*args, **kwargs)
-            except BaseException as exc:
+                if n > FULL and n % STRIDE:
+                    return fn(*args, **kwargs)
+                rec.enter(args, kwargs)
+                t0 = perf()
+                try:
+                    result = fn(*args, **kwargs)
+                except BaseException as exc:
+                    rec.time += perf() - t0
+                    rec.raised(exc)
+                    raise
                 rec.time += perf() - t0
-                rec.raised(exc)
-                raise
-            rec.time += perf() - t0
-            rec.returned(result)
-            return result
+                rec.returned(result)
+                return result
+            finally:
+                rec.active -= 1
 
     for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
         try:

@@ -10,13 +10,14 @@ import os
 import shutil
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
 
 from pulsedev.telemetry.tracer.pulsedev_trace_record import FunctionRecord
 from pulsedev.telemetry.tracer.pulsedev_trace_types import describe, render
-from pulsedev.telemetry.tracer.pulsedev_trace_wrap import make_wrapper
+from pulsedev.telemetry.tracer.pulsedev_trace_wrap import MAX_NEST, make_wrapper
 from pulsedev.telemetry.tracing import TRACER_DIR, tracer_setup
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "traced_project"
@@ -153,6 +154,17 @@ def test_coroutine_wrapper_stays_a_coroutine_function():
     assert asyncio.iscoroutinefunction(w)
     assert asyncio.run(w("a")) == ["a"]
     assert rec.to_record()["returns"]["type"] == "list[str]"
+
+
+def test_deep_recursion_puts_the_original_back():
+    module = types.ModuleType("deep")
+    exec("def down(n):\n    return 0 if n == 0 else 1 + down(n - 1)\n", module.__dict__)
+    original = module.down
+    rec, module.down = record_of(original)
+    rec.sites.append((module, "down", original, module.down))
+    limit = sys.getrecursionlimit()
+    assert module.down(limit - 200) == limit - 200  # twice as deep would not fit
+    assert module.down is original and rec.off and rec.calls == MAX_NEST + 1
 
 
 def test_wrapper_counts_raises_and_reraises():
