@@ -36,7 +36,7 @@ TICK = 60.0
 LATE = 300.0  # events older than newest - LATE are not learned from
 SMOOTH = 0.6  # weight of the newest tick in the smoothed probabilities
 AN_SMOOTH = 0.2  # the same for the anomaly score (stretches, not spikes)
-ENTER_STUCK, EXIT_STUCK = 0.5, 0.35
+ENTER_STUCK, EXIT_STUCK = 0.4, 0.3
 ENTER_FLOW, EXIT_FLOW = 0.55, 0.4
 LABEL_WINDOW = 120.0  # a label applies to the ticks of the last 2 minutes and now
 LABEL_WEIGHT = 1.0
@@ -156,7 +156,7 @@ class Detector:
             new = "neutral"
         self._set_tick_state(new, t)
         if self.on_anomaly:
-            xa = {k: x[k] for k in ANOMALY_FEATURES}
+            xa = {k: x.get(k, 0.0) for k in ANOMALY_FEATURES}
             score = self.anomaly.score_one(xa)
             self.an = AN_SMOOTH * score + (1 - AN_SMOOTH) * self.an
             xa["mode"] = new

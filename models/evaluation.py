@@ -14,7 +14,9 @@ reads the state from `pulsedev/status` with `{"now": t}`.  Figures: per-class
 precision/recall/F1, false stuck alarms per hour, median minutes to detect
 a stuck episode, AUC and Brier of `scores.stuck` against the baseline "count
 of consecutive failed runs", anomaly AUC and the share of ordinary (and of
-stuck) minutes at 0.5 or above; the spread across personas.
+stuck) minutes at 0.5 or above; the spread across personas.  A row
+"keystroke*" comes from a second, differently built generator
+(`simulation_alt.py`) that the prior never saw.
 """
 
 from __future__ import annotations
@@ -231,12 +233,33 @@ def evaluate_persona(persona, seed: int, days: int, hours: float, transport: str
     return {"cold": cold, "warm": warm, "odd": odd, "state_notes": cold_notes}
 
 
+def evaluate_alt(seed: int, transport: str, work: Path) -> dict:
+    """Cold and personalised traces on the out-of-family generator (keystroke-level, edits and tests only)."""
+    from pulsedev.models.simulation_alt import keystroke_day
+
+    make = TRANSPORTS[transport]
+    test = lambda k: keystroke_day(seed, start=BASE + k * DAY_S)  # noqa: E731
+    cold_t = make(work / "cold")
+    try:
+        cold = replay(cold_t, test(0))
+        notes = cold_t.count("pulsedev/state")
+    finally:
+        cold_t.close()
+    warm_t = make(work / "warm")
+    try:
+        replay(warm_t, keystroke_day(seed + 1, start=BASE, self_reports=True))
+        warm = replay(warm_t, test(1))
+    finally:
+        warm_t.close()
+    return {"cold": cold, "warm": warm, "odd": None, "state_notes": notes}
+
+
 def _fmt(v: Any) -> str:
     return "  n/a" if v is None else f"{v:5.2f}"
 
 
 def run_session_eval(days: int = 3, seed: int = 7, quick: bool = False, echo: Callable[[str], None] = print,
-                     transport: str = "server", personas: list | None = None) -> dict:
+                     transport: str = "server", personas: list | None = None, alt: bool = True) -> dict:
     """Replay simulated days per persona (see module doc) and print the figures; returns them."""
     if personas is None:
         personas = list(NAMED.values()) + [random_persona(__import__("random").Random(seed), "random")]
@@ -248,8 +271,13 @@ def run_session_eval(days: int = 3, seed: int = 7, quick: bool = False, echo: Ca
     with tempfile.TemporaryDirectory(prefix="pulsedev-eval-") as tmp:
         for i, p in enumerate(personas):
             results[p.name] = evaluate_persona(p, seed + 1000 * i, days, hours, transport, Path(tmp) / p.name)
+        if alt:
+            results["keystroke*"] = evaluate_alt(seed + 77, transport, Path(tmp) / "alt")
     echo(f"pulsedev eval sessions: {len(personas)} personas x {days + 1} days of {hours:g} h, "
          f"transport={transport}, seed={seed}")
+    if alt:
+        echo("keystroke* = the out-of-family generator (models/simulation_alt.py: keystroke events, "
+             "edits and tests only; not used for training)")
     summary: dict[str, Any] = {}
     for phase, title in (("cold", "COLD (no self reports)"), ("warm", "AFTER A DAY OF SPARSE SELF REPORTS")):
         echo(f"\n== {title}")
@@ -278,10 +306,12 @@ def run_session_eval(days: int = 3, seed: int = 7, quick: bool = False, echo: Ca
     echo(f"{'persona':10} {'AUC':>5} {'ord>=.5':>8} {'stuck>=.5':>9} {'unusual min':>11}")
     an = {}
     for name, r in results.items():
+        if r["odd"] is None:
+            continue
         a = anomaly_figures(r["odd"])
         an[name] = a
         echo(f"{name:10} {_fmt(a['auc'])} {a['ordinary_ge_05']:8.3f} {a['stuck_ge_05']:9.3f} {a['n_unusual']:11d}")
-    a = anomaly_figures(_merge([r["odd"] for r in results.values()]))
+    a = anomaly_figures(_merge([r["odd"] for r in results.values() if r["odd"] is not None]))
     echo(f"{'ALL':10} {_fmt(a['auc'])} {a['ordinary_ge_05']:8.3f} {a['stuck_ge_05']:9.3f} {a['n_unusual']:11d}")
     aucs = [v["auc"] for v in an.values() if v["auc"] is not None]
     if aucs:

@@ -7,7 +7,9 @@ needed for Jadud's Error Quotient and Becker's Repeated Error Density, and a
 slow personal baseline of pace so the learners see ratios to *this*
 developer's normal.  `observe` is the per-event hot path (a few µs);
 `snapshot(t)` builds the learners' `dict[str, float]` with stable names at a
-window tick.  A missing key never raises: every learner reads `x.get(name, 0)`.
+window tick.  Features only an editor plugin can feed are absent (unknown,
+not zero) for a plain LSP client; every learner treats a missing key as "no
+evidence" and never raises.
 """
 
 from __future__ import annotations
@@ -23,6 +25,12 @@ from typing import Any
 N_COUNTERS = 30
 RING = 16  # minutes kept; the longest window is 15
 SLOT = 60.0
+
+#: Features only an editor plugin can feed (cursor, focus, terminal, debugger);
+#: absent from a snapshot when no such event came for PLUGIN_HORIZON seconds.
+PLUGIN_FEATURES = ("nav_5", "nav_noedit_5", "edit_ratio_5", "edit_ratio_15", "switch_5", "focus_lost_15",
+                   "debug_15", "cmd_fail_15", "cmds_5")
+PLUGIN_HORIZON = 7200.0
 
 #: Kinds that are not the developer acting (labels, unknown kinds).
 _PASSIVE = frozenset({"self_report"})
@@ -78,6 +86,7 @@ class WindowFeatures:
         self.last_pass = None
         self.last_err_sig = None
         self.runs: deque = deque(maxlen=32)  # (ts, failed, signature, line)
+        self.plugin_seen = None  # ts of the last event only an editor plugin reports
         self.base_n = 0
         self.base: dict[str, float] = {"edits": 0.0, "act": 0.0, "add": 0.0, "gap": 0.0}
 
@@ -123,12 +132,14 @@ class WindowFeatures:
         if kind == "file_modified":
             self._edit(b, ts, event)
         elif kind == "cursor_moved":
+            self.plugin_seen = ts
             b[NAV] += 1
             if ts - self.last_edit > 10.0:
                 b[NAV_NOEDIT] += 1
         elif kind == "test_run":
             self._test(b, ts, event)
         elif kind == "focus_changed":
+            self.plugin_seen = ts
             if event.get("target") == "window":
                 if event.get("focused") is False:
                     b[FOCUS_LOST] += 1
@@ -139,6 +150,7 @@ class WindowFeatures:
         elif kind == "error_occurred":
             self._error(b, ts, event)
         elif kind == "command_executed":
+            self.plugin_seen = ts
             b[CMD] += 1
             code = event.get("exit_code")
             if code:
@@ -146,6 +158,7 @@ class WindowFeatures:
         elif kind == "file_opened":
             b[SWITCH] += 1
         elif kind == "debug_started":
+            self.plugin_seen = ts
             b[DEBUG] += 1
         elif kind == "commit_created":
             b[COMMIT] += 1
@@ -315,6 +328,11 @@ class WindowFeatures:
         x["idle_s"] = min(self.idle_seconds(t), 3600.0)
         x["since_edit"] = l1p(min(max(t - self.last_edit, 0.0), 900.0) / 60.0)
         x["since_pass"] = l1p(min(max(t - self.last_pass, 0.0), 3600.0) / 60.0) if self.last_pass else 0.0
+        if self.plugin_seen is None or t - self.plugin_seen > PLUGIN_HORIZON:
+            # a plain LSP client: navigation, focus, commands and debugging are
+            # not seen, so their features are unknown (absent), not zero
+            for k in PLUGIN_FEATURES:
+                del x[k]
         # Pace relative to this developer's running baseline (log ratios).
         base = self.base
         if self.base_n:
@@ -347,7 +365,7 @@ class WindowFeatures:
             "fail_streak": self.fail_streak, "last_run_failed": self.last_run_failed,
             "last_pass": self.last_pass,
             "runs": [[r[0], r[1], _jsonable(r[2]), r[3]] for r in self.runs],
-            "base_n": self.base_n, "base": self.base,
+            "base_n": self.base_n, "base": self.base, "plugin_seen": self.plugin_seen,
         }
 
     @classmethod
@@ -369,6 +387,7 @@ class WindowFeatures:
         w.last_pass = state.get("last_pass")
         for r in state.get("runs", []):
             w.runs.append((float(r[0]), bool(r[1]), _hashable(r[2]), r[3]))
+        w.plugin_seen = state.get("plugin_seen")
         w.base_n = int(state.get("base_n", 0))
         w.base.update({k: float(v) for k, v in state.get("base", {}).items()})
         return w

@@ -70,9 +70,10 @@ def fit(rows, target: str, names: list[str], C: float = 0.02) -> dict:
     """
     from sklearn.linear_model import LogisticRegression
 
-    X = np.array([[x.get(n, 0.0) for n in names] for x, _ in rows])
+    X = np.array([[x.get(n, np.nan) for n in names] for x, _ in rows])
     y = np.array([lab == target for _, lab in rows])
-    mean = X.mean(0)
+    mean = np.nanmean(X, 0)
+    X = np.where(np.isnan(X), mean, X)  # an absent feature is no evidence: the mean, as at prediction
     scale = X.std(0)
     scale[scale < 1e-6] = 1.0
     clf = LogisticRegression(C=C, max_iter=2000).fit((X - mean) / scale, y)

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from pulsedev.models.detector import Detector
+from pulsedev.models.detector import ENTER_STUCK, Detector
 from pulsedev.models.simulation import NAMED, simulate_day
 from pulsedev.options import parse_options
 from pulsedev.telemetry.events import make
@@ -64,7 +64,7 @@ def test_state_notified_only_on_change(tmp_path, clear_day):
     p = [p for m, p in notes if m == "pulsedev/state"][-1]
     assert set(p) == {"state", "since", "scores", "reason"} and set(p["scores"]) == {"stuck", "flow", "anomaly"}
     stuck = [p for m, p in notes if m == "pulsedev/state" and p["state"] == "stuck"][0]
-    assert stuck["reason"] and stuck["scores"]["stuck"] >= 0.5
+    assert stuck["reason"] and stuck["scores"]["stuck"] >= ENTER_STUCK
     assert any(m == "pulsedev/suggestion" and p["kind"] == "unstuck" for m, p in notes)
 
 
