@@ -114,14 +114,27 @@ class TraceSession:
         self.counts = {"passed": 0, "failed": 0, "errors": 0, "skipped": 0}
         self.failures = []
         self.written = False
+        self.broken = False
 
     def pytest_collection_finish(self, session):
         """Wrap the project's functions once the test modules have imported them."""
-        self.tracer.sweep()
+        self._sweep()
 
     def pytest_runtest_setup(self, item):
         """Wrap modules imported since (lazy imports); a no-op when none were."""
-        self.tracer.sweep()
+        self._sweep()
+
+    def _sweep(self):
+        if self.broken:
+            return
+        try:
+            self.tracer.sweep()
+        except Exception as exc:  # a tracer bug must not fail the user's run: stop tracing
+            self.broken = True
+            self.tracer.restore()
+            import warnings
+
+            warnings.warn("pulsedev_trace: tracing stopped: %r" % (exc,))
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -129,10 +142,15 @@ class TraceSession:
         outcome = yield
         report = outcome.get_result()
         if call.excinfo is not None and report.failed:
-            report.pulsedev_failure = self._failure(item, call.excinfo)
+            try:
+                report.pulsedev_failure = self._failure(item, call.excinfo)
+            except Exception:  # the report then falls back to pytest's own crash line
+                pass
 
     def pytest_runtest_logreport(self, report):
-        """Count the outcome of each test phase."""
+        """Count the outcome of each test phase (subtests: only their failures, as pytest does)."""
+        if hasattr(report, "context") and not report.failed:  # a passing or skipped subtest
+            return
         if report.when == "call":
             key = "passed" if report.passed else "failed" if report.failed else "skipped"
         elif report.failed:

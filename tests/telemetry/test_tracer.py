@@ -299,6 +299,27 @@ def test_failures_and_env_only_loading(tmp_path):
     assert traces["apply_discount"]["raises"] == {"ValueError": 2}
 
 
+SUBTESTS = '''
+import unittest
+
+
+class Numbers(unittest.TestCase):
+    def test_each(self):
+        for i in range(5):
+            with self.subTest(i=i):
+                self.assertLess(i, 4)
+'''
+
+
+def test_subtests_count_as_pytest_counts_them(tmp_path):
+    setup = tracer_setup(tmp_path / "data", None)
+    files, proc = run_traced(tmp_path, setup, {"checks/check_sub.py": SUBTESTS}, args=["checks/check_sub.py"])
+    _, [event] = load(files)
+    data = event["data"]
+    assert (data["passed"], data["failed"]) == (1, 1) and f"{data['failed']} failed, 1 passed" in proc.stdout
+    assert data["failures"][0]["error_type"] == "AssertionError"
+
+
 def test_limit_puts_originals_back_and_args_only_loading(tmp_path):
     setup = tracer_setup(tmp_path / "data", tmp_path / "project")
     files, proc = run_traced(tmp_path, setup, use_env=False, extra_env={
