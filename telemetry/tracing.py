@@ -12,14 +12,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .spool import spool_dir
+
 #: The folder holding `pulsedev_trace.py`, put first on the test run's PYTHONPATH.
 TRACER_DIR = Path(__file__).resolve().parent / "tracer"
 PLUGIN = "pulsedev_trace"
-
-
-def spool_dir(data_dir: Path) -> Path:
-    """The spool folder of a data dir (where producers drop `*.jsonl` files)."""
-    return Path(data_dir) / "spool"
 
 
 def tracer_setup(data_dir: Path, root: Path | None, environ: dict[str, str] | None = None) -> dict:
@@ -30,8 +27,7 @@ def tracer_setup(data_dir: Path, root: Path | None, environ: dict[str, str] | No
     existing `PYTHONPATH`/`PYTEST_PLUGINS` are read from (default: this process's).
     """
     environ = os.environ if environ is None else environ
-    spool = spool_dir(data_dir)
-    spool.mkdir(parents=True, exist_ok=True, mode=0o700)
+    spool = spool_dir(Path(data_dir))  # made, private, if missing
     path = [str(TRACER_DIR)] + [p for p in environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(TRACER_DIR)]
     plugins = [p for p in environ.get("PYTEST_PLUGINS", "").split(",") if p.strip() and p.strip() != PLUGIN]
     env = {

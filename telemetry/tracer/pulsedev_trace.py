@@ -68,7 +68,8 @@ passed, failed, errors (setup/teardown/collection), skipped (xfail included),
 duration_s, failures: at most 50 `{test_id, error_type, message, uri, line}`
 where message is the first line of the exception text (at most 200 chars),
 uri/line the innermost traceback frame under the project root (else the
-test), line 0-based as in LSP.
+test), line 1-based as in Python tracebacks (the server's failure board
+converts to LSP's 0-based lines).
 """
 
 import json
@@ -190,10 +191,10 @@ class TraceSession:
         for entry in reversed(excinfo.traceback):
             path = str(entry.path)
             if self.tracer.classify(path) is not None:
-                uri, line = _uri(path), entry.lineno
+                uri, line = _uri(path), entry.lineno + 1  # TracebackEntry.lineno is 0-based
                 break
         if uri is None and item.location[1] is not None:
-            uri, line = _uri(os.path.join(self.rootdir, item.location[0])), item.location[1]
+            uri, line = _uri(os.path.join(self.rootdir, item.location[0])), item.location[1] + 1
         return {"error_type": excinfo.type.__name__, "message": message, "uri": uri, "line": line}
 
     def _add_failure(self, report):
@@ -208,7 +209,7 @@ class TraceSession:
             info = {"error_type": head if head.isidentifier() else "Error", "message": first[:MAX_MESSAGE],
                     "uri": None, "line": None}
             if crash is not None and self.tracer.classify(str(crash.path)) is not None:
-                info["uri"], info["line"] = _uri(crash.path), crash.lineno - 1
+                info["uri"], info["line"] = _uri(crash.path), crash.lineno
             elif report.nodeid:
                 info["uri"] = _uri(os.path.join(self.rootdir, report.nodeid.split("::")[0]))
         self.failures.append(dict(test_id=report.nodeid, **info))

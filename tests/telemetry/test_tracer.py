@@ -295,7 +295,7 @@ def test_failures_and_env_only_loading(tmp_path):
     assert failure["error_type"] == "ValueError" and failure["message"] == "negative discount"
     pricing = tmp_path / "project/shop/pricing.py"
     assert failure["uri"] == pricing.as_uri()
-    assert pricing.read_text().splitlines()[failure["line"]].strip() == 'raise ValueError("negative discount")'
+    assert pricing.read_text().splitlines()[failure["line"] - 1].strip() == 'raise ValueError("negative discount")'
     assert traces["apply_discount"]["raises"] == {"ValueError": 2}
 
 
