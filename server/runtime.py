@@ -122,8 +122,7 @@ class Runtime:
             if self.store.spool_seen(parsed.name):
                 spooling.done(path)
                 continue
-            events = parsed.events if self.telemetry_on else []
-            self.pipeline.store_events(events, spool_name=parsed.name)
+            self.pipeline.ingest_spool(parsed.events if self.telemetry_on else [], parsed.name)
             for record_type, records in parsed.records.items():
                 for listener in self.ls.spool_listeners(record_type):
                     try:

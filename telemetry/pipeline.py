@@ -90,18 +90,18 @@ class Pipeline:
 
     # -- ingest ---------------------------------------------------------------
     def prepare(self, raw_events: list[Any]) -> Prepared:
-        """Validate a raw batch and build its rows: pure CPU, safe on any thread."""
+        """Validate a raw batch (privacy applied) and build its rows: pure CPU, safe on any thread."""
         events, rows, rejected, size = [], [], [], 0
-        row_of = self._row
+        path_of = self.policy.apply
         for i, raw in enumerate(raw_events):
-            event, reason = validate_event(raw)
+            event, reason = validate_event(raw, path_of)
             if event is not None:
-                row = row_of(event)
-                event_size = 40 + len(event.kind) + len(event.uri or "") + len(row[3] or "")
+                data = _encode(dict(event.data)) if event.data else None
+                event_size = 40 + len(event.kind) + len(event.uri or "") + len(data or "")
                 if event_size <= MAX_EVENT_BYTES:
                     size += event_size
                     events.append(event)
-                    rows.append(row)
+                    rows.append((event.ts, event.kind, event.uri, data))
                     continue
                 reason = f"event is over {MAX_EVENT_BYTES // 1024} KiB; send less data"
             rejected.append({"index": i, "reason": reason})
@@ -111,20 +111,20 @@ class Pipeline:
             events, rows = [], []
         return Prepared(events, rows, {"accepted": len(events), "rejected": rejected})
 
-    def commit(self, batches: list[list[Any]]) -> tuple[list[dict[str, Any]], Callable[[], None]]:
-        """Validate raw batches and store them in one transaction; returns their results and the learning step.
+    def commit(self, batches: list[Prepared | list[Any]]) -> tuple[list[dict[str, Any]], Callable[[], None]]:
+        """Store batches (prepared, or raw and validated here) in one transaction; returns their results and the learning step.
 
         The caller acknowledges the results, then runs the learning step: an
         acknowledged event is on disk, and learning never delays the reply.
         """
-        batches = [self.prepare(raw) for raw in batches]
+        batches = [b if isinstance(b, Prepared) else self.prepare(b) for b in batches]
         events = [e for b in batches for e in b.events]
         rows = [r for b in batches for r in b.rows]
         if rows:
             self.store.insert(rows)
         self.rejected += sum(len(b.result["rejected"]) for b in batches)
         self._refresh_counts()
-        return [b.result for b in batches], partial(self._learn, events, rows)
+        return [b.result for b in batches], partial(self._learn, events)
 
     def ingest_batches(self, batches: list[list[Any]]) -> list[dict[str, Any]]:
         """Validate, store and learn from raw batches in one go (replay, tests)."""
@@ -132,12 +132,17 @@ class Pipeline:
         learn()
         return results
 
-    def store_events(self, events: list[Event], spool_name: str | None = None) -> int:
-        """Store already-valid events (text sync, watcher, spool) and learn from them."""
-        return self._commit(events, [self._row(e) for e in events], spool_name)
+    def store_events(self, events: list[Event]) -> int:
+        """Store already-valid events (text sync, watcher, spool) and learn from them; the privacy
+        policy is applied to their URIs here."""
+        kept = [Event(e.kind, e.ts, self.policy.apply(e.uri), e.data) if e.uri else e for e in events]
+        return self._commit(kept, [(e.ts, e.kind, e.uri, _encode(dict(e.data)) if e.data else None) for e in kept])
 
-    def _row(self, e: Event) -> Row:
-        return (e.ts, e.kind, self.policy.apply(e.uri), _encode(dict(e.data)) if e.data else None)
+    def ingest_spool(self, raw_events: list[Any], name: str) -> int:
+        """A spool file's events, validated like a batch and stored once under the file's name."""
+        prepared = self.prepare(raw_events)
+        self.rejected += len(prepared.result["rejected"])
+        return self._commit(prepared.events, prepared.rows, spool_name=name)
 
     def _commit(self, events: list[Event], rows: list[Row], spool_name: str | None = None) -> int:
         if not rows and spool_name is None:
@@ -145,10 +150,10 @@ class Pipeline:
         written = self.store.insert(rows, spool_name)
         self._refresh_counts()
         if written or spool_name is None:
-            self._learn(events, rows)
+            self._learn(events)
         return written
 
-    def _learn(self, events: list[Event], rows: list[Row]) -> None:
+    def _learn(self, events: list[Event]) -> None:
         for listener in self.listeners:
             listener(events)
         detector, clock = self.detector, self.clock
@@ -157,11 +162,11 @@ class Pipeline:
                 clock.see(e.ts)
             self._refresh(force=False)
             return
-        for e, row in zip(events, rows):
+        for e in events:
             if clock.late(e.ts):
                 continue
             clock.see(e.ts)
-            detector.observe(Event(e.kind, e.ts, row[2], e.data) if e.uri else e)
+            detector.observe(e)
         if events:
             self._send(detector.advance(clock.now()))
         self._refresh(force=False)

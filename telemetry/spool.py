@@ -7,7 +7,7 @@ name in the same transaction (so a file is never ingested twice, even after
 a crash between claim and delete) and then deletes it.
 
 Each line is a JSON object with a `type`: `{"type": "event", "event": {...}}`
-becomes a telemetry event (validated like any other); any other type goes
+becomes a telemetry event (validated by the pipeline like any other); any other type goes
 to the listeners registered for it.
 """
 
@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .events import Event
-from .validation import validate_event
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +36,7 @@ class SpoolFile:
 
     name: str
     path: Path
-    events: list[Event] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)  # raw: validated by the pipeline
     records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     rejected: int = 0
 
@@ -96,12 +94,7 @@ def read(path: Path) -> SpoolFile:
             continue
         kind = record.get("type") if isinstance(record, dict) else None
         if kind == "event":
-            event, reason = validate_event(record.get("event"))
-            if event is None:
-                log.info("spool %s: event rejected: %s", out.name, reason)
-                out.rejected += 1
-            else:
-                out.events.append(event)
+            out.events.append(record.get("event"))
         elif isinstance(kind, str):
             out.records.setdefault(kind, []).append(record)
         else:

@@ -95,6 +95,10 @@ class DocumentTracker:
         self._docs.pop(uri, None)
         return Event("file_closed", self._clock(), uri)
 
+    def open_uris(self) -> list[str]:
+        """The documents the editor has open."""
+        return list(self._docs)
+
     def is_open(self, uri: str) -> bool:
         """Whether the editor has this document open (edits to it are not external)."""
         return uri in self._docs

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Callable
 
 from .events import DATA_FIELDS, ENUMS, REQUIRED, Event
 
@@ -68,7 +68,7 @@ def _clean_value(value: Any, types: tuple[type, ...], limit: int) -> tuple[bool,
     return False, value
 
 
-def _clean_failures(value: list[Any]) -> list[dict[str, Any]]:
+def _clean_failures(value: list[Any], path_of: Callable[[str], str | None] | None) -> list[dict[str, Any]]:
     out = []
     for item in value[:MAX_FAILURES]:
         if not isinstance(item, dict):
@@ -79,6 +79,10 @@ def _clean_failures(value: list[Any]) -> list[dict[str, Any]]:
                 ok, v = _clean_value(item[key], types, MAX_MESSAGE_CHARS if key in _LONG_TEXT else MAX_SHORT_CHARS)
                 if ok:
                     clean[key] = v
+        if path_of is not None and "uri" in clean:
+            path = path_of(clean.pop("uri"))
+            if path is not None:
+                clean["uri"] = path
         out.append(clean)
     return out
 
@@ -94,8 +98,11 @@ def _clean_unknown(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def validate_event(raw: Any) -> tuple[Event | None, str | None]:
+def validate_event(raw: Any, path_of: Callable[[str], str | None] | None = None) -> tuple[Event | None, str | None]:
     """`(event, None)` for a valid event, else `(None, reason)`.
+
+    `path_of`, when given, maps every URI (the event's and its failures') to
+    what may be kept: the privacy policy is applied here, once.
 
     >>> validate_event({"kind": "test_run", "ts": 1.7e9, "data": {"passed": 3, "failed": 1}})[0].data["failed"]
     1
@@ -140,7 +147,7 @@ def validate_event(raw: Any) -> tuple[Event | None, str | None]:
             if key == "failures":
                 if t is not list:
                     return None, f"{kind} data.failures must be an array"
-                clean[key] = _clean_failures(value)
+                clean[key] = _clean_failures(value, path_of)
                 continue
             ok, v = _clean_value(value, types, MAX_MESSAGE_CHARS if key in _LONG_TEXT else MAX_SHORT_CHARS)
             if not ok:
@@ -155,5 +162,7 @@ def validate_event(raw: Any) -> tuple[Event | None, str | None]:
             for key in required:
                 if key not in clean:
                     return None, f"{kind} needs data.{key}"
+    if path_of is not None and uri is not None:
+        uri = path_of(uri)
     return Event(kind, float(ts), uri, MappingProxyType(clean)), None
 

@@ -15,7 +15,10 @@ SERVICE = "errors"
 
 
 class ErrorService:
-    """Turns failure events into diagnostics and suggestions (called on the pipeline's worker)."""
+    """Turns failure events into diagnostics and suggestions (called on the pipeline's worker).
+
+    Events carry paths as stored (hashed by default); they are matched to open
+    documents by applying the same policy to the documents' URIs."""
 
     def __init__(self, ls: PulseDevServer):
         self.ls = ls
@@ -36,12 +39,19 @@ class ErrorService:
                     for f in failures:
                         self._suggest(f)
 
-    def _publish(self, uri: str) -> None:
+    def _document(self, path: str) -> str | None:
+        """The open document whose stored path (after the privacy policy) is `path`."""
         runtime = self.ls.runtime
-        if runtime is None or not runtime.tracker.is_open(uri):
+        if runtime is None:
+            return None
+        return next((uri for uri in runtime.tracker.open_uris() if runtime.policy.apply(uri) == path), None)
+
+    def _publish(self, path: str) -> None:
+        uri = self._document(path)
+        if uri is None:
             return
         diagnostics = []
-        for f in self.board.by_uri.get(uri, []):
+        for f in self.board.by_uri.get(path, []):
             advice = self.advisor.advise(f.error_type, f.message)
             diagnostics.append(types.Diagnostic(
                 range=types.Range(start=types.Position(line=f.line, character=0),
@@ -63,7 +73,8 @@ class ErrorService:
         feedback = [{"title": title, "command": "pulsedev.feedback", "arguments": [{"id": sid, "helpful": helpful}]}
                     for title, helpful in (("Helpful", True), ("Not helpful", False))]
         self.ls.send("pulsedev/suggestion", {
-            "id": sid, "kind": "error_fix", "title": advice.title, "message": advice.message, "uri": f.uri,
+            "id": sid, "kind": "error_fix", "title": advice.title, "message": advice.message,
+            "uri": self._document(f.uri) or f.uri,
             "range": {"start": {"line": f.line, "character": 0}, "end": {"line": f.line + 1, "character": 0}},
             "confidence": advice.confidence, "evidence": [f"{f.error_type} in {f.test_id or 'a run'}"],
             "actions": feedback})

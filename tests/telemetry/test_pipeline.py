@@ -76,3 +76,10 @@ def test_retention_deletes_old_events():
     p.store_events([])
     p.ingest_batches([[{"kind": "file_saved", "ts": now - 100 * 86400}, {"kind": "file_saved", "ts": now - 10}]])
     assert p.apply_retention() == 1 and store.count() == 1
+
+
+def test_failure_uris_inside_data_are_hashed_too():
+    p, store, _, _ = make()
+    p.ingest_batches([[{"kind": "test_run", "ts": 1.75e9, "data": {"passed": 0, "failed": 1, "failures": [
+        {"test_id": "t", "uri": "file:///home/me/secret_project/a.py", "line": 3}]}}]])
+    assert "secret_project" not in store.rows[0][3] and '"uri":"h:' in store.rows[0][3]

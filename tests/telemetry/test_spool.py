@@ -18,8 +18,8 @@ def test_claim_is_exclusive_and_read_splits_records(tmp_path):
     claimed = spool.claim(folder)
     assert len(claimed) == 1 and spool.claim(folder) == []  # a second claimer gets nothing
     parsed = spool.read(claimed[0])
-    assert parsed.name == "a.jsonl" and len(parsed.events) == 1
+    assert parsed.name == "a.jsonl" and len(parsed.events) == 2  # raw: the pipeline validates them
     assert parsed.records == {"trace": [{"type": "trace", "function": "f"}]}
-    assert parsed.rejected == 3
+    assert parsed.rejected == 2
     spool.done(claimed[0])
     assert sorted(p.name for p in folder.iterdir()) == ["a.jsonl.tmp"]
