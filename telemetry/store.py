@@ -103,6 +103,7 @@ class SQLiteStore:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
         conn.execute("PRAGMA wal_autocheckpoint = 8000")  # checkpoint (and fsync) every ~32 MB of WAL, not every 4 MB
+        conn.execute("PRAGMA cache_size = -32000")  # 32 MB: index pages stay cached; inserts cost half
         self.db = sqlite_utils.Database(conn)
         self._lock = threading.Lock()
         self._migrate()
