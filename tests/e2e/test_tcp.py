@@ -38,9 +38,9 @@ def test_tcp_on_loopback_only(tmp_path):
                 assert chunk, "connection closed"
                 reply += chunk
             assert b'"name": "pulsedev"' in reply
-        listening = subprocess.run(["ss", "-ltn"], capture_output=True, text=True).stdout
-        lines = [line for line in listening.splitlines() if f":{port} " in line]
-        assert lines and all("127.0.0.1:" in line for line in lines)
+            listening = subprocess.run(["ss", "-ltn"], capture_output=True, text=True).stdout
+            lines = [line for line in listening.splitlines() if f":{port} " in line]
+            assert lines and all("127.0.0.1:" in line for line in lines)
     finally:
         proc.kill()
         proc.wait()
