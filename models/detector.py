@@ -40,6 +40,8 @@ ENTER_STUCK, EXIT_STUCK = 0.4, 0.3
 ENTER_FLOW, EXIT_FLOW = 0.55, 0.4
 LABEL_WINDOW = 120.0  # a label applies to the ticks of the last 2 minutes and now
 LABEL_WEIGHT = 1.0
+PSEUDO_REPORTS = 5.0
+BASE_RATES = {"stuck": 0.2, "flow": 0.35}  # used when a prior does not say its training rate
 LR_WEIGHTS, LR_CAL = 0.005, 0.05  # personal labels: slow weights, faster recalibration
 _LABEL_TARGETS = {"stuck": (True, False), "flow": (False, True), "neutral": (False, False)}
 
@@ -84,6 +86,7 @@ class Detector:
         self.history: deque = deque(maxlen=8)  # (t, x) of recent ticks, for labels
         self.sent: tuple | None = None  # (state, since) last notified
         self.labels = 0
+        self.reports: dict[str, int] = {}
         self.suggested_episode = False
         self.suggestions: OrderedDict = OrderedDict()
 
@@ -215,18 +218,35 @@ class Detector:
         ys, yf = _LABEL_TARGETS[state]
         xs = [x for t, x in self.history if ts - LABEL_WINDOW <= t <= ts + TICK]
         if self.wf.last_act is not None and not self.idle.is_idle(self.wf.last_act, ts):
-            x_now = add_votes(self.wf.snapshot(ts))
+            x_now = add_votes(self.wf.snapshot(ts, learn=False))
             xs.append(x_now)
+        self.reports[state] = self.reports.get(state, 0) + 1
+        ws = self._label_weight(self.stuck, "stuck", ys)
+        wf = self._label_weight(self.flow, "flow", yf)
         for x in xs:
             if self.on_stuck:
-                self.stuck.learn_one(x, ys, w=LABEL_WEIGHT)
+                self.stuck.learn_one(x, ys, w=ws)
             if self.on_flow:
-                self.flow.learn_one(x, yf, w=LABEL_WEIGHT)
+                self.flow.learn_one(x, yf, w=wf)
         self.labels += 1
         # the developer just told us: show it now
         self.ps = max(self.ps, ENTER_STUCK) if ys else min(self.ps, EXIT_STUCK - 0.01)
         self.pf = max(self.pf, ENTER_FLOW) if yf else min(self.pf, EXIT_FLOW - 0.01)
         self._set_tick_state(state, ts)
+
+    def _label_weight(self, model: Any, cls: str, positive: bool) -> float:
+        """Correct for which states people report: weight = base rate / share of reports.
+
+        Developers report being stuck far more often than being fine; learning
+        from reports as they come would shift the model toward the reported
+        class (prior-shift).  The share is smoothed toward the base rate with
+        `PSEUDO_REPORTS` pseudo-reports, and the weight clipped to [0.25, 4].
+        """
+        rate = float((model.prior or {}).get("rate", BASE_RATES[cls]))
+        n = sum(self.reports.values())
+        share = (self.reports.get(cls, 0) + PSEUDO_REPORTS * rate) / (n + PSEUDO_REPORTS)
+        w = rate / share if positive else (1 - rate) / (1 - share)
+        return LABEL_WEIGHT * min(max(w, 0.25), 4.0)
 
     def feedback(self, suggestion_id: str, helpful: bool) -> None:
         """Suggestion feedback: helpful = the developer was stuck then; not helpful = was not."""
@@ -266,6 +286,7 @@ class Detector:
                          (("stuck", self.stuck), ("flow", self.flow), ("anomaly", self.anomaly))},
             "detector": {"next_tick": self.next_tick, "tick_state": self.tick_state, "tick_since": self.tick_since,
                          "ps": self.ps, "pf": self.pf, "an": self.an, "labels": self.labels, "x": self.x,
+                         "reports": self.reports,
                          "history": [[t, x] for t, x in self.history]},
         })
 
@@ -282,6 +303,7 @@ class Detector:
         self.ps, self.pf, self.an = float(d.get("ps", 0)), float(d.get("pf", 0)), float(d.get("an", 0))
         self.labels = int(d.get("labels", 0))
         self.x = {str(k): float(v) for k, v in d.get("x", {}).items()}
+        self.reports = {str(k): int(v) for k, v in d.get("reports", {}).items()}
         self.history.extend((float(t), dict(x)) for t, x in itertools.islice(d.get("history", []), 8))
 
     def reset(self) -> None:

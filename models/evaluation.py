@@ -189,7 +189,20 @@ def state_figures(tr: Trace) -> dict:
     out["fails_auc"] = _auc([tr.fails[i] for i in act if tr.truth[i] == "stuck"],
                             [tr.fails[i] for i in act if tr.truth[i] != "stuck"])
     out["brier"] = (sum((tr.stuck[i] - (tr.truth[i] == "stuck")) ** 2 for i in act) / len(act)) if act else None
+    out["ece"] = _ece([tr.stuck[i] for i in act], [tr.truth[i] == "stuck" for i in act])
     return out
+
+
+def _ece(p: list[float], y: list[bool], bins: int = 10) -> float | None:
+    """Expected calibration error: mean |observed rate - mean p| over 10 probability bins, weighted."""
+    if not p:
+        return None
+    total = 0.0
+    for b in range(bins):
+        idx = [i for i, v in enumerate(p) if b / bins <= v < (b + 1) / bins or (b == bins - 1 and v == 1.0)]
+        if idx:
+            total += len(idx) * abs(sum(y[i] for i in idx) / len(idx) - sum(p[i] for i in idx) / len(idx))
+    return total / len(p)
 
 
 def anomaly_figures(tr: Trace) -> dict:
@@ -273,8 +286,14 @@ def run_session_eval(days: int = 3, seed: int = 7, quick: bool = False, echo: Ca
             results[p.name] = evaluate_persona(p, seed + 1000 * i, days, hours, transport, Path(tmp) / p.name)
         if alt:
             results["keystroke*"] = evaluate_alt(seed + 77, transport, Path(tmp) / "alt")
-    echo(f"pulsedev eval sessions: {len(personas)} personas x {days + 1} days of {hours:g} h, "
-         f"transport={transport}, seed={seed}")
+    echo(f"pulsedev eval sessions: {len(personas)} personas, days of {hours:g} h, transport={transport}, seed={seed}")
+    echo(f"per persona: cold = a fresh server replays day T; personalised = a fresh server replays day R with "
+         f"sparse self reports, then T; anomaly = the same server then replays {days - 2} more ordinary day(s) "
+         f"and a day U with unusual stretches")
+    echo("columns: stuck precision/recall/F1 per minute; F1 of flow, neutral, idle; FA/h = stuck episodes "
+         "reported with no true stuck minute near, per active hour; det min = median minutes from a stuck "
+         "episode's start to its first stuck minute; AUC of scores.stuck vs the baseline 'consecutive failed "
+         "runs' (fails); Brier and ECE of scores.stuck")
     if alt:
         echo("keystroke* = the out-of-family generator (models/simulation_alt.py: keystroke events, "
              "edits and tests only; not used for training)")
@@ -282,7 +301,7 @@ def run_session_eval(days: int = 3, seed: int = 7, quick: bool = False, echo: Ca
     for phase, title in (("cold", "COLD (no self reports)"), ("warm", "AFTER A DAY OF SPARSE SELF REPORTS")):
         echo(f"\n== {title}")
         echo(f"{'persona':10} {'stuck P/R/F1':>18} {'flow F1':>7} {'neut F1':>7} {'idle F1':>7} "
-             f"{'FA/h':>5} {'det min':>7} {'missed':>6} {'AUC':>5} {'fails':>5} {'Brier':>5}")
+             f"{'FA/h':>5} {'det min':>7} {'missed':>6} {'AUC':>5} {'fails':>5} {'Brier':>5} {'ECE':>5}")
         per = {}
         for name, r in results.items():
             f = state_figures(r[phase])
@@ -291,13 +310,13 @@ def run_session_eval(days: int = 3, seed: int = 7, quick: bool = False, echo: Ca
             echo(f"{name:10} {f['stuck']['p']:5.2f}/{f['stuck']['r']:4.2f}/{f['stuck']['f1']:4.2f}     "
                  f"{f['flow']['f1']:7.2f} {f['neutral']['f1']:7.2f} {f['idle']['f1']:7.2f} "
                  f"{f['false_stuck_per_h']:5.2f} {_fmt(med):>7} {f['missed_episodes']:>6} "
-                 f"{_fmt(f['stuck_auc'])} {_fmt(f['fails_auc'])} {_fmt(f['brier'])}")
+                 f"{_fmt(f['stuck_auc'])} {_fmt(f['fails_auc'])} {_fmt(f['brier'])} {_fmt(f['ece'])}")
         allf = state_figures(_merge([r[phase] for r in results.values()]))
         med = statistics.median(allf["detect_min"]) if allf["detect_min"] else None
         echo(f"{'ALL':10} {allf['stuck']['p']:5.2f}/{allf['stuck']['r']:4.2f}/{allf['stuck']['f1']:4.2f}     "
              f"{allf['flow']['f1']:7.2f} {allf['neutral']['f1']:7.2f} {allf['idle']['f1']:7.2f} "
              f"{allf['false_stuck_per_h']:5.2f} {_fmt(med):>7} {allf['missed_episodes']:>6} "
-             f"{_fmt(allf['stuck_auc'])} {_fmt(allf['fails_auc'])} {_fmt(allf['brier'])}")
+             f"{_fmt(allf['stuck_auc'])} {_fmt(allf['fails_auc'])} {_fmt(allf['brier'])} {_fmt(allf['ece'])}")
         f1s = [per[n]["stuck"]["f1"] for n in per]
         echo(f"stuck F1 spread across personas: min {min(f1s):.2f} median {statistics.median(f1s):.2f} "
              f"max {max(f1s):.2f}")

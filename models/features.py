@@ -267,8 +267,12 @@ class WindowFeatures:
         """Seconds since the last activity event (inf before any)."""
         return t - self.last_act if self.last_act is not None else float("inf")
 
-    def snapshot(self, t: float) -> dict[str, float]:
-        """The feature vector as of tick time `t` (stable names, all floats)."""
+    def snapshot(self, t: float, learn: bool = True) -> dict[str, float]:
+        """The feature vector as of tick time `t` (stable names, all floats).
+
+        With `learn`, an active minute also moves the personal pace baseline
+        (once per tick; a label's extra snapshot passes False).
+        """
         w1 = self.window(t, 1)
         w5 = self.window(t, 5)
         w15 = self.window(t, 15)
@@ -342,7 +346,7 @@ class WindowFeatures:
             x["gap_rel"] = mg - base["gap"] if gn else 0.0
         else:
             x["edits_rel"] = x["act_rel"] = x["add_rel"] = x["gap_rel"] = 0.0
-        if w5[ACT] >= 10:
+        if learn and w5[ACT] >= 10:
             self._update_baseline(x)
         return x
 

@@ -114,7 +114,8 @@ def main(argv: list[str] | None = None) -> None:
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     for target in ("stuck", "flow"):
         prior = fit(train, target, names)
-        prior.update({"name": target, "version": 1, "trained_at": stamp, "samples": len(train),
+        rate = sum(lab == target for _, lab in train) / len(train)
+        prior.update({"name": target, "version": 1, "trained_at": stamp, "samples": len(train), "rate": rate,
                       "metrics": evaluate(prior, test, target)})
         (args.out / f"{target}.json").write_text(json.dumps(prior, indent=1, sort_keys=True))
         print(target, prior["metrics"])
