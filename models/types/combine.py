@@ -45,6 +45,7 @@ def combine(ev: Evidence, model_pred: tuple[str | None, float] | None,
             trace: tuple[str, int] | None = None) -> Prediction | None:
     """The prediction for one slot from its static evidence, model output and trace (any may be None)."""
     m_type, m_p = model_pred if model_pred else (None, 0.0)
+    m_p = float(m_p)
     if trace is not None:
         t, calls = trace
         agree = None

@@ -65,6 +65,7 @@ class TypeEngine:
         self.on_change = on_change or (lambda: None)
         self.train_enabled = train
         self.train_delay = float(os.environ.get("PULSEDEV_TYPES_TRAIN_DELAY", "20"))
+        self.exclude = os.environ.get("PULSEDEV_TYPES_EXCLUDE", "")  # packages held out of training
         self.index = WorkspaceIndex(self.root)
         self.traces = TraceStore()
         self.model = None
@@ -99,6 +100,7 @@ class TypeEngine:
             if self.model_path.exists():
                 self.model = load(self.model_path)
                 self._load_penalties()
+            self.training = self.model is None and self.train_enabled
             self._changed()
             self.ready.set()
             if self.model is None and self.train_enabled:
@@ -113,7 +115,7 @@ class TypeEngine:
             self.ready.set()
 
     def _model_file(self) -> Path:
-        sig = hashlib.sha256(f"{self.python}|{sorted(self.index.annotated)}".encode()).hexdigest()[:16]
+        sig = hashlib.sha256(f"{self.python}|{sorted(self.index.annotated)}|{self.exclude}".encode()).hexdigest()[:16]
         return self.data_dir / "types" / f"model-{sig}.skops"
 
     def train(self) -> bool:
@@ -124,6 +126,8 @@ class TypeEngine:
             cmd = [sys.executable, "-m", "pulsedev.models.types.train", "--out", str(out), "--python", self.python]
             if self.index.annotated and self.root is not None:
                 cmd += ["--root", str(self.root)]
+            if self.exclude:
+                cmd += ["--exclude", self.exclude]
             self._proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                           preexec_fn=_child_setup if os.name == "posix" else None)
             _, err = self._proc.communicate()

@@ -23,7 +23,7 @@ from pathlib import Path
 from pulsedev.models.types.corpus import python_files
 from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.strip import strip_source
-from pulsedev.models.types.typetext import canonical
+from pulsedev.models.types.typetext import canonical, normalize, split_union
 
 KINDS = ("parameter", "return", "variable")
 
@@ -55,11 +55,59 @@ class Score:
         return out
 
 
+def type_aliases(files: list[Path]) -> dict[str, str | None]:
+    """Module-level type aliases of a package (`StyleType = Union[str, Style]`, `X: TypeAlias = ...`).
+
+    A truth that is only an alias name is compared as what it stands for; an alias of a
+    `Literal` normalises to None, like a `Literal` written out (never hinted, not scored).
+    """
+    aliases: dict[str, str | None] = {}
+    for f in files:
+        try:
+            tree = ast.parse(f.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                name, value = node.targets[0].id, node.value
+            elif (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None
+                  and "TypeAlias" in ast.unparse(node.annotation)):
+                name, value = node.target.id, node.value
+            elif isinstance(node, getattr(ast, "TypeAlias", ())):
+                name, value = node.name.id, node.value
+            else:
+                continue
+            if isinstance(value, ast.Subscript) and isinstance(value.value, (ast.Name, ast.Attribute)):
+                head = value.value.id if isinstance(value.value, ast.Name) else value.value.attr
+                if head in ("Union", "Optional", "Literal", "Callable", "Type", "Dict", "List", "Tuple",
+                            "Mapping", "Sequence", "Iterable", "dict", "list", "tuple", "type", "Annotated"):
+                    aliases[name] = normalize(value)
+            elif isinstance(value, ast.BinOp) and isinstance(value.op, ast.BitOr):
+                aliases[name] = normalize(value)
+    return aliases
+
+
+def _expand(truth: str | None, aliases: dict[str, str | None]) -> str | None:
+    if truth is None:
+        return None
+    parts = split_union(truth)
+    out = []
+    for p in parts:
+        if p in aliases:
+            if aliases[p] is None:
+                return None
+            out.append(aliases[p])
+        else:
+            out.append(p)
+    return " | ".join(out) if len(out) > 1 else out[0]
+
+
 def prepare(package: Path, dest: Path, max_files: int = 400) -> dict[str, dict]:
     """Writes the stripped copy of `package` under `dest`; returns rel path -> {key: truth}."""
     truths = {}
     root = package.parent if package.is_file() else package
     files = [package] if package.is_file() else list(python_files(package))
+    aliases = type_aliases(files)
     for f in files[:max_files]:
         try:
             text = f.read_text(encoding="utf-8")
@@ -71,7 +119,7 @@ def prepare(package: Path, dest: Path, max_files: int = 400) -> dict[str, dict]:
         out = dest / package.name / rel if not package.is_file() else dest / rel
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(stripped, encoding="utf-8")
-        truths[str(out)] = labels
+        truths[str(out)] = {k: _expand(v, aliases) for k, v in labels.items()}
     return truths
 
 
@@ -114,11 +162,10 @@ def run_type_eval(path: str | Path, mode: str = "lsp", threshold: float = 0.8, p
         truths = prepare(package, workspace, max_files)
         score = Score()
         opts = {"thresholds": {"typeHintConfidence": threshold}, "features": {"telemetry": False}}
-        if data_dir:
-            opts["dataDir"] = str(data_dir)
+        opts["dataDir"] = str(data_dir or default_eval_dir())
         opts.update(options or {})
         if mode == "lsp":
-            _via_lsp(workspace, truths, opts, score, server_cmd)
+            _via_lsp(workspace, truths, opts, score, server_cmd, package.name)
         else:
             _in_process(workspace, truths, opts, score, python)
         figures = score.figures()
@@ -129,6 +176,13 @@ def run_type_eval(path: str | Path, mode: str = "lsp", threshold: float = 0.8, p
         return figures
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def default_eval_dir() -> Path:
+    """Where the evaluation's server keeps its model between runs (a cache, not the user's data)."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("pulsedev", appauthor=False)) / "eval-types"
 
 
 def format_figures(f: dict) -> str:
@@ -159,10 +213,15 @@ def _in_process(workspace: Path, truths: dict, opts: dict, score: Score, python:
     engine.stop()
 
 
-def _via_lsp(workspace: Path, truths: dict, opts: dict, score: Score, server_cmd) -> None:
+def _via_lsp(workspace: Path, truths: dict, opts: dict, score: Score, server_cmd, exclude: str) -> None:
+    import os
+
     from pulsedev.client import LspClient
 
-    with LspClient.spawn(cmd=server_cmd) as client:
+    env = {**os.environ, "PULSEDEV_TYPES_TRAIN_DELAY": "0", "PULSEDEV_TYPES_EXCLUDE": exclude}
+    log_path = os.environ.get("PULSEDEV_EVAL_SERVER_LOG")
+    err = open(log_path, "w") if log_path else None  # noqa: SIM115 - closed below
+    with LspClient.spawn(cmd=server_cmd, env=env, stderr=err) as client:
         client.initialize(root=workspace, options=opts)
         deadline = time.time() + 600
         while time.time() < deadline:  # wait for the type index + model to be ready
@@ -182,3 +241,5 @@ def _via_lsp(workspace: Path, truths: dict, opts: dict, score: Score, server_cmd
             score.latencies.append(time.perf_counter() - t0)
             score_file(score, text, truth, hints)
         client.shutdown()
+    if err is not None:
+        err.close()

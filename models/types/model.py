@@ -61,7 +61,7 @@ class TypeModel:
                 continue
             p *= self.penalties.get(t, 1.0)
             cal = self.calibrators.get(_cal_key(kind, t, static))
-            out.append((t, float(cal.predict([p])[0]) if cal is not None else p))
+            out.append((t, float(cal.predict([p])[0]) if cal is not None else float(p)))
         return out
 
     def learn_feedback(self, feats: dict[str, float], type_text: str, accepted: bool) -> None:
