@@ -18,6 +18,8 @@ import math
 from collections import deque
 from typing import Any
 
+from pulsedev.models.failures import error_quotient_and_red, failure_line, failure_signature, hashable, jsonable
+
 # Counter slots of a one-minute bucket.
 (ACT, EDIT, ADD, DEL, UNDO, SAVE, NAV, NAV_NOEDIT, SWITCH, FOCUS_LOST, TEST, TEST_FAIL,
  SAME_FAIL, ERR, SAME_ERR, DEBUG, CMD, CMD_FAIL, COMMIT, P1, P2, P3, P4, ACTIVE_S,
@@ -36,27 +38,6 @@ PLUGIN_HORIZON = 7200.0
 _PASSIVE = frozenset({"self_report"})
 _RUN_SOURCES = frozenset({"runtime", "terminal", "debug"})
 _LOG = math.log
-
-
-def _failure_signature(event: Any) -> tuple | None:
-    """The signature of a failing run: which tests fail with which error."""
-    failures = event.get("failures")
-    if isinstance(failures, list) and failures:
-        sig = []
-        for f in failures[:3]:
-            if isinstance(f, dict):
-                sig.append((str(f.get("test_id", "")), str(f.get("error_type", ""))))
-        if sig:
-            return tuple(sorted(sig))
-    n = (event.get("failed") or 0) + (event.get("errors") or 0)
-    return ("failed", n) if n else None
-
-
-def _failure_line(event: Any) -> Any:
-    failures = event.get("failures")
-    if isinstance(failures, list) and failures and isinstance(failures[0], dict):
-        return failures[0].get("line")
-    return None
 
 
 class WindowFeatures:
@@ -185,8 +166,8 @@ class WindowFeatures:
         failed = (event.get("failed") or 0) + (event.get("errors") or 0)
         if failed:
             b[TEST_FAIL] += 1
-            sig = _failure_signature(event)
-            self._failing_run(b, ts, sig, _failure_line(event))
+            sig = failure_signature(event)
+            self._failing_run(b, ts, sig, failure_line(event))
         else:
             b[TEST_PASS] += 1
             if self.last_run_failed:
@@ -232,36 +213,8 @@ class WindowFeatures:
         return out
 
     def failure_scores(self, t: float, horizon: float = 900.0) -> tuple[float, float, int]:
-        """Jadud's Error Quotient and Becker's Repeated Error Density over recent runs.
-
-        EQ: over consecutive pairs of runs, 2 if both fail, +3 if the same
-        error signature, +3 if at the same line; normalised by 8 and averaged.
-        RED: for each run of r repeats of one error, r^2/(r+1), summed.
-        """
-        runs = [r for r in self.runs if t - horizon <= r[0] <= t]
-        if len(runs) < 2:
-            return 0.0, 0.0, len(runs)
-        eq = 0.0
-        red = 0.0
-        rep = 0
-        for a, c in zip(runs, runs[1:]):
-            score = 0.0
-            same = False
-            if a[1] and c[1]:
-                score = 2.0
-                if a[2] == c[2] and a[2] is not None:
-                    score += 3.0
-                    same = True
-                    if a[3] is not None and a[3] == c[3]:
-                        score += 3.0
-            eq += score / 8.0
-            if same:
-                rep += 1
-            else:
-                red += rep * rep / (rep + 1.0)
-                rep = 0
-        red += rep * rep / (rep + 1.0)
-        return eq / (len(runs) - 1), red, len(runs)
+        """Jadud's EQ, Becker's RED and the number of runs over the last `horizon` seconds."""
+        return error_quotient_and_red([r for r in self.runs if t - horizon <= r[0] <= t])
 
     def idle_seconds(self, t: float) -> float:
         """Seconds since the last activity event (inf before any)."""
@@ -365,10 +318,10 @@ class WindowFeatures:
             "newest": self.newest if self.newest != float("-inf") else None,
             "last_act": self.last_act,
             "last_edit": self.last_edit if self.last_edit != float("-inf") else None,
-            "fail_sig": _jsonable(self.fail_sig), "fail_since": self.fail_since,
+            "fail_sig": jsonable(self.fail_sig), "fail_since": self.fail_since,
             "fail_streak": self.fail_streak, "last_run_failed": self.last_run_failed,
             "last_pass": self.last_pass,
-            "runs": [[r[0], r[1], _jsonable(r[2]), r[3]] for r in self.runs],
+            "runs": [[r[0], r[1], jsonable(r[2]), r[3]] for r in self.runs],
             "base_n": self.base_n, "base": self.base, "plugin_seen": self.plugin_seen,
         }
 
@@ -384,26 +337,14 @@ class WindowFeatures:
         w.newest = float(state["newest"]) if state.get("newest") is not None else float("-inf")
         w.last_act = state.get("last_act")
         w.last_edit = float(state["last_edit"]) if state.get("last_edit") is not None else float("-inf")
-        w.fail_sig = _hashable(state.get("fail_sig"))
+        w.fail_sig = hashable(state.get("fail_sig"))
         w.fail_since = state.get("fail_since")
         w.fail_streak = int(state.get("fail_streak", 0))
         w.last_run_failed = bool(state.get("last_run_failed", False))
         w.last_pass = state.get("last_pass")
         for r in state.get("runs", []):
-            w.runs.append((float(r[0]), bool(r[1]), _hashable(r[2]), r[3]))
+            w.runs.append((float(r[0]), bool(r[1]), hashable(r[2]), r[3]))
         w.plugin_seen = state.get("plugin_seen")
         w.base_n = int(state.get("base_n", 0))
         w.base.update({k: float(v) for k, v in state.get("base", {}).items()})
         return w
-
-
-def _jsonable(sig: Any) -> Any:
-    if isinstance(sig, tuple):
-        return [_jsonable(s) for s in sig]
-    return sig
-
-
-def _hashable(sig: Any) -> Any:
-    if isinstance(sig, list):
-        return tuple(_hashable(s) for s in sig)
-    return sig
