@@ -1,6 +1,6 @@
 """Bench the test tracer: untraced vs pulsedev_trace vs MonkeyType on the same suites.
 
-Usage: `.venv/bin/python scripts/bench_tracer.py [--runs 5] [--suites fixture,toolz] [--no-monkeytype]`
+Usage: `.venv/bin/python scripts/bench_tracer.py [--runs 5] [--suites fixture,toolz,markdown] [--no-monkeytype]`
 
 Builds a throwaway venv (pytest + MonkeyType from PyPI, nothing of PulseDev:
 the tracer reaches it only through the env of `tracer_setup`, as in a user's
@@ -14,6 +14,11 @@ figure.  Then the cost per call of a wrapped function, in process.  Suites:
   (many small tests over a small package);
 - `toolz`: the test suite of the `toolz` sdist (a real pure-Python library,
   ~190 tests, many tiny hot functions: the hard case for a wrapping tracer);
+- `markdown`: Python-Markdown's tests (~1,300 tests over ~300 functions,
+  the parser's recursion included).  One test,
+  `test_blockquotes.py::test_nesting_limit`, fails traced: it asserts how
+  deep Markdown nests under a recursion limit of 120, and each installed
+  wrapper is one more stack frame;
 - `more-itertools` (opt-in, ~25 s a run): `tests/test_more.py` of its sdist,
   ~600 tests and 11k subtests over 200 functions; give `--no-monkeytype`
   unless you have many minutes.
@@ -45,6 +50,7 @@ from pulsedev.telemetry.tracing import tracer_setup  # noqa: E402
 FIXTURE = REPO / "tests" / "data" / "traced_project"
 TOOLZ = "toolz==1.2.0"
 MORE_ITERTOOLS = "more-itertools==11.2.1"
+MARKDOWN = "markdown==3.11.3"
 
 
 def sh(cmd, **kw):
@@ -91,6 +97,8 @@ def suite(name: str, work: Path, python: Path) -> tuple[Path, list[str]]:
         return suite_fixture(work)
     if name == "toolz":
         return sdist(work, python, TOOLZ), ["toolz/tests"]
+    if name == "markdown":  # one test module is meant for unittest only: a collection error, in every mode
+        return sdist(work, python, MARKDOWN), ["--continue-on-collection-errors", "tests"]
     if name == "more-itertools":
         return sdist(work, python, MORE_ITERTOOLS), ["tests/test_more.py"]
     raise SystemExit(f"unknown suite {name!r}")
@@ -171,7 +179,7 @@ def main() -> None:
     """Parse arguments, run the suites, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per suite and mode")
-    parser.add_argument("--suites", default="fixture,toolz")
+    parser.add_argument("--suites", default="fixture,toolz,markdown")
     parser.add_argument("--no-monkeytype", action="store_true")
     parser.add_argument("--work", type=Path, help="keep the venv and suites here (default: a temp dir)")
     opts = parser.parse_args()
