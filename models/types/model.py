@@ -18,10 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.isotonic import IsotonicRegression
-from sklearn.linear_model import LogisticRegression
+from typing import TYPE_CHECKING
 
 from pulsedev.models.types.corpus import Sample
 from pulsedev.models.types.typetext import canonical
@@ -29,6 +26,12 @@ from pulsedev.models.types.typetext import canonical
 STATIC, OTHER = "<static>", "<other>"
 KINDS = ("parameter", "return", "variable")
 MODEL_VERSION = 1
+
+if TYPE_CHECKING:  # scikit-learn and numpy are imported only when a model is trained or loaded
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.isotonic import IsotonicRegression
+    from sklearn.linear_model import LogisticRegression
 
 
 @dataclass
@@ -83,7 +86,7 @@ def _best(row: np.ndarray, classes: list[str], static: str | None) -> tuple[str 
     for c, p in zip(classes, row):
         if c == OTHER or (c == STATIC and static is None):
             continue
-        text = static if c == STATIC else c
+        text = static if c == STATIC else str(c)
         key = canonical(text) or text
         scores[key] += p
         if c == STATIC or key not in texts:
@@ -118,6 +121,10 @@ def _balance(samples: list[Sample], per_group: int, per_label: int) -> list[Samp
 
 
 def _fit(samples: list[Sample], vocab: set[str], min_feature_count: int = 3) -> tuple[DictVectorizer, LogisticRegression]:
+    import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
     counts: collections.Counter = collections.Counter()
     for s in samples:
         counts.update(s.features.keys())
@@ -140,6 +147,9 @@ def _correct(pred: str | None, sample: Sample) -> bool:
 def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes: int = 60,
           log=lambda msg: None) -> TypeModel:
     """Fits the model on all samples, calibrated on package-held-out folds."""
+    import numpy as np
+    from sklearn.isotonic import IsotonicRegression
+
     start = time.time()
     samples = _balance(samples, per_group=2500, per_label=200)
     vocab = _vocab(samples, min_count, max_classes)
@@ -200,6 +210,8 @@ def save(model: TypeModel, path: Path) -> None:
 def load(path: Path) -> TypeModel | None:
     """Reads a model written by `save`; refuses files holding any type outside a fixed allowlist."""
     import skops.io as sio
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
 
     try:
         untrusted = sio.get_untrusted_types(file=path)

@@ -91,6 +91,7 @@ class FileContext:
         self._busy: set[int] = set()
         self._attrs: dict[str, dict[str, str | None]] = {}
         self._envs: dict[tuple[int, int], Env] = {}
+        self._class_tokens: dict[str, tuple[str, ...]] | None = None
 
     def is_class_name(self, name: str) -> bool:
         """True when `name` is a class defined in or imported into this file."""
@@ -103,6 +104,28 @@ class FileContext:
             return True
         short = origin.rsplit(".", 1)[-1]
         return short[:1].isupper() and not short.isupper() and short not in GENERIC_CLASSES
+
+    def class_for_name(self, name: str) -> tuple[str, str] | None:
+        """A class defined in or imported into the file that a parameter's name names.
+
+        `console` -> `Console` ("exact"); `options` -> `ConsoleOptions` when it is the only
+        class ending so ("suffix").
+        """
+        from pulsedev.models.types.features import tokens
+
+        if self._class_tokens is None:
+            names = set(self.classes) | {n for n in self.imports if self.is_class_name(n)}
+            self._class_tokens = {n: tuple(tokens(n)) for n in names if n[:1].isupper()}
+        want = tuple(tokens(name))
+        if not want:
+            return None
+        exact = [n for n, t in self._class_tokens.items() if t == want]
+        if len(exact) == 1:
+            return exact[0], "exact"
+        suffix = [n for n, t in self._class_tokens.items() if len(t) > len(want) and t[-len(want):] == want]
+        if len(suffix) == 1 and len(want[-1]) > 2:
+            return suffix[0], "suffix"
+        return None
 
     def function_return(self, func) -> str | None:
         """The annotated or inferred return type of a def of this file (memoised)."""
@@ -558,11 +581,18 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
         return infer_return(slot.func, ctx, slot.cls)
     if slot.kind == "parameter":
         default = param_default(slot)
-        if default is None:
-            return Evidence(None, "nodefault", "")
+        is_none = isinstance(default, ast.Constant) and default.value is None
+        if default is None or is_none:
+            cls = ctx.class_for_name(slot.name) if slot.node not in (slot.func.args.vararg, slot.func.args.kwarg) else None
+            if cls is not None:
+                name, how = cls
+                t = f"{name} | None" if is_none else name
+                return Evidence(t, f"name_class_{how}" + ("_none" if is_none else ""),
+                                f"named like the class `{name}`" + (", default None" if is_none else ""))
+            return Evidence(None, "default_none" if is_none else "nodefault", "")
         t = infer(default, Env(), ctx)
         if t is None or t == "None":
-            return Evidence(None, "default_" + ("none" if t == "None" else _kind(default)), "")
+            return Evidence(None, "default_" + _kind(default), "")
         return Evidence(t, "default_" + _kind(default), f"default is {default_words(default)}")
     value = slot.node.value
     env = function_env(slot.func, ctx, slot.cls) if slot.func is not None else Env()

@@ -48,10 +48,22 @@ def strip_source(source: str) -> tuple[str, dict[tuple[str, str, str], str | Non
             t = slot.node.target
             start = offsets[t.end_lineno - 1] + t.end_col_offset
         if start is not None and start < end:
-            cuts.append((start, end))
+            cuts.append((start, _close_parens(data, start, end)))
     for start, end in sorted(cuts, reverse=True):
         data = data[:start] + data[end:]
     return data.decode("utf-8"), labels
+
+
+def _close_parens(data: bytes, start: int, end: int) -> int:
+    """Extends a cut past the `)` closing any parenthesis the annotation was wrapped in: `x: (\n T\n)`."""
+    depth = data[start:end].count(b"(") - data[start:end].count(b")")
+    while depth > 0:
+        nxt = data.find(b")", end)
+        if nxt < 0:
+            break
+        depth += data[end:nxt].count(b"(") - data[end:nxt].count(b")") - 1
+        end = nxt + 1
+    return end
 
 
 def _closing_paren_offset(data: bytes, offsets: list[int], slot) -> int | None:

@@ -123,3 +123,10 @@ def test_strip_source_keeps_code_valid_and_returns_truths():
     assert truth[("parameter", "f", "args")] == "float"
     assert truth[("return", "f", "return")] == "list[int]"
     assert truth[("variable", "f", "x")] == "dict[str, int]"
+
+
+def test_strip_source_removes_parenthesised_annotations():
+    src = "def f(\n    a: (\n        int | None\n    ) = None,\n) -> (\n    str\n):\n    return ''\n"
+    text, truth = strip_source(src)
+    ast.parse(text)
+    assert truth[("parameter", "f", "a")] == "int | None" and truth[("return", "f", "return")] == "str"

@@ -1,0 +1,144 @@
+"""Figures for type hints: accuracy on held-out annotated packages, and speed, through the real server.
+
+    .venv/bin/python scripts/eval_types.py accuracy PKG_DIR [PKG_DIR ...]   # coverage/precision per package
+    .venv/bin/python scripts/eval_types.py speed PKG_DIR                    # 2,000-line p95 and first-hint time
+
+The evaluated packages must not be installed in the server's interpreter (the
+server's model trains on that interpreter's site-packages; each evaluated
+package is also excluded by name).  E.g. install some into a throwaway folder:
+`pip install --no-deps --target /tmp/typeeval/pkgs rich httpx h11 tomlkit structlog starlette anyio`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from pulsedev.client import LspClient
+from pulsedev.models.types.corpus import python_files
+from pulsedev.models.types.evaluation import KINDS, default_eval_dir, prepare, run_type_eval
+
+
+def accuracy(paths: list[str], threshold: float, mode: str) -> None:
+    """Per-package and pooled coverage/precision."""
+    total = {"slots": 0, "shown": 0, "correct": 0}
+    per_kind = {k: [0, 0, 0] for k in KINDS}
+    rows = []
+    for p in paths:
+        f = run_type_eval(p, mode=mode, threshold=threshold, log=print)
+        rows.append((f["package"], f["coverage"], f["precision"], f["slots"]))
+        total["slots"] += f["slots"]
+        total["shown"] += f["shown"]
+        total["correct"] += round(f["precision"] * f["shown"])
+        for k in KINDS:
+            shown = round(f[k]["coverage"] * f[k]["slots"])
+            per_kind[k][0] += f[k]["slots"]
+            per_kind[k][1] += shown
+            per_kind[k][2] += round(f[k]["precision"] * shown)
+    print("\npackage        coverage  precision  slots")
+    for name, cov, prec, n in rows:
+        print(f"{name:14} {cov:8.3f}  {prec:9.3f}  {n:5}")
+    cov = total["shown"] / max(1, total["slots"])
+    prec = total["correct"] / max(1, total["shown"])
+    print(f"{'pooled':14} {cov:8.3f}  {prec:9.3f}  {total['slots']:5}")
+    for k, (n, s, c) in per_kind.items():
+        print(f"  {k:9} coverage {s / max(1, n):.3f} precision {c / max(1, s):.3f} ({n} slots)")
+    print(f"mean over packages: coverage {statistics.mean(r[1] for r in rows):.3f}, "
+          f"precision {statistics.mean(r[2] for r in rows):.3f}")
+
+
+def _hint_request(client, uri, text):
+    end = len(text.splitlines()) + 1
+    return client.request("textDocument/inlayHint", {
+        "textDocument": {"uri": uri},
+        "range": {"start": {"line": 0, "character": 0}, "end": {"line": end, "character": 0}}}, timeout=60)
+
+
+def speed(package: str, files: int = 300) -> None:
+    """p95 of hints for a ~2,000-line file (indexed, after edits) and first hints in a fresh 300-file workspace."""
+    tmp = Path(tempfile.mkdtemp(prefix="pulsedev-speed-"))
+    try:
+        ws = tmp / "ws"
+        prepare(Path(package), ws)
+        sources = [p for p in python_files(ws)]
+        i = 0
+        while len(list(python_files(ws))) < files:  # pad to `files` with renamed copies
+            src = sources[i % len(sources)]
+            shutil.copy(src, src.with_name(f"{src.stem}_copy{i}.py"))
+            i += 1
+        big_text = ""
+        for src in sorted(sources, key=lambda p: -p.stat().st_size):  # whole modules, ~2,000 lines
+            text = src.read_text()
+            n = text.count("\n")
+            if n > 1500 or big_text.count("\n") + n > 2200:
+                continue
+            big_text += "".join(ln for ln in text.splitlines(keepends=True) if "__future__" not in ln) + "\n\n"
+            if big_text.count("\n") >= 2000:
+                break
+        big = ws / "big_module.py"
+        big.write_text(big_text)
+        env = {**os.environ, "PULSEDEV_TYPES_TRAIN_DELAY": "0", "PULSEDEV_TYPES_EXCLUDE": Path(package).name}
+        data = tmp / "data"
+        start = time.perf_counter()
+        with LspClient.spawn(env=env) as c:  # fresh data dir: no model yet, static evidence only
+            c.initialize(root=ws, options={"dataDir": str(data), "features": {"telemetry": False}})
+            first = sources[0]
+            uri, text = first.as_uri(), first.read_text()
+            c.open(uri, text)
+            while True:
+                hints = _hint_request(c, uri, text)
+                if hints or time.perf_counter() - start > 30:
+                    break
+                time.sleep(0.05)
+            print(f"fresh {files}-file workspace: first hints ({len(hints)}) {time.perf_counter() - start:.2f} s "
+                  f"after spawning the server")
+            c.shutdown()
+        with LspClient.spawn(env=env) as c:  # indexed, with the cached model of the evaluation
+            c.initialize(root=ws, options={"dataDir": str(default_eval_dir()), "features": {"telemetry": False}})
+            t0 = time.time()
+            while time.time() - t0 < 600 and not c.request("pulsedev/typesStatus", None).get("ready"):
+                time.sleep(0.5)
+            print(f"index+model ready after {time.time() - t0:.1f} s: {c.request('pulsedev/typesStatus', None)}")
+            uri = big.as_uri()
+            c.open(uri, big_text)
+            edits, cached = [], []
+            for k in range(30):
+                text = big_text.replace("\n\n", "\n" + " " * (k % 3) + "\n", 1) + f"# edit {k}\n"
+                c.change(uri, text)
+                t = time.perf_counter()
+                hints = _hint_request(c, uri, text)
+                edits.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                _hint_request(c, uri, text)
+                cached.append(time.perf_counter() - t)
+            p95 = lambda xs: sorted(xs)[int(0.95 * (len(xs) - 1))] * 1000  # noqa: E731
+            print(f"{big_text.count(chr(10))}-line file, {len(hints)} hints: p95 {p95(edits):.1f} ms after an edit "
+                  f"(median {statistics.median(edits) * 1000:.1f}), p95 {p95(cached):.1f} ms unchanged")
+            c.shutdown()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> int:
+    """CLI."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("what", choices=["accuracy", "speed"])
+    ap.add_argument("paths", nargs="+")
+    ap.add_argument("--threshold", type=float, default=0.8)
+    ap.add_argument("--mode", choices=["lsp", "inprocess"], default="lsp")
+    args = ap.parse_args()
+    if args.what == "accuracy":
+        accuracy(args.paths, args.threshold, args.mode)
+    else:
+        speed(args.paths[0])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
