@@ -216,7 +216,9 @@ class TraceSession:
 
     def _write(self, session):
         lines = []
-        for rec in self.tracer.records:
+        # Setters first: a consumer keyed by (file, qualname) alone then keeps the getter, whose
+        # return type is the hint that matters.
+        for rec in sorted(self.tracer.records, key=lambda r: r.kind != "setter"):
             if rec.calls:
                 try:
                     lines.append(rec.to_record())

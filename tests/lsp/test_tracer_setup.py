@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from helpers import command, request
+from lsprotocol import types
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "traced_project"
 
@@ -45,3 +46,32 @@ async def test_traced_run_is_counted_as_a_test_run(client, workspace: Path, data
     assert not list((data_dir / "spool").glob("*.jsonl"))
     report = Path(urlparse(await command(client, "pulsedev.report")).path).read_text()
     assert "test_run" in report
+
+
+async def test_traced_types_become_trace_hints(client, workspace: Path, data_dir: Path):
+    """The trace records reach the type engine: hints on the traced file say they come from the trace."""
+    shutil.copytree(FIXTURE, workspace, dirs_exist_ok=True)
+    setup = await command(client, "pulsedev.tracerSetup")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PULSEDEV_", "PYTEST_"))}
+    env.update(setup["env"], PYTHONDONTWRITEBYTECODE="1")
+    proc = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "pytest", "-q", "-p", "no:asyncio", *setup["args"]],
+        cwd=workspace, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    path = workspace / "shop" / "pricing.py"
+    text = path.read_text()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=path.as_uri(), language_id="python", version=1, text=text)))
+    hints = []
+    for _ in range(100):
+        hints = await client.text_document_inlay_hint_async(types.InlayHintParams(
+            text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
+            range=types.Range(start=types.Position(0, 0), end=types.Position(len(text.splitlines()), 0))))
+        traced = {h.label: h for h in hints or [] if (h.data or {}).get("source") == "trace"}
+        if traced:
+            break
+        await asyncio.sleep(0.2)
+    lines = text.splitlines()
+    by_line = {(h.position.line, h.label) for h in hints or [] if (h.data or {}).get("source") == "trace"}
+    parse_line = next(i for i, line in enumerate(lines) if line.startswith("def parse_price("))
+    assert (parse_line, ": str") in by_line and (parse_line, "-> float | None") in by_line, hints
