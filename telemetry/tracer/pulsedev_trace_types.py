@@ -14,6 +14,7 @@ A fixed-length tuple is `("tuple", a0, a1, ...)`, a homogeneous one
 `("tuple...", a)`, an empty one `("tuple",)`.
 """
 
+import re
 import sys
 import types
 from itertools import islice
@@ -27,7 +28,8 @@ MAX_FIXED_TUPLE = 6
 #: Members of a union (None not counted) past which it is widened.
 MAX_UNION = 3
 
-_EMPTY = frozenset()
+_PATTERN = type(re.compile(""))
+_MATCH = type(re.match("", ""))
 _ATOMS = {}  # type -> atom name (cache)
 _SCALARS = {}  # type -> atom name, for the types `describe` never looks into
 _CLASSES = {}  # atom name -> class, for widening to a common base
@@ -125,6 +127,10 @@ def describe(value, depth=0):
         return (cls.__name__, _union(value, depth))
     if issubclass(cls, type):
         return ("type", frozenset((atom_name(value),)))
+    if cls is _PATTERN:
+        return ("re.Pattern", frozenset((atom_name(type(value.pattern)),)))
+    if cls is _MATCH:
+        return ("re.Match", frozenset((atom_name(type(value.string)),)))
     name = atom_name(cls)
     _SCALARS[cls] = name
     return name

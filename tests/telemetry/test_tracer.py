@@ -7,6 +7,7 @@ import asyncio
 import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -59,6 +60,8 @@ class Other(Base):
     ((frozenset({"a"}),), "frozenset[str]"),
     ((int,), "type[int]"),
     ((Path("/x"),), "pathlib.Path"),
+    ((re.compile("a"), re.compile(b"a")), "re.Pattern[bytes | str]"),
+    ((re.match("a", "a"),), "re.Match[str]"),
     ((len, lambda: 0), "collections.abc.Callable"),
     (([[[[1]]]],), "list[list[list[list]]]"),
     ((Child(), Base()), f"{__name__}.Base"),
