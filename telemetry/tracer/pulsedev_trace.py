@@ -116,6 +116,7 @@ class TraceSession:
         self.failures = []
         self.written = False
         self.broken = False
+        self.summary = None
 
     def pytest_collection_finish(self, session):
         """Wrap the project's functions once the test modules have imported them."""
@@ -228,14 +229,26 @@ class TraceSession:
         if not self.worker and not self.config.option.collectonly and (ran or self.failures):
             data = dict(self.counts, duration_s=round(time.time() - self.started, 3), failures=self.failures)
             lines.append({"type": "event", "event": {"kind": "test_run", "ts": time.time(), "data": data}})
+        ran_event = 1 if lines and lines[-1]["type"] == "event" else 0
         if not lines:
             return
         os.makedirs(self.spool, exist_ok=True)
         path = os.path.join(self.spool, "pytest-%d-%d.jsonl" % (time.time() * 1000, os.getpid()))
-        with open(path + ".tmp", "w", encoding="utf-8") as out:
-            for line in lines:
-                out.write(json.dumps(line, separators=(",", ":")) + "\n")
-        os.replace(path + ".tmp", path)
+        try:
+            with open(path + ".tmp", "w", encoding="utf-8") as out:
+                for line in lines:
+                    out.write(json.dumps(line, separators=(",", ":")) + "\n")
+            os.replace(path + ".tmp", path)
+        except BaseException:
+            if os.path.exists(path + ".tmp"):
+                os.remove(path + ".tmp")
+            raise
+        self.summary = "pulsedev_trace: %d functions traced, written to %s" % (len(lines) - ran_event, path)
+
+    def pytest_terminal_summary(self, terminalreporter):
+        """One line saying what was traced and where it went (not with -qq)."""
+        if self.summary and self.config.option.verbose >= -1:
+            terminalreporter.write_line(self.summary)
 
 
 def _uri(path):
