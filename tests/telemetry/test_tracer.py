@@ -240,6 +240,7 @@ def test_traced_fixture_gives_exact_types(tmp_path):
     files, proc = run_traced(tmp_path, setup)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert len(files) == 1 and not list(files[0].parent.glob("*.tmp"))
+    assert proc.stdout.count("pulsedev_trace: ") == 1  # -p and PYTEST_PLUGINS together: loaded once
     traces, events = load(files)
     got = {q: ({p["name"]: p["type"] for p in r["params"]}, r["returns"]["type"])
            for q, r in traces.items() if r["module"] != "shop.tricky"}
