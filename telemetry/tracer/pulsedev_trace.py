@@ -243,7 +243,9 @@ class TraceSession:
             if os.path.exists(path + ".tmp"):
                 os.remove(path + ".tmp")
             raise
-        self.summary = "pulsedev_trace: %d functions traced, written to %s" % (len(lines) - ran_event, path)
+        traced = len(lines) - ran_event
+        what = "%d functions traced" % traced if traced else "test results (no project functions traced here)"
+        self.summary = "pulsedev_trace: %s, written to %s" % (what, path)
 
     def pytest_terminal_summary(self, terminalreporter):
         """One line saying what was traced and where it went (not with -qq)."""
