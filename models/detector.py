@@ -46,6 +46,14 @@ LR_WEIGHTS, LR_CAL = 0.005, 0.05  # personal labels: slow weights, faster recali
 _LABEL_TARGETS = {"stuck": (True, False), "flow": (False, True), "neutral": (False, False)}
 
 
+def _fallback_prior(name: str) -> dict:
+    """Without a shipped prior: the labelling functions' votes alone (weak supervision)."""
+    feature = "lf_stuck" if name == "stuck" else "lf_flow"
+    return {"name": name, "version": 0, "trained_at": None, "samples": 0, "features": [feature],
+            "mean": {feature: 0.0}, "scale": {feature: 1.0}, "weights": {feature: 1.2}, "bias": -3.0,
+            "metrics": {"fallback": "labelling functions only"}}
+
+
 class Detector:
     """Online stuck/flow/idle/anomaly detection for one developer (see module doc)."""
 
@@ -73,8 +81,10 @@ class Detector:
 
     def _fresh(self) -> None:
         self.wf = WindowFeatures()
-        self.stuck = StuckClassifier(prior=registry.load_prior("stuck"), lr=LR_WEIGHTS, lr_cal=LR_CAL)
-        self.flow = FlowClassifier(prior=registry.load_prior("flow"), lr=LR_WEIGHTS, lr_cal=LR_CAL)
+        self.stuck = StuckClassifier(prior=registry.load_prior("stuck") or _fallback_prior("stuck"),
+                                     lr=LR_WEIGHTS, lr_cal=LR_CAL)
+        self.flow = FlowClassifier(prior=registry.load_prior("flow") or _fallback_prior("flow"),
+                                   lr=LR_WEIGHTS, lr_cal=LR_CAL)
         self.anomaly = SessionAnomaly()
         self.next_tick: float | None = None
         self.gap: tuple[float, float] | None = None  # the last long silence (start, end)

@@ -151,3 +151,15 @@ def test_long_silence_is_cheap_and_idle():
     run(det, [make("file_modified", T0, "f", chars_added=1)])
     assert det.state(T0 + 30 * 86400)["state"] == "idle"
     assert det.next_tick <= T0 + 30 * 86400 + 60
+
+
+def test_missing_prior_falls_back_to_labelling_functions(monkeypatch, clear_day):
+    from pulsedev.models import registry
+
+    monkeypatch.setattr(registry, "load_prior", lambda name: None)
+    det = Detector(opts(), None)
+    got = states_at(det, clear_day)
+    ts = sorted(got)
+    assert det.stuck.prior["version"] == 0
+    assert [got[t] for t in ts[5:24]].count("stuck") == 0  # no stuck alarm in clear flow
+    assert "stuck" in [got[t] for t in ts[30:50]]
