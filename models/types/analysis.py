@@ -57,7 +57,7 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
     results = []
     for i, slot in enumerate(slots):
         trace = traces.lookup(path, slot) if traces is not None and path else None
-        p = combine(evs[i], preds[i] if preds else None, trace)
+        p = combine(evs[i], preds[i] if preds else None, trace, slot.kind)
         results.append(SlotResult(slot, p, feats[i]))
     return Analysis(ctx, results, text)
 

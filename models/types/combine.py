@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pulsedev.models.types.static import Evidence
-from pulsedev.models.types.typetext import canonical
+from pulsedev.models.types.typetext import canonical, split_union
 
 # Used only until a model exists: how often each static rule matched the annotation on held-out
 # packages (measured with scripts/eval_types.py --static-only); rules not listed are not shown.
@@ -30,9 +30,29 @@ class Prediction:
     words: str
 
 
-def from_trace(observed: str, calls: int, agree: bool | None) -> Prediction:
+def complexity(type_text: str) -> float:
+    """How much a traced type's shape lowers trust: nesting, union members, `type[...]`, `Callable`."""
+    depth, deepest = 0, 0
+    for ch in type_text:
+        depth += ch == "["
+        depth -= ch == "]"
+        deepest = max(deepest, depth)
+    members = split_union(type_text)
+    others = len([m for m in members if m != "None"]) - 1
+    # Runtime unions of classes usually stand for a common base in the annotation (Data | EndOfMessage
+    # for Event), and nested containers for an abstract one (list[bytearray] for Iterable[bytes]).
+    penalty = 0.07 * max(0, deepest - 1) + 0.15 * max(0, others) + 0.05 * ("None" in members)
+    penalty += 0.04 * max(0, type_text.count("|") - len(members) + 1)
+    if "type[" in type_text or "Callable" in type_text:
+        penalty += 0.2
+    return penalty
+
+
+def from_trace(observed: str, calls: int, agree: bool | None, kind: str = "return") -> Prediction:
     """A trace-based prediction: a type seen in `calls` calls; `agree` = the model/static agreement."""
-    base = 1.0 - 1.0 / (calls + 2.0)
+    base = 1.0 - 1.0 / (calls + 2.0) - complexity(observed)
+    if kind == "parameter" and "[" in observed:
+        base -= 0.1  # parameters are often annotated with an abstract container (Iterable, Mapping)
     if agree is True:
         base = min(0.999, base + 0.04)
     elif agree is False:
@@ -42,7 +62,7 @@ def from_trace(observed: str, calls: int, agree: bool | None) -> Prediction:
 
 
 def combine(ev: Evidence, model_pred: tuple[str | None, float] | None,
-            trace: tuple[str, int] | None = None) -> Prediction | None:
+            trace: tuple[str, int] | None = None, kind: str = "return") -> Prediction | None:
     """The prediction for one slot from its static evidence, model output and trace (any may be None)."""
     m_type, m_p = model_pred if model_pred else (None, 0.0)
     m_p = float(m_p)
@@ -54,7 +74,7 @@ def combine(ev: Evidence, model_pred: tuple[str | None, float] | None,
             agree = True
         elif m_type is not None and m_p >= 0.8:
             agree = False
-        return from_trace(t, calls, agree)
+        return from_trace(t, calls, agree, kind)
     if m_type is not None:
         if ev.type is not None and canonical(ev.type) == canonical(m_type):
             return Prediction(m_type, round(m_p, 3), "static", ev.words)

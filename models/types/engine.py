@@ -24,7 +24,8 @@ from urllib.parse import unquote, urlparse
 
 from pulsedev.models.types.analysis import analyze
 from pulsedev.models.types.index import WorkspaceIndex, module_name
-from pulsedev.models.types.model import load
+from pulsedev.models.types.features import FEATURES_VERSION
+from pulsedev.models.types.model import MODEL_VERSION, load
 from pulsedev.models.types.render import code_action, hint
 from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.traces import TraceStore
@@ -115,7 +116,8 @@ class TypeEngine:
             self.ready.set()
 
     def _model_file(self) -> Path:
-        sig = hashlib.sha256(f"{self.python}|{sorted(self.index.annotated)}|{self.exclude}".encode()).hexdigest()[:16]
+        key = f"{MODEL_VERSION}|{FEATURES_VERSION}|{self.python}|{sorted(self.index.annotated)}|{self.exclude}"
+        sig = hashlib.sha256(key.encode()).hexdigest()[:16]
         return self.data_dir / "types" / f"model-{sig}.skops"
 
     def train(self) -> bool:

@@ -39,6 +39,7 @@ class Score:
     latencies: list[float] = field(default_factory=list)
     files: int = 0
     mistakes: list[str] = field(default_factory=list)
+    traced: list[int] = field(default_factory=lambda: [0, 0, 0])  # slots, shown, correct in traced functions
 
     def figures(self) -> dict:
         """Coverage, precision, per-kind figures and latency as a dict."""
@@ -51,6 +52,9 @@ class Score:
         for k in KINDS:
             out[k] = {"slots": self.slots[k], "coverage": ratio(self.shown[k], self.slots[k]),
                       "precision": ratio(self.correct[k], self.shown[k])}
+        if self.traced[0]:
+            t = self.traced
+            out["traced"] = {"slots": t[0], "coverage": ratio(t[1], t[0]), "precision": ratio(t[2], t[1])}
         out["by_source"] = {src: {"shown": v[0], "precision": ratio(v[1], v[0])} for src, v in self.by_source.items()}
         return out
 
@@ -123,13 +127,14 @@ def prepare(package: Path, dest: Path, max_files: int = 400) -> dict[str, dict]:
     return truths
 
 
-def score_file(score: Score, text: str, truth: dict, hints: list[dict]) -> None:
-    """Adds one file's hints (LSP InlayHint dicts) to the score."""
+def score_file(score: Score, text: str, truth: dict, hints: list[dict], traced: set[str] = frozenset()) -> None:
+    """Adds one file's hints (LSP InlayHint dicts) to the score; `traced`: qualnames with traces."""
     score.files += 1
     slots = {(s.line, s.character, s.kind): s for s in find_slots(ast.parse(text), text)}
     for s in slots.values():
         if truth.get(s.key) is not None:
             score.slots[s.kind] += 1
+            score.traced[0] += s.kind != "variable" and s.qualname in traced
     for h in hints:
         label = h["label"] if isinstance(h["label"], str) else "".join(p["value"] for p in h["label"])
         kind_guess = "return" if label.startswith("->") else None
@@ -143,6 +148,9 @@ def score_file(score: Score, text: str, truth: dict, hints: list[dict]) -> None:
         ok = canonical(typ) is not None and canonical(typ) == canonical(truth[slot.key])
         score.shown[slot.kind] += 1
         score.correct[slot.kind] += ok
+        if slot.kind != "variable" and slot.qualname in traced:
+            score.traced[1] += 1
+            score.traced[2] += ok
         src = (h.get("data") or {}).get("source", "?")
         stat = score.by_source.setdefault(src, [0, 0])
         stat[0] += 1
@@ -153,24 +161,32 @@ def score_file(score: Score, text: str, truth: dict, hints: list[dict]) -> None:
 
 def run_type_eval(path: str | Path, mode: str = "lsp", threshold: float = 0.8, python: str | None = None,
                   data_dir: str | Path | None = None, options: dict | None = None, max_files: int = 400,
-                  server_cmd: list[str] | None = None, log=print) -> dict:
-    """Strips the annotated package at `path`, asks for hints, and returns (and logs) the figures."""
+                  server_cmd: list[str] | None = None, tests: str | Path | None = None, log=print) -> dict:
+    """Strips the annotated package at `path`, asks for hints, and returns (and logs) the figures.
+
+    With `tests` (a folder of the package's tests), the tests are copied (unstripped) next to
+    the stripped code and run under the PulseDev tracer first; the traces reach the server
+    through its spool, and the figures gain `traced` (slots of functions the tests called).
+    """
     package = Path(path).resolve()
     tmp = Path(tempfile.mkdtemp(prefix="pulsedev-eval-"))
     try:
         workspace = tmp / "workspace"
         truths = prepare(package, workspace, max_files)
+        spool_files, traced = [], {}
+        if tests is not None:
+            spool_files, traced = run_traced_tests(package, Path(tests), workspace, tmp / "spool", log)
         score = Score()
         opts = {"thresholds": {"typeHintConfidence": threshold}, "features": {"telemetry": False}}
         opts["dataDir"] = str(data_dir or default_eval_dir())
         opts.update(options or {})
         if mode == "lsp":
-            _via_lsp(workspace, truths, opts, score, server_cmd, package.name)
+            _via_lsp(workspace, truths, opts, score, server_cmd, package.name, spool_files, traced)
         else:
-            _in_process(workspace, truths, opts, score, python)
+            _in_process(workspace, truths, opts, score, python, spool_files, traced)
         figures = score.figures()
         figures["package"] = package.name
-        figures["mistakes_sample"] = score.mistakes[:15]
+        figures["mistakes_sample"] = score.mistakes[:60]
         if log:
             log(format_figures(figures))
         return figures
@@ -191,29 +207,78 @@ def format_figures(f: dict) -> str:
              f"coverage {f['coverage']:.3f}, precision {f['precision']:.3f}, p95 {f['p95_ms']} ms"]
     for k in KINDS:
         lines.append(f"  {k:9} slots {f[k]['slots']:5}  coverage {f[k]['coverage']:.3f}  precision {f[k]['precision']:.3f}")
+    if "traced" in f:
+        t = f["traced"]
+        lines.append(f"  traced functions: slots {t['slots']}  coverage {t['coverage']:.3f}  precision {t['precision']:.3f}")
     for src, v in f["by_source"].items():
         lines.append(f"  source {src:6} shown {v['shown']:5}  precision {v['precision']:.3f}")
     return "\n".join(lines)
 
 
-def _in_process(workspace: Path, truths: dict, opts: dict, score: Score, python: str | None) -> None:
+def run_traced_tests(package: Path, tests: Path, workspace: Path, spool: Path, log) -> tuple[list[Path], dict]:
+    """Runs `tests` against the stripped copy under the tracer; (spool files, file -> traced qualnames)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from pulsedev.telemetry.tracing import TRACER_DIR
+
+    dest = workspace / package.name / tests.name
+    shutil.copytree(tests, dest, dirs_exist_ok=True)
+    spool.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TRACER_DIR), str(workspace)]),
+           "PULSEDEV_SPOOL": str(spool), "PULSEDEV_TRACE_ROOT": str(workspace), "PYTHONDONTWRITEBYTECODE": "1"}
+    t0 = time.time()
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "pulsedev_trace", "-p", "no:cacheprovider",
+                           str(dest)], cwd=workspace, env=env, capture_output=True, text=True, timeout=900)
+    if log:
+        log(f"traced test run: {proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.returncode} "
+            f"({time.time() - t0:.0f} s)")
+    files = sorted(spool.glob("*.jsonl"))
+    traced: dict[str, set[str]] = {}
+    for f in files:
+        for line in f.read_text().splitlines():
+            rec = json.loads(line)
+            if rec.get("type") == "trace" and rec.get("file"):
+                traced.setdefault(str(Path(rec["file"]).resolve()), set()).add(rec["qualname"].replace(".<locals>", ""))
+    return files, traced
+
+
+def _deliver(spool_files: list[Path], data_dir: Path) -> None:
+    spool = data_dir / "spool"
+    spool.mkdir(parents=True, exist_ok=True)
+    for f in spool_files:
+        tmp = spool / (f.name + ".tmp")
+        shutil.copy(f, tmp)
+        tmp.rename(spool / f.name)
+
+
+def _in_process(workspace: Path, truths: dict, opts: dict, score: Score, python: str | None,
+                spool_files=(), traced=None) -> None:
+    import json
+
     from pulsedev.models.types.engine import TypeEngine
     from pulsedev.options import parse_options
 
     options, _ = parse_options(opts)
     engine = TypeEngine(workspace, options.data_dir, python=python)
+    engine.train_delay = 0
     engine.start(wait=True)
+    for f in spool_files:
+        engine.add_traces([json.loads(line) for line in f.read_text().splitlines()])
     for file, truth in truths.items():
         text = Path(file).read_text(encoding="utf-8")
         uri = Path(file).as_uri()
         t0 = time.perf_counter()
         hints = engine.hints(uri, text, version=1, options=options)
         score.latencies.append(time.perf_counter() - t0)
-        score_file(score, text, truth, hints)
+        score_file(score, text, truth, hints, (traced or {}).get(str(Path(file).resolve()), set()))
     engine.stop()
 
 
-def _via_lsp(workspace: Path, truths: dict, opts: dict, score: Score, server_cmd, exclude: str) -> None:
+def _via_lsp(workspace: Path, truths: dict, opts: dict, score: Score, server_cmd, exclude: str,
+             spool_files=(), traced=None) -> None:
     import os
 
     from pulsedev.client import LspClient
@@ -229,6 +294,10 @@ def _via_lsp(workspace: Path, truths: dict, opts: dict, score: Score, server_cmd
             if status and status.get("ready"):
                 break
             time.sleep(1.0)
+        if spool_files:
+            _deliver(spool_files, Path(opts["dataDir"]))
+            while time.time() < deadline and not client.request("pulsedev/typesStatus", None).get("tracedFunctions"):
+                time.sleep(0.2)
         for file, truth in truths.items():
             text = Path(file).read_text(encoding="utf-8")
             uri = Path(file).as_uri()
@@ -239,7 +308,7 @@ def _via_lsp(workspace: Path, truths: dict, opts: dict, score: Score, server_cmd
             t0 = time.perf_counter()
             hints = client.request("textDocument/inlayHint", params, timeout=60) or []
             score.latencies.append(time.perf_counter() - t0)
-            score_file(score, text, truth, hints)
+            score_file(score, text, truth, hints, (traced or {}).get(str(Path(file).resolve()), set()))
         client.shutdown()
     if err is not None:
         err.close()

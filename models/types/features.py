@@ -16,6 +16,9 @@ from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.static import Evidence, param_default, returns_of
 from pulsedev.models.types.typetext import normalize
 
+#: Bumped whenever features or static rules change meaning: a persisted model of another version is retrained.
+FEATURES_VERSION = 3
+
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 

@@ -129,6 +129,9 @@ def find_slots(tree: ast.Module, source: str, include_annotated: bool = False) -
 
     def visit_stmt(stmt: ast.stmt, prefix: str, func, cls, seen: set[str]) -> None:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if any((d.id if isinstance(d, ast.Name) else getattr(d, "attr", "")) == "overload"
+                   for d in stmt.decorator_list):
+                return  # overload signatures are annotations by nature, never slots
             qual = f"{prefix}{stmt.name}"
             in_class = cls is not None and func is None
             for i, arg in enumerate(_args(stmt)):

@@ -266,6 +266,8 @@ def infer(node: ast.expr | None, env: Env, ctx: FileContext, depth: int = 0) -> 
     if isinstance(node, ast.IfExp):
         return _union([infer(node.body, env, ctx, d), infer(node.orelse, env, ctx, d)], 2)
     if isinstance(node, ast.Name):
+        if node.id == "self" and env.cls is not None:
+            return env.cls.name
         if node.id in env:
             return env[node.id]
         return None
@@ -325,6 +327,8 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
     f = node.func
     if isinstance(f, ast.Name):
         name = f.id
+        if name == "cls" and env.cls is not None:
+            return env.cls.name
         if name in env:
             return None
         if name in ctx.functions:
@@ -542,6 +546,10 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None) -> Evi
 
 
 def _kind(node: ast.expr) -> str:
+    if isinstance(node, ast.Name) and node.id == "self":
+        return "self"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "cls":
+        return "cls"
     if isinstance(node, ast.Constant):
         return "literal"
     if isinstance(node, ast.Call):
