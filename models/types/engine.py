@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlparse
 
 from pulsedev.models.types.analysis import analyze
 from pulsedev.models.types.index import WorkspaceIndex, module_name
+from pulsedev.models.types.corpus import site_dirs
 from pulsedev.models.types.features import FEATURES_VERSION
 from pulsedev.models.types.model import MODEL_VERSION, load
 from pulsedev.models.types.render import code_action, hint
@@ -97,6 +98,11 @@ class TypeEngine:
     def _run(self) -> None:
         try:
             self.index.build(lambda: self._stop)
+            if self.exclude:  # only packages the interpreter really has change what the model sees
+                sites = site_dirs(self.python)
+                self.exclude = ",".join(sorted(
+                    n for n in self.exclude.split(",")
+                    if n and any((d / n).exists() or (d / f"{n}.py").exists() for d in sites)))
             self.model_path = self._model_file()
             if self.model_path.exists():
                 self.model = load(self.model_path)
