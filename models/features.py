@@ -33,6 +33,9 @@ SLOT = 60.0
 PLUGIN_FEATURES = ("nav_5", "nav_noedit_5", "edit_ratio_5", "edit_ratio_15", "switch_5", "focus_lost_15",
                    "debug_15", "cmd_fail_15", "cmds_5")
 PLUGIN_HORIZON = 7200.0
+#: Features whose change over DELTA_MINUTES is a feature too (`d_<name>`).
+DELTA_FEATURES = ("edits_rel", "add_rel", "churn_5", "pause_mid_15", "active_5", "same_fail_15")
+DELTA_MINUTES = 5
 
 #: Kinds that are not the developer acting (labels, unknown kinds).
 _PASSIVE = frozenset({"self_report"})
@@ -68,6 +71,7 @@ class WindowFeatures:
         self.last_err_sig = None
         self.runs: deque = deque(maxlen=32)  # (ts, failed, signature, line)
         self.plugin_seen = None  # ts of the last event only an editor plugin reports
+        self.past: dict[int, dict[str, float]] = {}  # minute -> DELTA_FEATURES at that tick
         self.base_n = 0
         self.base: dict[str, float] = {"edits": 0.0, "act": 0.0, "add": 0.0, "gap": 0.0}
 
@@ -299,8 +303,17 @@ class WindowFeatures:
             x["gap_rel"] = mg - base["gap"] if gn else 0.0
         else:
             x["edits_rel"] = x["act_rel"] = x["add_rel"] = x["gap_rel"] = 0.0
-        if learn and w5[ACT] >= 10:
-            self._update_baseline(x)
+        # Change over the last 5 minutes: transitions show sooner than levels.
+        past = self.past.get(int(t // SLOT) - DELTA_MINUTES)
+        for k in DELTA_FEATURES:
+            x["d_" + k] = x[k] - past[k] if past is not None else 0.0
+        if learn:
+            now = int(t // SLOT)
+            self.past[now] = {k: x[k] for k in DELTA_FEATURES}
+            for old in [m for m in self.past if m < now - DELTA_MINUTES]:
+                del self.past[old]
+            if w5[ACT] >= 10:
+                self._update_baseline(x)
         return x
 
     def _update_baseline(self, x: dict[str, float]) -> None:
@@ -323,6 +336,7 @@ class WindowFeatures:
             "last_pass": self.last_pass,
             "runs": [[r[0], r[1], jsonable(r[2]), r[3]] for r in self.runs],
             "base_n": self.base_n, "base": self.base, "plugin_seen": self.plugin_seen,
+            "past": [[m, v] for m, v in self.past.items()],
         }
 
     @classmethod
@@ -345,6 +359,7 @@ class WindowFeatures:
         for r in state.get("runs", []):
             w.runs.append((float(r[0]), bool(r[1]), hashable(r[2]), r[3]))
         w.plugin_seen = state.get("plugin_seen")
+        w.past = {int(m): {str(k): float(v) for k, v in d.items()} for m, d in state.get("past", [])}
         w.base_n = int(state.get("base_n", 0))
         w.base.update({k: float(v) for k, v in state.get("base", {}).items()})
         return w

@@ -155,3 +155,19 @@ def test_state_roundtrip():
     assert w2.snapshot(T0 + 120) == w.snapshot(T0 + 120)
     with pytest.raises((KeyError, ValueError, TypeError)):
         WindowFeatures.from_state({"buckets": [[0]]})
+
+
+def test_five_minute_deltas():
+    w = WindowFeatures()
+    x = None
+    for m in range(8):
+        rate = 5 if m < 4 else 40  # the pace jumps after four minutes
+        for i in range(rate):
+            w.observe(edit(T0 + m * 60 + i * 60 / rate))
+        x = w.snapshot(T0 + (m + 1) * 60)
+        if m < 5:
+            assert x["d_active_5"] == 0.0 or m >= 4
+    assert x["d_edits_rel"] > 0 and x["d_active_5"] > 0
+    assert set(w.past) == set(range(int(T0 // 60) + 3, int(T0 // 60) + 9))
+    label_time = w.snapshot(T0 + 8 * 60 + 30, learn=False)
+    assert set(w.past) == set(range(int(T0 // 60) + 3, int(T0 // 60) + 9)) and "d_churn_5" in label_time
