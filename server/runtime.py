@@ -213,7 +213,13 @@ class Runtime:
         f_old, f_new = old.features, options.features
         if (f_old.stuck, f_old.flow, f_old.anomaly) != (f_new.stuck, f_new.flow, f_new.anomaly):
             self.worker.submit(self._swap_detector, options)
+        else:
+            self.worker.submit(self._configure_detector, options)
         return True
+
+    def _configure_detector(self, options: Options) -> None:
+        if self.pipeline.detector is not None:
+            self.pipeline.detector.configure(options)
 
     def _swap_detector(self, options: Options) -> None:
         self.pipeline.save()
