@@ -35,15 +35,27 @@ class Analysis:
     source: str
 
 
-def analyze(text: str, module: str = "", index=None, model=None, traces=None, path: str | None = None) -> Analysis:
-    """Predictions for every unannotated slot of a document (no slot on a syntax error)."""
+def analyze(text: str, module: str = "", index=None, model=None, traces=None, path: str | None = None,
+            lines: tuple[int, int] | None = None) -> Analysis:
+    """Predictions for the unannotated slots of a document (all, or those on `lines`, inclusive).
+
+    No slot on a syntax error.  Parameters outside `lines` still give their static evidence to
+    the peer-name feature, so a slot's prediction does not depend on the range asked for.
+    """
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError):
         return Analysis(None, [], text)
     ctx = FileContext(tree, module, index)
     slots = [s for s in find_slots(tree, text) if not _skip(s, ctx)]
+    if lines is not None:
+        lo, hi = lines
+        outside = [s for s in slots if not lo <= s.line <= hi and s.kind == "parameter"]
+        slots = [s for s in slots if lo <= s.line <= hi]
+    else:
+        outside = []
     evs, feats, cache = [], [], {}
+    peer_evs = [evidence_for(s, ctx) for s in outside]
     for slot in slots:
         try:
             ev = evidence_for(slot, ctx)
@@ -52,7 +64,7 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
         parent = cache.setdefault(id(slot.func), parents(slot.func)) if slot.kind == "parameter" else None
         evs.append(ev)
         feats.append(slot_features(slot, ev, parent))
-    add_peer_features(slots, evs, feats)
+    add_peer_features(slots + outside, evs + peer_evs, feats + [{} for _ in outside])
     preds = model.predict(feats, [e.type for e in evs], [s.kind for s in slots]) if model and slots else None
     results = []
     for i, slot in enumerate(slots):

@@ -74,7 +74,7 @@ class TypeEngine:
         self.model_path: Path | None = None
         self.training = False
         self.ready = threading.Event()
-        self._cache: dict[str, tuple[str, int, object, list[dict]]] = {}
+        self._cache: dict[str, dict] = {}  # uri -> {"digest", "gen", "ranges": {lines: (analysis, hints)}}
         self._generation = 0
         self._shown: dict[str, dict] = {}  # uri -> slot key -> (type shown, features); memory only
         self._stop = False
@@ -195,17 +195,27 @@ class TypeEngine:
         self._changed()
 
     # -- the fast path ------------------------------------------------------------
-    def _analysis(self, uri: str, text: str) -> tuple[object, list[dict]]:
+    def _analysis(self, uri: str, text: str, lines: tuple[int, int] | None = None) -> tuple[object, list[dict]]:
+        """Hints of a document version (for `lines` only when given), cached per content and range."""
         digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
-        cached = self._cache.get(uri)
-        if cached and cached[0] == digest and cached[1] == self._generation:
-            return cached[2], cached[3]
+        entry = self._cache.get(uri)
+        if entry is None or entry["digest"] != digest or entry["gen"] != self._generation:
+            entry = {"digest": digest, "gen": self._generation, "ranges": {}}
+            self._cache.pop(uri, None)
+            if len(self._cache) >= MAX_CACHE:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[uri] = entry
+        ranges = entry["ranges"]
+        if None in ranges:
+            return ranges[None]
+        if lines in ranges:
+            return ranges[lines]
         path = uri_path(uri)
         module = module_name(self.root, path) if self.root and path else (path.stem if path else "")
         a = analyze(text, module, self.index if self.index.ready else None, self.model, self.traces,
-                    str(path.resolve()) if path else None)
+                    str(path.resolve()) if path else None, lines)
         self._implicit_feedback(uri, a)
-        hints, shown = [], {}
+        hints, shown = [], self._shown.setdefault(uri, {})
         for r in a.results:
             if r.prediction is None:
                 continue
@@ -214,10 +224,9 @@ class TypeEngine:
                 h["_kind"] = r.slot.kind
                 hints.append(h)
                 shown[r.slot.key] = (r.prediction.type, r.features)
-        self._shown[uri] = shown
-        if len(self._cache) >= MAX_CACHE:
-            self._cache.pop(next(iter(self._cache)))
-        self._cache[uri] = (digest, self._generation, a, hints)
+        if len(ranges) >= 8:
+            ranges.pop(next(iter(ranges)))
+        ranges[lines] = (a, hints)
         return a, hints
 
     def _implicit_feedback(self, uri: str, a) -> None:
@@ -233,13 +242,14 @@ class TypeEngine:
 
     def hints(self, uri: str, text: str, version: int | None = None, options=None, range_=None) -> list[dict]:
         """InlayHint dicts for a document, filtered by threshold, per-kind toggles and range."""
-        _, hints = self._analysis(uri, text)
+        lines = (range_["start"]["line"], range_["end"]["line"]) if range_ else None
+        _, hints = self._analysis(uri, text, lines)
         return [_public(h) for h in hints if _wanted(h, options, range_)]
 
     def code_actions(self, uri: str, text: str, range_: dict, options=None) -> list[dict]:
         """Quickfix actions inserting the annotations of the hints within `range_` (a line range)."""
-        _, hints = self._analysis(uri, text)
         lo, hi = range_["start"]["line"], range_["end"]["line"]
+        _, hints = self._analysis(uri, text, (lo, hi))
         return [code_action(uri, _public(h)) for h in hints
                 if lo <= h["position"]["line"] <= hi and _wanted(h, options, None)]
 

@@ -38,24 +38,33 @@ def _callee(node: ast.expr) -> str:
     return "?"
 
 
-def parents(func: ast.AST) -> dict[int, ast.AST]:
-    """Child id -> parent node over a def."""
-    out = {}
-    for node in ast.walk(func):
-        for child in ast.iter_child_nodes(node):
-            out[id(child)] = node
+def parents(func: ast.AST) -> dict:
+    """Loaded names of a def: name -> [(Name node, parent, grandparent)], in one walk."""
+    out: dict[str, list] = {}
+    stack = [(func, None, None)]
+    load = ast.Load
+    while stack:
+        node, p, gp = stack.pop()
+        if node.__class__ is ast.Name:
+            if node.ctx.__class__ is load:
+                out.setdefault(node.id, []).append((node, p, gp))
+            continue
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                for v in value:
+                    if isinstance(v, ast.AST):
+                        stack.append((v, node, p))
+            elif isinstance(value, ast.AST):
+                stack.append((value, node, p))
     return out
 
 
-def usage(func: ast.AST, name: str, parent: dict[int, ast.AST]) -> list[str]:
-    """How a name is used inside a def, as feature names."""
+def usage(func: ast.AST, name: str, index: dict) -> list[str]:
+    """How a name is used inside a def, as feature names (`index` from `parents`)."""
     feats: list[str] = []
-    for node in ast.walk(func):
-        if not (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
-            continue
-        p = parent.get(id(node))
+    for node, p, gp in index.get(name, ()):
         if isinstance(p, ast.Attribute):
-            gp = parent.get(id(p))
             if isinstance(gp, ast.Call) and gp.func is p:
                 feats.append(f"meth={p.attr}")
             else:

@@ -52,20 +52,23 @@ class TypeModel:
         if not feats:
             return []
         proba = self.clf.predict_proba(self.vectorizer.transform(feats))
-        classes = list(self.clf.classes_)
-        out = []
+        classes = [str(c) for c in self.clf.classes_]
+        raw: list[tuple[str | None, float, str]] = []
         for row, static, kind in zip(proba, statics, kinds):
             t, p = _best(row, classes, static)
-            if t is None:
-                out.append((None, 0.0))
+            if t is None or (kind == "parameter" and t == "None"):
+                raw.append((None, 0.0, ""))
                 continue
-            if kind == "parameter" and t == "None":
-                out.append((None, 0.0))
-                continue
-            p *= self.penalties.get(t, 1.0)
-            cal = self.calibrators.get(_cal_key(kind, t, static))
-            out.append((t, float(cal.predict([p])[0]) if cal is not None else float(p)))
-        return out
+            raw.append((t, float(p) * self.penalties.get(t, 1.0), _cal_key(kind, t, static)))
+        groups: dict[str, list[int]] = {}
+        for i, (t, _, key) in enumerate(raw):
+            if t is not None and key in self.calibrators:
+                groups.setdefault(key, []).append(i)
+        calibrated = {}
+        for key, idx in groups.items():  # one isotonic call per group, not per slot
+            values = self.calibrators[key].predict([raw[i][1] for i in idx])
+            calibrated.update({i: float(v) for i, v in zip(idx, values)})
+        return [(t, calibrated.get(i, p)) if t is not None else (None, 0.0) for i, (t, p, _) in enumerate(raw)]
 
     def learn_feedback(self, feats: dict[str, float], type_text: str, accepted: bool) -> None:
         """Online update from a hint the user accepted (a sample) or rejected (a penalty)."""
@@ -83,7 +86,8 @@ def _cal_key(kind: str, pred: str | None, static: str | None) -> str:
 def _best(row: np.ndarray, classes: list[str], static: str | None) -> tuple[str | None, float]:
     scores: dict[str, float] = collections.defaultdict(float)
     texts: dict[str, str] = {}
-    for c, p in zip(classes, row):
+    for i in row.argsort()[::-1][:8]:  # the top classes hold nearly all the mass
+        c, p = classes[i], row[i]
         if c == OTHER or (c == STATIC and static is None):
             continue
         text = static if c == STATIC else str(c)

@@ -118,6 +118,7 @@ def find_slots(tree: ast.Module, source: str, include_annotated: bool = False) -
     """Every slot of a parsed module in source order (unannotated ones unless asked)."""
     pos = Positions(source)
     slots: list[Slot] = []
+    used: dict[str, int] = {}
 
     def add(slot: Slot) -> None:
         if include_annotated or slot.annotation is None:
@@ -133,6 +134,9 @@ def find_slots(tree: ast.Module, source: str, include_annotated: bool = False) -
                    for d in stmt.decorator_list):
                 return  # overload signatures are annotations by nature, never slots
             qual = f"{prefix}{stmt.name}"
+            used[qual] = used.get(qual, 0) + 1
+            if used[qual] > 1:  # a property's setter, a conditional redefinition: keep keys unique
+                qual = f"{qual}@{used[qual]}"
             in_class = cls is not None and func is None
             for i, arg in enumerate(_args(stmt)):
                 if is_implicit_first(stmt, arg, in_class):

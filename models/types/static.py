@@ -488,7 +488,10 @@ def _walk_local(node: ast.AST):
 
 
 def returns_of(func) -> tuple[list[ast.Return], bool]:
-    """The return statements of a def (not of nested defs) and whether it yields."""
+    """The return statements of a def (not of nested defs) and whether it yields (memoised on the node)."""
+    cached = getattr(func, "_pulsedev_returns", None)
+    if cached is not None:
+        return cached
     rets, yields = [], False
     for stmt in func.body:
         for n in _walk_local(stmt):
@@ -496,6 +499,7 @@ def returns_of(func) -> tuple[list[ast.Return], bool]:
                 rets.append(n)
             elif isinstance(n, (ast.Yield, ast.YieldFrom)):
                 yields = True
+    func._pulsedev_returns = (rets, yields)
     return rets, yields
 
 

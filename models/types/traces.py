@@ -51,6 +51,8 @@ class TraceStore:
         """(observed type, calls) for a parameter or return slot, or None."""
         if path is None or slot.kind == "variable":
             return None
+        if "@" in slot.qualname:  # a redefinition (e.g. a property setter): traces do not tell them apart
+            return None
         rec = self._funcs.get(_key(path, slot.qualname))
         if rec is None:
             return None
