@@ -17,7 +17,7 @@ from pulsedev.models.types.static import Evidence, param_default, returns_of
 from pulsedev.models.types.typetext import normalize
 
 #: Bumped whenever features or static rules change meaning: a persisted model of another version is retrained.
-FEATURES_VERSION = 3
+FEATURES_VERSION = 4
 
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 

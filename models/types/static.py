@@ -608,10 +608,17 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
         return Evidence(t, "default_" + _kind(default), f"default is {default_words(default)}")
     value = slot.node.value
     env = function_env(slot.func, ctx, slot.cls) if slot.func is not None else Env()
+    if isinstance(value, ast.List) and not value.elts and env.get(slot.name):
+        t = env[slot.name]  # `x = []` then `x.append(...)`
+        return Evidence(t, "value_accumulated", f"built by appending {t[5:-1]}")
     t = infer(value, env, ctx)
     if t is None:
         return Evidence(None, "value_" + _kind(value), "")
     return Evidence(t, "value_" + _kind(value), f"assigned {t}")
+
+
+def _elements(value: ast.expr) -> bool:
+    return bool(value.keys if isinstance(value, ast.Dict) else value.elts)
 
 
 def is_obvious(value: ast.expr, ctx: FileContext) -> bool:
@@ -627,7 +634,7 @@ def is_obvious(value: ast.expr, ctx: FileContext) -> bool:
             return True
         if name[:1].isupper():
             return True
-    if isinstance(value, (ast.List, ast.Dict, ast.Set, ast.Tuple)) and all(
+    if isinstance(value, (ast.List, ast.Dict, ast.Set, ast.Tuple)) and _elements(value) and all(
             isinstance(e, ast.Constant) for e in ast.walk(value) if isinstance(e, ast.expr) and e is not value):
         return True
     return False

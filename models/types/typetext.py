@@ -60,7 +60,7 @@ def _name(node: ast.expr) -> str:
         name = node.attr
     else:
         raise _Unusable
-    if name in _DROP:
+    if name in _DROP or (isinstance(node, ast.Attribute) and name in ("args", "kwargs")):  # ParamSpec P.args
         raise _Unusable
     return ALIASES.get(name, name)
 
