@@ -123,3 +123,15 @@ def test_score_file_counts_coverage_and_precision():
     f = score.figures()
     assert (f["slots"], f["shown"], f["precision"]) == (3, 3, 0.667)
     assert f["parameter"]["precision"] == 1.0 and f["return"]["precision"] == 0.0
+
+
+def test_a_range_gets_the_same_hints_as_the_whole_file(tmp_path):
+    engine = TypeEngine(tmp_path, tmp_path / "data", train=False)
+    engine.start(wait=True)
+    src = "".join(f"def f{i}(n=0, flag=False):\n    return n > {i}\n\n\n" for i in range(30))
+    uri = (tmp_path / "a.py").as_uri()
+    on, _ = parse_options({})
+    whole = engine.hints(uri, src, options=on)
+    rng = {"start": {"line": 40, "character": 0}, "end": {"line": 60, "character": 0}}
+    part = engine.hints(uri, src + "\n", options=on, range_=rng)
+    assert part and part == [h for h in whole if 40 <= h["position"]["line"] <= 60]
