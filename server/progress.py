@@ -17,6 +17,7 @@ class Progress:
     def __init__(self, ls):
         self.ls = ls
         self.token: str | None = None
+        self._lock: asyncio.Lock | None = None  # made on the loop: reports go out in order
 
     def _supported(self) -> bool:
         caps = self.ls.client_capabilities
@@ -30,6 +31,12 @@ class Progress:
         asyncio.run_coroutine_threadsafe(self._send(name, fraction, message), self.ls.loop)
 
     async def _send(self, name: str, fraction: float, message: str) -> None:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            await self._send_in_order(name, fraction, message)
+
+    async def _send_in_order(self, name: str, fraction: float, message: str) -> None:
         wdp = self.ls.work_done_progress
         try:
             if self.token is None and fraction >= 1.0:
