@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from pathlib import Path
 
 from lsprotocol import types
@@ -42,6 +43,7 @@ def initialized(ls: PulseDevServer, params: types.InitializedParams) -> None:
                           types.MessageType.Error)
         return
     ls.run_hooks("ready")
+    gc.freeze()  # the learners and indexes just loaded stay for the session: out of full collections
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
