@@ -143,6 +143,7 @@ class TypeEngine:
                 log.warning("type model training failed: %s", err.decode(errors="replace")[-500:])
                 return False
             model = load(out)
+            _prune(out.parent, keep=4)
             if model is not None:
                 self.model = model
                 self._load_penalties()
@@ -264,6 +265,14 @@ class TypeEngine:
             return []
         return [{"name": "types", "version": 1, "trained_at": self.model.trained_at,
                  "samples": self.model.samples, "metrics": dict(self.model.metrics)}]
+
+
+def _prune(folder: Path, keep: int) -> None:
+    """Deletes all but the newest `keep` models (one per interpreter and workspace signature)."""
+    models = sorted(folder.glob("model-*.skops"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in models[keep:]:
+        for f in (old, old.with_suffix(".feedback.json")):
+            f.unlink(missing_ok=True)
 
 
 def _child_setup() -> None:

@@ -30,6 +30,18 @@ def module_name(root: Path, file: Path) -> str:
     return ".".join(parts)
 
 
+def _annotated(tree: ast.Module) -> bool:
+    """True when a module has at least two annotated defs (training material)."""
+    count = 0
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+                node.returns is not None or any(a.annotation is not None for a in node.args.args)):
+            count += 1
+            if count >= 2:
+                return True
+    return False
+
+
 class WorkspaceIndex:
     """Modules of the workspace by dotted name, with lazily inferred function returns."""
 
@@ -55,9 +67,10 @@ class WorkspaceIndex:
                 tree = ast.parse(text)
             except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
                 continue
-            if text.count("->") >= 2:
-                self.annotated.add(hashlib.sha256(str(f).encode()).hexdigest()[:12])
-            self.update(module_name(self.root, f), tree)
+            module = module_name(self.root, f)
+            if text.count("->") >= 2 and _annotated(tree):
+                self.annotated.add(hashlib.sha256(module.encode()).hexdigest()[:12])
+            self.update(module, tree)
         self.ready = True
 
     def update(self, module: str, tree: ast.Module) -> None:
