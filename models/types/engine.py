@@ -180,6 +180,18 @@ class TypeEngine:
         except Exception:  # noqa: BLE001
             log.exception("type engine change callback failed")
 
+    def forget(self) -> None:
+        """Drops learned state: traces, feedback and persisted models (retrained later from scratch)."""
+        self.traces.clear()
+        self._shown.clear()
+        self.model = None
+        folder = self.data_dir / "types"
+        for f in list(folder.glob("model-*")) if folder.exists() else []:
+            f.unlink(missing_ok=True)
+        self._changed()
+        if self.train_enabled and not self.training:
+            threading.Thread(target=self.train, name="pulsedev-types-train", daemon=True).start()
+
     # -- inputs ----------------------------------------------------------------------
     def add_traces(self, records: list[dict]) -> None:
         """Spool listener for `trace` records."""

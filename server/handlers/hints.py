@@ -49,6 +49,14 @@ def _sync_engine(ls: PulseDevServer) -> None:
         _refresh(ls)
 
 
+@server.on_forget
+def _forget(ls: PulseDevServer) -> None:
+    """`pulsedev.forget`: the type engine drops traces, feedback and its models."""
+    engine = ls.services.get("types")
+    if engine is not None:
+        engine.forget()
+
+
 def _engine_and_text(ls: PulseDevServer, uri: str):
     engine = ls.services.get("types")
     if engine is None or not ls.options.features.types:

@@ -135,3 +135,14 @@ def test_a_range_gets_the_same_hints_as_the_whole_file(tmp_path):
     rng = {"start": {"line": 40, "character": 0}, "end": {"line": 60, "character": 0}}
     part = engine.hints(uri, src + "\n", options=on, range_=rng)
     assert part and part == [h for h in whole if 40 <= h["position"]["line"] <= 60]
+
+
+def test_forget_drops_traces_and_models(tmp_path):
+    engine = TypeEngine(tmp_path, tmp_path / "data", train=False)
+    engine.start(wait=True)
+    (tmp_path / "data" / "types").mkdir(parents=True)
+    (tmp_path / "data" / "types" / "model-x.skops").write_bytes(b"x")
+    engine.add_traces([{"type": "trace", "file": str(tmp_path / "a.py"), "qualname": "f", "params": []}])
+    assert len(engine.traces) == 1
+    engine.forget()
+    assert len(engine.traces) == 0 and not list((tmp_path / "data" / "types").iterdir())
