@@ -41,7 +41,7 @@ def complexity(type_text: str) -> float:
     others = len([m for m in members if m != "None"]) - 1
     # Runtime unions of classes usually stand for a common base in the annotation (Data | EndOfMessage
     # for Event), and nested containers for an abstract one (list[bytearray] for Iterable[bytes]).
-    penalty = 0.07 * max(0, deepest - 1) + 0.15 * max(0, others) + 0.05 * ("None" in members)
+    penalty = 0.07 * max(0, deepest - 1) + 0.25 * max(0, others) + 0.05 * ("None" in members)
     penalty += 0.04 * max(0, type_text.count("|") - len(members) + 1)
     if "type[" in type_text or "Callable" in type_text:
         penalty += 0.2
@@ -52,7 +52,7 @@ def from_trace(observed: str, calls: int, agree: bool | None, kind: str = "retur
     """A trace-based prediction: a type seen in `calls` calls; `agree` = the model/static agreement."""
     base = 1.0 - 1.0 / (calls + 2.0) - complexity(observed)
     if kind == "parameter" and "[" in observed:
-        base -= 0.1  # parameters are often annotated with an abstract container (Iterable, Mapping)
+        base -= 0.2  # parameters are often annotated with an abstract container (Iterable, Mapping)
     if agree is True:
         base = min(0.999, base + 0.04)
     elif agree is False:
