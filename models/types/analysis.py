@@ -69,9 +69,26 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
     results = []
     for i, slot in enumerate(slots):
         trace = traces.lookup(path, slot) if traces is not None and path else None
+        if trace is not None and _is_subclass(trace[0], ctx, index):
+            trace = (*trace, 0.15)
         p = combine(evs[i], preds[i] if preds else None, trace, slot.kind)
         results.append(SlotResult(slot, p, feats[i]))
     return Analysis(ctx, results, text)
+
+
+_ROOTS = {"object", "Exception", "BaseException", "ABC", "Generic", "Protocol", "NamedTuple", "TypedDict", "Enum"}
+
+
+def _is_subclass(type_text: str, ctx: FileContext, index) -> bool:
+    """True when a traced bare class is defined here or in the workspace with a real base class."""
+    cls = ctx.classes.get(type_text)
+    if cls is None and index is not None and type_text in index.classes:
+        tree = index.trees.get(index.classes[type_text])
+        cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == type_text), None) if tree else None
+    if cls is None:
+        return False
+    names = [b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in cls.bases]
+    return any(n and n not in _ROOTS for n in names)
 
 
 def _skip(slot: Slot, ctx: FileContext) -> bool:

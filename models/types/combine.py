@@ -56,25 +56,28 @@ def from_trace(observed: str, calls: int, agree: bool | None, kind: str = "retur
     if agree is True:
         base = min(0.999, base + 0.04)
     elif agree is False:
-        base -= 0.08
+        base -= 0.15
     words = f"seen as {observed} in {calls} call{'s' if calls != 1 else ''} during tests"
     return Prediction(observed, round(max(0.0, min(base, 0.995)), 3), "trace", words)
 
 
 def combine(ev: Evidence, model_pred: tuple[str | None, float] | None,
-            trace: tuple[str, int] | None = None, kind: str = "return") -> Prediction | None:
+            trace: tuple | None = None, kind: str = "return") -> Prediction | None:
     """The prediction for one slot from its static evidence, model output and trace (any may be None)."""
     m_type, m_p = model_pred if model_pred else (None, 0.0)
     m_p = float(m_p)
     if trace is not None:
-        t, calls = trace
+        t, calls = trace[0], trace[1]
         agree = None
         if (ev.type is not None and canonical(ev.type) == canonical(t)) or (
                 m_type is not None and m_p >= 0.5 and canonical(m_type) == canonical(t)):
             agree = True
-        elif m_type is not None and m_p >= 0.8:
+        elif (m_type is not None and m_p >= 0.8) or ev.type is not None:
             agree = False
-        return from_trace(t, calls, agree, kind)
+        p = from_trace(t, calls, agree, kind)
+        if len(trace) > 2 and trace[2]:  # a subclass was seen: the annotation often names its base
+            p = Prediction(p.type, round(max(0.0, p.confidence - trace[2]), 3), p.source, p.words)
+        return p
     if m_type is not None:
         if ev.type is not None and canonical(ev.type) == canonical(m_type):
             return Prediction(m_type, round(m_p, 3), "static", ev.words)

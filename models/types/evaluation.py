@@ -224,7 +224,10 @@ def run_traced_tests(package: Path, tests: Path, workspace: Path, spool: Path, l
 
     from pulsedev.telemetry.tracing import TRACER_DIR
 
-    dest = workspace / package.name / tests.name
+    try:  # tests inside the package keep their place; others sit beside it, as in a source tree
+        dest = workspace / package.name / tests.resolve().relative_to(package)
+    except ValueError:
+        dest = workspace / tests.name
     shutil.copytree(tests, dest, dirs_exist_ok=True)
     spool.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TRACER_DIR), str(workspace)]),

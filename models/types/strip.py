@@ -35,8 +35,8 @@ def strip_source(source: str) -> tuple[str, dict[tuple[str, str, str], str | Non
     labels: dict[tuple[str, str, str], str | None] = {}
     for slot in find_slots(tree, source, include_annotated=True):
         ann = slot.annotation
-        if ann is None:
-            continue
+        if ann is None or (slot.kind == "variable" and slot.func is None and slot.cls is not None):
+            continue  # class-body annotations declare fields (dataclasses, NamedTuple): stripping changes behaviour
         labels.setdefault(slot.key, normalize(ann))
         end = offsets[ann.end_lineno - 1] + ann.end_col_offset
         if slot.kind == "parameter":

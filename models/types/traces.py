@@ -15,7 +15,8 @@ from pathlib import Path
 
 from pulsedev.models.types.typetext import normalize
 
-VAGUE = {"list", "dict", "set", "tuple", "frozenset", "object", "type", "Generator", "Callable"}
+VAGUE = {"list", "dict", "set", "tuple", "frozenset", "object", "type", "Generator", "Callable", "Iterator",
+         "Iterable", "AsyncIterator", "AsyncGenerator", "Coroutine", "None"}  # "None": only the default was seen
 
 
 def _key(file: str, qualname: str) -> tuple[str, str]:
@@ -65,7 +66,7 @@ class TraceStore:
         if not entry or not entry.get("type"):
             return None
         t = normalize(entry["type"])
-        if t is None or t in VAGUE or any(f"{v}[" not in t and t.startswith(v) and t == v for v in VAGUE):
+        if t is None or t in VAGUE:
             return None
         calls = sum((entry.get("observed") or {}).values()) or int(rec.get("sampled_calls") or rec.get("calls") or 1)
         return t, int(calls)
