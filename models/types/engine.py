@@ -79,6 +79,10 @@ class TypeEngine:
         self._shown: dict[str, dict] = {}  # uri -> slot key -> (type shown, features); memory only
         self._stop = False
         self._thread: threading.Thread | None = None
+        self._lock = threading.RLock()  # analyses run on the request thread and the prefetch thread
+        self._pending: dict[str, str] = {}  # uri -> latest text to analyse ahead of the request
+        self._wake = threading.Condition()
+        self._prefetcher: threading.Thread | None = None
         self._proc: subprocess.Popen | None = None
 
     # -- lifecycle -----------------------------------------------------------------
@@ -92,6 +96,8 @@ class TypeEngine:
     def stop(self) -> None:
         """Stops background work (a running training child is terminated)."""
         self._stop = True
+        with self._wake:
+            self._wake.notify_all()
         if self._proc is not None and self._proc.poll() is None:
             self._proc.terminate()
 
@@ -208,8 +214,37 @@ class TypeEngine:
         self._changed()
 
     # -- the fast path ------------------------------------------------------------
+    def prefetch(self, uri: str, text: str) -> None:
+        """Analyse a changed document in the background, so the hint request finds it ready.
+
+        Call from text sync (didOpen/didChange, debounced); the latest text per URI wins.
+        """
+        with self._wake:
+            self._pending[uri] = text
+            self._wake.notify()
+        if self._prefetcher is None:
+            self._prefetcher = threading.Thread(target=self._prefetch_loop, name="pulsedev-types-prefetch", daemon=True)
+            self._prefetcher.start()
+
+    def _prefetch_loop(self) -> None:
+        while not self._stop:
+            with self._wake:
+                while not self._pending and not self._stop:
+                    self._wake.wait(1.0)
+                if self._stop:
+                    return
+                uri, text = self._pending.popitem()
+            try:
+                self._analysis(uri, text)
+            except Exception:  # noqa: BLE001 - a background nicety must never fail loudly
+                log.exception("type prefetch failed")
+
     def _analysis(self, uri: str, text: str, lines: tuple[int, int] | None = None) -> tuple[object, list[dict]]:
         """Hints of a document version (for `lines` only when given), cached per content and range."""
+        with self._lock:
+            return self._analysis_locked(uri, text, lines)
+
+    def _analysis_locked(self, uri: str, text: str, lines: tuple[int, int] | None) -> tuple[object, list[dict]]:
         digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
         entry = self._cache.get(uri)
         if entry is None or entry["digest"] != digest or entry["gen"] != self._generation:

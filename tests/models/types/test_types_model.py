@@ -146,3 +146,22 @@ def test_forget_drops_traces_and_models(tmp_path):
     assert len(engine.traces) == 1
     engine.forget()
     assert len(engine.traces) == 0 and not list((tmp_path / "data" / "types").iterdir())
+
+
+def test_prefetch_makes_the_request_a_cache_hit(tmp_path):
+    import time
+
+    engine = TypeEngine(tmp_path, tmp_path / "data", train=False)
+    engine.start(wait=True)
+    src = "".join(f"def f{i}(n=0):\n    return n > {i}\n\n\n" for i in range(200))
+    uri = (tmp_path / "a.py").as_uri()
+    engine.prefetch(uri, src)
+    for _ in range(200):
+        entry = engine._cache.get(uri)
+        if entry and None in entry["ranges"]:
+            break
+        time.sleep(0.02)
+    assert None in engine._cache[uri]["ranges"]  # the whole document was analysed ahead
+    rng = {"start": {"line": 0, "character": 0}, "end": {"line": 10, "character": 0}}
+    assert len(engine.hints(uri, src, range_=rng)) == 6
+    engine.stop()
