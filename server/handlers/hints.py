@@ -39,11 +39,12 @@ def _sync_engine(ls: PulseDevServer) -> None:
         engine = TypeEngine(ls.root, ls.data_dir, on_change=lambda: _refresh(ls),
                             train=ls.options.features.autoTrain)
         ls.services["types"] = engine
-        if not getattr(ls, "_types_listener", False):
+        if not getattr(ls, "_types_wired", False):  # once per server, whatever engine is current
             ls.add_spool_listener("trace", lambda recs: ls.services.get("types") and ls.services["types"].add_traces(recs))
-            ls._types_listener = True
-        if ls.engine is not None:
-            ls.engine.models_info_providers.append(lambda: ls.services["types"].models_info() if "types" in ls.services else [])
+            if ls.engine is not None:
+                ls.engine.models_info_providers.append(
+                    lambda: ls.services["types"].models_info() if "types" in ls.services else [])
+            ls._types_wired = True
         engine.start()
     else:
         _refresh(ls)
