@@ -169,3 +169,15 @@ async def test_traces_from_the_spool_become_hints(client, workspace, data_dir):
     assert got[at([text], 0, "(w")] == (": float", "trace") and got[at([text], 0, "h")] == (": int", "trace")
     assert got[at([text], 0, "h)")] == ("-> float", "trace")
     assert any("40 calls" in h.tooltip.value for h in after)
+
+
+async def test_turning_types_off_and_on_by_configuration(client, workspace):
+    assert await hints_for(client, workspace, SOURCE)
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"pulsedev": {"features": {"types": False}}}))
+    await asyncio.sleep(0.3)
+    assert await hints_for(client, workspace, SOURCE, version=2, opened=False) == []
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+        settings={"pulsedev": {"features": {"types": True}}}))
+    await asyncio.sleep(0.3)
+    assert len(await hints_for(client, workspace, SOURCE, version=3, opened=False)) == 7
