@@ -2,6 +2,10 @@
 
     .venv/bin/python scripts/eval_types.py accuracy PKG_DIR [PKG_DIR ...]   # coverage/precision per package
     .venv/bin/python scripts/eval_types.py speed PKG_DIR                    # 2,000-line p95 and first-hint time
+    .venv/bin/python scripts/eval_types.py traced PKG_DIR TESTS_DIR         # with traces of the package's tests
+
+For `traced`, use a source distribution that ships its tests, e.g.
+`pip download --no-deps --no-binary :all: h11==0.16.0` (tests in h11/tests) or tomlkit==0.15.2 (tests/).
 
 The evaluated packages must not be installed in the server's interpreter (the
 server's model trains on that interpreter's site-packages; each evaluated
@@ -134,13 +138,15 @@ def speed(package: str, files: int = 300) -> None:
 def main() -> int:
     """CLI."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["accuracy", "speed"])
+    ap.add_argument("what", choices=["accuracy", "speed", "traced"])
     ap.add_argument("paths", nargs="+")
     ap.add_argument("--threshold", type=float, default=0.8)
     ap.add_argument("--mode", choices=["lsp", "inprocess"], default="lsp")
     args = ap.parse_args()
     if args.what == "accuracy":
         accuracy(args.paths, args.threshold, args.mode)
+    elif args.what == "traced":
+        run_type_eval(args.paths[0], mode=args.mode, threshold=args.threshold, tests=args.paths[1], log=print)
     else:
         speed(args.paths[0])
     return 0
