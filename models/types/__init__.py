@@ -2,7 +2,8 @@
 
 Pipeline for one document (analysis.py): slots.py finds the unannotated slots
 with exact LSP positions; static.py gives each a candidate type and the rule
-that found it; features.py describes the slot; model.py (scikit-learn,
+that found it (built on infer.py, expression inference, and context.py, what a
+file defines and imports); features.py describes the slot; model.py (scikit-learn,
 calibrated on held-out packages, persisted with skops) turns features and the
 static candidate into a type and a probability; traces.py adds what the tests
 observed; combine.py picks one type, one confidence and the evidence in words;

@@ -1,0 +1,133 @@
+"""What one file defines and imports, for inference: classes, functions, imported names.
+
+`FileContext` also memoises per-file results (function returns, `self.x`
+attribute types, function environments) and links to the workspace index
+for names imported from other workspace modules.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from pulsedev.models.types.typetext import normalize
+
+GENERIC_CLASSES = {"defaultdict", "OrderedDict", "deque", "Counter", "ChainMap", "list", "dict", "set",
+                   "frozenset", "tuple", "type", "object", "super", "property", "staticmethod", "classmethod"}
+
+
+class FileContext:
+    """What a file defines and imports, plus the workspace index for cross-file returns."""
+
+    def __init__(self, tree: ast.Module, module: str = "", index=None):
+        self.tree, self.module, self.index = tree, module, index
+        self.classes: dict[str, ast.ClassDef] = {}
+        self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        self.imports: dict[str, str] = {}  # local name -> dotted origin
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef):
+                self.classes[node.name] = node
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.functions[node.name] = node
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    self.imports[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+            elif isinstance(node, ast.ImportFrom):
+                base = resolve_relative(module, node.module, node.level)
+                for a in node.names:
+                    if a.name != "*":
+                        self.imports[a.asname or a.name] = f"{base}.{a.name}" if base else a.name
+        self._returns: dict[int, str | None] = {}
+        self._busy: set[int] = set()
+        self._attrs: dict[str, dict[str, str | None]] = {}
+        self._envs: dict[tuple[int, int], Env] = {}
+        self._class_tokens: dict[str, tuple[str, ...]] | None = None
+
+    def is_class_name(self, name: str) -> bool:
+        """True when `name` is a class defined in or imported into this file."""
+        if name in self.classes:
+            return True
+        origin = self.imports.get(name)
+        if origin is None:
+            return False
+        if self.index is not None and self.index.is_class(origin):
+            return True
+        short = origin.rsplit(".", 1)[-1]
+        return short[:1].isupper() and not short.isupper() and short not in GENERIC_CLASSES
+
+    def class_for_name(self, name: str) -> tuple[str, str] | None:
+        """A class defined in or imported into the file that a parameter's name names.
+
+        `console` -> `Console` ("exact"); `options` -> `ConsoleOptions` when it is the only
+        class ending so ("suffix").
+        """
+        from pulsedev.models.types.features import tokens
+
+        if self._class_tokens is None:
+            names = set(self.classes) | {n for n in self.imports if self.is_class_name(n)}
+            self._class_tokens = {n: tuple(tokens(n)) for n in names if n[:1].isupper()}
+        want = tuple(tokens(name))
+        if not want:
+            return None
+        exact = [n for n, t in self._class_tokens.items() if t == want]
+        if len(exact) == 1:
+            return exact[0], "exact"
+        suffix = [n for n, t in self._class_tokens.items() if len(t) > len(want) and t[-len(want):] == want]
+        if len(suffix) == 1 and len(want[-1]) > 2:
+            return suffix[0], "suffix"
+        return None
+
+    def function_return(self, func) -> str | None:
+        """The annotated or inferred return type of a def of this file (memoised)."""
+        key = id(func)
+        if key in self._returns:
+            return self._returns[key]
+        if key in self._busy:
+            return None
+        self._busy.add(key)
+        if func.returns is not None:
+            result = normalize(func.returns)
+        else:
+            from pulsedev.models.types.static import infer_return  # the rules build on this module
+
+            result = infer_return(func, self).type
+        self._busy.discard(key)
+        self._returns[key] = result
+        return result
+
+    def class_attrs(self, cls: ast.ClassDef) -> dict[str, str | None]:
+        """Types of `self.x` attributes set in `__init__` or annotated in the class body."""
+        if cls.name in self._attrs:
+            return self._attrs[cls.name]
+        attrs: dict[str, str | None] = {}
+        self._attrs[cls.name] = attrs
+        for stmt in cls.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                attrs[stmt.target.id] = normalize(stmt.annotation)
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "__init__":
+                from pulsedev.models.types.infer import function_env, infer
+
+                env = function_env(stmt, self)
+                for node in ast.walk(stmt):
+                    if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                        t = node.targets[0] if isinstance(node, ast.Assign) else node.target
+                        if (isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name)
+                                and t.value.id == "self"):
+                            typ = (normalize(node.annotation) if isinstance(node, ast.AnnAssign)
+                                   else infer(node.value, env, self))
+                            if t.attr in attrs and attrs[t.attr] != typ:
+                                attrs[t.attr] = None
+                            else:
+                                attrs[t.attr] = typ
+        return attrs
+
+
+def resolve_relative(module: str, name: str | None, level: int) -> str:
+    """The absolute module of a (possibly relative) `from` import."""
+    if not level:
+        return name or ""
+    parts = module.split(".") if module else []
+    parts = parts[: max(0, len(parts) - level)]
+    if name:
+        parts.append(name)
+    return ".".join(parts)
