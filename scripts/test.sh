@@ -6,4 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || bash scripts/setup.sh
 export PATH="$PWD/.venv/bin:$PATH"
+# Test servers live for seconds: keep the type model's background training (1-3 CPU-minutes) out of them.
+export PULSEDEV_TYPES_TRAIN_DELAY="${PULSEDEV_TYPES_TRAIN_DELAY:-3600}"
 exec .venv/bin/python -m pytest "$@"

@@ -156,9 +156,13 @@ def eval_sessions(days: int, seed: int, quick: bool) -> None:
 
 @evaluate.command("types")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--threshold", type=float, default=None, help="typeHintConfidence (default: the setting's default).")
-def eval_types(path: Path, threshold: float | None) -> None:
+@click.option("--threshold", type=float, default=0.8, show_default=True, help="typeHintConfidence.")
+@click.option("--tests", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="The package's tests: run them under the tracer first (hints with traces).")
+@click.option("--mode", type=click.Choice(["lsp", "inprocess"]), default="lsp", show_default=True,
+              help="Ask the real server over LSP, or the engine in this process.")
+def eval_types(path: Path, threshold: float, tests: Path | None, mode: str) -> None:
     """Strip an annotated package's annotations; print hint coverage and precision over LSP."""
     from .models.types.evaluation import run_type_eval
 
-    run_type_eval(path, threshold=threshold, echo=click.echo)
+    run_type_eval(path, mode=mode, threshold=threshold, tests=tests, log=click.echo)

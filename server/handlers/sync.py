@@ -12,11 +12,19 @@ def _submit(ls: PulseDevServer, event) -> None:
         ls.runtime.submit_events([event])
 
 
+def _prefetch(ls: PulseDevServer, uri: str) -> None:
+    """Let the type engine analyse the new text in the background (the latest text per URI wins)."""
+    engine = ls.services.get("types")
+    if engine is not None:
+        engine.prefetch(uri, ls.workspace.get_text_document(uri).source)
+
+
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: PulseDevServer, params: types.DidOpenTextDocumentParams) -> None:
     """`file_opened`."""
     if ls.runtime:
         _submit(ls, ls.runtime.tracker.opened(params.text_document.uri, params.text_document.text))
+    _prefetch(ls, params.text_document.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -26,6 +34,7 @@ def did_change(ls: PulseDevServer, params: types.DidChangeTextDocumentParams) ->
         uri = params.text_document.uri
         text = ls.workspace.get_text_document(uri).source
         _submit(ls, ls.runtime.tracker.changed(uri, params.content_changes, text))
+    _prefetch(ls, params.text_document.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
