@@ -209,7 +209,7 @@ class Detector:
         else:
             state = self.tick_state
             since = self.tick_since if self.tick_since is not None else self.wf.last_act
-            why = reason(state, self.x, self.wf)
+            why = reason(state, self.x, self.wf, labels=self.labels)
         return {"state": state, "since": since,
                 "scores": {"stuck": round(self.ps, 4), "flow": round(self.pf, 4),
                            "anomaly": round(min(max(self.an, 0.0), 1.0), 4)},

@@ -78,7 +78,7 @@ def add_votes(x: dict) -> dict:
     return x
 
 
-def reason(state: str, x: dict, wf: Any = None, idle_s: float = 0.0, limit: int = 2) -> str:
+def reason(state: str, x: dict, wf: Any = None, idle_s: float = 0.0, limit: int = 2, labels: int = 0) -> str:
     """The top evidence for `state` in words.
 
     >>> reason("stuck", {"churn_5": 0.6, "edits_5": 1.5, "pause_mid_15": 0.4})
@@ -94,4 +94,6 @@ def reason(state: str, x: dict, wf: Any = None, idle_s: float = 0.0, limit: int 
         return "; ".join(words)
     if state == "neutral":
         return "no clear sign of flow or of being stuck"
-    return f"learned from your own reports ({state})"
+    if labels:
+        return f"learned from your own reports ({state})"
+    return f"the overall mix of recent activity looks like {state}; no single sign stands out"
