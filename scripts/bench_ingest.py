@@ -76,10 +76,14 @@ def raw_loop(bodies: list[str]) -> float:
     return rate
 
 
-def through_server(bodies: list[str], n_events: int, in_flight: int, status_every: float) -> tuple[float, list[float]]:
+def through_server(bodies: list[str], n_events: int, in_flight: int, status_every: float,
+                   learners: bool = True) -> tuple[float, list[float]]:
     data_dir = tempfile.mkdtemp()
+    options: dict = {"dataDir": data_dir}
+    if not learners:
+        options["features"] = {"stuck": False, "flow": False, "anomaly": False}
     with LspClient.spawn() as client:
-        client.initialize(None, {"dataDir": data_dir})
+        client.initialize(None, options)
         client.request("pulsedev/status", None)
         latencies: list[float] = []
         done = threading.Event()
@@ -116,15 +120,17 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--in-flight", type=int, default=4)
     parser.add_argument("--status-every", type=float, default=0.005, help="seconds between status probes")
+    parser.add_argument("--learners", choices=["on", "off"], default="on", help="stuck/flow/anomaly learners")
     args = parser.parse_args()
     events = make_events(args.events)
     bodies = bodies_of(events, args.batch)
     raw = raw_loop(bodies)
-    e2e, lat = through_server(bodies, args.events, args.in_flight, args.status_every)
+    e2e, lat = through_server(bodies, args.events, args.in_flight, args.status_every, args.learners == "on")
     lat.sort()
     p50 = statistics.median(lat)
     p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
-    print(f"events:           {args.events} in batches of {args.batch}, {args.in_flight} in flight")
+    print(f"events:           {args.events} in batches of {args.batch}, {args.in_flight} in flight, "
+          f"learners {args.learners}")
     print(f"raw loop:         {raw:,.0f} events/s (parse + build rows + executemany, same schema)")
     print(f"through server:   {e2e:,.0f} events/s end to end over stdio ({e2e / raw:.2f} of raw)")
     print(f"status during burst: p50 {p50:.1f} ms, p99 {p99:.1f} ms over {len(lat)} requests")
