@@ -1,19 +1,19 @@
 """Failure explanations and fixes, learning which advice helps this developer.
 
 `FixAdvisor` maps a failure (error type and message) to an explanation and a
-fix strategy.  Each (error type, strategy) pair keeps a Beta posterior of
-how often the developer found it helpful, seeded with a prior; the advice
-shown is the strategy with the best posterior mean, with that mean as its
+fix strategy, ranked by `Helpfulness` (a Beta posterior per strategy): the
+advice shown is the one with the best posterior mean, with that mean as its
 confidence, and "helpful / not helpful" feedback updates it at once.  It
 never edits code: it explains and suggests.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from pulsedev.models.helpfulness import Helpfulness
 
 #: error type -> [(strategy, what it means, what to try)], most likely helpful first.
 ADVICE: dict[str, list[tuple[str, str, str]]] = {
@@ -61,7 +61,6 @@ ADVICE: dict[str, list[tuple[str, str, str]]] = {
     ],
 }
 GENERIC = [("read", "the code raised an error", "read the traceback from its last frame in your code upwards")]
-PRIOR = (3.0, 1.0)  # Beta(helpful, not helpful) for the first strategy; later ones start lower
 _WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 
 
@@ -89,50 +88,22 @@ class FixAdvisor:
     """
 
     def __init__(self, path: Path | None = None):
-        self.path = path
-        self.counts: dict[str, list[float]] = {}
-        if path and path.exists():
-            try:
-                raw = json.loads(path.read_text(encoding="utf-8"))
-                self.counts = {k: [float(v[0]), float(v[1])] for k, v in raw.items()}
-            except (ValueError, TypeError, IndexError, KeyError, AttributeError):
-                self.counts = {}
+        self.helpfulness = Helpfulness(path)
 
-    def _beta(self, error_type: str, rank: int, strategy: str) -> list[float]:
-        key = f"{error_type}:{strategy}"
-        if key not in self.counts:
-            a, b = PRIOR
-            self.counts[key] = [a / (1 + rank), b]
-        return self.counts[key]
+    @staticmethod
+    def _options(error_type: str) -> list[tuple[str, str, str]]:
+        return ADVICE.get(error_type.rsplit(".", 1)[-1], GENERIC)
 
     def advise(self, error_type: str, message: str = "") -> Advice:
         """The best advice for a failure, with its posterior helpfulness as confidence."""
         error_type = error_type if _WORD.match(error_type or "") else "Error"
-        options = ADVICE.get(error_type.rsplit(".", 1)[-1], GENERIC)
-        best = None
-        for rank, (strategy, meaning, fix) in enumerate(options):
-            a, b = self._beta(error_type, rank, strategy)
-            mean = a / (a + b)
-            if best is None or mean > best[0]:
-                best = (mean, strategy, meaning, fix)
-        mean, strategy, meaning, fix = best
+        options = self._options(error_type)
+        strategy, mean = self.helpfulness.best(error_type, [o[0] for o in options])
+        _, meaning, fix = next(o for o in options if o[0] == strategy)
         detail = f" ({message.strip()[:120]})" if message and message.strip() else ""
         return Advice(error_type, strategy, f"{error_type}: {meaning}", f"{error_type}{detail}: {meaning}. Try: {fix}.",
-                      round(mean, 3))
+                      mean)
 
     def learn_one(self, error_type: str, strategy: str, helpful: bool) -> None:
         """Feedback on one piece of advice."""
-        options = ADVICE.get(error_type.rsplit(".", 1)[-1], GENERIC)
-        rank = next((i for i, o in enumerate(options) if o[0] == strategy), len(options))
-        counts = self._beta(error_type, rank, strategy)
-        counts[0 if helpful else 1] += 1.0
-        self.save()
-
-    def save(self) -> None:
-        """Persist the counts (atomic write)."""
-        if self.path is None:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.counts), encoding="utf-8")
-        tmp.replace(self.path)
+        self.helpfulness.learn_one(error_type, strategy, [o[0] for o in self._options(error_type)], helpful)

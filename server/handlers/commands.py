@@ -25,9 +25,11 @@ async def feedback(ls: PulseDevServer, *args) -> dict:
     if not isinstance(arg.get("id"), str) or not isinstance(arg.get("helpful"), bool):
         raise JsonRpcInvalidParams('pulsedev.feedback takes [{"id": "<suggestion id>", "helpful": true|false}]')
     runtime = _runtime(ls)
-    errors = ls.services.get("errors")
-    if errors is None or not await runtime.run(errors.feedback, arg["id"], arg["helpful"]):
-        await runtime.run(runtime.pipeline.feedback, arg["id"], arg["helpful"])
+    for name in ("errors", "strategy"):  # services that made suggestions of their own
+        service = ls.services.get(name)
+        if service is not None and await runtime.run(service.feedback, arg["id"], arg["helpful"]):
+            return {"ok": True}
+    await runtime.run(runtime.pipeline.feedback, arg["id"], arg["helpful"])
     return {"ok": True}
 
 

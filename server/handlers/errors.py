@@ -101,5 +101,4 @@ def _forget(ls: PulseDevServer) -> None:
     """Drop what the advisor learned."""
     service = ls.services.get(SERVICE)
     if service is not None:
-        service.advisor.counts.clear()
-        service.advisor.save()
+        service.advisor.helpfulness.clear()
