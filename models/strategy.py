@@ -105,8 +105,10 @@ def patterns(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
             if isinstance(right, (ast.List, ast.ListComp)) or (isinstance(right, ast.Name) and right.id in lists | params):
                 found.append("set-membership")
                 break
+    strings = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, (ast.Constant, ast.JoinedStr))
+               and isinstance(getattr(n.value, "value", ""), str) for t in n.targets if isinstance(t, ast.Name)}
     if any(id(n) in in_loop and isinstance(n, ast.AugAssign) and isinstance(n.op, ast.Add) and isinstance(n.target, ast.Name)
-           and isinstance(n.value, (ast.Constant, ast.JoinedStr, ast.Name, ast.BinOp)) for n in ast.walk(func)):
+           and n.target.id in strings for n in ast.walk(func)):
         found.append("join")
     if any(id(n) in in_loop and isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
            and isinstance(n.func.value, ast.Name) and n.func.value.id == "re" for n in ast.walk(func)):
