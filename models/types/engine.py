@@ -11,6 +11,7 @@ are ready it still answers, from file-local static evidence.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -128,7 +129,9 @@ class TypeEngine:
             self.ready.set()
 
     def _model_file(self) -> Path:
-        key = f"{MODEL_VERSION}|{FEATURES_VERSION}|{self.python}|{sorted(self.index.annotated)}|{self.exclude}"
+        # The code that computes features is part of the key: a changed rule never meets an old model.
+        key = (f"{MODEL_VERSION}|{FEATURES_VERSION}|{_code_signature()}|{self.python}|{sorted(self.index.annotated)}"
+               f"|{self.exclude}")
         sig = hashlib.sha256(key.encode()).hexdigest()[:16]
         return self.data_dir / "types" / f"model-{sig}.skops"
 
@@ -320,6 +323,15 @@ def _prune(folder: Path, keep: int) -> None:
     for old in models[keep:]:
         for f in (old, old.with_suffix(".feedback.json")):
             f.unlink(missing_ok=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _code_signature() -> str:
+    """A digest of this package's source (models/types): what the features and rules are."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _child_setup() -> None:
