@@ -96,11 +96,11 @@ def run_demo(keep: Path | None = None, echo: Callable[[str], None] = print) -> i
             echo("\nWhat the server said when the state changed:")
             for note in client.notifications("pulsedev/state"):
                 echo(f"  {_clock(note['since'])}  {note['state']:<8} {note.get('reason', '')}")
-            suggestions = client.notifications("pulsedev/suggestion")
+            suggestions = sorted(client.notifications("pulsedev/suggestion"), key=lambda s: s.get("kind") != "unstuck")
             if suggestions:
-                echo("\nSuggestions it pushed:")
-                for s in suggestions[:5]:
-                    echo(f"  [{s.get('kind')}] {s.get('title')}: {s.get('message')}")
+                echo(f"\nSuggestions it pushed ({len(suggestions)}; each asks 'helpful?'):")
+                for s in suggestions[:4]:
+                    echo(f"  [{s.get('kind')}] {s.get('message')}")
             final = timeline[-1]
             echo(f"\nNow: {final['state']['state']} (stuck {final['state']['scores']['stuck']:.2f}, "
                  f"flow {final['state']['scores']['flow']:.2f}, anomaly {final['state']['scores']['anomaly']:.2f})")

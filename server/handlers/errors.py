@@ -12,6 +12,7 @@ from ..models.fixes import FixAdvisor
 from ..telemetry.failures import FailureBoard
 
 SERVICE = "errors"
+SUGGEST_EVERY = 900.0  # event-time seconds between error_fix pop-ups; diagnostics are the quiet channel
 
 
 class ErrorService:
@@ -26,6 +27,7 @@ class ErrorService:
         self.advisor = FixAdvisor(ls.data_dir / "models" / "fixes.json")
         self.suggested: dict[str, tuple[str, str]] = {}  # suggestion id -> (error type, strategy)
         self.seen: set[str] = set()
+        self.last_suggested = float("-inf")
 
     def on_events(self, events) -> None:
         """Pipeline listener."""
@@ -34,10 +36,11 @@ class ErrorService:
         for event in events:
             for uri in self.board.update(event):
                 self._publish(uri)
-            if event.kind in ("test_run", "error_occurred"):
-                for failures in self.board.by_uri.values():
-                    for f in failures:
-                        self._suggest(f)
+            if event.kind in ("test_run", "error_occurred") and event.ts - self.last_suggested >= SUGGEST_EVERY:
+                new = [f for failures in self.board.by_uri.values() for f in failures if f.signature not in self.seen]
+                self.seen.update(f.signature for f in new)
+                if new and self._suggest(new[0]):
+                    self.last_suggested = event.ts
 
     def _document(self, path: str) -> str | None:
         """The open document whose stored path (after the privacy policy) is `path`."""
@@ -61,13 +64,10 @@ class ErrorService:
         self.ls.call_threadsafe(self.ls.text_document_publish_diagnostics,
                                 types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
 
-    def _suggest(self, f) -> None:
-        if f.signature in self.seen:
-            return
-        self.seen.add(f.signature)
+    def _suggest(self, f) -> bool:
         advice = self.advisor.advise(f.error_type, f.message)
         if advice.confidence < self.ls.options.thresholds.suggestion:
-            return
+            return False
         sid = f"fix-{uuid.uuid4().hex[:10]}"
         self.suggested[sid] = (advice.error_type, advice.strategy)
         feedback = [{"title": title, "command": "pulsedev.feedback", "arguments": [{"id": sid, "helpful": helpful}]}
@@ -78,6 +78,7 @@ class ErrorService:
             "range": {"start": {"line": f.line, "character": 0}, "end": {"line": f.line + 1, "character": 0}},
             "confidence": advice.confidence, "evidence": [f"{f.error_type} in {f.test_id or 'a run'}"],
             "actions": feedback})
+        return True
 
     def feedback(self, suggestion_id: str, helpful: bool) -> bool:
         """Learn from feedback on one of our suggestions; False if it was not ours."""
