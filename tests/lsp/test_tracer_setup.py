@@ -27,7 +27,8 @@ async def test_tracer_setup_returns_a_usable_env(client, workspace: Path, data_d
     assert args == ["-p", "pulsedev_trace"]
 
 
-async def test_traced_run_is_counted_as_a_test_run(client, workspace: Path, data_dir: Path):
+async def _traced_run(client, workspace: Path) -> None:
+    """Copy the fixture project in and run its tests the way tracerSetup says, as a user's terminal would."""
     shutil.copytree(FIXTURE, workspace, dirs_exist_ok=True)
     setup = await command(client, "pulsedev.tracerSetup")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PULSEDEV_", "PYTEST_"))}
@@ -36,6 +37,10 @@ async def test_traced_run_is_counted_as_a_test_run(client, workspace: Path, data
         subprocess.run, [sys.executable, "-m", "pytest", "-q", "-p", "no:asyncio", *setup["args"]],
         cwd=workspace, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+async def test_traced_run_is_counted_as_a_test_run(client, workspace: Path, data_dir: Path):
+    await _traced_run(client, workspace)
     stored = 0
     for _ in range(100):  # the server notices the spool file and ingests it on its worker
         stored = (await request(client, "pulsedev/status"))["events"]["stored"]
@@ -50,14 +55,7 @@ async def test_traced_run_is_counted_as_a_test_run(client, workspace: Path, data
 
 async def test_traced_types_become_trace_hints(client, workspace: Path, data_dir: Path):
     """The trace records reach the type engine: hints on the traced file say they come from the trace."""
-    shutil.copytree(FIXTURE, workspace, dirs_exist_ok=True)
-    setup = await command(client, "pulsedev.tracerSetup")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PULSEDEV_", "PYTEST_"))}
-    env.update(setup["env"], PYTHONDONTWRITEBYTECODE="1")
-    proc = await asyncio.to_thread(
-        subprocess.run, [sys.executable, "-m", "pytest", "-q", "-p", "no:asyncio", *setup["args"]],
-        cwd=workspace, env=env, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    await _traced_run(client, workspace)
     path = workspace / "shop" / "pricing.py"
     text = path.read_text()
     client.text_document_did_open(types.DidOpenTextDocumentParams(
