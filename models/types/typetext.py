@@ -122,21 +122,26 @@ def normalize_or_raise(text: str) -> str:
     return _text(node)
 
 
-def split_union(text: str) -> list[str]:
-    """The top-level members of a `|` union text."""
+def _split_top(text: str, sep: str) -> list[str]:
+    """`text` split at `sep` outside brackets, each part stripped (empty parts kept)."""
     parts, depth, cur = [], 0, ""
     for ch in text:
         if ch in "[(":
             depth += 1
         elif ch in "])":
             depth -= 1
-        if ch == "|" and depth == 0:
+        if ch == sep and depth == 0:
             parts.append(cur.strip())
             cur = ""
         else:
             cur += ch
     parts.append(cur.strip())
-    return [p for p in parts if p]
+    return parts
+
+
+def split_union(text: str) -> list[str]:
+    """The top-level members of a `|` union text."""
+    return [p for p in _split_top(text, "|") if p]
 
 
 @functools.lru_cache(maxsize=8192)
@@ -158,19 +163,7 @@ def _sort_unions(text: str) -> str:
         return " | ".join(sorted(_sort_unions(m) for m in members))
     if "[" in text and text.endswith("]"):
         head, inner = text.split("[", 1)
-        inner = inner[:-1]
-        args, depth, cur = [], 0, ""
-        for ch in inner:
-            if ch in "[(":
-                depth += 1
-            elif ch in "])":
-                depth -= 1
-            if ch == "," and depth == 0:
-                args.append(cur.strip())
-                cur = ""
-            else:
-                cur += ch
-        args.append(cur.strip())
+        args = _split_top(inner[:-1], ",")
         return f"{head}[{', '.join(_sort_unions(a) for a in args)}]"
     return text
 
