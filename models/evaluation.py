@@ -161,16 +161,20 @@ def _merge(traces: list[Trace]) -> Trace:
     return out
 
 
+def _cold(make: Callable[[Path], Any], work: Path, day: Day) -> tuple[Trace, int]:
+    """A day replayed by a fresh server (no self reports): its trace and the state notifications sent."""
+    transport = make(work / "cold")
+    try:
+        return replay(transport, day), transport.count("pulsedev/state")
+    finally:
+        transport.close()
+
+
 def evaluate_persona(persona, seed: int, days: int, hours: float, transport: str, work: Path) -> dict:
     """Cold, personalised and anomaly traces for one persona."""
     make = TRANSPORTS[transport]
     test = lambda k: simulate_day(persona, seed, start=BASE + k * DAY_S, hours=hours)  # noqa: E731
-    cold_t = make(work / "cold")
-    try:
-        cold = replay(cold_t, test(0))
-        cold_notes = cold_t.count("pulsedev/state")
-    finally:
-        cold_t.close()
+    cold, cold_notes = _cold(make, work, test(0))
     warm_t = make(work / "warm")
     try:
         replay(warm_t, simulate_day(persona, seed + 1, start=BASE, hours=hours, self_reports=True))
@@ -190,12 +194,7 @@ def evaluate_alt(seed: int, transport: str, work: Path) -> dict:
 
     make = TRANSPORTS[transport]
     test = lambda k: keystroke_day(seed, start=BASE + k * DAY_S)  # noqa: E731
-    cold_t = make(work / "cold")
-    try:
-        cold = replay(cold_t, test(0))
-        notes = cold_t.count("pulsedev/state")
-    finally:
-        cold_t.close()
+    cold, notes = _cold(make, work, test(0))
     warm_t = make(work / "warm")
     try:
         replay(warm_t, keystroke_day(seed + 1, start=BASE, self_reports=True))
