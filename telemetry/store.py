@@ -18,6 +18,7 @@ import sqlite3
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Iterator, Protocol
 
 import sqlite_utils
@@ -78,8 +79,6 @@ class Store(Protocol):
 
 
 def _row_event(ts: float, kind: str, path: str | None, data: str | None) -> Event:
-    from types import MappingProxyType
-
     return Event(kind, ts, path, MappingProxyType(json.loads(data)) if data else MappingProxyType({}))
 
 
