@@ -134,7 +134,7 @@ class _Writer:
         return (f"tests/test_mod.py::test_{r.randint(0, 999)}", r.choice(ERRORS), r.randint(1, 300))
 
     def segment(self, state: str, t0: float, t1: float, cfg: _Cfg) -> None:
-        r, p = self.rng, self.p
+        r = self.rng
         t = t0
         sig = self.new_sig() if cfg.same else None
         err_sig = (r.choice(ERRORS), f"line {r.randint(1, 300)}")
