@@ -9,9 +9,10 @@ the result per document version and the evaluation can call it directly.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pulsedev.models.types.combine import Prediction, combine
+from pulsedev.models.types.incremental import DocumentMemo
 from pulsedev.models.types.features import add_peer_features, parents, slot_features
 from pulsedev.models.types.slots import Slot, find_slots
 from pulsedev.models.types.static import NO_EVIDENCE, FileContext, evidence_for, is_obvious
@@ -33,39 +34,60 @@ class Analysis:
     ctx: FileContext | None
     results: list[SlotResult]
     source: str
+    annotated: list[Slot] = field(default_factory=list)  # the annotated slots (implicit feedback)
 
 
 def analyze(text: str, module: str = "", index=None, model=None, traces=None, path: str | None = None,
-            lines: tuple[int, int] | None = None) -> Analysis:
+            lines: tuple[int, int] | None = None, memo: DocumentMemo | None = None) -> Analysis:
     """Predictions for the unannotated slots of a document (all, or those on `lines`, inclusive).
 
     No slot on a syntax error.  Parameters outside `lines` still give their static evidence to
     the peer-name feature, so a slot's prediction does not depend on the range asked for.
+    With a `memo` (the document's previous versions), only the code that changed is parsed and
+    re-inferred and only changed feature vectors are scored; the result is the same.
     """
     try:
-        tree = ast.parse(text)
+        tree = memo.parse(text) if memo is not None else ast.parse(text)
     except (SyntaxError, ValueError):
         return Analysis(None, [], text)
-    ctx = FileContext(tree, module, index)
-    slots = [s for s in find_slots(tree, text) if not _skip(s, ctx)]
+    ctx = memo.context(tree, module, index) if memo is not None else FileContext(tree, module, index)
+    every = find_slots(tree, text, include_annotated=True)
+    annotated = [s for s in every if s.annotation is not None]
+    slots = [s for s in every if s.annotation is None and not _skip(s, ctx)]
     if lines is not None:
         lo, hi = lines
         outside = [s for s in slots if not lo <= s.line <= hi and s.kind == "parameter"]
         slots = [s for s in slots if lo <= s.line <= hi]
     else:
         outside = []
-    evs, feats, cache = [], [], {}
-    peer_evs = [evidence_for(s, ctx) for s in outside]
-    for slot in slots:
-        try:
-            ev = evidence_for(slot, ctx)
-        except RecursionError:
-            ev = NO_EVIDENCE
-        parent = cache.setdefault(id(slot.func), parents(slot.func)) if slot.kind == "parameter" else None
-        evs.append(ev)
-        feats.append(slot_features(slot, ev, parent))
+    unit_of = _units(tree, memo, ctx) if memo is not None else None
+    evs, feats, peer_evs, cache = [], [], [], {}
+    for i, slot in enumerate(slots + outside):
+        inside = i < len(slots)
+        key = (unit_of[id(_top(slot, tree))], slot.key) if unit_of else None
+        hit = memo.get_evidence(key) if key is not None else None
+        if hit is None or (inside and hit[1] is None):
+            if hit is None:
+                try:
+                    ev = evidence_for(slot, ctx)
+                except RecursionError:
+                    ev = NO_EVIDENCE
+            else:
+                ev = hit[0]
+            f = None
+            if inside:  # outside the range only the evidence is needed (for peers)
+                parent = cache.setdefault(id(slot.func), parents(slot.func)) if slot.kind == "parameter" else None
+                f = slot_features(slot, ev, parent)
+            hit = (ev, f)
+            if key is not None:
+                memo.put_evidence(key, hit)
+        if inside:
+            evs.append(hit[0])
+            feats.append(dict(hit[1]))
+        else:
+            peer_evs.append(hit[0])
     add_peer_features(slots + outside, evs + peer_evs, feats + [{} for _ in outside])
-    preds = model.predict(feats, [e.type for e in evs], [s.kind for s in slots]) if model and slots else None
+    preds = _predict(model, feats, evs, slots, memo) if model and slots else None
     results = []
     for i, slot in enumerate(slots):
         trace = traces.lookup(path, slot) if traces is not None and path else None
@@ -73,7 +95,45 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
             trace = (*trace, 0.15)
         p = combine(evs[i], preds[i] if preds else None, trace, slot.kind)
         results.append(SlotResult(slot, p, feats[i]))
-    return Analysis(ctx, results, text)
+    if memo is not None:
+        memo.commit()
+    return Analysis(ctx, results, text, annotated)
+
+
+def _top(slot: Slot, tree: ast.Module) -> ast.stmt:
+    """The top-level statement holding a slot."""
+    node = slot.cls or slot.func or slot.node
+    line = node.lineno
+    body = tree.body
+    lo, hi = 0, len(body) - 1
+    while lo < hi:  # the last statement starting at or before the slot's node
+        mid = (lo + hi + 1) // 2
+        if body[mid].lineno <= line:
+            lo = mid
+        else:
+            hi = mid - 1
+    return body[lo]
+
+
+def _units(tree: ast.Module, memo: DocumentMemo, ctx: FileContext) -> dict[int, str]:
+    return memo.unit_keys(tree, memo.interface(ctx))
+
+
+def _predict(model, feats: list[dict], evs: list, slots: list[Slot], memo: DocumentMemo | None) -> list:
+    """Model outputs for the slots, scoring only feature vectors not seen in earlier versions."""
+    statics, kinds = [e.type for e in evs], [s.kind for s in slots]
+    if memo is None:
+        return model.predict(feats, statics, kinds)
+    salt = (id(model), tuple(sorted(model.penalties.items())))
+    keys = [(salt, k, st, tuple(f.items())) for f, st, k in zip(feats, statics, kinds)]  # order is deterministic
+    out = [memo.get_prediction(k) for k in keys]
+    todo = [i for i, o in enumerate(out) if o is None]
+    if todo:
+        fresh = model.predict([feats[i] for i in todo], [statics[i] for i in todo], [kinds[i] for i in todo])
+        for i, pred in zip(todo, fresh):
+            out[i] = pred
+            memo.put_prediction(keys[i], pred)
+    return out
 
 
 _ROOTS = {"object", "Exception", "BaseException", "ABC", "Generic", "Protocol", "NamedTuple", "TypedDict", "Enum"}

@@ -24,12 +24,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from pulsedev.models.types.analysis import analyze
+from pulsedev.models.types.incremental import DocumentMemo
 from pulsedev.models.types.index import WorkspaceIndex, module_name
 from pulsedev.models.types.corpus import site_dirs
 from pulsedev.models.types.features import FEATURES_VERSION
 from pulsedev.models.types.model import MODEL_VERSION, load
 from pulsedev.models.types.render import code_action, hint
-from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.traces import TraceStore
 from pulsedev.models.types.typetext import canonical, normalize
 
@@ -76,6 +76,7 @@ class TypeEngine:
         self.training = False
         self.ready = threading.Event()
         self._cache: dict[str, dict] = {}  # uri -> {"digest", "gen", "ranges": {lines: (analysis, hints)}}
+        self._memos: dict[str, DocumentMemo] = {}  # uri -> what the last analysis leaves for the next edit
         self._generation = 0
         self._shown: dict[str, dict] = {}  # uri -> slot key -> (type shown, features); memory only
         self._stop = False
@@ -263,8 +264,18 @@ class TypeEngine:
             return ranges[lines]
         path = uri_path(uri)
         module = module_name(self.root, path) if self.root and path else (path.stem if path else "")
+        memo = self._memos.get(uri)
+        if lines is not None and lines[0] <= 0 and lines[1] >= text.count("\n"):
+            lines = None  # the whole file
+        if memo is not None or lines is None:  # a known document: the whole file, re-inferring what changed
+            if memo is None:
+                memo = self._memos[uri] = DocumentMemo()
+                if len(self._memos) > MAX_CACHE:
+                    self._memos.pop(next(iter(self._memos)))
+            memo.salt = f"{self._generation}|{self.index.ready}"
+            lines = None
         a = analyze(text, module, self.index if self.index.ready else None, self.model, self.traces,
-                    str(path.resolve()) if path else None, lines)
+                    str(path.resolve()) if path else None, lines, memo)
         self._implicit_feedback(uri, a)
         hints, shown = [], self._shown.setdefault(uri, {})
         for r in a.results:
@@ -285,8 +296,8 @@ class TypeEngine:
         shown = self._shown.get(uri)
         if not shown or a.ctx is None or self.model is None:
             return
-        for slot in find_slots(a.ctx.tree, a.source, include_annotated=True):
-            if slot.annotation is not None and slot.key in shown:
+        for slot in a.annotated:
+            if slot.key in shown:
                 typ, feats = shown.pop(slot.key)
                 self.model.learn_feedback(feats, typ, canonical(typ) == canonical(normalize(slot.annotation)))
                 self._save_penalties()

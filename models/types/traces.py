@@ -10,6 +10,7 @@ enough to show and are left to the other sources.
 
 from __future__ import annotations
 
+import functools
 import threading
 from pathlib import Path
 
@@ -19,12 +20,16 @@ VAGUE = {"list", "dict", "set", "tuple", "frozenset", "object", "type", "Generat
          "Iterable", "AsyncIterator", "AsyncGenerator", "Coroutine", "None"}  # "None": only the default was seen
 
 
-def _key(file: str, qualname: str) -> tuple[str, str]:
+@functools.lru_cache(maxsize=4096)
+def _resolved(file: str) -> str:
     try:
-        file = str(Path(file).resolve())
+        return str(Path(file).resolve())
     except OSError:
-        pass
-    return file, qualname.replace(".<locals>", "")
+        return file
+
+
+def _key(file: str, qualname: str) -> tuple[str, str]:
+    return _resolved(file), qualname.replace(".<locals>", "")
 
 
 class TraceStore:
@@ -50,7 +55,7 @@ class TraceStore:
 
     def lookup(self, path: str | None, slot) -> tuple[str, int] | None:
         """(observed type, calls) for a parameter or return slot, or None."""
-        if path is None or slot.kind == "variable":
+        if path is None or slot.kind == "variable" or not self._funcs:
             return None
         if "@" in slot.qualname:  # a redefinition (e.g. a property setter): traces do not tell them apart
             return None

@@ -1,0 +1,283 @@
+"""Reuse across versions of one document: parse trees of unchanged code and per-unit slot evidence.
+
+An editor sends the whole text after each keystroke, but an edit touches one
+place.  `reparse` parses only the top-level statements around the changed
+lines and keeps the (line-shifted) trees of the rest, falling back to a full
+parse whenever the changed chunk does not parse on its own — so the tree is
+always the one `ast.parse` would give.  `DocumentMemo` keeps, per top-level
+statement ("unit"), the static evidence and features of its slots, keyed by
+the unit's text and the texts of every unit it refers to by name (transitively)
+plus what the file imports and defines; a unit whose key is unchanged is not
+re-inferred.  Predictions are memoised by their feature vector, so the model
+scores only slots whose features changed.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import hashlib
+import re
+
+from pulsedev.models.types.context import FileContext
+
+_ODD_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_BIND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def unit_start(node: ast.stmt) -> int:
+    """1-based first line of a top-level statement, decorators included."""
+    decorators = getattr(node, "decorator_list", None)
+    return min([node.lineno, *(d.lineno for d in decorators)]) if decorators else node.lineno
+
+
+def _shift(node: ast.AST, delta: int) -> None:
+    """Moves every position in `node`'s subtree by `delta` lines (in place)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if "lineno" in n._attributes:
+            n.lineno += delta
+            if n.end_lineno is not None:
+                n.end_lineno += delta
+        stack.extend(ast.iter_child_nodes(n))
+
+
+def _is_code(line: str) -> bool:
+    s = line.strip()
+    return bool(s) and not s.startswith("#")
+
+
+def _starts_statement(line: str) -> bool:
+    """A line at column 0 that may begin a top-level statement."""
+    return bool(line) and line[0] not in " \t\r\n#"
+
+
+def reparse(old_lines: list[str] | None, old_tree: ast.Module | None, text: str,
+            lines: list[str] | None = None) -> ast.Module:
+    """The tree of `text`, parsing only what changed since `old_lines`/`old_tree` (raises SyntaxError).
+
+    Every top-level statement of the old tree whose lines reappear, in order, from a line at
+    column 0 is kept.  The text between kept statements is parsed on its own, or together
+    with a neighbour when it does not parse alone (an added `else:`, an indented line that
+    continues a def, a decorator); the whole text is parsed when that fails too.  Pieces
+    that each parse alone and start at column 0 parse the same together, so the result
+    equals `ast.parse(text)`.  Kept nodes are shifted in place when lines were added or
+    removed above them: the old tree must not be used afterwards.
+    """
+    new_lines = lines if lines is not None else text.splitlines(keepends=True)
+    if old_tree is None or old_lines is None or not old_tree.body:
+        return ast.parse(text)
+    if old_lines == new_lines:
+        return old_tree
+    starts: dict[str, list[int]] = {}
+    for i, line in enumerate(new_lines):
+        if _starts_statement(line):
+            starts.setdefault(line, []).append(i)
+    kept: list[tuple[ast.stmt, int, int]] = []  # (old node, first line, end line exclusive): 0-based, new text
+    pos, last_end = 0, 0
+    for node in old_tree.body:
+        start, end = unit_start(node) - 1, node.end_lineno
+        if start < last_end:  # two statements on one line (`a = 1; b = 2`)
+            return ast.parse(text)
+        last_end = end
+        old = old_lines[start:end]
+        cands = starts.get(old[0], ()) if old else ()
+        for c in cands[bisect.bisect_left(cands, pos):]:
+            if new_lines[c:c + end - start] == old:
+                kept.append((node, c, c + end - start))
+                pos = c + end - start
+                break
+    out: list[ast.stmt] = []
+    j, lo, n = 0, 0, len(new_lines)
+    while True:
+        hi = kept[j][1] if j < len(kept) else n
+        if any(_is_code(line) for line in new_lines[lo:hi]):
+            prev = j > 0 and bool(out) and out[-1] is kept[j - 1][0]
+            tries = [(lo, hi, False, False)]
+            if prev:
+                tries.append((kept[j - 1][1], hi, True, False))
+            if j < len(kept):
+                tries.append((lo, kept[j][2], False, True))
+                if prev:
+                    tries.append((kept[j - 1][1], kept[j][2], True, True))
+            for a, b, with_prev, with_next in tries:
+                try:
+                    chunk = ast.parse("".join(new_lines[a:b]))
+                    break
+                except (SyntaxError, ValueError):
+                    continue
+            else:
+                return ast.parse(text)
+            if with_prev:
+                out.pop()
+            for node in chunk.body:
+                _shift(node, a)
+            out.extend(chunk.body)
+            lo = b
+            if with_next:
+                j += 1
+                continue
+        if j >= len(kept):
+            break
+        node, c, lo = kept[j]
+        if c != unit_start(node) - 1:
+            _shift(node, c - (unit_start(node) - 1))
+        out.append(node)
+        j += 1
+    return ast.Module(body=out, type_ignores=[])
+
+
+def _digest(*parts: str) -> str:
+    h = hashlib.blake2b(digest_size=12)
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _bound(node: ast.stmt) -> set[str]:
+    """Names a top-level statement binds at module scope (function bodies excluded)."""
+    names: set[str] = set()
+    stack: list[ast.AST] = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, _BIND):
+            names.add(n.name)  # not its body: members are reached through the name
+            continue
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+            names.add(n.id)
+        elif isinstance(n, ast.alias):
+            names.add(n.asname or n.name.split(".")[0])
+        stack.extend(ast.iter_child_nodes(n))
+    return names
+
+
+def _unit_info(node: ast.stmt) -> tuple[set[str], set[str], list[tuple[int, int, ast.stmt]]]:
+    """(names bound, identifiers mentioned, imports with their breadth-first (depth, order))."""
+    refs: set[str] = set()
+    imports = []
+    queue, depth, order = [node], 1, 0
+    while queue:  # breadth first, level by level, as ast.walk visits a module
+        nxt = []
+        for n in queue:
+            if isinstance(n, ast.Name):
+                refs.add(n.id)
+            elif isinstance(n, ast.Attribute):
+                refs.add(n.attr)
+            elif isinstance(n, (ast.Import, ast.ImportFrom)):
+                imports.append((depth, order, n))
+            order += 1
+            nxt.extend(ast.iter_child_nodes(n))
+        queue, depth = nxt, depth + 1
+    return _bound(node), refs, imports
+
+
+class DocumentMemo:
+    """Per-document state carried from one analysed version to the next."""
+
+    def __init__(self):
+        self.salt = ""  # what else evidence depends on (the engine's index and model generation)
+        self.lines: list[str] | None = None
+        self.tree: ast.Module | None = None
+        self._units: dict[str, tuple] = {}  # unit text digest -> (bound, referenced, imports)
+        self._scan: tuple | None = None  # (tree, unit digests, unit infos) of the current version
+        self.evidence: dict[tuple, tuple] = {}  # (unit key, slot key) -> (Evidence, features before peers)
+        self._next_evidence: dict[tuple, tuple] = {}
+        self.predictions: dict[tuple, tuple] = {}
+        self._next_predictions: dict[tuple, tuple] = {}
+
+    def parse(self, text: str) -> ast.Module:
+        """The tree of `text`, reusing the previous version's (raises SyntaxError)."""
+        if _ODD_BREAKS.search(text):  # str.splitlines would not count lines as the parser does
+            self.lines, self.tree, self._scan = None, None, None
+            return ast.parse(text)
+        lines = text.splitlines(keepends=True)
+        try:
+            tree = reparse(self.lines, self.tree, text, lines)
+        except (SyntaxError, ValueError):
+            self.lines, self.tree, self._scan = None, None, None  # reused nodes may have moved: start afresh
+            raise
+        self.lines, self.tree = lines, tree
+        digests, infos = [], []
+        for node in tree.body:
+            d = _digest("".join(lines[unit_start(node) - 1:node.end_lineno]))
+            info = self._units.get(d)
+            if info is None:
+                info = self._units[d] = _unit_info(node)
+            digests.append(d)
+            infos.append(info)
+        if len(self._units) > 4 * len(digests) + 64:
+            live = set(digests)
+            self._units = {d: v for d, v in self._units.items() if d in live}
+        self._scan = (tree, digests, infos)
+        return tree
+
+    def context(self, tree: ast.Module, module: str, index) -> FileContext:
+        """`FileContext(tree, module, index)`, without walking the whole tree for its imports."""
+        if self._scan is None or self._scan[0] is not tree:
+            return FileContext(tree, module, index)
+        imports = sorted((depth, u, order, node) for u, info in enumerate(self._scan[2])
+                         for depth, order, node in info[2])
+        ctx = FileContext(ast.Module(body=[t[3] for t in imports], type_ignores=[]), module, index)
+        ctx.tree = tree
+        for node in tree.body:  # as FileContext.__init__ does
+            if isinstance(node, ast.ClassDef):
+                ctx.classes[node.name] = node
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                ctx.functions[node.name] = node
+        return ctx
+
+    def unit_keys(self, tree: ast.Module, interface: str) -> dict[int, str]:
+        """id(top-level statement) -> a key that changes when the statement or anything it names changes."""
+        if self._scan is None or self._scan[0] is not tree:
+            return {}
+        _, own, infos = self._scan
+        binders: dict[str, list[int]] = {}
+        for i, info in enumerate(infos):
+            for name in info[0]:
+                binders.setdefault(name, []).append(i)
+        keys: dict[int, str] = {}
+        for i, node in enumerate(tree.body):
+            seen, todo = {i}, [i]
+            while todo:  # every unit this one depends on, transitively
+                j = todo.pop()
+                for name in infos[j][1]:
+                    for k in binders.get(name, ()):
+                        if k not in seen:
+                            seen.add(k)
+                            todo.append(k)
+            keys[id(node)] = _digest(interface, *(own[j] for j in sorted(seen)))
+        return keys
+
+    def get_evidence(self, key: tuple):
+        """Cached (Evidence, features) of a slot under its unit key, kept for the next version."""
+        hit = self.evidence.get(key)
+        if hit is not None:
+            self._next_evidence[key] = hit
+        return hit
+
+    def put_evidence(self, key: tuple, value: tuple) -> None:
+        """Records a slot's evidence and features for later versions."""
+        self._next_evidence[key] = value
+
+    def get_prediction(self, key: tuple):
+        """A cached model output for a feature vector."""
+        hit = self.predictions.get(key)
+        if hit is not None:
+            self._next_predictions[key] = hit
+        return hit
+
+    def put_prediction(self, key: tuple, value: tuple) -> None:
+        """Records a model output for later versions."""
+        self._next_predictions[key] = value
+
+    def commit(self) -> None:
+        """Ends a version: only what it used is kept (bounded memory)."""
+        self.evidence, self._next_evidence = self._next_evidence, {}
+        self.predictions, self._next_predictions = self._next_predictions, {}
+
+    def interface(self, ctx) -> str:
+        """What every unit may depend on: the file's imports and the names it defines."""
+        return _digest(self.salt, repr(sorted(ctx.imports.items())), ",".join(sorted(ctx.classes)),
+                       ",".join(sorted(ctx.functions)))
