@@ -9,6 +9,7 @@ way to talk to the user once.  Handlers live in `pulsedev.handlers`.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import stat
@@ -20,6 +21,7 @@ from typing import Any, Callable
 
 import pygls.server
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
@@ -101,8 +103,7 @@ class PulseDevServer(LanguageServer):
             reader = asyncio.StreamReader(limit=64 << 20)
             loop = asyncio.get_running_loop()
             await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), stdin)
-            await pygls.server.run_async(stop_event=self._stop_event, reader=reader, protocol=self.protocol,
-                                         logger=log, error_handler=self.report_server_error)
+            await read_messages(reader, self.protocol, self._stop_event, self.report_server_error)
 
         try:
             asyncio.run(serve())
@@ -175,6 +176,35 @@ class PulseDevServer(LanguageServer):
             self.call_threadsafe(self.window_show_message, types.ShowMessageParams(type=types.MessageType.Info, message=text))
             return
         self.call_threadsafe(self.protocol.notify, method, params)
+
+
+async def read_messages(reader: asyncio.StreamReader, protocol: PulseDevProtocol, stop: threading.Event,
+                        on_error: Callable[[Exception, type], Any]) -> None:
+    """The LSP base protocol off `reader`, each message handed to `protocol` in order.
+
+    pygls's own loop parses with `object_hook=structure_message`, a Python call
+    for every object in the message (hundreds per telemetry batch); only the
+    top-level object needs it, since nested ones come back unchanged.
+    """
+    length = 0
+    while not stop.is_set():
+        header = await reader.readline()
+        if not header:
+            return
+        if header.lower().startswith(b"content-length:"):
+            value = header.split(b":", 1)[1].strip()
+            length = int(value) if value.isdigit() else 0
+        elif header.strip() or not length:
+            continue
+        else:
+            body = await reader.readexactly(length)
+            length, protocol.body_size = 0, len(body)
+            try:
+                message = json.loads(body)
+                protocol.handle_message(protocol.structure_message(message) if type(message) is dict else message)
+            except Exception as exc:  # noqa: BLE001 - a bad message is the client's, never the end of the server
+                log.exception("unable to handle a message")
+                on_error(exc, JsonRpcException)
 
 
 def _track_body_size(run_async):

@@ -55,7 +55,7 @@ class Runtime:
         self.options = options
         self.root = root
         self.data_dir = options.data_dir
-        self.store = SQLiteStore(self.data_dir)
+        self.store = SQLiteStore(self.data_dir, writer=True)
         self.policy = PathPolicy(options.privacy.paths, self.store.secret("path-salt"), root)
         self.pipeline = Pipeline(self.store, self.policy, make_detector(options, self.data_dir),
                                  notify=ls.send, retention_days=options.privacy.retentionDays)

@@ -10,10 +10,11 @@ server-derived text-sync events and spool files.
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
-import json
 from types import MappingProxyType
 from typing import Any, Callable, Iterable, Protocol
 
@@ -22,20 +23,22 @@ from .events import Event
 from .privacy import PathPolicy
 from .store import Row, Store
 from .validation import MAX_BATCH_BYTES, MAX_EVENT_BYTES, validate_event
+from .writer import encode
 
 log = logging.getLogger(__name__)
 
 DAY = 86400.0
-# The C encoder made once: `json.dumps` builds a new one per call, which costs more than the encoding.
-_c_encode = json.encoder.c_make_encoder(
-    None, None, json.encoder.encode_basestring, None, ":", ",", False, False, True
-) if json.encoder.c_make_encoder else None
+#: Events with fewer data fields than this (and no failures list) cannot reach
+#: MAX_EVENT_BYTES once validated (strings are capped), so they are not measured.
+_UNMEASURED_FIELDS = 16
 
 
-def _encode(data: dict) -> str:
-    if _c_encode is None:
-        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    return "".join(_c_encode(data, 0))
+def _size(event: Event) -> int:
+    """The stored size of an event, measured only when it could matter."""
+    data = event.data
+    if len(data) < _UNMEASURED_FIELDS and "failures" not in data:
+        return 40 + len(event.kind) + len(event.uri or "") + 32 * len(data)
+    return 40 + len(event.kind) + len(event.uri or "") + len(encode(dict(data)))
 
 
 class Detector(Protocol):
@@ -86,6 +89,7 @@ class Pipeline:
         #: The last status computed on the worker: what a plain `pulsedev/status` is answered
         #: from at once, without queueing behind a burst of batches.
         self.snapshot: dict[str, Any] = {}
+        self._snapshot_lock = threading.Lock()
         self._last_snapshot = 0.0
 
     # -- ingest ---------------------------------------------------------------
@@ -96,12 +100,11 @@ class Pipeline:
         for i, raw in enumerate(raw_events):
             event, reason = validate_event(raw, path_of)
             if event is not None:
-                data = _encode(dict(event.data)) if event.data else None
-                event_size = 40 + len(event.kind) + len(event.uri or "") + len(data or "")
+                event_size = _size(event)
                 if event_size <= MAX_EVENT_BYTES:
                     size += event_size
                     events.append(event)
-                    rows.append((event.ts, event.kind, event.uri, data))
+                    rows.append((event.ts, event.kind, event.uri, dict(event.data) if event.data else None))
                     continue
                 reason = f"event is over {MAX_EVENT_BYTES // 1024} KiB; send less data"
             rejected.append({"index": i, "reason": reason})
@@ -111,32 +114,44 @@ class Pipeline:
             events, rows = [], []
         return Prepared(events, rows, {"accepted": len(events), "rejected": rejected})
 
-    def commit(self, batches: list[Prepared | list[Any]]) -> tuple[list[dict[str, Any]], Callable[[], None]]:
-        """Store batches (prepared, or raw and validated here) in one transaction; returns their results and the learning step.
+    def commit(self, batches: list[Prepared | list[Any]]) -> tuple[Future, Callable[[], None]]:
+        """Store batches (prepared, or raw and validated here) in one go; returns a future of their
+        results, resolved once they are committed, and the learning step.
 
-        The caller acknowledges the results, then runs the learning step: an
-        acknowledged event is on disk, and learning never delays the reply.
+        The caller acknowledges the results when the future resolves and runs
+        the learning step at once: an acknowledged event is on disk, and
+        learning never delays the reply.
         """
         batches = [b if isinstance(b, Prepared) else self.prepare(b) for b in batches]
         events = [e for b in batches for e in b.events]
         rows = [r for b in batches for r in b.rows]
-        if rows:
-            self.store.insert(rows)
         self.rejected += sum(len(b.result["rejected"]) for b in batches)
+        results: Future = Future()
+        stored = self.store.submit(rows) if rows else None
+        if stored is None:
+            self._acked(results, [b.result for b in batches], None)
+        else:
+            stored.add_done_callback(partial(self._acked, results, [b.result for b in batches]))
+        return results, partial(self._learn, events)
+
+    def _acked(self, results: Future, values: list[dict[str, Any]], stored: Future | None) -> None:
+        if stored is not None and stored.exception() is not None:
+            results.set_exception(stored.exception())
+            return
         self._refresh_counts()
-        return [b.result for b in batches], partial(self._learn, events)
+        results.set_result(values)
 
     def ingest_batches(self, batches: list[list[Any]]) -> list[dict[str, Any]]:
         """Validate, store and learn from raw batches in one go (replay, tests)."""
         results, learn = self.commit(batches)
         learn()
-        return results
+        return results.result()
 
     def store_events(self, events: list[Event]) -> int:
         """Store already-valid events (text sync, watcher, spool) and learn from them; the privacy
         policy is applied to their URIs here."""
         kept = [Event(e.kind, e.ts, self.policy.apply(e.uri), e.data) if e.uri else e for e in events]
-        return self._commit(kept, [(e.ts, e.kind, e.uri, _encode(dict(e.data)) if e.data else None) for e in kept])
+        return self._commit(kept, [(e.ts, e.kind, e.uri, dict(e.data) if e.data else None) for e in kept])
 
     def ingest_spool(self, raw_events: list[Any], name: str) -> int:
         """A spool file's events, validated like a batch and stored once under the file's name."""
@@ -172,9 +187,10 @@ class Pipeline:
         self._refresh(force=False)
 
     def _refresh_counts(self) -> None:
-        """Counts are never stale once a batch is acknowledged."""
-        if self.snapshot:
-            self.snapshot = {**self.snapshot, "events": {"stored": self.store.count(), "rejected": self.rejected}}
+        """Counts are never stale once a batch is acknowledged (called before acknowledging)."""
+        with self._snapshot_lock:
+            if self.snapshot:
+                self.snapshot = {**self.snapshot, "events": {"stored": self.store.count(), "rejected": self.rejected}}
 
     def _refresh(self, force: bool = True) -> None:
         """Recompute the status snapshot (at most every 50 ms unless forced)."""
@@ -193,8 +209,10 @@ class Pipeline:
 
     def status(self, now: float | None = None) -> dict[str, Any]:
         """The protocol's `pulsedev/status` result, as of the clock (or `now`)."""
-        if now is not None and (self.clock.newest is None or now >= self.clock.newest):
-            self.clock.see(now)
+        if now is not None:
+            self.store.flush()  # a status asked in order counts every batch before it
+            if self.clock.newest is None or now >= self.clock.newest:
+                self.clock.see(now)
         at = self.clock.now()
         if self.detector is None:
             state = neutral_state(self.started, "stuck, flow and anomaly detection are switched off")
@@ -204,9 +222,10 @@ class Pipeline:
         models = list(self.detector.models_info()) if self.detector is not None else []
         for provider in self.models_info_providers:
             models.extend(provider())
-        result = {"state": state, "now": at, "events": {"stored": self.store.count(), "rejected": self.rejected},
-                  "models": models}
-        self.snapshot = result
+        with self._snapshot_lock:  # the count is read last, so a newer acknowledgement is never undone
+            result = {"state": state, "now": at, "events": {"stored": self.store.count(), "rejected": self.rejected},
+                      "models": models}
+            self.snapshot = result
         return result
 
     def label(self, state: str, ts: float | None = None) -> None:

@@ -2,8 +2,11 @@
 
 SQLite (through sqlite-utils) in WAL mode with a busy timeout, so several
 servers (editor windows) can share one data dir; a batch acknowledged after
-`insert` returns survives a killed process (see `SYNCHRONOUS`).  Rows are `(ts, kind, path, data_json)`: `path` is already what the
-privacy policy allows, `data` only the validated fields.  The schema version
+`insert` returns (or `submit`'s future resolves) survives a killed process
+(see `writer.SYNCHRONOUS`).  The server's store commits inserts in a child
+process (`writer.py`); every other call first waits for those to land.
+Rows are `(ts, kind, path, data)`: `path` is already what the privacy
+policy allows, `data` only the validated fields (a dict, stored as JSON).  The schema version
 lives in `PRAGMA user_version`; `MIGRATIONS[i]` takes a database from
 version i to i+1.  A running count of stored events is kept in `stats`, so
 `count()` costs nothing on a large table.
@@ -15,22 +18,24 @@ import json
 import os
 import secrets
 import sqlite3
+import logging
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterator, Protocol
+from concurrent.futures import Future
+from typing import Any, Callable, Iterator, Protocol
 
 import sqlite_utils
 
 from .events import Event
+from .writer import WriterProcess, connect, encode, write_rows
 
-Row = tuple[float, str, "str | None", "str | None"]
+log = logging.getLogger(__name__)
+
+Row = tuple[float, str, "str | None", "dict[str, Any] | None"]
 DB_NAME = "pulsedev.db"
-#: WAL with NORMAL: a committed transaction survives a killed process (the OS
-#: holds the WAL); only a power cut can lose the last moments.  FULL adds an
-#: fsync per commit (group commit keeps that cheap): set PULSEDEV_SYNC=FULL.
-SYNCHRONOUS = "FULL" if os.environ.get("PULSEDEV_SYNC", "").upper() == "FULL" else "NORMAL"
+
 
 
 def _migrate_0(db: sqlite_utils.Database) -> None:
@@ -55,6 +60,12 @@ class Store(Protocol):
 
     def insert(self, rows: list[Row], spool_name: str | None = None) -> int:
         """Store rows in one transaction (with the spool file's name, if any); returns rows written."""
+
+    def submit(self, rows: list[Row], spool_name: str | None = None) -> Future:
+        """Like `insert`, in the background: a future of rows written, resolved once committed."""
+
+    def flush(self) -> None:
+        """Wait until every submitted insert is committed."""
 
     def spool_seen(self, name: str) -> bool:
         """Whether a spool file of that name was already ingested."""
@@ -82,6 +93,16 @@ def _row_event(ts: float, kind: str, path: str | None, data: str | None) -> Even
     return Event(kind, ts, path, MappingProxyType(json.loads(data)) if data else MappingProxyType({}))
 
 
+def _done(fn: Callable[..., int], *args: Any) -> Future:
+    """`fn(*args)` run now, as a resolved future."""
+    fut: Future = Future()
+    try:
+        fut.set_result(fn(*args))
+    except Exception as exc:  # noqa: BLE001 - the waiter hears of it
+        fut.set_exception(exc)
+    return fut
+
+
 def _day(ts: float) -> str:
     return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d")
 
@@ -89,23 +110,30 @@ def _day(ts: float) -> str:
 class SQLiteStore:
     """The durable store: one database file in the data dir, private to the user."""
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, writer: bool = False):
+        """`writer=True` (the server) commits inserts in a child process (`writer.py`), off this process's GIL."""
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(data_dir, 0o700)
         self.path = data_dir / DB_NAME
         old_umask = os.umask(0o077)
         try:
-            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
+            conn = connect(self.path)
         finally:
             os.umask(old_umask)
-        conn.execute("PRAGMA busy_timeout = 10000")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
-        conn.execute("PRAGMA wal_autocheckpoint = 8000")  # checkpoint (and fsync) every ~32 MB of WAL, not every 4 MB
-        conn.execute("PRAGMA cache_size = -32000")  # 32 MB: index pages stay cached; inserts cost half
         self.db = sqlite_utils.Database(conn)
         self._lock = threading.Lock()
         self._migrate()
+        self._writer: WriterProcess | None = None
+        if writer:
+            try:
+                self._writer = WriterProcess(self.path, fallback=self._insert_here)
+            except OSError as exc:
+                log.warning("cannot start the SQLite writer process (%s); writing in process", exc)
+
+    def flush(self) -> None:
+        """Wait until the writer has committed what it was given (done before anything but an insert or a count)."""
+        if self._writer is not None:
+            self._writer.drain()
 
     def _migrate(self) -> None:
         with self._lock:
@@ -125,35 +153,37 @@ class SQLiteStore:
                 raise
 
     def insert(self, rows: list[Row], spool_name: str | None = None) -> int:
+        return self.submit(rows, spool_name).result()
+
+    def submit(self, rows: list[Row], spool_name: str | None = None) -> Future:
+        if self._writer is not None:
+            return self._writer.submit(rows, spool_name)
+        return _done(self._insert_here, rows, spool_name)
+
+    def _insert_here(self, rows: list[Row], spool_name: str | None) -> int:
         with self._lock:
             conn = self.db.conn
             conn.execute("BEGIN IMMEDIATE")
             try:
-                if spool_name is not None:
-                    if conn.execute("SELECT 1 FROM spool_files WHERE name = ?", (spool_name,)).fetchone():
-                        conn.execute("ROLLBACK")
-                        return 0
-                    conn.execute(
-                        "INSERT INTO spool_files(name, ingested_at, events) VALUES (?, strftime('%s','now'), ?)",
-                        (spool_name, len(rows)),
-                    )
-                conn.executemany("INSERT INTO events(ts, kind, path, data) VALUES (?, ?, ?, ?)", rows)
-                conn.execute("UPDATE stats SET value = value + ? WHERE key = 'stored'", (len(rows),))
+                written = write_rows(conn, rows, spool_name)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-        return len(rows)
+        return written
 
     def spool_seen(self, name: str) -> bool:
+        self.flush()
         with self._lock:
             return self.db.execute("SELECT 1 FROM spool_files WHERE name = ?", (name,)).fetchone() is not None
 
     def count(self) -> int:
+        """Committed events, read without waiting for the writer (WAL readers never block)."""
         with self._lock:
             return int(self.db.execute("SELECT value FROM stats WHERE key = 'stored'").fetchone()[0])
 
     def summary(self) -> list[dict[str, Any]]:
+        self.flush()
         with self._lock:
             rows = self.db.execute(
                 "SELECT date(ts, 'unixepoch') AS day, kind, count(*) FROM events GROUP BY day, kind ORDER BY day, kind"
@@ -161,6 +191,7 @@ class SQLiteStore:
         return [{"day": d, "kind": k, "events": n} for d, k, n in rows]
 
     def events(self, since: float | None = None, until: float | None = None) -> Iterator[Event]:
+        self.flush()
         lo = since if since is not None else float("-inf")
         hi = until if until is not None else float("inf")
         with self._lock:
@@ -170,6 +201,7 @@ class SQLiteStore:
         return (_row_event(*r) for r in rows)
 
     def delete(self, before: float | None = None) -> int:
+        self.flush()
         with self._lock:
             conn = self.db.conn
             conn.execute("BEGIN IMMEDIATE")
@@ -189,21 +221,26 @@ class SQLiteStore:
 
     def vacuum(self) -> None:
         """Give deleted pages back to the file system (after `forget`)."""
+        self.flush()
         with self._lock:
             self.db.execute("VACUUM")
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def secret(self, name: str) -> bytes:
+        self.flush()
         with self._lock:
             self.db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)", (name, secrets.token_hex(32)))
             return bytes.fromhex(self.db.execute("SELECT value FROM meta WHERE key = ?", (name,)).fetchone()[0])
 
     def integrity(self) -> str:
         """SQLite's own integrity check: 'ok' or what is broken."""
+        self.flush()
         with self._lock:
             return "; ".join(r[0] for r in self.db.execute("PRAGMA integrity_check").fetchall())
 
     def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
         with self._lock:
             self.db.conn.close()
 
@@ -221,8 +258,14 @@ class MemoryStore:
             if spool_name in self.spooled:
                 return 0
             self.spooled.add(spool_name)
-        self.rows.extend(rows)
+        self.rows.extend((ts, kind, path, encode(data) if data else None) for ts, kind, path, data in rows)
         return len(rows)
+
+    def submit(self, rows: list[Row], spool_name: str | None = None) -> Future:
+        return _done(self.insert, rows, spool_name)
+
+    def flush(self) -> None:
+        pass
 
     def spool_seen(self, name: str) -> bool:
         return name in self.spooled

@@ -139,20 +139,21 @@ def validate_event(raw: Any, path_of: Callable[[str], str | None] | None = None)
             if types is None:
                 continue  # not a protocol field: dropped, never stored
             t = type(value)
-            if t is int and t in types and -_MAX_INT <= value <= _MAX_INT:
-                clean[key] = value
-                continue
-            if t is str and len(value) > MAX_EVENT_BYTES:
+            if t in types and (t is bool or (t is int and -_MAX_INT <= value <= _MAX_INT)
+                               or (t is str and len(value) <= MAX_SHORT_CHARS) or (t is float and math.isfinite(value))):
+                v = value  # already clean: the common case, checked first
+            elif t is str and len(value) > MAX_EVENT_BYTES:
                 return None, f"event is over {MAX_EVENT_BYTES // 1024} KiB (data.{key}); send a shorter {key}"
-            if key == "failures":
+            elif key == "failures":
                 if t is not list:
                     return None, f"{kind} data.failures must be an array"
                 clean[key] = _clean_failures(value, path_of)
                 continue
-            ok, v = _clean_value(value, types, MAX_MESSAGE_CHARS if key in _LONG_TEXT else MAX_SHORT_CHARS)
-            if not ok:
-                names = " or ".join("boolean" if t is bool else t.__name__ for t in types)
-                return None, f"{kind} data.{key} must be {names}"
+            else:
+                ok, v = _clean_value(value, types, MAX_MESSAGE_CHARS if key in _LONG_TEXT else MAX_SHORT_CHARS)
+                if not ok:
+                    names = " or ".join("boolean" if t is bool else t.__name__ for t in types)
+                    return None, f"{kind} data.{key} must be {names}"
             allowed = ENUMS.get((kind, key))
             if allowed is not None and v not in allowed:
                 return None, f"{kind} data.{key} must be one of {', '.join(sorted(allowed))}, not {v!r}"

@@ -11,6 +11,7 @@ import logging
 import queue
 import threading
 from concurrent.futures import Future
+from functools import partial
 from typing import Any, Callable
 
 log = logging.getLogger(__name__)
@@ -22,11 +23,12 @@ class Worker:
     """Runs jobs on one thread; `group` jobs that queue up are run as one call.
 
     `grouped(items) -> (results, then)` receives the payloads of consecutive
-    grouped jobs (at most `max_group`) and returns one result per payload and
-    a step to run once the results are handed back.
+    grouped jobs (at most `max_group`) and returns a future of one result per
+    payload (handed back when it resolves, possibly on another thread) and a
+    step to run next on this thread.
     """
 
-    def __init__(self, grouped: Callable[[list[Any]], tuple[list[Any], Callable[[], None]]], idle: Callable[[], None] | None = None,
+    def __init__(self, grouped: Callable[[list[Any]], tuple[Future, Callable[[], None]]], idle: Callable[[], None] | None = None,
                  idle_every: float = 1.0, max_group: int = 16, name: str = "pulsedev-worker"):
         self._grouped = grouped
         self._idle = idle
@@ -84,11 +86,9 @@ class Worker:
                 results, then = self._grouped([p for p, _ in batch])
             except BaseException as exc:  # noqa: BLE001 - every waiter must hear of it
                 log.exception("telemetry batch failed")
-                for _, f in batch:
-                    f.set_exception(exc)
-                continue
-            for (_, f), result in zip(batch, results):
-                f.set_result(result)
+                results, then = Future(), None
+                results.set_exception(exc)
+            results.add_done_callback(partial(_hand_back, [f for _, f in batch]))
             self._safe(then)
 
     @staticmethod
@@ -107,3 +107,15 @@ class Worker:
             fn()
         except Exception:  # noqa: BLE001
             log.exception("periodic job failed")
+
+
+def _hand_back(waiters: list[Future], results: Future) -> None:
+    """Each waiter gets its payload's result, or the group's error."""
+    exc = results.exception()
+    if exc is not None:
+        log.error("telemetry batch not stored: %s", exc)
+        for f in waiters:
+            f.set_exception(exc)
+        return
+    for f, result in zip(waiters, results.result()):
+        f.set_result(result)

@@ -64,8 +64,9 @@ def test_late_events_are_stored_not_learned():
 
 def test_group_commit_gives_one_result_per_batch():
     p, store, _, _ = make()
-    results, learn = p.commit([[{"kind": "file_saved", "ts": 1.75e9}], [{"kind": "nope"}, {"kind": "x", "ts": 1.75e9}]])
+    done, learn = p.commit([[{"kind": "file_saved", "ts": 1.75e9}], [{"kind": "nope"}, {"kind": "x", "ts": 1.75e9}]])
     learn()
+    results = done.result(5)
     assert [r["accepted"] for r in results] == [1, 1] and results[1]["rejected"][0]["index"] == 0
     assert store.count() == 2 and p.rejected == 1
 

@@ -1,4 +1,5 @@
-"""The store interface, run on both backends (SQLite and memory), plus SQLite's own duties."""
+"""The store interface, run on every backend (SQLite in process, SQLite through the writer process,
+memory), plus SQLite's own duties."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import pytest
 from pulsedev.telemetry.store import SCHEMA_VERSION, MemoryStore, SQLiteStore
 
 
-@pytest.fixture(params=["sqlite", "memory"])
+@pytest.fixture(params=["sqlite", "sqlite+writer", "memory"])
 def store(request, tmp_path):
-    s = SQLiteStore(tmp_path / "data") if request.param == "sqlite" else MemoryStore()
+    if request.param == "memory":
+        s = MemoryStore()
+    else:
+        s = SQLiteStore(tmp_path / "data", writer=request.param.endswith("writer"))
     yield s
     s.close()
 
