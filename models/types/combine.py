@@ -17,7 +17,10 @@ from pulsedev.models.types.typetext import canonical, split_union
 # Used only until a model exists: how often each static rule matched the annotation on held-out
 # packages (measured with scripts/eval_types.py --static-only); rules not listed are not shown.
 STATIC_PRIORS = {"dunder": 0.97, "noreturn": 0.93, "noreturn_async": 0.9, "ret_logic": 0.9, "ret_literal": 0.9, "ret_joinedstr": 0.9, "ret_call": 0.88, "ret_name": 0.88,
-                 "default_literal": 0.85}
+                 "default_literal": 0.85,
+                 "dunder_param": 0.9}
+#: Static rules trusted at their prior even with a model (see `combine`).
+CONVENTIONS = {"dunder_param": 0.9}
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,12 @@ def combine(ev: Evidence, model_pred: tuple[str | None, float] | None,
         if len(trace) > 2 and trace[2]:  # a subclass was seen: the annotation often names its base
             p = Prediction(p.type, round(max(0.0, p.confidence - trace[2]), 3), p.source, p.words)
         return p
+    if ev.rule in CONVENTIONS and ev.type is not None and (m_type is None or m_p < 0.5 or canonical(m_type) == canonical(ev.type)):
+        # A data-model convention (`__exit__`'s parameters) is rare in any corpus, so the model
+        # cannot learn how reliable it is; its measured precision is the floor unless the model
+        # is fairly sure of something else.
+        return Prediction(ev.type, round(max(CONVENTIONS[ev.rule], m_p if m_type is not None and
+                                             canonical(m_type) == canonical(ev.type) else 0.0), 3), "static", ev.words)
     if m_type is not None:
         if ev.type is not None and canonical(ev.type) == canonical(m_type):
             return Prediction(m_type, round(m_p, 3), "static", ev.words)

@@ -106,12 +106,28 @@ def _expand(truth: str | None, aliases: dict[str, str | None]) -> str | None:
     return " | ".join(out) if len(out) > 1 else out[0]
 
 
-def prepare(package: Path, dest: Path, max_files: int = 400) -> dict[str, dict]:
+class Truths(dict):
+    """Stripped file path -> {slot key: truth}, with the package's type aliases (`.aliases`)."""
+
+    aliases: dict[str, str | None]
+
+
+def same_type(predicted: str, truth: str | None, aliases: dict[str, str | None] | None = None) -> bool:
+    """Whether a shown type equals the truth, both normalised alike (the package's aliases expanded).
+
+    A hint naming an alias (`Send`) is the type it stands for, as the truth `Send` is.
+    """
+    pred = _expand(normalize(predicted) or predicted, aliases or {})
+    return canonical(pred) is not None and canonical(pred) == canonical(truth)
+
+
+def prepare(package: Path, dest: Path, max_files: int = 400) -> Truths:
     """Writes the stripped copy of `package` under `dest`; returns rel path -> {key: truth}."""
-    truths = {}
+    truths = Truths()
     root = package.parent if package.is_file() else package
     files = [package] if package.is_file() else list(python_files(package))
     aliases = type_aliases(files)
+    truths.aliases = aliases
     for f in files[:max_files]:
         try:
             text = f.read_text(encoding="utf-8")
@@ -127,7 +143,8 @@ def prepare(package: Path, dest: Path, max_files: int = 400) -> dict[str, dict]:
     return truths
 
 
-def score_file(score: Score, text: str, truth: dict, hints: list[dict], traced: set[str] = frozenset()) -> None:
+def score_file(score: Score, text: str, truth: dict, hints: list[dict], traced: set[str] = frozenset(),
+               aliases: dict[str, str | None] | None = None) -> None:
     """Adds one file's hints (LSP InlayHint dicts) to the score; `traced`: qualnames with traces."""
     score.files += 1
     slots = {(s.line, s.character, s.kind): s for s in find_slots(ast.parse(text), text)}
@@ -145,7 +162,7 @@ def score_file(score: Score, text: str, truth: dict, hints: list[dict], traced: 
         if slot is None or truth.get(slot.key) is None:
             continue
         typ = label.removeprefix("->").removeprefix(":").strip()
-        ok = canonical(typ) is not None and canonical(typ) == canonical(truth[slot.key])
+        ok = same_type(typ, truth[slot.key], aliases)
         score.shown[slot.kind] += 1
         score.correct[slot.kind] += ok
         if slot.kind != "variable" and slot.qualname in traced:
@@ -276,7 +293,8 @@ def _in_process(workspace: Path, truths: dict, opts: dict, score: Score, python:
         t0 = time.perf_counter()
         hints = engine.hints(uri, text, version=1, options=options)
         score.latencies.append(time.perf_counter() - t0)
-        score_file(score, text, truth, hints, (traced or {}).get(str(Path(file).resolve()), set()))
+        score_file(score, text, truth, hints, (traced or {}).get(str(Path(file).resolve()), set()),
+                       getattr(truths, "aliases", None))
     engine.stop()
 
 
@@ -311,7 +329,8 @@ def _via_lsp(workspace: Path, truths: dict, opts: dict, score: Score, server_cmd
             t0 = time.perf_counter()
             hints = client.request("textDocument/inlayHint", params, timeout=60) or []
             score.latencies.append(time.perf_counter() - t0)
-            score_file(score, text, truth, hints, (traced or {}).get(str(Path(file).resolve()), set()))
+            score_file(score, text, truth, hints, (traced or {}).get(str(Path(file).resolve()), set()),
+                       getattr(truths, "aliases", None))
         client.shutdown()
     if err is not None:
         err.close()

@@ -28,6 +28,15 @@ DUNDER_RETURNS = {"__init__": "None", "__str__": "str", "__repr__": "str", "__le
                   "__fspath__": "str", "__length_hint__": "int", "__instancecheck__": "bool",
                   "__subclasscheck__": "bool"}
 
+_EXIT = ("type[BaseException] | None", "BaseException | None", "TracebackType | None")
+#: The data model's parameter conventions (as typeshed writes them): def name -> types of the
+#: parameters after self, by position; a `*args`/`**kwargs` parameter is never matched.
+#: Only conventions that annotated code follows nearly always (`__eq__`'s `other` is `object` in
+#: typeshed but `Any` or the class in much code, so it is left to the model).
+DUNDER_PARAMS = {"__exit__": _EXIT, "__aexit__": _EXIT, "__getattr__": ("str",), "__getattribute__": ("str",),
+                 "__delattr__": ("str",), "__format__": ("str",), "__reduce_ex__": ("int",)}
+
+
 @dataclass(frozen=True)
 class Evidence:
     """A static candidate for a slot: the type text and the rule that gave it, in words."""
@@ -119,6 +128,19 @@ def _kind(node: ast.expr) -> str:
     return type(node).__name__.lower()
 
 
+def dunder_param(slot: Slot) -> str | None:
+    """The conventional type of a parameter of a data-model method (`__exit__`'s `exc_tb`), if any."""
+    func = slot.func
+    types = DUNDER_PARAMS.get(func.name)
+    if not types or slot.cls is None:
+        return None
+    pos = [*func.args.posonlyargs, *func.args.args][1:]  # after self
+    if slot.node not in pos or len(pos) != len(types) and func.name in ("__exit__", "__aexit__"):
+        return None
+    i = pos.index(slot.node)
+    return types[i] if i < len(types) else None
+
+
 def param_default(slot: Slot) -> ast.expr | None:
     """The default value expression of a parameter slot, if any."""
     func, arg = slot.func, slot.node
@@ -146,6 +168,9 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
     if slot.kind == "return":
         return infer_return(slot.func, ctx, slot.cls)
     if slot.kind == "parameter":
+        conv = dunder_param(slot)
+        if conv is not None:
+            return Evidence(conv, "dunder_param", f"`{slot.func.name}` takes {conv} here")
         default = param_default(slot)
         is_none = isinstance(default, ast.Constant) and default.value is None
         if default is None or is_none:

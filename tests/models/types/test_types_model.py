@@ -165,3 +165,15 @@ def test_prefetch_makes_the_request_a_cache_hit(tmp_path):
     rng = {"start": {"line": 0, "character": 0}, "end": {"line": 10, "character": 0}}
     assert len(engine.hints(uri, src, range_=rng)) == 6
     engine.stop()
+
+
+def test_a_hint_naming_a_type_alias_is_scored_as_what_the_alias_stands_for():
+    from pulsedev.models.types.evaluation import same_type
+
+    aliases = {"Send": "Callable[[Message], Awaitable[None]]", "Mode": None}
+    truth = "Callable[[Message], Awaitable[None]]"  # prepare() expands the truth `Send`
+    assert same_type("Send", truth, aliases)
+    assert same_type("Send | None", truth + " | None", aliases)
+    assert not same_type("Send", "int", aliases)
+    assert not same_type("Mode", None, aliases)
+    assert same_type("Optional[int]", "int | None")

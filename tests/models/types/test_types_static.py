@@ -130,3 +130,35 @@ def test_strip_source_removes_parenthesised_annotations():
     text, truth = strip_source(src)
     ast.parse(text)
     assert truth[("parameter", "f", "a")] == "int | None" and truth[("return", "f", "return")] == "str"
+
+
+def test_data_model_parameter_conventions():
+    src = ("class C:\n    def __exit__(self, et, ev, tb):\n        pass\n"
+           "    async def __aexit__(self, *exc):\n        pass\n"
+           "    def __getattr__(self, name):\n        return 1\n"
+           "    def __eq__(self, other):\n        return True\n"
+           "def __getattr__(name):\n    return 1\n")
+    slots = _slots(src)
+    ctx = FileContext(ast.parse(src))
+
+    def ev(qual, name):
+        return evidence_for(slots[("parameter", qual, name)], ctx)
+
+    assert [ev("C.__exit__", n).type for n in ("et", "ev", "tb")] == [
+        "type[BaseException] | None", "BaseException | None", "TracebackType | None"]
+    assert ev("C.__exit__", "tb").rule == "dunder_param"
+    assert ev("C.__aexit__", "exc").type is None  # *exc is not the convention's positional triple
+    assert ev("C.__getattr__", "name").type == "str"
+    assert ev("C.__eq__", "other").rule != "dunder_param"  # object vs Any vs the class: left to the model
+    assert ev("__getattr__", "name").rule != "dunder_param"  # module-level __getattr__: not a method
+
+
+def test_a_convention_keeps_its_prior_unless_the_model_is_sure_of_another_type():
+    from pulsedev.models.types.combine import combine
+    from pulsedev.models.types.static import Evidence
+
+    conv = Evidence("TracebackType | None", "dunder_param", "`__exit__` takes TracebackType | None here")
+    assert combine(conv, ("Any", 0.3), kind="parameter").type == "TracebackType | None"
+    assert combine(conv, ("Any", 0.3), kind="parameter").confidence == 0.9
+    assert combine(conv, ("TracebackType | None", 0.97), kind="parameter").confidence == 0.97
+    assert combine(conv, ("Any", 0.7), kind="parameter").type == "Any"
