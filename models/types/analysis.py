@@ -35,6 +35,7 @@ class Analysis:
     results: list[SlotResult]
     source: str
     annotated: list[Slot] = field(default_factory=list)  # the annotated slots (implicit feedback)
+    partial: bool = False  # only the slots of some lines were analysed
 
 
 def analyze(text: str, module: str = "", index=None, model=None, traces=None, path: str | None = None,

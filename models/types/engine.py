@@ -82,6 +82,10 @@ class TypeEngine:
         self._stop = False
         self._thread: threading.Thread | None = None
         self._lock = threading.RLock()  # analyses run on the request thread and the prefetch thread
+        self._busy = 0  # analyses running or waiting (background indexing gives way to them)
+        self._idle = threading.Event()
+        self._idle.set()
+        self._count_lock = threading.Lock()
         self._pending: dict[str, str] = {}  # uri -> latest text to analyse ahead of the request
         self._wake = threading.Condition()
         self._prefetcher: threading.Thread | None = None
@@ -105,7 +109,7 @@ class TypeEngine:
 
     def _run(self) -> None:
         try:
-            self.index.build(lambda: self._stop)
+            self.index.build(lambda: self._stop, self._yield_to_requests)
             if self.exclude:  # only packages the interpreter really has change what the model sees
                 sites = site_dirs(self.python)
                 self.exclude = ",".join(sorted(
@@ -245,8 +249,22 @@ class TypeEngine:
 
     def _analysis(self, uri: str, text: str, lines: tuple[int, int] | None = None) -> tuple[object, list[dict]]:
         """Hints of a document version (for `lines` only when given), cached per content and range."""
-        with self._lock:
-            return self._analysis_locked(uri, text, lines)
+        with self._count_lock:
+            self._busy += 1
+            self._idle.clear()
+        try:
+            with self._lock:
+                return self._analysis_locked(uri, text, lines)
+        finally:
+            with self._count_lock:
+                self._busy -= 1
+                if not self._busy:
+                    self._idle.set()
+
+    def _yield_to_requests(self) -> None:
+        """Background indexing waits (a little) while an analysis runs: hints first."""
+        if self._busy:
+            self._idle.wait(0.5)
 
     def _analysis_locked(self, uri: str, text: str, lines: tuple[int, int] | None) -> tuple[object, list[dict]]:
         digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -262,12 +280,25 @@ class TypeEngine:
             return ranges[None]
         if lines in ranges:
             return ranges[lines]
+        if lines is not None and lines[0] <= 0 and lines[1] >= text.count("\n"):
+            lines = None  # the whole file
+        a = entry.get("whole")  # this version's whole-file analysis, rendered per range asked for
+        if a is None:
+            a = self._analyze(uri, text, lines)
+            if not a.partial:
+                entry["whole"] = a
+        hints = self._render(uri, a, None if a.partial else lines)
+        if len(ranges) >= 8:
+            ranges.pop(next(iter(ranges)))
+        ranges[lines] = (a, hints)
+        return a, hints
+
+    def _analyze(self, uri: str, text: str, lines: tuple[int, int] | None):
+        """A fresh analysis: of the whole file, re-inferring what changed, once the document is known."""
         path = uri_path(uri)
         module = module_name(self.root, path) if self.root and path else (path.stem if path else "")
         memo = self._memos.get(uri)
-        if lines is not None and lines[0] <= 0 and lines[1] >= text.count("\n"):
-            lines = None  # the whole file
-        if memo is not None or lines is None:  # a known document: the whole file, re-inferring what changed
+        if memo is not None or lines is None:
             if memo is None:
                 memo = self._memos[uri] = DocumentMemo()
                 if len(self._memos) > MAX_CACHE:
@@ -276,20 +307,22 @@ class TypeEngine:
             lines = None
         a = analyze(text, module, self.index if self.index.ready else None, self.model, self.traces,
                     str(path.resolve()) if path else None, lines, memo)
+        a.partial = lines is not None
         self._implicit_feedback(uri, a)
+        return a
+
+    def _render(self, uri: str, a, lines: tuple[int, int] | None) -> list[dict]:
+        """Hint dicts of an analysis' predictions (on `lines` only when given)."""
         hints, shown = [], self._shown.setdefault(uri, {})
         for r in a.results:
-            if r.prediction is None:
+            if r.prediction is None or (lines is not None and not lines[0] <= r.slot.line <= lines[1]):
                 continue
             h = hint(r, a.ctx, a.ctx.tree, self.index)
             if h is not None:
                 h["_kind"] = r.slot.kind
                 hints.append(h)
                 shown[r.slot.key] = (r.prediction.type, r.features)
-        if len(ranges) >= 8:
-            ranges.pop(next(iter(ranges)))
-        ranges[lines] = (a, hints)
-        return a, hints
+        return hints
 
     def _implicit_feedback(self, uri: str, a) -> None:
         """A shown hint whose slot is now annotated: accepted if with the same type, else rejected."""

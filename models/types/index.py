@@ -54,12 +54,17 @@ class WorkspaceIndex:
         self._lock = threading.RLock()
         self.ready = False
 
-    def build(self, should_stop=lambda: False) -> None:
-        """Parses every workspace file (in the calling, background thread)."""
+    def build(self, should_stop=lambda: False, pause=lambda: None) -> None:
+        """Parses every workspace file (in the calling, background thread).
+
+        `pause()` is called between files: the engine blocks there while a hint request is
+        being answered, so indexing never holds the interpreter lock against it.
+        """
         if self.root is None:
             self.ready = True
             return
         for i, f in enumerate(python_files(self.root, self.max_files)):
+            pause()
             if should_stop():
                 return
             try:

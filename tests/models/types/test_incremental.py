@@ -120,3 +120,31 @@ def test_engine_hints_stay_equal_to_a_fresh_engine_across_edits(tmp_path):
         cold = TypeEngine(tmp_path, tmp_path / "data", train=False)
         cold.start(wait=True)
         assert warm.hints(uri, text, options=on) == cold.hints(uri, text, options=on)
+
+
+def test_indexing_gives_way_to_a_running_analysis(tmp_path):
+    import threading
+    import time
+
+    from pulsedev.models.types.index import WorkspaceIndex
+
+    for i in range(5):
+        (tmp_path / f"m{i}.py").write_text(f"def f{i}(n=0):\n    return n\n")
+    pauses = []
+    index = WorkspaceIndex(tmp_path)
+    index.build(pause=lambda: pauses.append(1))
+    assert len(pauses) == 5 and len(index.trees) == 5
+    engine = TypeEngine(tmp_path, tmp_path / "data", train=False)
+    with engine._count_lock:
+        engine._busy += 1  # as while a hint request is being answered
+        engine._idle.clear()
+    waited = threading.Thread(target=engine._yield_to_requests)
+    t0 = time.perf_counter()
+    waited.start()
+    time.sleep(0.1)
+    assert waited.is_alive()
+    with engine._count_lock:
+        engine._busy -= 1
+        engine._idle.set()
+    waited.join(1)
+    assert not waited.is_alive() and time.perf_counter() - t0 < 0.45
