@@ -38,7 +38,7 @@ def _size(event: Event) -> int:
     data = event.data
     if len(data) < _UNMEASURED_FIELDS and "failures" not in data:
         return 40 + len(event.kind) + len(event.uri or "") + 32 * len(data)
-    return 40 + len(event.kind) + len(event.uri or "") + len(encode(dict(data)))
+    return 40 + len(event.kind) + len(event.uri or "") + len(encode(data.copy()))
 
 
 class Detector(Protocol):
@@ -104,7 +104,7 @@ class Pipeline:
                 if event_size <= MAX_EVENT_BYTES:
                     size += event_size
                     events.append(event)
-                    rows.append((event.ts, event.kind, event.uri, dict(event.data) if event.data else None))
+                    rows.append((event.ts, event.kind, event.uri, event.data.copy() if event.data else None))
                     continue
                 reason = f"event is over {MAX_EVENT_BYTES // 1024} KiB; send less data"
             rejected.append({"index": i, "reason": reason})
@@ -151,7 +151,7 @@ class Pipeline:
         """Store already-valid events (text sync, watcher, spool) and learn from them; the privacy
         policy is applied to their URIs here."""
         kept = [Event(e.kind, e.ts, self.policy.apply(e.uri), e.data) if e.uri else e for e in events]
-        return self._commit(kept, [(e.ts, e.kind, e.uri, dict(e.data) if e.data else None) for e in kept])
+        return self._commit(kept, [(e.ts, e.kind, e.uri, e.data.copy() if e.data else None) for e in kept])
 
     def ingest_spool(self, raw_events: list[Any], name: str) -> int:
         """A spool file's events, validated like a batch and stored once under the file's name."""
