@@ -57,7 +57,7 @@ class Runtime:
         self.data_dir = options.data_dir
         self.store = SQLiteStore(self.data_dir, writer=True)
         self.policy = PathPolicy(options.privacy.paths, self.store.secret("path-salt"), root)
-        self.pipeline = Pipeline(self.store, self.policy, make_detector(options, self.data_dir),
+        self.pipeline = Pipeline(self.store, self.policy, None,
                                  notify=ls.send, retention_days=options.privacy.retentionDays)
         self.worker = Worker(self.pipeline.commit, idle=self._idle)
         self.tracker = DocumentTracker()
@@ -68,6 +68,9 @@ class Runtime:
                                on_done=self._trained)
         self._spool_pending = threading.Event()
         self._started = time.time()
+        # The learners (river takes about a second to import) load on the worker, first: the
+        # LSP loop answers meanwhile, and every event still reaches them.
+        self.worker.submit(self._swap_detector, options)
         self.worker.submit(self.pipeline.apply_retention)
         self.worker.submit(self.pipeline.status, None)
         self.worker.submit(self.ingest_spool)
