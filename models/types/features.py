@@ -17,7 +17,10 @@ from pulsedev.models.types.static import Evidence, param_default, returns_of
 from pulsedev.models.types.typetext import normalize
 
 #: Bumped whenever features or static rules change meaning: a persisted model of another version is retrained.
-FEATURES_VERSION = 4
+FEATURES_VERSION = 5
+
+#: Rule variants that mean the same as a common rule (async defs are rare in most corpora).
+SHARED_RULES = {"noreturn_async": "noreturn"}
 
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
@@ -160,6 +163,8 @@ def slot_features(slot: Slot, ev: Evidence, parent: dict[int, ast.AST] | None = 
     kind = slot.kind[0]
     add(f"kind={kind}")
     add(f"{kind}:rule={ev.rule}")
+    if ev.rule in SHARED_RULES:  # a variant the corpus rarely shows learns from its common form
+        add(f"{kind}:rule={SHARED_RULES[ev.rule]}")
     if ev.type is not None:
         add(f"{kind}:st={ev.type}")
         add("has_st")

@@ -162,3 +162,14 @@ def test_a_convention_keeps_its_prior_unless_the_model_is_sure_of_another_type()
     assert combine(conv, ("Any", 0.3), kind="parameter").confidence == 0.9
     assert combine(conv, ("TracebackType | None", 0.97), kind="parameter").confidence == 0.97
     assert combine(conv, ("Any", 0.7), kind="parameter").type == "Any"
+
+
+def test_async_no_return_shares_the_noreturn_rule_feature():
+    from pulsedev.models.types.features import slot_features
+
+    src = "async def f(x):\n    print(x)\n"
+    slot = _slots(src)[("return", "f", "return")]
+    ev = evidence_for(slot, FileContext(ast.parse(src)))
+    feats = slot_features(slot, ev)
+    assert (ev.type, ev.rule) == ("None", "noreturn_async")
+    assert "r:rule=noreturn_async" in feats and "r:rule=noreturn" in feats
