@@ -16,6 +16,7 @@ from pulsedev.models.types.incremental import DocumentMemo
 from pulsedev.models.types.features import add_peer_features, parents, slot_features
 from pulsedev.models.types.slots import Slot, find_slots
 from pulsedev.models.types.static import NO_EVIDENCE, FileContext, evidence_for, is_obvious
+from pulsedev.models.types.tracefit import doubts
 
 
 @dataclass
@@ -92,8 +93,9 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
     results = []
     for i, slot in enumerate(slots):
         trace = traces.lookup(path, slot) if traces is not None and path else None
-        if trace is not None and _is_subclass(trace[0], ctx, index):
-            trace = (*trace, 0.15)
+        if trace is not None:  # what the code says beyond the tests: (type, calls, penalty, reasons)
+            shown, penalty, why = doubts(trace[0], slot, ctx, index)
+            trace = (shown, trace[1], penalty, why)
         p = combine(evs[i], preds[i] if preds else None, trace, slot.kind)
         results.append(SlotResult(slot, p, feats[i]))
     if memo is not None:
@@ -135,21 +137,6 @@ def _predict(model, feats: list[dict], evs: list, slots: list[Slot], memo: Docum
             out[i] = pred
             memo.put_prediction(keys[i], pred)
     return out
-
-
-_ROOTS = {"object", "Exception", "BaseException", "ABC", "Generic", "Protocol", "NamedTuple", "TypedDict", "Enum"}
-
-
-def _is_subclass(type_text: str, ctx: FileContext, index) -> bool:
-    """True when a traced bare class is defined here or in the workspace with a real base class."""
-    cls = ctx.classes.get(type_text)
-    if cls is None and index is not None and type_text in index.classes:
-        tree = index.trees.get(index.classes[type_text])
-        cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == type_text), None) if tree else None
-    if cls is None:
-        return False
-    names = [b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in cls.bases]
-    return any(n and n not in _ROOTS for n in names)
 
 
 def _skip(slot: Slot, ctx: FileContext) -> bool:

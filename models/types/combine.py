@@ -78,8 +78,9 @@ def combine(ev: Evidence, model_pred: tuple[str | None, float] | None,
         elif (m_type is not None and m_p >= 0.8) or ev.type is not None:
             agree = False
         p = from_trace(t, calls, agree, kind)
-        if len(trace) > 2 and trace[2]:  # a subclass was seen: the annotation often names its base
-            p = Prediction(p.type, round(max(0.0, p.confidence - trace[2]), 3), p.source, p.words)
+        if len(trace) > 2 and trace[2]:  # the code says the annotation is likely wider (tracefit.doubts)
+            words = p.words + "".join(f"; {w}" for w in (trace[3] if len(trace) > 3 else ()))
+            p = Prediction(p.type, round(max(0.0, p.confidence - trace[2]), 3), p.source, words)
         return p
     if ev.rule in CONVENTIONS and ev.type is not None and (m_type is None or m_p < 0.5 or canonical(m_type) == canonical(ev.type)):
         # A data-model convention (`__exit__`'s parameters) is rare in any corpus, so the model

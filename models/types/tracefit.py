@@ -1,0 +1,243 @@
+"""How far a traced type stands for the annotation: what in the code says the annotation is wider.
+
+Tests show the types a function was called with, a lower bound of what its
+annotation allows.  The code itself often says more: a parameter checked with
+`isinstance` against another class, compared with `None` or defaulting to
+None, an operand of `__eq__`/`__add__` (conventionally `object`), a method
+that returns `self` (annotated `Self` or a base), a runtime class whose base
+is abstract or that only stands inside a container or union for a base.
+`doubts` turns these into a corrected type (`T | None` when the code handles
+None that the tests never passed) and a confidence penalty with the reasons
+in words, for `combine.from_trace`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from pulsedev.models.types.typetext import head_names, split_union
+
+# Special methods whose operands are conventionally annotated wider than what tests pass (`other: object`).
+WIDE_OPERANDS = {f"__{n}__" for n in (
+    "eq ne lt le gt ge add radd iadd sub rsub isub mul rmul imul truediv rtruediv floordiv rfloordiv mod rmod "
+    "pow rpow and rand iand or ror ior xor rxor ixor lshift rshift contains getitem setitem delitem").split()}
+_ROOTS = {"object", "Exception", "BaseException", "ABC", "Generic", "Protocol", "NamedTuple", "TypedDict", "Enum"}
+_OBJECT = re.compile(r"\bobject\b")
+
+
+def _name(node: ast.expr) -> str:
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+
+
+def _own_nodes(func):
+    """The nodes of a def's body, not of nested defs or classes."""
+    stack = list(func.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                stack.append(child)
+
+
+def _checks(func, name: str) -> tuple[set[str], bool]:
+    """(classes a parameter is tested against with isinstance, whether it is compared with None)."""
+    classes, none = set(), False
+    for node in _own_nodes(func):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "isinstance"
+                and len(node.args) == 2 and isinstance(node.args[0], ast.Name) and node.args[0].id == name):
+            spec = node.args[1]
+            classes.update(_name(c) for c in (spec.elts if isinstance(spec, ast.Tuple) else [spec]))
+        elif isinstance(node, ast.Compare) and any(isinstance(op, (ast.Is, ast.IsNot, ast.Eq, ast.NotEq))
+                                                   for op in node.ops):
+            sides = [node.left, *node.comparators]
+            if any(isinstance(s, ast.Name) and s.id == name for s in sides) and any(
+                    isinstance(s, ast.Constant) and s.value is None for s in sides):
+                none = True
+    classes.discard("")
+    return classes, none
+
+
+def _parameter(func, pos: int | None, keyword: str | None, offset: int) -> str | None:
+    """The name of the parameter of `func` that receives positional `pos` (after `offset` implicit) or `keyword`."""
+    a = func.args
+    positional = [*a.posonlyargs, *a.args][offset:]
+    if keyword is not None:
+        return keyword if any(p.arg == keyword for p in [*positional, *a.kwonlyargs]) else None
+    if pos is not None and pos < len(positional):
+        return positional[pos].arg
+    return None
+
+
+def _module_context(module: str, index):
+    from pulsedev.models.types.context import FileContext
+
+    tree = index.trees.get(module) if index is not None else None
+    if tree is None:
+        return None
+    cached = _CONTEXTS.get(module)
+    if cached is None or cached[0] is not tree:
+        cached = _CONTEXTS[module] = (tree, FileContext(tree, module, index))
+    return cached[1]
+
+
+_CONTEXTS: dict[str, tuple] = {}
+
+
+def _callee(call: ast.Call, func, cls, ctx, index):
+    """(def, implicit leading parameters, its file context) of a call to workspace code, or None."""
+    f = call.func
+    if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "self" and cls is not None:
+        target = next((n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                       and n.name == f.attr), None)
+        return (target, 1, ctx) if target is not None else None
+    if not isinstance(f, ast.Name):
+        return None
+    where, name = ctx, f.id
+    if name not in ctx.functions and name not in ctx.classes:
+        origin = ctx.imports.get(name)
+        found = index._split(origin) if index is not None and origin else None
+        if not found or "." in found[1]:
+            return None
+        where, name = _module_context(found[0], index), found[1]
+        if where is None:
+            return None
+    if name in where.functions:
+        return where.functions[name], 0, where
+    init = next((n for n in where.classes[name].body if isinstance(n, ast.FunctionDef) and n.name == "__init__"),
+                None) if name in where.classes else None
+    return (init, 1, where) if init is not None else None
+
+
+def _forwarded(func, name: str, cls, ctx, index, depth: int = 0, seen=None) -> tuple[str, set[str]] | None:
+    """(callee, classes) when the parameter is passed on to workspace code that checks it with isinstance."""
+    seen = seen if seen is not None else set()
+    if depth >= 3 or id(func) in seen:
+        return None
+    seen.add(id(func))
+    for node in _own_nodes(func):
+        if not isinstance(node, ast.Call):
+            continue
+        pos = next((i for i, a in enumerate(node.args) if isinstance(a, ast.Name) and a.id == name), None)
+        kw = next((k.arg for k in node.keywords if isinstance(k.value, ast.Name) and k.value.id == name), None)
+        if pos is None and kw is None:
+            continue
+        target = _callee(node, func, cls, ctx, index)
+        if target is None:
+            continue
+        callee, offset, where = target
+        param = _parameter(callee, pos if kw is None else None, kw, offset)
+        if param is None:
+            continue
+        classes, _ = _checks(callee, param)
+        if classes:
+            return callee.name, classes
+        owner = where.classes.get(_name(node.func)) if isinstance(node.func, ast.Name) else cls
+        deeper = _forwarded(callee, param, owner, where, index, depth + 1, seen)
+        if deeper:
+            return deeper
+    return None
+
+
+def _default(slot) -> ast.expr | None:
+    func, arg = slot.func, slot.node
+    args = func.args
+    positional = [*args.posonlyargs, *args.args]
+    if arg in positional:
+        offset = len(positional) - len(args.defaults)
+        i = positional.index(arg)
+        return args.defaults[i - offset] if i >= offset else None
+    if arg in args.kwonlyargs:
+        return args.kw_defaults[args.kwonlyargs.index(arg)]
+    return None
+
+
+def _returns_self(func) -> bool:
+    rets = [n for n in _own_nodes(func) if isinstance(n, ast.Return)]
+    return bool(rets) and all(isinstance(r.value, ast.Name) and r.value.id == "self" for r in rets)
+
+
+def _class(name: str, ctx, index) -> ast.ClassDef | None:
+    cls = ctx.classes.get(name)
+    if cls is None and index is not None and name in index.classes:
+        tree = index.trees.get(index.classes[name])
+        cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name), None) if tree else None
+    return cls
+
+
+def _abstract(cls: ast.ClassDef) -> bool:
+    """A class meant to be subclassed: ABC/Protocol base, ABCMeta, or an @abstractmethod."""
+    if any(_name(b) in ("ABC", "Protocol") for b in cls.bases) or any(
+            k.arg == "metaclass" and _name(k.value) == "ABCMeta" for k in cls.keywords):
+        return True
+    return any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+        _name(d) in ("abstractmethod", "abstractproperty") for d in n.decorator_list) for n in cls.body)
+
+
+def subclass_kind(name: str, ctx, index) -> str | None:
+    """None, "subclass" (a workspace class with a real base), or "abstract" (its base is abstract)."""
+    cls = _class(name, ctx, index)
+    if cls is None:
+        return None
+    bases = [_name(b) for b in cls.bases]
+    if not any(b and b not in _ROOTS for b in bases):
+        return None
+    for b in bases:
+        base = _class(b, ctx, index) if b and b not in _ROOTS else None
+        if base is not None and _abstract(base):
+            return "abstract"
+    return "subclass"
+
+
+def doubts(observed: str, slot, ctx, index=None) -> tuple[str, float, list[str]]:
+    """(the type to show, a confidence penalty, reasons in words) for a traced parameter or return."""
+    t, penalty, why = observed, 0.0, []
+    func = slot.func
+    members = split_union(observed)
+    if slot.kind == "parameter" and func is not None:
+        classes, none_check = _checks(func, slot.name)
+        real = [m for m in members if m != "None"]
+        if classes and len(real) == 1:
+            penalty += 0.25
+            why.append(f"the code also checks it with isinstance ({', '.join(sorted(classes))})")
+        elif len(real) == 1:
+            passed = _forwarded(func, slot.name, slot.cls, ctx, index)
+            if passed:
+                penalty += 0.25
+                why.append(f"it is passed on to `{passed[0]}`, which checks it with isinstance "
+                           f"({', '.join(sorted(passed[1]))})")
+        if slot.node in (func.args.vararg, func.args.kwarg):
+            penalty += 0.2
+            why.append("`*args`/`**kwargs` usually take many types")
+        default = _default(slot)
+        default_none = isinstance(default, ast.Constant) and default.value is None
+        if "None" not in members and (default_none or none_check):
+            t = f"{observed} | None"
+            penalty += 0.03
+            why.append("tests never passed None, but " + ("it defaults to None" if default_none
+                                                          else "the code checks it against None"))
+        if func.name in WIDE_OPERANDS:
+            penalty += 0.25
+            why.append(f"operands of `{func.name}` are usually annotated wider")
+    elif slot.kind == "return" and func is not None and _returns_self(func):
+        prop = any(_name(d) in ("property", "cached_property") for d in func.decorator_list)
+        if prop or slot.cls is None or observed != slot.cls.name:  # a fluent method returns its own class
+            penalty += 0.25
+            why.append("it returns `self` " + ("as a property (a view of it as another type)" if prop
+                                               else "(often annotated `Self` or the defining class)"))
+    elif slot.kind == "return" and func is not None and func.name in ("__getitem__", "__getattr__"):
+        penalty += 0.2
+        why.append(f"what `{func.name}` returns depends on the key (an int or a slice, a name)")
+    if _OBJECT.search(t):
+        penalty += 0.3
+        why.append("`object` stands for values of mixed types")
+    kinds = {n: subclass_kind(n, ctx, index) for n in head_names(t)}
+    subs = [n for n, k in kinds.items() if k]
+    if subs:
+        bare = t.removesuffix(" | None") in subs
+        penalty += 0.15 if bare else 0.25
+        if any(kinds[n] == "abstract" for n in subs):
+            penalty += 0.15
+        why.append(f"{', '.join(subs)} may stand for a base class")
+    return t, penalty, why

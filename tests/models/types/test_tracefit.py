@@ -1,0 +1,99 @@
+"""Traced types weighed against what the code says: isinstance checks, None handling, self, subclasses."""
+
+from __future__ import annotations
+
+import ast
+
+from pulsedev.models.types.analysis import analyze
+from pulsedev.models.types.context import FileContext
+from pulsedev.models.types.slots import find_slots
+from pulsedev.models.types.tracefit import doubts
+from pulsedev.models.types.traces import TraceStore
+
+SOURCE = '''
+import abc
+
+
+def to_text(value):
+    if isinstance(value, bytes):
+        return value.decode()
+    return value
+
+
+def load(source):
+    return to_text(source)
+
+
+def pick(name, default=None):
+    return name if default is None else default
+
+
+def plain(count):
+    return count + 1
+
+
+class Key(abc.ABC):
+    @abc.abstractmethod
+    def text(self):
+        ...
+
+
+class Single(Key):
+    def text(self):
+        return "k"
+
+    def __eq__(self, other):
+        return self is other
+
+    @property
+    def value(self):
+        return self
+
+    def chain(self):
+        return self
+
+
+def make_key(n):
+    return Single()
+'''
+
+
+def _doubt(qualname, name, observed):
+    tree = ast.parse(SOURCE)
+    ctx = FileContext(tree, "m")
+    slot = next(s for s in find_slots(tree, SOURCE) if s.qualname == qualname and s.name == name)
+    return doubts(observed, slot, ctx)
+
+
+def test_code_that_accepts_more_than_the_tests_passed_lowers_trust():
+    assert _doubt("to_text", "value", "str")[1] >= 0.25  # isinstance against another class
+    t, penalty, why = _doubt("load", "source", "str")  # passed on to a function that checks it
+    assert penalty >= 0.25 and "to_text" in why[0]
+    assert _doubt("Single.__eq__", "other", "Single")[1] >= 0.25  # operands are annotated wide
+    assert _doubt("plain", "count", "int") == ("int", 0.0, [])
+
+
+def test_none_the_code_handles_is_added_to_the_type():
+    t, penalty, why = _doubt("pick", "default", "str")
+    assert t == "str | None" and penalty < 0.1 and "None" in why[0]
+    assert _doubt("pick", "default", "str | None")[0] == "str | None"
+
+
+def test_self_returns_and_subclasses_of_abstract_bases():
+    assert _doubt("Single.value", "return", "Single")[1] >= 0.25  # a property returning self
+    _, penalty, why = _doubt("Single.chain", "return", "Single")  # fluent: its own class, no doubt for that
+    assert not any("self" in w for w in why) and any("base" in w for w in why)
+    assert _doubt("make_key", "return", "Single")[1] >= 0.3  # the base is abstract
+    assert _doubt("make_key", "return", "list[Single]")[1] >= 0.4
+
+
+def test_reasons_reach_the_tooltip_words(tmp_path):
+    path = str(tmp_path / "m.py")
+    store = TraceStore()
+    store.add([{"type": "trace", "file": path, "qualname": "to_text", "calls": 40,
+                "params": [{"name": "value", "type": "str", "observed": {"str": 40}}],
+                "returns": {"type": "str", "observed": {"str": 40}}}])
+    a = analyze(SOURCE, "m", traces=store, path=path)
+    r = next(r for r in a.results if r.slot.qualname == "to_text" and r.slot.name == "value")
+    assert r.prediction.source == "trace" and r.prediction.confidence < 0.8
+    assert "isinstance" in r.prediction.words and "40 calls" in r.prediction.words
