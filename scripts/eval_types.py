@@ -6,6 +6,10 @@
 
 For `traced`, use a source distribution that ships its tests, e.g.
 `pip download --no-deps --no-binary :all: h11==0.16.0` (tests in h11/tests) or tomlkit==0.15.2 (tests/).
+Test-only dependencies go into a throwaway folder, reached through pytest's own options, e.g. for
+humanize==4.17.0 (src/humanize, tests/): `pip install --no-deps --target /tmp/deps freezegun
+python-dateutil six` and `PYTEST_ADDOPTS="-o pythonpath=/tmp/deps --continue-on-collection-errors"`
+(its i18n tests need locale files that the stripped copy does not have).
 
 The evaluated packages must not be installed in the server's interpreter (the
 server's model trains on that interpreter's site-packages; each evaluated
@@ -130,6 +134,27 @@ def speed(package: str, files: int = 300) -> None:
             print(f"{n_lines}-line file, {len(hints)} hints, after each edit: visible 60 lines p95 {p95(views):.1f} ms "
                   f"(median {statistics.median(views) * 1000:.1f}); whole file p95 {p95(edits):.1f} ms "
                   f"(median {statistics.median(edits) * 1000:.1f}); unchanged p95 {p95(cached):.1f} ms")
+            lines = big_text.splitlines(keepends=True)
+            views, edits = [], []
+            for k in range(30):  # typing: a new line of code in a different function each time (lines move)
+                at = (k * 67) % max(1, n_lines - 60)
+                while at < len(lines) - 1 and not (lines[at].startswith("    ") and lines[at].strip()
+                                                   and not lines[at].rstrip().endswith((",", "(", "[", "{", "\\"))
+                                                   and lines[at + 1].startswith("    ")):
+                    at += 1
+                indent = lines[at + 1][: len(lines[at + 1]) - len(lines[at + 1].lstrip())]
+                lines.insert(at + 1, f"{indent}_typed_{k} = {k}\n")
+                text = "".join(lines)
+                c.change(uri, text)
+                t = time.perf_counter()
+                _hint_request(c, uri, text, (max(0, at - 30), at + 30))
+                views.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                _hint_request(c, uri, text)
+                edits.append(time.perf_counter() - t)
+            print(f"typing a line into a function each time: visible 60 lines p95 {p95(views):.1f} ms "
+                  f"(median {statistics.median(views) * 1000:.1f}); whole file p95 {p95(edits):.1f} ms "
+                  f"(median {statistics.median(edits) * 1000:.1f})")
             c.shutdown()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

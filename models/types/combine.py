@@ -45,7 +45,9 @@ def complexity(type_text: str) -> float:
     # Runtime unions of classes usually stand for a common base in the annotation (Data | EndOfMessage
     # for Event), and nested containers for an abstract one (list[bytearray] for Iterable[bytes]).
     penalty = 0.07 * max(0, deepest - 1) + 0.25 * max(0, others) + 0.05 * ("None" in members)
-    penalty += 0.04 * max(0, type_text.count("|") - len(members) + 1)
+    # A union inside a container (elements or fields of mixed types) is where annotations most often
+    # say something else (the wider element type, `Any`, or a field that may also be None).
+    penalty += 0.2 * max(0, type_text.count("|") - len(members) + 1)
     if "type[" in type_text or "Callable" in type_text:
         penalty += 0.2
     return penalty

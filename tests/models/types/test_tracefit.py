@@ -97,3 +97,10 @@ def test_reasons_reach_the_tooltip_words(tmp_path):
     r = next(r for r in a.results if r.slot.qualname == "to_text" and r.slot.name == "value")
     assert r.prediction.source == "trace" and r.prediction.confidence < 0.8
     assert "isinstance" in r.prediction.words and "40 calls" in r.prediction.words
+
+
+def test_a_union_inside_a_container_is_trusted_less_than_a_plain_one():
+    from pulsedev.models.types.combine import complexity, from_trace
+
+    assert complexity("dict[str, bytes | None]") >= complexity("dict[str, bytes]") + 0.2
+    assert from_trace("dict[str, bytes | None]", 200, None).confidence < 0.8 <= from_trace("dict[str, bytes]", 200, None).confidence
