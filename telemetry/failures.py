@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from .events import Event
 
+#: The kinds that carry failures.
+FAILURE_KINDS = frozenset({"test_run", "error_occurred"})
+
 
 @dataclass(frozen=True)
 class Failure:
@@ -42,6 +45,8 @@ class FailureBoard:
     ['file:///a.py']
     >>> board.by_uri["file:///a.py"][0].line
     2
+    >>> board.update(Event("file_saved", 1.5, "file:///a.py"))  # other kinds change nothing
+    set()
     >>> sorted(board.update(Event("test_run", 2.0, None, {"passed": 2, "failed": 0})))
     ['file:///a.py']
     >>> board.by_uri
@@ -53,6 +58,8 @@ class FailureBoard:
 
     def update(self, event: Event) -> set[str]:
         """Fold in one event; the URIs whose failures changed."""
+        if event.kind not in FAILURE_KINDS or (event.kind == "error_occurred" and not event.uri):
+            return set()
         before = {uri: list(fs) for uri, fs in self.by_uri.items()}
         if event.kind == "test_run":
             self.by_uri = {}
@@ -62,12 +69,10 @@ class FailureBoard:
                     self.by_uri.setdefault(uri, []).append(Failure(
                         uri, _line(f.get("line")), f.get("error_type") or "Error", f.get("message") or "",
                         f.get("test_id") or ""))
-        elif event.kind == "error_occurred" and event.uri:
+        else:
             failure = Failure(event.uri, _line(event.get("line")), event.get("error_type") or "Error",
                               event.get("message") or "")
             current = self.by_uri.setdefault(event.uri, [])
             if failure not in current:
                 current.append(failure)
-        else:
-            return set()
         return {uri for uri in set(before) | set(self.by_uri) if before.get(uri) != self.by_uri.get(uri)}

@@ -9,7 +9,7 @@ from lsprotocol import types
 
 from ..app import PulseDevServer, server
 from ..models.fixes import FixAdvisor
-from ..telemetry.failures import FailureBoard
+from ..telemetry.failures import FAILURE_KINDS, FailureBoard
 
 SERVICE = "errors"
 SUGGEST_EVERY = 900.0  # event-time seconds between error_fix pop-ups; diagnostics are the quiet channel
@@ -34,6 +34,8 @@ class ErrorService:
         if not self.ls.options.features.errors:
             return
         for event in events:
+            if event.kind not in FAILURE_KINDS:
+                continue
             for uri in self.board.update(event):
                 self._publish(uri)
             if event.kind in ("test_run", "error_occurred") and event.ts - self.last_suggested >= SUGGEST_EVERY:
