@@ -12,7 +12,7 @@ import ast
 from dataclasses import dataclass, field
 
 from pulsedev.models.types.combine import Prediction, combine
-from pulsedev.models.types.incremental import DocumentMemo
+from pulsedev.models.types.incremental import DocumentMemo, unit_of
 from pulsedev.models.types.features import add_peer_features, parents, slot_features
 from pulsedev.models.types.slots import Slot, find_slots
 from pulsedev.models.types.static import NO_EVIDENCE, FileContext, evidence_for, is_obvious
@@ -62,11 +62,11 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
         slots = [s for s in slots if lo <= s.line <= hi]
     else:
         outside = []
-    unit_of = _units(tree, memo, ctx) if memo is not None else None
+    unit_keys = _units(tree, memo, ctx) if memo is not None else None
     evs, feats, peer_evs, cache = [], [], [], {}
     for i, slot in enumerate(slots + outside):
         inside = i < len(slots)
-        key = (unit_of[id(_top(slot, tree))], slot.key) if unit_of else None
+        key = (unit_keys[id(unit_of(slot, tree))], slot.key) if unit_keys else None
         hit = memo.get_evidence(key) if key is not None else None
         if hit is None or (inside and hit[1] is None):
             if hit is None:
@@ -101,21 +101,6 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
     if memo is not None:
         memo.commit()
     return Analysis(ctx, results, text, annotated)
-
-
-def _top(slot: Slot, tree: ast.Module) -> ast.stmt:
-    """The top-level statement holding a slot."""
-    node = slot.cls or slot.func or slot.node
-    line = node.lineno
-    body = tree.body
-    lo, hi = 0, len(body) - 1
-    while lo < hi:  # the last statement starting at or before the slot's node
-        mid = (lo + hi + 1) // 2
-        if body[mid].lineno <= line:
-            lo = mid
-        else:
-            hi = mid - 1
-    return body[lo]
 
 
 def _units(tree: ast.Module, memo: DocumentMemo, ctx: FileContext) -> dict[int, str]:

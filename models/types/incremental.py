@@ -147,10 +147,49 @@ def _bound(node: ast.stmt) -> set[str]:
             continue
         if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
             names.add(n.id)
-        elif isinstance(n, ast.alias):
-            names.add(n.asname or n.name.split(".")[0])
+        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+            continue  # imported names: every unit's key has the file's imports (DocumentMemo.interface)
         stack.extend(ast.iter_child_nodes(n))
     return names
+
+
+def _referenced(node: ast.AST, skip_methods: bool = False) -> set[str]:
+    """Every identifier a statement mentions (names and attribute names); a class's methods left out."""
+    out: set[str] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ast.Name):
+            out.add(n.id)
+        elif isinstance(n, ast.Attribute):
+            out.add(n.attr)
+        for child in ast.iter_child_nodes(n):
+            if not (skip_methods and n is node and isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))):
+                stack.append(child)
+    return out
+
+
+def unit_of(slot, tree: ast.Module) -> ast.AST:
+    """The unit holding a slot: its top-level statement, or the method of a top-level class."""
+    top = _last_before(tree.body, (slot.cls or slot.func or slot.node).lineno)
+    if isinstance(top, ast.ClassDef) and slot.node is not top:
+        line = (slot.func or slot.node).lineno
+        methods = [m for m in top.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        m = _last_before(methods, line) if methods else None
+        if m is not None and m.lineno <= line <= m.end_lineno:
+            return m
+    return top
+
+
+def _last_before(nodes: list, line: int):
+    lo, hi = 0, len(nodes) - 1
+    while lo < hi:  # the last node starting at or before `line`
+        mid = (lo + hi + 1) // 2
+        if nodes[mid].lineno <= line:
+            lo = mid
+        else:
+            hi = mid - 1
+    return nodes[lo]
 
 
 def _unit_info(node: ast.stmt) -> tuple[set[str], set[str], list[tuple[int, int, ast.stmt]]]:
@@ -201,13 +240,18 @@ class DocumentMemo:
         self.lines, self.tree = lines, tree
         digests, infos = [], []
         for node in tree.body:
-            d = _digest("".join(lines[unit_start(node) - 1:node.end_lineno]))
+            unit = "".join(lines[unit_start(node) - 1:node.end_lineno])
+            d = _digest(unit)
             info = self._units.get(d)
             if info is None:
-                info = self._units[d] = _unit_info(node)
+                if isinstance(node, ast.ClassDef) and "import" not in unit:  # its pieces are looked at apart
+                    info = ({node.name}, set(), [])
+                else:
+                    info = _unit_info(node)
+                self._units[d] = info
             digests.append(d)
             infos.append(info)
-        if len(self._units) > 4 * len(digests) + 64:
+        if len(self._units) > 8 * len(digests) + 256:  # (method and class-head pieces are kept here too)
             live = set(digests)
             self._units = {d: v for d, v in self._units.items() if d in live}
         self._scan = (tree, digests, infos)
@@ -229,25 +273,75 @@ class DocumentMemo:
         return ctx
 
     def unit_keys(self, tree: ast.Module, interface: str) -> dict[int, str]:
-        """id(top-level statement) -> a key that changes when the statement or anything it names changes."""
+        """id(unit) -> a key that changes when the unit or anything it names changes.
+
+        Units are the top-level statements, except that a class is split into its methods
+        and its head (the rest of the class): editing one method of a big class re-infers
+        that method and what names it, not the whole class.  A method depends on its class's
+        head and `__init__`; a use of the class's name on these two.
+        """
         if self._scan is None or self._scan[0] is not tree:
             return {}
         _, own, infos = self._scan
+        lines = self.lines
+        pieces: list[tuple[ast.AST, str, set[str], set[str]]] = []  # (node, digest, bound, referenced)
+        extra: dict[int, list[int]] = {}  # piece -> pieces it depends on whatever it names
+        owner: dict[int, int] = {}  # method piece -> its class's head piece
+        methods: dict[int, dict[str, list[int]]] = {}  # head piece -> method name -> pieces
+        for node, d, info in zip(tree.body, own, infos):
+            if not isinstance(node, ast.ClassDef):
+                pieces.append((node, d, info[0], info[1]))
+                continue
+            head = len(pieces)
+            pieces.append((node, "", {node.name}, set()))
+            init, spans = None, []
+            methods[head] = {}
+            for m in node.body:
+                if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    lo, hi = unit_start(m) - 1, m.end_lineno
+                    md = _digest("".join(lines[lo:hi]))
+                    minfo = self._units.get(md)
+                    if minfo is None:
+                        minfo = self._units[md] = (set(), _referenced(m), [])
+                    spans.append((lo, hi))
+                    extra[len(pieces)] = [head]
+                    owner[len(pieces)] = head
+                    methods[head].setdefault(m.name, []).append(len(pieces))
+                    if m.name == "__init__":
+                        init = len(pieces)
+                    pieces.append((m, md, {m.name}, minfo[1]))
+            start, text = unit_start(node) - 1, []
+            for lo, hi in spans:  # the head: the class without its methods
+                text.append("".join(lines[start:lo]))
+                start = hi
+            text.append("".join(lines[start:node.end_lineno]))
+            hd = _digest(*text)
+            hinfo = self._units.get(hd)
+            if hinfo is None:
+                hinfo = self._units[hd] = (set(), _referenced(node, skip_methods=True), [])
+            pieces[head] = (node, hd, {node.name}, hinfo[1])
+            if init is not None:  # the class's name reaches its head and constructor
+                extra[head] = [init]
+                for j, deps in extra.items():
+                    if j > head and j != init and deps == [head]:
+                        deps.append(init)
         binders: dict[str, list[int]] = {}
-        for i, info in enumerate(infos):
-            for name in info[0]:
-                binders.setdefault(name, []).append(i)
+        for i, (node, _, bound, _) in enumerate(pieces):
+            if i not in owner:
+                for name in bound:
+                    binders.setdefault(name, []).append(i)
         keys: dict[int, str] = {}
-        for i, node in enumerate(tree.body):
+        for i, (node, _, _, _) in enumerate(pieces):
             seen, todo = {i}, [i]
             while todo:  # every unit this one depends on, transitively
                 j = todo.pop()
-                for name in infos[j][1]:
-                    for k in binders.get(name, ()):
-                        if k not in seen:
-                            seen.add(k)
-                            todo.append(k)
-            keys[id(node)] = _digest(interface, *(own[j] for j in sorted(seen)))
+                local = methods.get(owner.get(j, j), {})  # inside a class, `self.name` reaches its methods
+                for k in [*extra.get(j, ()), *(k for name in pieces[j][3]
+                                              for k in (*binders.get(name, ()), *local.get(name, ())))]:
+                    if k not in seen:
+                        seen.add(k)
+                        todo.append(k)
+            keys[id(node)] = _digest(interface, *(pieces[j][1] for j in sorted(seen)))
         return keys
 
     def get_evidence(self, key: tuple):

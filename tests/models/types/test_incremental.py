@@ -95,7 +95,13 @@ def test_only_changed_units_are_reinferred_and_dependants_follow_their_callees(m
     fresh = _predictions(analyze(edited, "m"))
     calls.clear()
     assert _predictions(analyze(edited, "m", memo=memo)) == fresh
-    assert calls and all(k[1].startswith("Box") for k in calls)
+    assert calls and all(k[1] == "Box.area" for k in calls)  # one method: not the rest of its class
+    edited_init = edited.replace("self.label = str(size)", "self.label = size")
+    fresh_init = _predictions(analyze(edited_init, "m"))
+    calls.clear()
+    assert _predictions(analyze(edited_init, "m", memo=memo)) == fresh_init
+    assert {k[1] for k in calls} == {"Box.__init__", "Box.area"}  # __init__ says what self.x are
+    analyze(edited, "m", memo=memo)
     edited2 = "\n\n" + edited.replace("return n > 1", "return str(n)")  # lines move; helper's return changes
     fresh = _predictions(analyze(edited2, "m"))
     calls.clear()
