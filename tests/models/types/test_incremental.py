@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import argparse
 import inspect
 import json.decoder
 import random
@@ -16,7 +17,8 @@ from pulsedev.options import parse_options
 
 SNIPPETS = ["", "\n", "    x = 1\n", "def f(a, b=2):\n    return a\n", "  ", "# c\n", "(", ")", '"""', "@dec\n",
             "else:\n", "class A:\n    y = 3\n", "import os\n", "\\\n", "x = [\n", "a = 1; b = 2\n",
-            "elif x:\n    pass\n", "    return 3\n"]
+            "elif x:\n    pass\n", "    return 3\n", "    def g(self):\n        return 1\n", "        y = 2\n", "    @property\n",
+            "    z: int = 3\n", "        if a:\n", "    else:\n        pass\n", "x = 1\n"]
 
 
 def _edit(text: str, rng: random.Random) -> str:
@@ -30,10 +32,10 @@ def _edit(text: str, rng: random.Random) -> str:
 def test_reparse_gives_the_tree_of_a_full_parse_after_random_edits():
     rng = random.Random(5)
     checked = 0
-    for module in (textwrap, json.decoder):
+    for module in (textwrap, json.decoder, argparse):
         text = inspect.getsource(module)
         tree = ast.parse(text)
-        for _ in range(120):
+        for _ in range(80):
             new = text
             for _ in range(rng.choice([1, 2, 3])):  # several places per version, as a formatter does
                 new = _edit(new, rng)
