@@ -253,6 +253,46 @@ def _last_before(nodes: list, line: int):
     return nodes[lo]
 
 
+def _components(edges: list[list[int]]):
+    """Strongly connected components (Tarjan, iterative), each after those it depends on.
+
+    Yields (members, the nodes of other components that members point to).
+    """
+    index, low, on, stack, counter = {}, {}, set(), [], 0
+    for root in range(len(edges)):
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            v, i = work.pop()
+            if i == 0:
+                index[v] = low[v] = counter
+                counter += 1
+                stack.append(v)
+                on.add(v)
+            if i < len(edges[v]):
+                work.append((v, i + 1))
+                w = edges[v][i]
+                if w not in index:
+                    work.append((w, 0))
+                elif w in on:
+                    low[v] = min(low[v], index[w])
+                continue
+            for w in edges[v]:
+                if w in on and low[w] < low[v]:
+                    low[v] = low[w]
+            if low[v] == index[v]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on.discard(w)
+                    comp.append(w)
+                    if w == v:
+                        break
+                members = set(comp)
+                yield comp, {k for m in comp for k in edges[m] if k not in members}
+
+
 def _unit_info(node: ast.stmt) -> tuple[set[str], set[str], list[tuple[int, int, ast.stmt]]]:
     """(names bound, identifiers mentioned, imports with their breadth-first (depth, order))."""
     refs: set[str] = set()
@@ -391,18 +431,17 @@ class DocumentMemo:
             if i not in owner:
                 for name in bound:
                     binders.setdefault(name, []).append(i)
+        edges = []
+        for j in range(len(pieces)):
+            local = methods.get(owner.get(j, j), {})  # inside a class, `self.name` reaches its methods
+            edges.append(sorted({*extra.get(j, ()), *(k for name in pieces[j][3]
+                                                     for k in (*binders.get(name, ()), *local.get(name, ())))} - {j}))
         keys: dict[int, str] = {}
-        for i, (node, _, _, _) in enumerate(pieces):
-            seen, todo = {i}, [i]
-            while todo:  # every unit this one depends on, transitively
-                j = todo.pop()
-                local = methods.get(owner.get(j, j), {})  # inside a class, `self.name` reaches its methods
-                for k in [*extra.get(j, ()), *(k for name in pieces[j][3]
-                                              for k in (*binders.get(name, ()), *local.get(name, ())))]:
-                    if k not in seen:
-                        seen.add(k)
-                        todo.append(k)
-            keys[id(node)] = _digest(interface, *(pieces[j][1] for j in sorted(seen)))
+        for comp, outside in _components(edges):  # dependencies first
+            key = _digest(interface, *sorted(pieces[j][1] for j in comp), *sorted({keys[id(pieces[k][0])]
+                                                                                     for k in outside}))
+            for j in comp:
+                keys[id(pieces[j][0])] = key
         return keys
 
     def get_evidence(self, key: tuple):
