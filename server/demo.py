@@ -69,6 +69,8 @@ def run_demo(keep: Path | None = None, echo: Callable[[str], None] = print) -> i
         echo(f"PulseDev demo: starting `pulsedev serve` (data dir {data_dir})")
         with LspClient.spawn() as client:
             client.initialize(project, {"dataDir": str(data_dir)}, experimental={"pulsedev": {"suggestions": True}})
+            client.request("pulsedev/status", None)  # the server's own start-up state is not the session's
+            before = len(client.notifications("pulsedev/state"))
             echo(f"Playing a recorded {len(events)}-event session ({_clock(events[0]['ts'])}-{_clock(events[-1]['ts'])}) "
                  "over LSP, minute by minute ...")
             timeline, accepted, rejected = [], 0, 0
@@ -94,7 +96,9 @@ def run_demo(keep: Path | None = None, echo: Callable[[str], None] = print) -> i
             for i in range(0, len(line), 60):
                 echo(f"  {_clock(timeline[i]['now'])}  {line[i:i + 60]}")
             echo("\nWhat the server said when the state changed:")
-            for note in client.notifications("pulsedev/state"):
+            for note in client.notifications("pulsedev/state")[before:]:
+                if note["since"] > end:
+                    continue  # the hint step below, not the session
                 echo(f"  {_clock(note['since'])}  {note['state']:<8} {note.get('reason', '')}")
             suggestions = sorted(client.notifications("pulsedev/suggestion"), key=lambda s: s.get("kind") != "unstuck")
             if suggestions:
