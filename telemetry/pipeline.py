@@ -18,7 +18,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import Any, Callable, Iterable, Protocol
 
-from .clock import EventClock
+from .clock import LATE_SECONDS, EventClock
 from .events import Event
 from .privacy import PathPolicy
 from .store import Row, Store
@@ -172,18 +172,24 @@ class Pipeline:
         for listener in self.listeners:
             listener(events)
         detector, clock = self.detector, self.clock
-        if detector is None:
-            for e in events:
-                clock.see(e.ts)
+        if not events:
             self._refresh(force=False)
             return
-        for e in events:
-            if clock.late(e.ts):
+        if detector is None:
+            clock.see(max(e.ts for e in events))
+            self._refresh(force=False)
+            return
+        newest, observe = clock.newest, detector.observe
+        for e in events:  # the clock's late/see rules, inlined: this loop runs once per event
+            ts = e.ts
+            if newest is not None and ts < newest - LATE_SECONDS:
                 continue
-            clock.see(e.ts)
-            detector.observe(e)
-        if events:
-            self._send(detector.advance(clock.now()))
+            if newest is None or ts > newest:
+                newest = ts
+            observe(e)
+        if newest is not None:
+            clock.see(newest)
+        self._send(detector.advance(clock.now()))
         self._refresh(force=False)
 
     def _refresh_counts(self) -> None:
