@@ -20,6 +20,7 @@ package is also excluded by name).  E.g. install some into a throwaway folder:
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import shutil
 import statistics
@@ -66,6 +67,14 @@ def _hint_request(client, uri, text, lines=None):
     return client.request("textDocument/inlayHint", {
         "textDocument": {"uri": uri},
         "range": {"start": {"line": lo, "character": 0}, "end": {"line": hi, "character": 0}}}, timeout=60)
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+        return True
+    except (SyntaxError, ValueError):
+        return False
 
 
 def speed(package: str, files: int = 300) -> None:
@@ -138,12 +147,14 @@ def speed(package: str, files: int = 300) -> None:
             views, edits = [], []
             for k in range(30):  # typing: a new line of code in a different function each time (lines move)
                 at = (k * 67) % max(1, n_lines - 60)
-                while at < len(lines) - 1 and not (lines[at].startswith("    ") and lines[at].strip()
-                                                   and not lines[at].rstrip().endswith((",", "(", "[", "{", "\\"))
-                                                   and lines[at + 1].startswith("    ")):
+                while at < len(lines) - 1:  # the next place where a statement line keeps the code valid
+                    indent = lines[at + 1][: len(lines[at + 1]) - len(lines[at + 1].lstrip())]
+                    if lines[at].strip() and lines[at].startswith("    ") and lines[at + 1].startswith("    "):
+                        lines.insert(at + 1, f"{indent}_typed_{k} = {k}\n")
+                        if _parses("".join(lines)):
+                            break
+                        del lines[at + 1]
                     at += 1
-                indent = lines[at + 1][: len(lines[at + 1]) - len(lines[at + 1].lstrip())]
-                lines.insert(at + 1, f"{indent}_typed_{k} = {k}\n")
                 text = "".join(lines)
                 c.change(uri, text)
                 t = time.perf_counter()

@@ -63,10 +63,10 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
     else:
         outside = []
     unit_keys = _units(tree, memo, ctx) if memo is not None else None
-    evs, feats, peer_evs, cache = [], [], [], {}
+    evs, feats, peer_evs, cache, methods = [], [], [], {}, {}
     for i, slot in enumerate(slots + outside):
         inside = i < len(slots)
-        key = (unit_keys[id(unit_of(slot, tree))], slot.key) if unit_keys else None
+        key = (unit_keys[id(unit_of(slot, tree, methods))], slot.key) if unit_keys else None
         hit = memo.get_evidence(key) if key is not None else None
         if hit is None or (inside and hit[1] is None):
             if hit is None:
@@ -99,7 +99,7 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
         p = combine(evs[i], preds[i] if preds else None, trace, slot.kind)
         results.append(SlotResult(slot, p, feats[i]))
     if memo is not None:
-        memo.commit()
+        memo.commit(partial=lines is not None)
     return Analysis(ctx, results, text, annotated)
 
 

@@ -35,6 +35,7 @@ from pulsedev.models.types.typetext import canonical, normalize
 
 log = logging.getLogger(__name__)
 MAX_CACHE = 64
+PREFETCH_DELAY = 0.03  # seconds the background analysis of a changed document waits for a request
 
 
 def uri_path(uri: str) -> Path | None:
@@ -242,6 +243,10 @@ class TypeEngine:
                 if self._stop:
                     return
                 uri, text = self._pending.popitem()
+            time.sleep(PREFETCH_DELAY)  # a hint request right after the edit goes first (it needs less)
+            with self._wake:
+                if uri in self._pending:  # a newer version came meanwhile: analyse that one
+                    continue
             try:
                 self._analysis(uri, text)
             except Exception:  # noqa: BLE001 - a background nicety must never fail loudly
@@ -294,17 +299,15 @@ class TypeEngine:
         return a, hints
 
     def _analyze(self, uri: str, text: str, lines: tuple[int, int] | None):
-        """A fresh analysis: of the whole file, re-inferring what changed, once the document is known."""
+        """A fresh analysis (of `lines` only when given), re-inferring only what changed since the last one."""
         path = uri_path(uri)
         module = module_name(self.root, path) if self.root and path else (path.stem if path else "")
         memo = self._memos.get(uri)
-        if memo is not None or lines is None:
-            if memo is None:
-                memo = self._memos[uri] = DocumentMemo()
-                if len(self._memos) > MAX_CACHE:
-                    self._memos.pop(next(iter(self._memos)))
-            memo.salt = f"{self._generation}|{self.index.ready}"
-            lines = None
+        if memo is None:
+            memo = self._memos[uri] = DocumentMemo()
+            if len(self._memos) > MAX_CACHE:
+                self._memos.pop(next(iter(self._memos)))
+        memo.salt = f"{self._generation}|{self.index.ready}"
         a = analyze(text, module, self.index if self.index.ready else None, self.model, self.traces,
                     str(path.resolve()) if path else None, lines, memo)
         a.partial = lines is not None

@@ -33,15 +33,18 @@ def unit_start(node: ast.stmt) -> int:
 
 
 def _shift(node: ast.AST, delta: int) -> None:
-    """Moves every position in `node`'s subtree by `delta` lines (in place)."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if "lineno" in n._attributes:
-            n.lineno += delta
-            if n.end_lineno is not None:
-                n.end_lineno += delta
-        stack.extend(ast.iter_child_nodes(n))
+    """Moves every position in `node`'s subtree by `delta` lines (in place).
+
+    The positioned nodes of a subtree are listed once and kept on its root, so moving an
+    unchanged statement again (every edit above it) costs a loop, not a walk.
+    """
+    flat = node.__dict__.get("_pulsedev_flat")
+    if flat is None:
+        flat = node._pulsedev_flat = [n for n in ast.walk(node) if "lineno" in n._attributes]
+    for n in flat:
+        n.lineno += delta
+        if n.end_lineno is not None:
+            n.end_lineno += delta
 
 
 def _is_code(line: str) -> bool:
@@ -181,6 +184,7 @@ def _class_in_gap(candidates: list[ast.stmt], old_lines: list[str], new_lines: l
         return None
     delta = first - start
     new = copy.copy(cls)
+    new.__dict__.pop("_pulsedev_flat", None)  # its body is new
     for node in [*cls.decorator_list, *cls.bases, *cls.keywords]:
         _shift(node, delta)
     new.lineno = cls.lineno + delta
@@ -230,12 +234,16 @@ def _referenced(node: ast.AST, skip_methods: bool = False) -> set[str]:
     return out
 
 
-def unit_of(slot, tree: ast.Module) -> ast.AST:
+def unit_of(slot, tree: ast.Module, cache: dict | None = None) -> ast.AST:
     """The unit holding a slot: its top-level statement, or the method of a top-level class."""
     top = _last_before(tree.body, (slot.cls or slot.func or slot.node).lineno)
     if isinstance(top, ast.ClassDef) and slot.node is not top:
         line = (slot.func or slot.node).lineno
-        methods = [m for m in top.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        methods = cache.get(id(top)) if cache is not None else None
+        if methods is None:
+            methods = [m for m in top.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
+            if cache is not None:
+                cache[id(top)] = methods
         m = _last_before(methods, line) if methods else None
         if m is not None and m.lineno <= line <= m.end_lineno:
             return m
@@ -378,8 +386,10 @@ class DocumentMemo:
 
         Units are the top-level statements, except that a class is split into its methods
         and its head (the rest of the class): editing one method of a big class re-infers
-        that method and what names it, not the whole class.  A method depends on its class's
-        head and `__init__`; a use of the class's name on these two.
+        that method and what names it, not the whole class.  This mirrors what inference
+        follows: a method depends on its class's head, its `__init__` (the types of `self.x`)
+        and the methods it calls on `self`; code elsewhere sees a class through its name and
+        head only (a constructor call gives the class), and a function through its whole text.
         """
         if self._scan is None or self._scan[0] is not tree:
             return {}
@@ -421,8 +431,7 @@ class DocumentMemo:
             if hinfo is None:
                 hinfo = self._units[hd] = (set(), _referenced(node, skip_methods=True), [])
             pieces[head] = (node, hd, {node.name}, hinfo[1])
-            if init is not None:  # the class's name reaches its head and constructor
-                extra[head] = [init]
+            if init is not None:  # `self.x` types come from `__init__`
                 for j, deps in extra.items():
                     if j > head and j != init and deps == [head]:
                         deps.append(init)
@@ -466,8 +475,13 @@ class DocumentMemo:
         """Records a model output for later versions."""
         self._next_predictions[key] = value
 
-    def commit(self) -> None:
-        """Ends a version: only what it used is kept (bounded memory)."""
+    def commit(self, partial: bool = False) -> None:
+        """Ends a version: only what it used is kept (bounded memory); after a range, all is kept."""
+        if partial and len(self.evidence) < 50_000:
+            self.evidence.update(self._next_evidence)
+            self.predictions.update(self._next_predictions)
+            self._next_evidence, self._next_predictions = {}, {}
+            return
         self.evidence, self._next_evidence = self._next_evidence, {}
         self.predictions, self._next_predictions = self._next_predictions, {}
 
