@@ -127,9 +127,9 @@ def test_engine_hints_stay_equal_to_a_fresh_engine_across_edits(tmp_path):
             continue
         cold = TypeEngine(tmp_path, tmp_path / "data", train=False)
         cold.start(wait=True)
-        rng = {"start": {"line": 8, "character": 0}, "end": {"line": 14, "character": 0}}
+        visible = {"start": {"line": 8, "character": 0}, "end": {"line": 14, "character": 0}}
         whole = cold.hints(uri, text, options=on)
-        assert warm.hints(uri, text, options=on, range_=rng) == [h for h in whole if 8 <= h["position"]["line"] <= 14]
+        assert warm.hints(uri, text, options=on, range_=visible) == [h for h in whole if 8 <= h["position"]["line"] <= 14]
         assert warm.hints(uri, text, options=on) == whole
 
 
