@@ -179,8 +179,8 @@ class SQLiteStore:
 
     def count(self) -> int:
         """Committed events, read without waiting for the writer (WAL readers never block)."""
-        with self._lock:
-            return int(self.db.execute("SELECT value FROM stats WHERE key = 'stored'").fetchone()[0])
+        with self._lock:  # the bare connection: this runs once per acknowledged batch
+            return int(self.db.conn.execute("SELECT value FROM stats WHERE key = 'stored'").fetchone()[0])
 
     def summary(self) -> list[dict[str, Any]]:
         self.flush()
