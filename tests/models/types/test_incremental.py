@@ -12,7 +12,8 @@ import textwrap
 from pulsedev.models.types.analysis import analyze
 from pulsedev.models.types.context import FileContext
 from pulsedev.models.types.engine import TypeEngine
-from pulsedev.models.types.incremental import DocumentMemo, reparse
+from pulsedev.models.types.incremental import DocumentMemo
+from pulsedev.models.types.reparse import reparse
 from pulsedev.options import parse_options
 
 SNIPPETS = ["", "\n", "    x = 1\n", "def f(a, b=2):\n    return a\n", "  ", "# c\n", "(", ")", '"""', "@dec\n",
