@@ -8,9 +8,13 @@ calibrated on held-out packages, persisted with skops) turns features and the
 static candidate into a type and a probability; traces.py adds what the tests
 observed; combine.py picks one type, one confidence and the evidence in words;
 render.py writes it as an inlay hint / code action with the import it needs.
+incremental.py carries work from one version of a document to the next
+(reparse.py: only changed statements are parsed; units.py: what each unit
+binds and names, for its memo key).
 engine.py is the service the server holds (`ls.services["types"]`): background
 indexing (index.py) and training (train.py in a low-priority child process
-over corpus.py), and a cached fast path.  evaluation.py strips an annotated
+over corpus.py; the model's file and saved feedback: modelfile.py), and a
+cached fast path (prefetch.py analyses ahead; hintfilter.py applies options).  evaluation.py strips an annotated
 package (strip.py) and scores the hints the real server gives.
 
 Beyond PROTOCOL.md: `pulsedev/typesStatus` (request, no params) returns

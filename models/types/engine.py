@@ -3,59 +3,46 @@
 A background thread indexes the workspace and loads the persisted model (or
 trains one in a low-priority child process, then loads it); `on_change` is
 called when the index, the model or the traces change, so the server can send
-`workspace/inlayHint/refresh`.  `hints()` is the fast path: one analysis per
+`workspace/inlayHint/refresh` (the model's file, training child and saved
+feedback: modelfile.py).  `hints()` is the fast path: one analysis per
 document text (cached by content hash, so hovers and repeated requests cost
 nothing), then filtering by the options in force.  Before the index and model
-are ready it still answers, from file-local static evidence.
+are ready it still answers, from file-local static evidence.  `prefetch()`
+analyses a changed document ahead of the request (prefetch.py).
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import logging
 import os
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from pulsedev.models.types.analysis import analyze
+from pulsedev.models.types.hintfilter import public, wanted
 from pulsedev.models.types.incremental import DocumentMemo
 from pulsedev.models.types.index import WorkspaceIndex, module_name
-from pulsedev.models.types.corpus import site_dirs
-from pulsedev.models.types.features import FEATURES_VERSION
-from pulsedev.models.types.model import MODEL_VERSION, load
+from pulsedev.models.types.model import load
+from pulsedev.models.types.modelfile import (held_out, load_penalties, model_file, penalties_file, prune,
+                                             save_penalties, start_training, workspace_python)
+from pulsedev.models.types.prefetch import Prefetcher
 from pulsedev.models.types.render import code_action, hint
 from pulsedev.models.types.traces import TraceStore
 from pulsedev.models.types.typetext import canonical, normalize
 
 log = logging.getLogger(__name__)
 MAX_CACHE = 64
-PREFETCH_DELAY = 0.03  # seconds the background analysis of a changed document waits for a request
 
 
 def uri_path(uri: str) -> Path | None:
     """The local path of a file:// URI."""
     parsed = urlparse(uri)
     return Path(unquote(parsed.path)) if parsed.scheme == "file" else None
-
-
-def workspace_python(root: Path | None) -> str:
-    """The workspace's interpreter: its .venv/venv if any, else the active virtualenv, else ours."""
-    if root is not None:
-        for name in (".venv", "venv", "env"):
-            for rel in ("bin/python", "Scripts/python.exe"):
-                p = root / name / rel
-                if p.exists():
-                    return str(p)
-    venv = os.environ.get("VIRTUAL_ENV")
-    if venv and (Path(venv) / "bin" / "python").exists():
-        return str(Path(venv) / "bin" / "python")
-    return sys.executable
 
 
 class TypeEngine:
@@ -87,9 +74,7 @@ class TypeEngine:
         self._idle = threading.Event()
         self._idle.set()
         self._count_lock = threading.Lock()
-        self._pending: dict[str, str] = {}  # uri -> latest text to analyse ahead of the request
-        self._wake = threading.Condition()
-        self._prefetcher: threading.Thread | None = None
+        self._prefetch = Prefetcher(self._analysis)
         self._proc: subprocess.Popen | None = None
 
     # -- lifecycle -----------------------------------------------------------------
@@ -103,8 +88,7 @@ class TypeEngine:
     def stop(self) -> None:
         """Stops background work (a running training child is terminated)."""
         self._stop = True
-        with self._wake:
-            self._wake.notify_all()
+        self._prefetch.stop()
         if self._proc is not None and self._proc.poll() is None:
             self._proc.terminate()
 
@@ -112,10 +96,7 @@ class TypeEngine:
         try:
             self.index.build(lambda: self._stop, self._yield_to_requests)
             if self.exclude:  # only packages the interpreter really has change what the model sees
-                sites = site_dirs(self.python)
-                self.exclude = ",".join(sorted(
-                    n for n in self.exclude.split(",")
-                    if n and any((d / n).exists() or (d / f"{n}.py").exists() for d in sites)))
+                self.exclude = held_out(self.exclude, self.python)
             self.model_path = self._model_file()
             if self.model_path.exists():
                 self.model = load(self.model_path)
@@ -135,30 +116,20 @@ class TypeEngine:
             self.ready.set()
 
     def _model_file(self) -> Path:
-        # The code that computes features is part of the key: a changed rule never meets an old model.
-        key = (f"{MODEL_VERSION}|{FEATURES_VERSION}|{_code_signature()}|{self.python}|{sorted(self.index.annotated)}"
-               f"|{self.exclude}")
-        sig = hashlib.sha256(key.encode()).hexdigest()[:16]
-        return self.data_dir / "types" / f"model-{sig}.skops"
+        return model_file(self.data_dir, self.python, self.index.annotated, self.exclude)
 
     def train(self) -> bool:
         """Trains a model in a low-priority child process and loads it (blocking; background thread)."""
         self.training = True
         try:
             out = self.model_path or self._model_file()
-            cmd = [sys.executable, "-m", "pulsedev.models.types.train", "--out", str(out), "--python", self.python]
-            if self.index.annotated and self.root is not None:
-                cmd += ["--root", str(self.root)]
-            if self.exclude:
-                cmd += ["--exclude", self.exclude]
-            self._proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                          preexec_fn=_child_setup if os.name == "posix" else None)
+            self._proc = start_training(out, self.python, self.root if self.index.annotated else None, self.exclude)
             _, err = self._proc.communicate()
             if self._proc.returncode != 0:
                 log.warning("type model training failed: %s", err.decode(errors="replace")[-500:])
                 return False
             model = load(out)
-            _prune(out.parent, keep=4)
+            prune(out.parent, keep=4)
             if model is not None:
                 self.model = model
                 self._load_penalties()
@@ -168,23 +139,15 @@ class TypeEngine:
             self.training = False
 
     def _penalties_file(self) -> Path:
-        return (self.model_path or self._model_file()).with_suffix(".feedback.json")
+        return penalties_file(self.model_path or self._model_file())
 
     def _load_penalties(self) -> None:
-        try:
-            data = json.loads(self._penalties_file().read_text())
-            self.model.penalties.update({str(k): float(v) for k, v in data.items()})
-        except (OSError, ValueError, AttributeError):
-            pass
+        load_penalties(self.model, self._penalties_file())
 
     def _save_penalties(self) -> None:
         """Persists what feedback taught (type text -> factor; no paths, no code)."""
         try:
-            f = self._penalties_file()
-            f.parent.mkdir(parents=True, exist_ok=True)
-            tmp = f.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self.model.penalties))
-            tmp.replace(f)
+            save_penalties(self.model.penalties, self._penalties_file())
         except OSError:
             log.warning("could not save type feedback")
 
@@ -228,29 +191,7 @@ class TypeEngine:
 
         Call from text sync (didOpen/didChange, debounced); the latest text per URI wins.
         """
-        with self._wake:
-            self._pending[uri] = text
-            self._wake.notify()
-        if self._prefetcher is None:
-            self._prefetcher = threading.Thread(target=self._prefetch_loop, name="pulsedev-types-prefetch", daemon=True)
-            self._prefetcher.start()
-
-    def _prefetch_loop(self) -> None:
-        while not self._stop:
-            with self._wake:
-                while not self._pending and not self._stop:
-                    self._wake.wait(1.0)
-                if self._stop:
-                    return
-                uri, text = self._pending.popitem()
-            time.sleep(PREFETCH_DELAY)  # a hint request right after the edit goes first (it needs less)
-            with self._wake:
-                if uri in self._pending:  # a newer version came meanwhile: analyse that one
-                    continue
-            try:
-                self._analysis(uri, text)
-            except Exception:  # noqa: BLE001 - a background nicety must never fail loudly
-                log.exception("type prefetch failed")
+        self._prefetch.submit(uri, text)
 
     def _analysis(self, uri: str, text: str, lines: tuple[int, int] | None = None) -> tuple[object, list[dict]]:
         """Hints of a document version (for `lines` only when given), cached per content and range."""
@@ -342,14 +283,14 @@ class TypeEngine:
         """InlayHint dicts for a document, filtered by threshold, per-kind toggles and range."""
         lines = (range_["start"]["line"], range_["end"]["line"]) if range_ else None
         _, hints = self._analysis(uri, text, lines)
-        return [_public(h) for h in hints if _wanted(h, options, range_)]
+        return [public(h) for h in hints if wanted(h, options, range_)]
 
     def code_actions(self, uri: str, text: str, range_: dict, options=None) -> list[dict]:
         """Quickfix actions inserting the annotations of the hints within `range_` (a line range)."""
         lo, hi = range_["start"]["line"], range_["end"]["line"]
         _, hints = self._analysis(uri, text, (lo, hi))
-        return [code_action(uri, _public(h)) for h in hints
-                if lo <= h["position"]["line"] <= hi and _wanted(h, options, None)]
+        return [code_action(uri, public(h)) for h in hints
+                if lo <= h["position"]["line"] <= hi and wanted(h, options, None)]
 
     def status(self) -> dict:
         """Readiness for clients and the evaluation."""
@@ -362,57 +303,6 @@ class TypeEngine:
             return []
         return [{"name": "types", "version": 1, "trained_at": self.model.trained_at,
                  "samples": self.model.samples, "metrics": dict(self.model.metrics)}]
-
-
-def _prune(folder: Path, keep: int) -> None:
-    """Deletes all but the newest `keep` models (one per interpreter and workspace signature)."""
-    models = sorted(folder.glob("model-*.skops"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in models[keep:]:
-        for f in (old, old.with_suffix(".feedback.json")):
-            f.unlink(missing_ok=True)
-
-
-@functools.lru_cache(maxsize=1)
-def _code_signature() -> str:
-    """A digest of this package's source (models/types): what the features and rules are."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def _child_setup() -> None:
-    """In the training child: low priority, and die with the server (Linux PR_SET_PDEATHSIG)."""
-    os.nice(10)
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
-
-
-def _public(h: dict) -> dict:
-    return {k: v for k, v in h.items() if not k.startswith("_")}
-
-
-def _wanted(h: dict, options, range_) -> bool:
-    kind = h["_kind"]
-    if options is not None:
-        if h["data"]["confidence"] < options.thresholds.typeHintConfidence:
-            return False
-        toggles = options.hints
-        if (kind == "parameter" and not toggles.parameters) or (kind == "return" and not toggles.returns) \
-                or (kind == "variable" and not toggles.variables):
-            return False
-        if kind == "return" and h["label"] == "-> None" and not toggles.noneReturns:
-            return False
-    if range_ is not None:
-        line = h["position"]["line"]
-        if line < range_["start"]["line"] or line > range_["end"]["line"]:
-            return False
-    return True
 
 
 def dumps(obj) -> str:
