@@ -8,8 +8,12 @@ for names imported from other workspace modules.
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from pulsedev.models.types.typetext import normalize
+
+if TYPE_CHECKING:  # a cycle at run time: infer.py builds on this module
+    from pulsedev.models.types.infer import Env
 
 GENERIC_CLASSES = {"defaultdict", "OrderedDict", "deque", "Counter", "ChainMap", "list", "dict", "set",
                    "frozenset", "tuple", "type", "object", "super", "property", "staticmethod", "classmethod"}
