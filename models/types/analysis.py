@@ -68,7 +68,7 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
     for i, slot in enumerate(slots + outside):
         inside = i < len(slots)
         key = (unit_keys[id(unit_of(slot, tree, methods))], slot.key) if unit_keys else None
-        hit = memo.get_evidence(key) if key is not None else None
+        hit = memo.evidence.get(key) if key is not None else None
         if hit is None or (inside and hit[1] is None):
             if hit is None:
                 try:
@@ -83,7 +83,7 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
                 f = slot_features(slot, ev, parent)
             hit = (ev, f)
             if key is not None:
-                memo.put_evidence(key, hit)
+                memo.evidence.put(key, hit)
         if inside:
             evs.append(hit[0])
             feats.append(dict(hit[1]))
@@ -115,13 +115,13 @@ def _predict(model, feats: list[dict], evs: list, slots: list[Slot], memo: Docum
         return model.predict(feats, statics, kinds)
     salt = (id(model), tuple(sorted(model.penalties.items())))
     keys = [(salt, k, st, tuple(f.items())) for f, st, k in zip(feats, statics, kinds)]  # order is deterministic
-    out = [memo.get_prediction(k) for k in keys]
+    out = [memo.predictions.get(k) for k in keys]
     todo = [i for i, o in enumerate(out) if o is None]
     if todo:
         fresh = model.predict([feats[i] for i in todo], [statics[i] for i in todo], [kinds[i] for i in todo])
         for i, pred in zip(todo, fresh):
             out[i] = pred
-            memo.put_prediction(keys[i], pred)
+            memo.predictions.put(keys[i], pred)
     return out
 
 

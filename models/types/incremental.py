@@ -22,6 +22,36 @@ from pulsedev.models.types.units import components, digest, referenced, unit_inf
 _ODD_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
+class Carried:
+    """A cache whose entries live on into the next version only if this version used them."""
+
+    def __init__(self):
+        self.now: dict[tuple, tuple] = {}
+        self._next: dict[tuple, tuple] = {}
+
+    def __len__(self) -> int:
+        return len(self.now)
+
+    def get(self, key: tuple):
+        """The cached value (kept for the next version), or None."""
+        hit = self.now.get(key)
+        if hit is not None:
+            self._next[key] = hit
+        return hit
+
+    def put(self, key: tuple, value: tuple) -> None:
+        """Records a value for later versions."""
+        self._next[key] = value
+
+    def end_version(self, keep_all: bool) -> None:
+        """Only what this version used is kept, unless `keep_all` (then new entries are added)."""
+        if keep_all:
+            self.now.update(self._next)
+        else:
+            self.now = self._next
+        self._next = {}
+
+
 class DocumentMemo:
     """Per-document state carried from one analysed version to the next."""
 
@@ -31,10 +61,8 @@ class DocumentMemo:
         self.tree: ast.Module | None = None
         self._units: dict[str, tuple] = {}  # unit text digest -> (bound, referenced, imports)
         self._scan: tuple | None = None  # (tree, unit digests, unit infos) of the current version
-        self.evidence: dict[tuple, tuple] = {}  # (unit key, slot key) -> (Evidence, features before peers)
-        self._next_evidence: dict[tuple, tuple] = {}
-        self.predictions: dict[tuple, tuple] = {}
-        self._next_predictions: dict[tuple, tuple] = {}
+        self.evidence = Carried()  # (unit key, slot key) -> (Evidence, features before peers)
+        self.predictions = Carried()  # feature-vector key -> model output
 
     def parse(self, text: str) -> ast.Module:
         """The tree of `text`, reusing the previous version's (raises SyntaxError)."""
@@ -154,37 +182,11 @@ class DocumentMemo:
                 keys[id(pieces[j][0])] = key
         return keys
 
-    def get_evidence(self, key: tuple):
-        """Cached (Evidence, features) of a slot under its unit key, kept for the next version."""
-        hit = self.evidence.get(key)
-        if hit is not None:
-            self._next_evidence[key] = hit
-        return hit
-
-    def put_evidence(self, key: tuple, value: tuple) -> None:
-        """Records a slot's evidence and features for later versions."""
-        self._next_evidence[key] = value
-
-    def get_prediction(self, key: tuple):
-        """A cached model output for a feature vector."""
-        hit = self.predictions.get(key)
-        if hit is not None:
-            self._next_predictions[key] = hit
-        return hit
-
-    def put_prediction(self, key: tuple, value: tuple) -> None:
-        """Records a model output for later versions."""
-        self._next_predictions[key] = value
-
     def commit(self, partial: bool = False) -> None:
         """Ends a version: only what it used is kept (bounded memory); after a range, all is kept."""
-        if partial and len(self.evidence) < 50_000:
-            self.evidence.update(self._next_evidence)
-            self.predictions.update(self._next_predictions)
-            self._next_evidence, self._next_predictions = {}, {}
-            return
-        self.evidence, self._next_evidence = self._next_evidence, {}
-        self.predictions, self._next_predictions = self._next_predictions, {}
+        keep_all = partial and len(self.evidence) < 50_000
+        self.evidence.end_version(keep_all)
+        self.predictions.end_version(keep_all)
 
     def interface(self, ctx) -> str:
         """What every unit may depend on: the file's imports and the names it defines."""
