@@ -35,10 +35,10 @@ _UNMEASURED_FIELDS = 16
 
 def _size(event: Event) -> int:
     """The stored size of an event, measured only when it could matter."""
-    data = event.data
+    data, base = event.data, 40 + len(event.kind) + len(event.uri or "")
     if len(data) < _UNMEASURED_FIELDS and "failures" not in data:
-        return 40 + len(event.kind) + len(event.uri or "") + 32 * len(data)
-    return 40 + len(event.kind) + len(event.uri or "") + len(encode(data.copy()))
+        return base + 32 * len(data)
+    return base + len(encode(data.copy()))
 
 
 class Detector(Protocol):

@@ -6,36 +6,34 @@ servers (editor windows) can share one data dir; a batch acknowledged after
 (see `writer.SYNCHRONOUS`).  The server's store commits inserts in a child
 process (`writer.py`); every other call first waits for those to land.
 Rows are `(ts, kind, path, data)`: `path` is already what the privacy
-policy allows, `data` only the validated fields (a dict, stored as JSON).  The schema version
-lives in `PRAGMA user_version`; `MIGRATIONS[i]` takes a database from
-version i to i+1.  A running count of stored events is kept in `stats`, so
+policy allows, `data` only the validated fields (a dict, stored as JSON).
+The schema version lives in `PRAGMA user_version`; `MIGRATIONS[i]` takes a
+database from version i to i+1.  A running count of stored events is kept in `stats`, so
 `count()` costs nothing on a large table.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 import sqlite3
-import logging
 import threading
+from concurrent.futures import Future
 from datetime import datetime, timezone
 from pathlib import Path
 from types import MappingProxyType
-from concurrent.futures import Future
-from typing import Any, Callable, Iterator, Protocol
+from typing import Any, Iterator, Protocol
 
 import sqlite_utils
 
 from .events import Event
-from .writer import WriterProcess, connect, encode, write_rows
+from .writer import Row, WriterProcess, connect, encode, settle, write_rows
 
 log = logging.getLogger(__name__)
 
-Row = tuple[float, str, "str | None", "dict[str, Any] | None"]
 DB_NAME = "pulsedev.db"
-
 
 
 def _migrate_0(db: sqlite_utils.Database) -> None:
@@ -93,16 +91,6 @@ def _row_event(ts: float, kind: str, path: str | None, data: str | None) -> Even
     return Event(kind, ts, path, MappingProxyType(json.loads(data)) if data else MappingProxyType({}))
 
 
-def _done(fn: Callable[..., int], *args: Any) -> Future:
-    """`fn(*args)` run now, as a resolved future."""
-    fut: Future = Future()
-    try:
-        fut.set_result(fn(*args))
-    except Exception as exc:  # noqa: BLE001 - the waiter hears of it
-        fut.set_exception(exc)
-    return fut
-
-
 def _day(ts: float) -> str:
     return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d")
 
@@ -158,7 +146,7 @@ class SQLiteStore:
     def submit(self, rows: list[Row], spool_name: str | None = None) -> Future:
         if self._writer is not None:
             return self._writer.submit(rows, spool_name)
-        return _done(self._insert_here, rows, spool_name)
+        return settle(Future(), self._insert_here, rows, spool_name)
 
     def _insert_here(self, rows: list[Row], spool_name: str | None) -> int:
         with self._lock:
@@ -262,7 +250,7 @@ class MemoryStore:
         return len(rows)
 
     def submit(self, rows: list[Row], spool_name: str | None = None) -> Future:
-        return _done(self.insert, rows, spool_name)
+        return settle(Future(), self.insert, rows, spool_name)
 
     def flush(self) -> None:
         pass

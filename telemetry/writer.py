@@ -11,7 +11,7 @@ answered are written in process and the server carries on without it.
 
 This module needs nothing but the standard library, so the child starts fast.
 Frames are a 4-byte little-endian length and a `marshal` payload: request
-`(seq, spool_name, rows)`, answer `(seq, written, stored, error)`.  Rows
+`(seq, spool_name, rows)`, answer `(seq, written, error)`.  Rows
 carry their data as dicts: the JSON encoding is done here, in the child.
 """
 
@@ -27,7 +27,7 @@ import sys
 import threading
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 #: fsync per commit (group commit keeps that cheap): set PULSEDEV_SYNC=FULL.
 SYNCHRONOUS = "FULL" if os.environ.get("PULSEDEV_SYNC", "").upper() == "FULL" else "NORMAL"
 
-Row = tuple  # (ts, kind, path, data): data a dict of JSON values, or None
+#: A row to store: (ts, kind, path, data), `data` a dict of JSON values or None.
+Row = tuple[float, str, "str | None", "dict[str, Any] | None"]
 
 # The C encoder made once: `json.dumps` builds a new one per call, which costs more than the encoding.
 _c_encode = json.encoder.c_make_encoder(
@@ -85,14 +86,13 @@ def transact(conn: sqlite3.Connection, frames: list[tuple[int, str | None, list[
         conn.execute("BEGIN IMMEDIATE")
         try:
             written = [write_rows(conn, rows, spool) for _, spool, rows in frames]
-            stored = conn.execute("SELECT value FROM stats WHERE key = 'stored'").fetchone()[0]
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
     except sqlite3.Error as exc:
-        return [(seq, 0, -1, f"{type(exc).__name__}: {exc}") for seq, _, _ in frames]
-    return [(seq, n, stored, None) for (seq, _, _), n in zip(frames, written)]
+        return [(seq, 0, f"{type(exc).__name__}: {exc}") for seq, _, _ in frames]
+    return [(seq, n, None) for (seq, _, _), n in zip(frames, written)]
 
 
 def _frame(obj) -> bytes:
@@ -131,6 +131,15 @@ def serve(db: str, fd_in: int = 0, fd_out: int = 1) -> None:
     conn.close()
 
 
+def settle(fut: Future, fn: Callable[..., int], *args: Any) -> Future:
+    """Runs `fn(*args)` now and puts its result, or its error, into `fut`."""
+    try:
+        fut.set_result(fn(*args))
+    except Exception as exc:  # noqa: BLE001 - the waiter hears of it
+        fut.set_exception(exc)
+    return fut
+
+
 class WriterError(RuntimeError):
     """The writer could not store a batch (the message says why)."""
 
@@ -139,14 +148,11 @@ class WriterProcess:
     """The server's side: `submit` rows, get a future of rows written once they are committed.
 
     `fallback(rows, spool_name) -> int` writes in process; it takes over when
-    the child dies (or cannot start).  `on_stored(total)` hears the running
-    count after each commit, before any future of it is resolved.
+    the child dies (or cannot start).
     """
 
-    def __init__(self, db: Path, fallback: Callable[[list[Row], str | None], int],
-                 on_stored: Callable[[int], None] | None = None):
+    def __init__(self, db: Path, fallback: Callable[[list[Row], str | None], int]):
         self._fallback = fallback
-        self._on_stored = on_stored or (lambda total: None)
         self._lock = threading.Lock()
         self._pending: dict[int, tuple[Future, list[Row], str | None]] = {}
         self._seq = 0
@@ -172,8 +178,7 @@ class WriterProcess:
                 self._pending[self._seq] = (fut, rows, spool_name)
                 data = _frame((self._seq, spool_name, rows))
         if proc is None:
-            self._run_fallback(fut, rows, spool_name)
-            return fut
+            return settle(fut, self._fallback, rows, spool_name)
         try:
             _write_all(proc.stdin.fileno(), data)
         except OSError:  # the child is gone; the reader thread hands its frames to the fallback
@@ -202,9 +207,7 @@ class WriterProcess:
         fd = proc.stdout.fileno()
         while chunk := os.read(fd, 1 << 16):
             buf += chunk
-            for seq, written, stored, error in _frames(buf):
-                if stored >= 0:
-                    self._on_stored(stored)
+            for seq, written, error in _frames(buf):
                 with self._lock:
                     fut, _, _ = self._pending.pop(seq)
                     if not self._pending:
@@ -223,16 +226,11 @@ class WriterProcess:
         if orphans or code:
             log.warning("the SQLite writer process ended (exit %s); writing in process from now on", code)
         for _, (fut, rows, spool) in orphans:
-            self._run_fallback(fut, rows, spool)
+            settle(fut, self._fallback, rows, spool)
         with self._lock:
             self._pending.clear()
             self._idle.notify_all()
 
-    def _run_fallback(self, fut: Future, rows: list[Row], spool: str | None) -> None:
-        try:
-            fut.set_result(self._fallback(rows, spool))
-        except Exception as exc:  # noqa: BLE001 - the waiter hears of it
-            fut.set_exception(exc)
 
 
 if __name__ == "__main__":
