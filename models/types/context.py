@@ -19,6 +19,22 @@ GENERIC_CLASSES = {"defaultdict", "OrderedDict", "deque", "Counter", "ChainMap",
                    "frozenset", "tuple", "type", "object", "super", "property", "staticmethod", "classmethod"}
 
 
+ALIAS_SUFFIXES = ("types", "type", "like", "input")
+_TYPING_FORMS = {"Union", "Optional", "Callable", "Mapping", "Sequence", "Iterable", "Dict", "List", "Tuple",
+                 "Type", "Awaitable", "Literal", "TypeVar", "NewType", "TypeAliasType"}
+
+
+def _is_type_expr(node: ast.expr) -> bool:
+    """True for the value of a type alias (`Union[...]`, `A | B`, `Callable[...]`, `NewType(...)`)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return True
+    if isinstance(node, (ast.Subscript, ast.Call)):
+        head = node.value if isinstance(node, ast.Subscript) else node.func
+        name = head.attr if isinstance(head, ast.Attribute) else head.id if isinstance(head, ast.Name) else ""
+        return name in _TYPING_FORMS or name in GENERIC_CLASSES
+    return False
+
+
 class FileContext:
     """What a file defines and imports, plus the workspace index for cross-file returns."""
 
@@ -27,11 +43,8 @@ class FileContext:
         self.classes: dict[str, ast.ClassDef] = {}
         self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
         self.imports: dict[str, str] = {}  # local name -> dotted origin
-        for node in tree.body:
-            if isinstance(node, ast.ClassDef):
-                self.classes[node.name] = node
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self.functions[node.name] = node
+        self.assignments: dict[str, ast.expr] = {}  # module-level `NAME = value`
+        self.add_top_level(tree.body)
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 for a in node.names:
@@ -46,6 +59,17 @@ class FileContext:
         self._attrs: dict[str, dict[str, str | None]] = {}
         self._envs: dict[tuple[int, int], Env] = {}
         self._class_tokens: dict[str, tuple[str, ...]] | None = None
+        self._alias_keys: dict[str, list[str]] | None = None
+
+    def add_top_level(self, body: list[ast.stmt]) -> None:
+        """Records the module-level classes, functions and assignments of `body`."""
+        for node in body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                self.assignments[node.targets[0].id] = node.value
+            elif isinstance(node, ast.ClassDef):
+                self.classes[node.name] = node
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.functions[node.name] = node
 
     def is_class_name(self, name: str) -> bool:
         """True when `name` is a class defined in or imported into this file."""
@@ -80,6 +104,29 @@ class FileContext:
         if len(suffix) == 1 and len(want[-1]) > 2:
             return suffix[0], "suffix"
         return None
+
+    def alias_for_name(self, name: str) -> str | None:
+        """A type alias of the file or imported into it that a parameter's name names.
+
+        Libraries name the union a parameter accepts after it: `style: StyleType`,
+        `cookies: CookieTypes`, `dtype: DTypeLike`.  Only aliases so suffixed count.
+        """
+        if self._alias_keys is None:
+            names = [n for n, node in self.assignments.items() if _is_type_expr(node)]
+            names += [n for n in self.imports if n not in self.classes]
+            keys: dict[str, list[str]] = {}
+            for n in names:
+                low = n.lower().replace("_", "")
+                for suffix in ALIAS_SUFFIXES:
+                    if low.endswith(suffix) and len(low) > len(suffix) and n[:1].isupper():
+                        keys.setdefault(low[: -len(suffix)], []).append(n)
+                        break
+            self._alias_keys = keys
+        want = name.lower().replace("_", "")
+        found = self._alias_keys.get(want) or (self._alias_keys.get(want[:-1]) if want.endswith("s") else None)
+        if found is None and want.endswith("ies"):
+            found = self._alias_keys.get(want[:-3] + "y")
+        return found[0] if found and len(found) == 1 else None
 
     def function_return(self, func) -> str | None:
         """The annotated or inferred return type of a def of this file (memoised)."""

@@ -103,11 +103,7 @@ class DocumentMemo:
                          for depth, order, node in info[2])
         ctx = FileContext(ast.Module(body=[t[3] for t in imports], type_ignores=[]), module, index)
         ctx.tree = tree
-        for node in tree.body:  # as FileContext.__init__ does
-            if isinstance(node, ast.ClassDef):
-                ctx.classes[node.name] = node
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                ctx.functions[node.name] = node
+        ctx.add_top_level(tree.body)  # as FileContext.__init__ does
         return ctx
 
     def unit_keys(self, tree: ast.Module, interface: str) -> dict[int, str]:

@@ -4,9 +4,10 @@ A multinomial logistic regression (scikit-learn) over the sparse features of
 features.py.  Its classes are the frequent annotation texts of the corpus, plus
 `<static>` ("the static candidate is right", so a rule's reliability is learned
 in context, and workspace classes outside the vocabulary are reachable) and
-`<other>` (never shown).  Probabilities are calibrated per slot kind by isotonic
-regression fitted on packages held out of the fit (grouped folds), since the
-model is used on code it has not seen.  Persisted with skops (no pickle), with
+`<other>` (never shown).  Candidates that the slot's usage rules out are
+skipped (consistency.py).  The confidence shown comes from a calibrator
+(calibration.py) fitted on the regression's guesses for packages held out of
+its fit (grouped folds), since the model is used on code it has not seen.  Persisted with skops (no pickle), with
 float32 weights and a pruned vocabulary, well under 20 MB.  Accepted and
 rejected hints adjust it online (`learn_feedback`).
 """
@@ -20,27 +21,30 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from pulsedev.models.types.calibration import Calibrator, Guess
+from pulsedev.models.types.consistency import consistent
 from pulsedev.models.types.corpus import Sample
 from pulsedev.models.types.typetext import canonical
 
 STATIC, OTHER = "<static>", "<other>"
 KINDS = ("parameter", "return", "variable")
-MODEL_VERSION = 1
+MODEL_VERSION = 2
+#: Inverse regularisation strength of the logistic regression.
+C = 0.5
 
 if TYPE_CHECKING:  # scikit-learn and numpy are imported only when a model is trained or loaded
     import numpy as np
     from sklearn.feature_extraction import DictVectorizer
-    from sklearn.isotonic import IsotonicRegression
     from sklearn.linear_model import LogisticRegression
 
 
 @dataclass
 class TypeModel:
-    """A fitted model with its calibrators and metadata."""
+    """A fitted model with its calibrator and metadata."""
 
     vectorizer: DictVectorizer
     clf: LogisticRegression
-    calibrators: dict[str, IsotonicRegression]
+    calibrator: Calibrator | None
     trained_at: float = 0.0
     samples: int = 0
     metrics: dict[str, float] = field(default_factory=dict)
@@ -49,26 +53,30 @@ class TypeModel:
     def predict(self, feats: list[dict[str, float]], statics: list[str | None],
                 kinds: list[str]) -> list[tuple[str | None, float]]:
         """For each slot, the best type text (None = abstain) and its calibrated probability."""
+        guesses = self.guesses(feats, statics, kinds)
+        shown = [g for g in guesses if g is not None]
+        confidence = iter(self.calibrator.predict(shown) if self.calibrator is not None else [g.p for g in shown])
+        return [(g.type, next(confidence)) if g is not None else (None, 0.0) for g in guesses]
+
+    def guesses(self, feats: list[dict[str, float]], statics: list[str | None],
+                kinds: list[str]) -> list[Guess | None]:
+        """The regression's best consistent type for each slot, as the calibrator sees it."""
         if not feats:
             return []
         proba = self.clf.predict_proba(self.vectorizer.transform(feats))
         classes = [str(c) for c in self.clf.classes_]
-        raw: list[tuple[str | None, float, str]] = []
-        for row, static, kind in zip(proba, statics, kinds):
-            t, p = _best(row, classes, static)
+        out: list[Guess | None] = []
+        for row, static, kind, f in zip(proba, statics, kinds, feats):
+            t, p, runner_up = _best(row, classes, static, f)
             if t is None or (kind == "parameter" and t == "None"):
-                raw.append((None, 0.0, ""))
+                out.append(None)
                 continue
-            raw.append((t, float(p) * self.penalties.get(t, 1.0), _cal_key(kind, t, static)))
-        groups: dict[str, list[int]] = {}
-        for i, (t, _, key) in enumerate(raw):
-            if t is not None and key in self.calibrators:
-                groups.setdefault(key, []).append(i)
-        calibrated = {}
-        for key, idx in groups.items():  # one isotonic call per group, not per slot
-            values = self.calibrators[key].predict([raw[i][1] for i in idx])
-            calibrated.update({i: float(v) for i, v in zip(idx, values)})
-        return [(t, calibrated.get(i, p)) if t is not None else (None, 0.0) for i, (t, p, _) in enumerate(raw)]
+            agrees = static is not None and canonical(static) == canonical(t)
+            rule = next((k.split("=", 1)[1] for k in f if k.startswith(f"{kind[0]}:rule=")), "none")
+            usage = sum(k.startswith("u:") for k in f)
+            out.append(Guess(kind, t, float(p) * self.penalties.get(t, 1.0), float(runner_up), float(row.max()),
+                             rule, agrees, usage))
+        return out
 
     def learn_feedback(self, feats: dict[str, float], type_text: str, accepted: bool) -> None:
         """Online update from a hint the user accepted (a sample) or rejected (a penalty)."""
@@ -78,12 +86,9 @@ class TypeModel:
             self.penalties[type_text] = max(0.5, self.penalties.get(type_text, 1.0) * 0.9)
 
 
-def _cal_key(kind: str, pred: str | None, static: str | None) -> str:
-    agree = pred is not None and static is not None and canonical(pred) == canonical(static)
-    return f"{kind}:{'static' if agree else 'model'}"
-
-
-def _best(row: np.ndarray, classes: list[str], static: str | None) -> tuple[str | None, float]:
+def _best(row: np.ndarray, classes: list[str], static: str | None,
+          feats: dict[str, float]) -> tuple[str | None, float, float]:
+    """The likeliest type consistent with the slot's usage, its probability and the runner-up's."""
     scores: dict[str, float] = collections.defaultdict(float)
     texts: dict[str, str] = {}
     for i in row.argsort()[::-1][:8]:  # the top classes hold nearly all the mass
@@ -91,14 +96,16 @@ def _best(row: np.ndarray, classes: list[str], static: str | None) -> tuple[str 
         if c == OTHER or (c == STATIC and static is None):
             continue
         text = static if c == STATIC else str(c)
+        if not consistent(text, feats):
+            continue
         key = canonical(text) or text
         scores[key] += p
         if c == STATIC or key not in texts:
             texts[key] = text
     if not scores:
-        return None, 0.0
-    key = max(scores, key=scores.__getitem__)
-    return texts[key], scores[key]
+        return None, 0.0, 0.0
+    ranked = sorted(scores, key=scores.__getitem__, reverse=True)
+    return texts[ranked[0]], scores[ranked[0]], scores[ranked[1]] if len(ranked) > 1 else 0.0
 
 
 def _vocab(samples: list[Sample], min_count: int, max_classes: int) -> set[str]:
@@ -136,7 +143,7 @@ def _fit(samples: list[Sample], vocab: set[str], min_feature_count: int = 3) -> 
     vec = DictVectorizer(dtype=np.float32)
     X = vec.fit_transform([{k: v for k, v in s.features.items() if k in keep} for s in samples])
     y = [s.label if s.label in vocab else OTHER for s in samples]
-    clf = LogisticRegression(C=0.5, max_iter=100, tol=1e-3)
+    clf = LogisticRegression(C=C, max_iter=100, tol=1e-3)
     clf.fit(X, y)
     clf.coef_ = clf.coef_.astype(np.float32)
     clf.intercept_ = clf.intercept_.astype(np.float32)
@@ -150,9 +157,8 @@ def _correct(pred: str | None, sample: Sample) -> bool:
 
 def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes: int = 60,
           log=lambda msg: None) -> TypeModel:
-    """Fits the model on all samples, calibrated on package-held-out folds."""
+    """Fits the model on all samples; its calibrator on its guesses for package-held-out folds."""
     import numpy as np
-    from sklearn.isotonic import IsotonicRegression
 
     start = time.time()
     samples = _balance(samples, per_group=2500, per_label=200)
@@ -161,41 +167,47 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
     rng = np.random.default_rng(0)
     order = list(rng.permutation(len(groups)))
     fold_of = {groups[i]: k % folds for k, i in enumerate(order)}
-    held: dict[str, list[tuple[float, bool]]] = {f"{k}:{s}": [] for k in KINDS for s in ("static", "model")}
+    held: list[Guess] = []
+    right: list[bool] = []
     for k in range(folds):
         train_s = [s for s in samples if fold_of[s.group] != k]
         test_s = [s for s in samples if fold_of[s.group] == k]
         if not train_s or not test_s:
             continue
         vec, clf = _fit(train_s, vocab)
-        raw = TypeModel(vec, clf, {})
-        preds = raw.predict([s.features for s in test_s], [s.static for s in test_s], [s.kind for s in test_s])
-        for (t, p), s in zip(preds, test_s):
-            held[_cal_key(s.kind, t, s.static)].append((p, _correct(t, s)))
+        guesses = TypeModel(vec, clf, None).guesses([s.features for s in test_s], [s.static for s in test_s],
+                                                    [s.kind for s in test_s])
+        for g, s in zip(guesses, test_s):
+            if g is not None:
+                held.append(g)
+                right.append(_correct(g.type, s))
         log(f"fold {k}: {len(train_s)} train, {len(test_s)} held out")
-    calibrators = {}
+    calibrator = Calibrator.fit(held, right) if len(held) >= 100 else None
     metrics: dict[str, float] = {}
-    for kind, pairs in held.items():
-        if len(pairs) < 30:
-            continue
-        p = np.array([a for a, _ in pairs])
-        c = np.array([b for _, b in pairs], dtype=float)
-        iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0, increasing=True)
-        iso.fit(p, c)
-        calibrators[kind] = iso
-        metrics[f"{kind}_heldout_top1"] = round(float(c.mean()), 3)
-        shown = iso.predict(p) >= 0.8
-        metrics[f"{kind}_heldout_coverage@0.8"] = round(float(shown.mean()), 3)
-        metrics[f"{kind}_heldout_precision@0.8"] = round(float(c[shown].mean()) if shown.any() else 0.0, 3)
+    if calibrator is not None:  # in-sample for the calibrator, held out for the regression
+        conf = np.array(calibrator.predict(held))
+        ok = np.array(right, dtype=float)
+        for kind in KINDS:
+            mask = np.array([g.kind == kind for g in held])
+            if mask.sum() < 30:
+                continue
+            shown = mask & (conf >= 0.8)
+            metrics[f"{kind}_heldout_top1"] = round(float(ok[mask].mean()), 3)
+            metrics[f"{kind}_heldout_coverage@0.8"] = round(float(shown.sum() / mask.sum()), 3)
+            metrics[f"{kind}_heldout_precision@0.8"] = round(float(ok[shown].mean()) if shown.any() else 0.0, 3)
     vec, clf = _fit(samples, vocab)
     metrics["train_seconds"] = round(time.time() - start, 1)
-    return TypeModel(vec, clf, calibrators, time.time(), len(samples), metrics)
+    return TypeModel(vec, clf, calibrator, time.time(), len(samples), metrics)
 
 
 TRUSTED = ["sklearn.feature_extraction._dict_vectorizer.DictVectorizer",
            "sklearn.linear_model._logistic.LogisticRegression",
            "sklearn.isotonic.IsotonicRegression", "numpy.float32", "numpy.float64", "numpy.dtype",
-           "builtins.float", "scipy.interpolate._interpolate.interp1d"]
+           "builtins.float", "scipy.interpolate._interpolate.interp1d",
+           # the calibrator's gradient-boosted trees (partial only ever wraps check_array: any other
+           # function it wrapped would be listed as untrusted itself and refused)
+           "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+           "sklearn.utils.validation.check_array", "functools.partial"]
 
 
 def save(model: TypeModel, path: Path) -> None:
@@ -203,7 +215,7 @@ def save(model: TypeModel, path: Path) -> None:
     import skops.io as sio
 
     state = {"version": MODEL_VERSION, "vectorizer": model.vectorizer, "clf": model.clf,
-             "calibrators": model.calibrators, "trained_at": model.trained_at, "samples": model.samples,
+             "calibrator": model.calibrator.state() if model.calibrator is not None else None, "trained_at": model.trained_at, "samples": model.samples,
              "metrics": model.metrics, "penalties": model.penalties}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -224,9 +236,13 @@ def load(path: Path) -> TypeModel | None:
         state = sio.load(path, trusted=untrusted)
     except Exception:  # noqa: BLE001 - a damaged or foreign file is simply not used
         return None
-    need = {"vectorizer": DictVectorizer, "clf": LogisticRegression, "calibrators": dict}
+    need = {"vectorizer": DictVectorizer, "clf": LogisticRegression}
     if not isinstance(state, dict) or state.get("version") != MODEL_VERSION or any(
             not isinstance(state.get(k), t) for k, t in need.items()):
         return None
-    return TypeModel(state["vectorizer"], state["clf"], state["calibrators"], state["trained_at"],
+    try:
+        calibrator = Calibrator.from_state(state["calibrator"]) if state.get("calibrator") else None
+    except (KeyError, TypeError, AttributeError):
+        return None
+    return TypeModel(state["vectorizer"], state["clf"], calibrator, state["trained_at"],
                      state["samples"], state["metrics"], state.get("penalties", {}))

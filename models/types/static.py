@@ -174,7 +174,13 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
         default = param_default(slot)
         is_none = isinstance(default, ast.Constant) and default.value is None
         if default is None or is_none:
-            cls = ctx.class_for_name(slot.name) if slot.node not in (slot.func.args.vararg, slot.func.args.kwarg) else None
+            named = slot.node not in (slot.func.args.vararg, slot.func.args.kwarg)
+            alias = ctx.alias_for_name(slot.name) if named else None
+            if alias is not None:
+                t = f"{alias} | None" if is_none else alias
+                return Evidence(t, "name_alias" + ("_none" if is_none else ""),
+                                f"named like the type `{alias}`" + (", default None" if is_none else ""))
+            cls = ctx.class_for_name(slot.name) if named else None
             if cls is not None:
                 name, how = cls
                 t = f"{name} | None" if is_none else name

@@ -2,7 +2,8 @@
 
 The engine runs this at low priority so the server's own threads stay
 responsive; it reads the annotated code of the workspace interpreter's
-site-packages (a bounded sample per package) and of the workspace, trains
+site-packages (a bounded sample per package), typeshed's stubs (stubs.py)
+and the workspace, trains
 (model.py) and writes the skops file atomically.  Packages named with
 `--exclude` are held out (the evaluation uses this).
 """
@@ -17,12 +18,14 @@ from pathlib import Path
 from pulsedev.models.types.corpus import file_samples, package_groups, python_files, sample_files, site_dirs
 from pulsedev.models.types.index import module_name
 from pulsedev.models.types.model import save, train
+from pulsedev.models.types.stubs import stub_samples
 
 
 def collect(python: str, root: Path | None, per_package: int = 30, exclude: set[str] = frozenset(),
-            log=lambda m: None) -> list:
-    """Labelled samples from the interpreter's site-packages and the workspace."""
-    samples = []
+            log=lambda m: None, stubs: bool = True) -> list:
+    """Labelled samples from the interpreter's site-packages, typeshed's stubs and the workspace."""
+    samples = stub_samples(exclude) if stubs else []
+    log(f"typeshed stubs: {len(samples)} samples")
     for site in site_dirs(python):
         for group, files in package_groups(site, exclude).items():
             for f, text in sample_files(files, per_package):

@@ -173,3 +173,21 @@ def test_async_no_return_shares_the_noreturn_rule_feature():
     feats = slot_features(slot, ev)
     assert (ev.type, ev.rule) == ("None", "noreturn_async")
     assert "r:rule=noreturn_async" in feats and "r:rule=noreturn" in feats
+
+
+def test_a_parameter_named_after_a_type_alias_gets_the_alias():
+    src = ("from typing import Union\nfrom .cookies import CookieTypes\n"
+           "class Style: pass\n"
+           "StyleType = Union[str, Style]\n"
+           "Unrelated = 3\n"
+           "def render(style, cookies=None, unrelated=None, styles=None):\n    pass\n")
+    slots = _slots(src)
+    ctx = FileContext(ast.parse(src), "pkg.render")
+
+    def ev(name):
+        return evidence_for(slots[("parameter", "render", name)], ctx)
+
+    assert (ev("style").type, ev("style").rule) == ("StyleType", "name_alias")
+    assert (ev("cookies").type, ev("cookies").rule) == ("CookieTypes | None", "name_alias_none")
+    assert ev("unrelated").rule == "default_none"  # a plain constant is no alias
+    assert ev("styles").type == "StyleType | None"  # a plural names the same alias

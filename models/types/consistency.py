@@ -1,0 +1,69 @@
+"""Whether a candidate builtin type is consistent with how the slot's value is used.
+
+A type checker would reject `str` for a parameter on which `.sendall()` is
+called, or `int` for one that is iterated.  The model's classes are mostly
+builtins, and its likeliest mistake is a builtin for a value that is really
+some class, so a candidate whose builtin members cannot support the usage
+recorded in the slot's features (`u:meth=…`, `u:attr=…`, `u:iterated`, …) is
+dropped before the best class is chosen.  Only builtins are judged: a class
+of the code or the library may have any attribute.
+
+>>> consistent("str", {"u:meth=startswith": 1.0})
+True
+>>> consistent("str", {"u:meth=sendall": 1.0})
+False
+>>> consistent("int | None", {"u:iterated": 1.0})
+False
+>>> consistent("Request", {"u:meth=sendall": 1.0})
+True
+"""
+
+from __future__ import annotations
+
+import functools
+
+from pulsedev.models.types.typetext import split_union
+
+_BUILTINS = {t.__name__: t for t in (str, bytes, bytearray, int, float, bool, complex, list, dict, set,
+                                     frozenset, tuple)}
+_NOT_ITERABLE = {"int", "float", "bool", "complex"}
+_NEVER = {"u:called", "u:awaited", "u:with"}  # usages no builtin value supports
+
+
+@functools.lru_cache(maxsize=None)
+def _members(type_text: str) -> tuple[str, ...] | None:
+    """The builtin base names of a type's members (None if any member is not a builtin)."""
+    out = []
+    for member in split_union(type_text):
+        if member == "None":
+            continue
+        base = member.split("[", 1)[0].strip()
+        if base not in _BUILTINS:
+            return None
+        out.append(base)
+    return tuple(out) or None
+
+
+@functools.lru_cache(maxsize=None)
+def _names(base: str) -> frozenset[str]:
+    return frozenset(dir(_BUILTINS[base]))
+
+
+def consistent(type_text: str, feats: dict[str, float]) -> bool:
+    """False when no builtin member of `type_text` could support a usage in `feats`."""
+    members = _members(type_text)
+    if members is None:
+        return True
+    for key in feats:
+        if not key.startswith("u:"):
+            continue
+        if key.startswith(("u:meth=", "u:attr=")):
+            name = key.split("=", 1)[1]
+            if not any(name in _names(m) for m in members):
+                return False
+        elif key in _NEVER:
+            return False
+        elif key in ("u:iterated", "u:subscripted", "u:in_right"):
+            if all(m in _NOT_ITERABLE for m in members):
+                return False
+    return True
