@@ -1,6 +1,7 @@
 """Figures for type hints: accuracy on held-out annotated packages, and speed, through the real server.
 
     .venv/bin/python scripts/eval_types.py accuracy PKG_DIR [PKG_DIR ...]   # coverage/precision per package
+        (with --threshold 0.5, the pooled figures at every threshold from 0.5 up, from one run)
     .venv/bin/python scripts/eval_types.py speed PKG_DIR                    # 2,000-line p95 and first-hint time
     .venv/bin/python scripts/eval_types.py traced PKG_DIR TESTS_DIR         # with traces of the package's tests
 
@@ -31,12 +32,13 @@ from pathlib import Path
 
 from pulsedev.client import LspClient
 from pulsedev.models.types.corpus import python_files
-from pulsedev.models.types.evaluation import KINDS, default_eval_dir, prepare, run_type_eval
+from pulsedev.models.types.evaluation import CURVE, KINDS, default_eval_dir, prepare, run_type_eval
 
 
 def accuracy(paths: list[str], threshold: float, mode: str) -> None:
     """Per-package and pooled coverage/precision."""
     total = {"slots": 0, "shown": 0, "correct": 0}
+    curve = {t: [0, 0] for t in CURVE if t >= threshold}
     per_kind = {k: [0, 0, 0] for k in KINDS}
     rows = []
     for p in paths:
@@ -45,6 +47,9 @@ def accuracy(paths: list[str], threshold: float, mode: str) -> None:
         total["slots"] += f["slots"]
         total["shown"] += f["shown"]
         total["correct"] += round(f["precision"] * f["shown"])
+        for t in curve:
+            curve[t][0] += f["curve"][t]["shown"]
+            curve[t][1] += f["curve"][t]["correct"]
         for k in KINDS:
             shown = round(f[k]["coverage"] * f[k]["slots"])
             per_kind[k][0] += f[k]["slots"]
@@ -60,6 +65,9 @@ def accuracy(paths: list[str], threshold: float, mode: str) -> None:
         print(f"  {k:9} coverage {s / max(1, n):.3f} precision {c / max(1, s):.3f} ({n} slots)")
     print(f"mean over packages: coverage {statistics.mean(r[1] for r in rows):.3f}, "
           f"precision {statistics.mean(r[2] for r in rows):.3f}")
+    print("\npooled, by threshold (the same hints, shown from each confidence up):")
+    for t, (shown, correct) in curve.items():
+        print(f"  {t:.2f}: coverage {shown / max(1, total['slots']):.3f}  precision {correct / max(1, shown):.3f}")
 
 
 def _hint_request(client, uri, text, lines=None):

@@ -39,6 +39,7 @@ class Guess(NamedTuple):
     rule: str  # the static rule of the slot
     agrees: bool  # the static candidate is the chosen type
     usage: int  # how many usage features the slot has
+    stub: bool = False  # the slot is from a type stub (signature only): guesses there are harder
 
 
 class Calibrator:
@@ -81,7 +82,7 @@ class Calibrator:
         other_type, other_rule = len(self.types), len(self.rules)
         return np.array([[KIND_CODES.get(g.kind, 0), self.types.get(g.type, other_type),
                           self.rules.get(g.rule, other_rule), g.p, g.runner_up, g.p - g.runner_up, g.top,
-                          float(g.agrees), float(min(g.usage, 20))] for g in guesses], dtype=np.float64)
+                          float(g.agrees), float(min(g.usage, 20)), float(g.stub)] for g in guesses], dtype=np.float64)
 
     def state(self) -> dict:
         """What `model.save` persists."""

@@ -19,9 +19,22 @@ GENERIC_CLASSES = {"defaultdict", "OrderedDict", "deque", "Counter", "ChainMap",
                    "frozenset", "tuple", "type", "object", "super", "property", "staticmethod", "classmethod"}
 
 
+#: Abbreviations in parameter names, spelled out as class names spell them.
+ABBREVIATIONS = {"conn": "connection", "req": "request", "resp": "response", "res": "response",
+                 "ctx": "context", "cfg": "config", "conf": "config", "exc": "exception", "err": "error",
+                 "msg": "message", "addr": "address", "evt": "event", "buf": "buffer", "db": "database",
+                 "sess": "session", "tx": "transaction", "dt": "datetime", "proc": "process", "tmpl": "template",
+                 "doc": "document", "elem": "element", "attr": "attribute", "param": "parameter",
+                 "spec": "specification", "env": "environment", "repo": "repository", "dir": "directory"}
 ALIAS_SUFFIXES = ("types", "type", "like", "input")
 _TYPING_FORMS = {"Union", "Optional", "Callable", "Mapping", "Sequence", "Iterable", "Dict", "List", "Tuple",
                  "Type", "Awaitable", "Literal", "TypeVar", "NewType", "TypeAliasType"}
+
+
+def _in_order(want: tuple[str, ...], have: tuple[str, ...]) -> bool:
+    """True when the words of `want` appear in `have` in order (not necessarily adjacent)."""
+    it = iter(have)
+    return all(w in it for w in want)
 
 
 def _is_type_expr(node: ast.expr) -> bool:
@@ -86,23 +99,30 @@ class FileContext:
     def class_for_name(self, name: str) -> tuple[str, str] | None:
         """A class defined in or imported into the file that a parameter's name names.
 
-        `console` -> `Console` ("exact"); `options` -> `ConsoleOptions` when it is the only
-        class ending so ("suffix").
+        Tried in order, each only when one class fits: `console` -> `Console` ("exact",
+        common abbreviations spelled out: `conn` -> `Connection`); `options` -> `ConsoleOptions`
+        ("suffix"); `parent_scope` -> `Scope` ("tail"); `retry_state` -> `RetryCallState`
+        ("contains": the name's words in order).
         """
         from pulsedev.models.types.features import tokens
 
         if self._class_tokens is None:
             names = set(self.classes) | {n for n in self.imports if self.is_class_name(n)}
             self._class_tokens = {n: tuple(tokens(n)) for n in names if n[:1].isupper()}
-        want = tuple(tokens(name))
+        want = tuple(ABBREVIATIONS.get(t, t) for t in tokens(name))
         if not want:
             return None
-        exact = [n for n, t in self._class_tokens.items() if t == want]
-        if len(exact) == 1:
-            return exact[0], "exact"
-        suffix = [n for n, t in self._class_tokens.items() if len(t) > len(want) and t[-len(want):] == want]
-        if len(suffix) == 1 and len(want[-1]) > 2:
-            return suffix[0], "suffix"
+        classes = self._class_tokens.items()
+        tests = (("exact", lambda t: t == want),
+                 ("suffix", lambda t: len(t) > len(want) and t[-len(want):] == want and len(want[-1]) > 2),
+                 ("tail", lambda t: len(want) > len(t) and want[-len(t):] == t and len(t[-1]) > 3),
+                 ("contains", lambda t: len(t) > len(want) > 1 and _in_order(want, t)))
+        for how, test in tests:
+            found = [n for n, t in classes if test(t)]
+            if len(found) == 1:
+                return found[0], how
+            if found:
+                return None
         return None
 
     def alias_for_name(self, name: str) -> str | None:

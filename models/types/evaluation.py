@@ -26,6 +26,8 @@ from pulsedev.models.types.strip import strip_source
 from pulsedev.models.types.typetext import canonical, normalize, split_union
 
 KINDS = ("parameter", "return", "variable")
+#: Thresholds at which one run also reports coverage and precision (hints asked for at the lowest).
+CURVE = (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Score:
     files: int = 0
     mistakes: list[str] = field(default_factory=list)
     traced: list[int] = field(default_factory=lambda: [0, 0, 0])  # slots, shown, correct in traced functions
+    confidences: list[tuple[float, bool]] = field(default_factory=list)  # (confidence, right) of shown hints
 
     def figures(self) -> dict:
         """Coverage, precision, per-kind figures and latency as a dict."""
@@ -56,6 +59,8 @@ class Score:
             t = self.traced
             out["traced"] = {"slots": t[0], "coverage": ratio(t[1], t[0]), "precision": ratio(t[2], t[1])}
         out["by_source"] = {src: {"shown": v[0], "precision": ratio(v[1], v[0])} for src, v in self.by_source.items()}
+        out["curve"] = {t: {"shown": sum(c >= t for c, _ in self.confidences),
+                            "correct": sum(c >= t and ok for c, ok in self.confidences)} for t in CURVE}
         return out
 
 
@@ -163,6 +168,7 @@ def score_file(score: Score, text: str, truth: dict, hints: list[dict], traced: 
             continue
         typ = label.removeprefix("->").removeprefix(":").strip()
         ok = same_type(typ, truth[slot.key], aliases)
+        score.confidences.append((float((h.get("data") or {}).get("confidence", 1.0)), ok))
         score.shown[slot.kind] += 1
         score.correct[slot.kind] += ok
         if slot.kind != "variable" and slot.qualname in traced:

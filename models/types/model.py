@@ -75,7 +75,7 @@ class TypeModel:
             rule = next((k.split("=", 1)[1] for k in f if k.startswith(f"{kind[0]}:rule=")), "none")
             usage = sum(k.startswith("u:") for k in f)
             out.append(Guess(kind, t, float(p) * self.penalties.get(t, 1.0), float(runner_up), float(row.max()),
-                             rule, agrees, usage))
+                             rule, agrees, usage, "stubbed" in f))
         return out
 
     def learn_feedback(self, feats: dict[str, float], type_text: str, accepted: bool) -> None:

@@ -191,3 +191,21 @@ def test_a_parameter_named_after_a_type_alias_gets_the_alias():
     assert (ev("cookies").type, ev("cookies").rule) == ("CookieTypes | None", "name_alias_none")
     assert ev("unrelated").rule == "default_none"  # a plain constant is no alias
     assert ev("styles").type == "StyleType | None"  # a plural names the same alias
+
+
+def test_parameter_names_match_classes_by_abbreviation_tail_and_words_in_order():
+    src = ("class HTTPConnection: pass\nclass Scope: pass\nclass RetryCallState: pass\n"
+           "class Event: pass\nclass DropEvent: pass\n"
+           "def f(conn, parent_scope, retry_state, event, thing):\n    pass\n")
+    slots = _slots(src)
+    ctx = FileContext(ast.parse(src))
+
+    def ev(name):
+        e = evidence_for(slots[("parameter", "f", name)], ctx)
+        return e.type, e.rule
+
+    assert ev("conn") == ("HTTPConnection", "name_class_suffix")  # conn -> connection
+    assert ev("parent_scope") == ("Scope", "name_class_tail")
+    assert ev("retry_state") == ("RetryCallState", "name_class_contains")
+    assert ev("event") == ("Event", "name_class_exact")  # exact wins over DropEvent's suffix
+    assert ev("thing")[0] is None
