@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import collections
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,8 @@ KINDS = ("parameter", "return", "variable")
 MODEL_VERSION = 2
 #: Inverse regularisation strength of the logistic regression.
 C = 0.5
+#: A feature whose largest weight over all classes is below this is pruned from the saved model.
+PRUNE_BELOW = 0.05
 
 if TYPE_CHECKING:  # scikit-learn and numpy are imported only when a model is trained or loaded
     import numpy as np
@@ -145,6 +148,11 @@ def _fit(samples: list[Sample], vocab: set[str], min_feature_count: int = 3) -> 
     y = [s.label if s.label in vocab else OTHER for s in samples]
     clf = LogisticRegression(C=C, max_iter=100, tol=1e-3)
     clf.fit(X, y)
+    # Features that move no class's score are dropped: the file stays small (stub names are many).
+    support = np.abs(clf.coef_).max(axis=0) >= PRUNE_BELOW
+    vec.restrict(support)
+    clf.coef_ = clf.coef_[:, support]
+    clf.n_features_in_ = int(support.sum())
     clf.coef_ = clf.coef_.astype(np.float32)
     clf.intercept_ = clf.intercept_.astype(np.float32)
     return vec, clf
@@ -219,7 +227,7 @@ def save(model: TypeModel, path: Path) -> None:
              "metrics": model.metrics, "penalties": model.penalties}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    sio.dump(state, tmp)
+    sio.dump(state, tmp, compression=zipfile.ZIP_DEFLATED)  # the feature names' JSON shrinks tenfold
     tmp.replace(path)
 
 
