@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 from pulsedev.models.types.corpus import Sample, file_samples
+from pulsedev.models.types.model import STATIC
 
 #: Groups of stub samples start so (the calibrator and balancing treat each stub package as one group).
 STUB_GROUP = "stub:"
@@ -25,6 +26,7 @@ _TYPESHED_ONLY = re.compile(
     r"|ReadableBuffer|WriteableBuffer|ReadOnlyBuffer|SizedBuffer|Supports\w+|OpenTextMode|OpenBinaryMode"
     r"|FileDescriptor|structseq|Self|_\w+)\b")
 _NO_DEFAULT_VALUE = ("p:default=", "p:defval=", "p:def_", "p:defname=", "p:rule=default")  # stubs say `= ...`
+_RULE_FEATURES = ("p:rule=", "p:st=", "has_st")
 _SIGNATURE_ONLY = ("kind=", "r:ftok=", "r:ffirst=", "r:dunder=", "r:decor=", "r:async", "method", "ctok=")
 
 
@@ -61,9 +63,13 @@ def stub_samples(exclude: set[str] = frozenset(), root: Path | None = None) -> l
 
 
 def _signature_only(s: Sample) -> Sample:
+    """What a stub slot may teach: no body, no default value, and no static rule (a stub's imports are
+    typeshed's helpers, so its name-to-class matches say little of how the rules fare on code)."""
     if s.kind == "return":
         feats = {k: v for k, v in s.features.items() if k.startswith(_SIGNATURE_ONLY)}
     else:
         feats = {k: v for k, v in s.features.items() if k != "unused" and not k.startswith(_NO_DEFAULT_VALUE)}
+        feats = {k: v for k, v in feats.items() if not k.startswith(_RULE_FEATURES)}
     feats["stubbed"] = 1.0
-    return Sample(feats, s.label, s.static, s.kind, s.group)
+    label = s.static if s.label == STATIC else s.label
+    return Sample(feats, label, None, s.kind, s.group)
