@@ -169,7 +169,9 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
     import numpy as np
 
     start = time.time()
-    samples = _balance(samples, per_group=2500, per_label=200)
+    # Per package, a label is capped at 500 samples: no package dominates, yet the frequent (and
+    # easy) labels keep near their natural share, which the calibrator's confidence depends on.
+    samples = _balance(samples, per_group=2500, per_label=500)
     vocab = _vocab(samples, min_count, max_classes)
     groups = sorted({s.group for s in samples})
     rng = np.random.default_rng(0)
