@@ -1,6 +1,6 @@
 """Type stubs as a training corpus: the names and signatures of the standard library and of libraries.
 
-The typeshed stubs that jedi ships (`jedi/third_party/typeshed`: the standard
+The typeshed stubs that jedi (a dependency for this) ships (`jedi/third_party/typeshed`: the standard
 library and some 190 libraries) are fully annotated, so they say what
 parameters named `port`, `timeout` or `encoding`, and functions named
 `is_…` or `get_…_name`, usually take and return, far beyond the few
@@ -31,7 +31,7 @@ _SIGNATURE_ONLY = ("kind=", "r:ftok=", "r:ffirst=", "r:dunder=", "r:decor=", "r:
 
 
 def typeshed_dir() -> Path | None:
-    """jedi's copy of typeshed, if jedi is installed beside this server."""
+    """jedi's copy of typeshed (found without importing jedi), if jedi is installed beside this server."""
     spec = importlib.util.find_spec("jedi")
     if spec is None or not spec.submodule_search_locations:
         return None
