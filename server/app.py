@@ -29,6 +29,7 @@ from pygls.protocol.json_rpc import JsonRPCRequestMessage
 
 from . import __version__
 from .options import Options
+from .telemetry.decode import METHOD, Checked, telemetry_request
 
 log = logging.getLogger(__name__)
 
@@ -39,16 +40,27 @@ RAW_METHODS = frozenset({"pulsedev/telemetry", "pulsedev/status"})
 
 @dataclass(frozen=True, slots=True)
 class Raw:
-    """The params of a `RAW_METHODS` request as parsed JSON, and the message's size in bytes."""
+    """The params of a `RAW_METHODS` request as parsed JSON, and the message's size in bytes;
+    or, for a telemetry batch the fast path took whole (`telemetry/decode.py`), its checked `events`."""
 
     params: Any
     size: int
+    events: Checked | None = None
 
 
 class PulseDevProtocol(LanguageServerProtocol):
     """LSP, with `RAW_METHODS` params left as parsed JSON."""
 
     body_size = 0
+
+    def parse(self, body: bytes):
+        """The message in `body`: a telemetry batch checked in one pass if it can be, else parsed JSON."""
+        request = telemetry_request(body)
+        if request is not None:
+            return JsonRPCRequestMessage(id=request.id, method=METHOD, jsonrpc=request.jsonrpc,
+                                         params=Raw(None, len(body), request.events))
+        message = json.loads(body)
+        return self.structure_message(message) if type(message) is dict else message
 
     def structure_message(self, data: dict[str, Any]):
         """Keep our hot methods' params as dicts; everything else as pygls does."""
@@ -200,8 +212,7 @@ async def read_messages(reader: asyncio.StreamReader, protocol: PulseDevProtocol
             body = await reader.readexactly(length)
             length, protocol.body_size = 0, len(body)
             try:
-                message = json.loads(body)
-                protocol.handle_message(protocol.structure_message(message) if type(message) is dict else message)
+                protocol.handle_message(protocol.parse(body))
             except Exception as exc:  # noqa: BLE001 - a bad message is the client's, never the end of the server
                 log.exception("unable to handle a message")
                 on_error(exc, JsonRpcException)

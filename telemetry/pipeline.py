@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Iterable, Protocol
 
 from .clock import LATE_SECONDS, EventClock
+from .decode import Checked, checked_event
 from .events import Event
 from .privacy import PathPolicy
 from .store import Row, Store
@@ -94,11 +95,13 @@ class Pipeline:
 
     # -- ingest ---------------------------------------------------------------
     def prepare(self, raw_events: list[Any]) -> Prepared:
-        """Validate a raw batch (privacy applied) and build its rows: pure CPU, safe on any thread."""
+        """Validate a raw batch, or take a `Checked` one, (privacy applied) and build its rows: pure CPU,
+        safe on any thread."""
         events, rows, rejected, size = [], [], [], 0
         path_of = self.policy.apply
+        validate = checked_event if type(raw_events) is Checked else validate_event
         for i, raw in enumerate(raw_events):
-            event, reason = validate_event(raw, path_of)
+            event, reason = validate(raw, path_of)
             if event is not None:
                 event_size = _size(event)
                 if event_size <= MAX_EVENT_BYTES:

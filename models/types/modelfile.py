@@ -109,8 +109,12 @@ def code_signature() -> str:
 
 
 def _child_setup() -> None:
-    """In the training child: low priority, and die with the server (Linux PR_SET_PDEATHSIG)."""
-    os.nice(10)
+    """In the training child: idle priority (runs only on CPU nobody else wants), and die with the server (Linux PR_SET_PDEATHSIG)."""
+    os.nice(19)
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (OSError, AttributeError):
+        pass
     try:
         import ctypes
         import signal
