@@ -15,10 +15,11 @@ from pulsedev.models.types.static import Evidence
 from pulsedev.models.types.typetext import canonical, split_union
 
 # Used only until a model exists: how often each static rule matched the annotation on held-out
-# packages (measured with scripts/eval_types.py --static-only); rules not listed are not shown.
+# packages (measured with scripts/eval_types.py --static-only; `callsite`: 0.86 on 97 parameters of
+# seven packages); rules not listed are not shown.
 STATIC_PRIORS = {"dunder": 0.97, "noreturn": 0.93, "noreturn_async": 0.9, "ret_logic": 0.9, "ret_literal": 0.9, "ret_joinedstr": 0.9, "ret_call": 0.88, "ret_name": 0.88,
                  "default_literal": 0.85,
-                 "dunder_param": 0.9}
+                 "dunder_param": 0.9, "callsite": 0.85}
 #: Static rules trusted at their prior even with a model (see `combine`).
 CONVENTIONS = {"dunder_param": 0.9}
 

@@ -53,6 +53,8 @@ class FileContext:
 
     def __init__(self, tree: ast.Module, module: str = "", index=None):
         self.tree, self.module, self.index = tree, module, index
+        #: Argument types at the calls of this file's defs (callsites.CallSites): the workspace's, or None.
+        self.calls = getattr(index, "callsites", None)
         self.classes: dict[str, ast.ClassDef] = {}
         self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
         self.imports: dict[str, str] = {}  # local name -> dotted origin
@@ -73,6 +75,12 @@ class FileContext:
         self._envs: dict[tuple[int, int], Env] = {}
         self._class_tokens: dict[str, tuple[str, ...]] | None = None
         self._alias_keys: dict[str, list[str]] | None = None
+
+    def forget_inferred(self) -> None:
+        """Drops memoised scopes, returns and attributes (after `calls` changed what they would be)."""
+        self._envs.clear()
+        self._returns.clear()
+        self._attrs.clear()
 
     def add_top_level(self, body: list[ast.stmt]) -> None:
         """Records the module-level classes, functions and assignments of `body`."""

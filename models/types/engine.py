@@ -95,6 +95,8 @@ class TypeEngine:
     def _run(self) -> None:
         try:
             self.index.build(lambda: self._stop, self._yield_to_requests)
+            self._changed()  # hints with cross-file evidence from here on
+            self.index.build_callsites(lambda: self._stop, self._yield_to_requests)
             if self.exclude:  # only packages the interpreter really has change what the model sees
                 self.exclude = held_out(self.exclude, self.python)
             self.model_path = self._model_file()

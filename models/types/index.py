@@ -4,6 +4,8 @@ Built once in the background (parse only; return types are inferred lazily
 and memoised), so that static inference can follow calls across files
 (`from .util import load` then `x = load()`), constructors of workspace classes
 are known as classes, and rendering knows where a class can be imported from.
+Then, also in the background, the argument types at every call of the
+workspace (`callsites`), the evidence for parameters that callers give.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class WorkspaceIndex:
         self.annotated: set[str] = set()  # hashed names of annotated files (the model depends on them)
         self._lock = threading.RLock()
         self.ready = False
+        self.callsites = None  # CallSites over every file, once `build_callsites` has run
 
     def build(self, should_stop=lambda: False, pause=lambda: None) -> None:
         """Parses every workspace file (in the calling, background thread).
@@ -77,6 +80,28 @@ class WorkspaceIndex:
                 self.annotated.add(hashlib.sha256(module.encode()).hexdigest()[:12])
             self.update(module, tree)
         self.ready = True
+
+    def build_callsites(self, should_stop=lambda: False, pause=lambda: None) -> None:
+        """Records the argument types at every call of the workspace (callsites.py), in the background."""
+        from pulsedev.models.types.callsites import CallSites
+        from pulsedev.models.types.static import FileContext
+
+        table = CallSites()
+        for module in list(self.trees):
+            pause()
+            if should_stop():
+                return
+            with self._lock:
+                ctx = self._contexts.get(module)
+                if ctx is None:
+                    ctx = self._contexts[module] = FileContext(self.trees[module], module, self)
+            try:
+                table.add_module(ctx)
+            except RecursionError:
+                continue
+        with self._lock:
+            self.callsites = table
+            self._contexts = {}  # made again on demand, with what the calls pass (their returns may change)
 
     def update(self, module: str, tree: ast.Module) -> None:
         """Records (or replaces) one module's tree."""

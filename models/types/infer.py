@@ -277,7 +277,7 @@ def function_env(func, ctx: FileContext, cls: ast.ClassDef | None = None, known:
             env[arg.arg] = known[arg.arg]
         else:
             t = infer(default, Env(), ctx) if default is not None else None
-            env[arg.arg] = t if t not in (None, "None") else None
+            env[arg.arg] = t if t not in (None, "None") else _passed(func, cls, arg, ctx, default is not None)
     for extra in (a.vararg, a.kwarg):
         if extra is not None:
             env[extra.arg] = None
@@ -285,6 +285,16 @@ def function_env(func, ctx: FileContext, cls: ast.ClassDef | None = None, known:
         ctx._envs[key] = env
     _scan_body(func.body, env, ctx)
     return env
+
+
+def _passed(func, cls: ast.ClassDef | None, arg: ast.arg, ctx: FileContext, none_default: bool) -> str | None:
+    """The type every call of the def passes for `arg` (callsites.py), if all of them are known."""
+    if ctx.calls is None:
+        return None
+    qualname = f"{cls.name}.{func.name}" if cls is not None else func.name
+    known, unknown = ctx.calls.types_for(ctx.module, qualname, func, cls, arg)
+    t = _union(known + (["None"] if none_default else []), 2) if known and not unknown else None
+    return t if t != "None" else None
 
 
 def _scan_body(body: list[ast.stmt], env: Env, ctx: FileContext) -> None:

@@ -186,6 +186,10 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
                 t = f"{name} | None" if is_none else name
                 return Evidence(t, f"name_class_{how}" + ("_none" if is_none else ""),
                                 f"named like the class `{name}`" + (", default None" if is_none else ""))
+            passed = _passed(slot, ctx) if named else None
+            if passed is not None:
+                return passed if not is_none or "None" in split_union(passed.type) else \
+                    Evidence(f"{passed.type} | None", passed.rule + "_none", passed.words + ", default None")
             return Evidence(None, "default_none" if is_none else "nodefault", "")
         t = infer(default, Env(), ctx)
         if t is None or t == "None":
@@ -200,6 +204,20 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
     if t is None:
         return Evidence(None, "value_" + _kind(value), "")
     return Evidence(t, "value_" + _kind(value), f"assigned {t}")
+
+
+def _passed(slot: Slot, ctx: FileContext) -> Evidence | None:
+    """What the calls of the slot's def pass to it (callsites.py), when they agree on a type."""
+    if ctx.calls is None:
+        return None
+    known, unknown = ctx.calls.types_for(ctx.module, slot.qualname, slot.func, slot.cls, slot.node)
+    t = _union(known, 2) if known else None
+    if t is None or t == "None":
+        return None
+    n = len(known)
+    shown = " | ".join(m for m in split_union(t) if m != "None") or t
+    return Evidence(t, "callsite" + ("_some" if unknown else ""),
+                    f"passed {shown} at {n} call{'s' if n != 1 else ''}" + (f" ({unknown} unknown)" if unknown else ""))
 
 
 def _elements(value: ast.expr) -> bool:

@@ -1,0 +1,157 @@
+"""Call-site evidence: the types of the arguments code passes to the functions it defines.
+
+For a parameter with no telling default, what its callers pass is the most
+direct evidence there is: `render(console, "title")` means `title` is a `str`.
+`CallSites` records, per callee, the inferred type of each argument at each
+call: functions of a module by name, classes through their constructor
+(`Box(...)` feeds `Box.__init__`, as does `cls(...)`), methods through
+`self.m(...)`, `cls.m(...)`, `Class.m(...)` and receivers of a known workspace
+class, and imported functions by their origin.  Argument types come from
+`infer` in the caller's scope; an argument whose type does not follow from
+the code counts as unknown, so a rule can say how many callers agree.
+
+The server builds one table over the workspace's files in the background
+(`WorkspaceIndex.build_callsites`); training builds one per file.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from pulsedev.models.types.infer import Env, FileContext, _union, _walk_local, function_env, infer
+
+#: Calls looked at per file: a bound on background work in huge generated modules.
+MAX_CALLS_PER_FILE = 4000
+
+
+@dataclass
+class Seen:
+    """What the calls to one def passed: per position (bound calls: after self/cls) and per keyword."""
+
+    bound: dict[int, list[str | None]] = field(default_factory=dict)  # self.m(a), C(a): a is the 2nd param
+    plain: dict[int, list[str | None]] = field(default_factory=dict)  # f(a), C.static(a): a is the 1st param
+    unbound: dict[int, list[str | None]] = field(default_factory=dict)  # C.m(obj, a): no way to know yet
+    keyword: dict[str, list[str | None]] = field(default_factory=dict)
+    calls: int = 0
+
+
+class CallSites:
+    """Argument types seen at calls, per callee dotted name (`pkg.mod.func`, `pkg.mod.Class.method`)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, Seen] = {}
+
+    def add_module(self, ctx: FileContext) -> None:
+        """Records every call of a parsed module whose callee can be named."""
+        budget = [MAX_CALLS_PER_FILE]
+        module_code = [s for s in ctx.tree.body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+        self._scan(module_code, Env(), ctx, None, budget)
+        methods: set[int] = set()
+        for node in ast.walk(ctx.tree):
+            if isinstance(node, ast.ClassDef):
+                for stmt in node.body:
+                    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        methods.add(id(stmt))
+                        self._scan(stmt.body, function_env(stmt, ctx, node), ctx, node, budget)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and id(node) not in methods:
+                self._scan(node.body, function_env(node, ctx), ctx, None, budget)
+
+    def _scan(self, body: list[ast.stmt], env: Env, ctx: FileContext, cls: ast.ClassDef | None, budget: list[int]) -> None:
+        for stmt in body:
+            for node in _walk_local(stmt):
+                if not isinstance(node, ast.Call) or budget[0] <= 0:
+                    continue
+                budget[0] -= 1
+                target = self._callee(node.func, env, ctx, cls)
+                if target is None:
+                    continue
+                name, how = target
+                seen = self.seen.setdefault(name, Seen())
+                seen.calls += 1
+                positions = getattr(seen, how)
+                for i, arg in enumerate(node.args):
+                    if isinstance(arg, ast.Starred):
+                        break
+                    positions.setdefault(i, []).append(_arg_type(arg, env, ctx))
+                for kw in node.keywords:
+                    if kw.arg is not None:
+                        seen.keyword.setdefault(kw.arg, []).append(_arg_type(kw.value, env, ctx))
+
+    @staticmethod
+    def _callee(func: ast.expr, env: Env, ctx: FileContext, cls: ast.ClassDef | None) -> tuple[str, str] | None:
+        """(dotted callee, how its arguments line up) for a call's `func`, when it names a def."""
+        module = ctx.module
+        if isinstance(func, ast.Name):
+            name = func.id
+            if name == "cls" and cls is not None:
+                return f"{module}.{cls.name}", "bound"
+            if name in env:
+                return None
+            if name in ctx.functions:
+                return f"{module}.{name}", "plain"
+            if name in ctx.classes:
+                return f"{module}.{name}", "bound"
+            origin = ctx.imports.get(name)
+            if origin is not None and ctx.index is not None:
+                if ctx.index.is_class(origin):
+                    return origin, "bound"
+                return origin, "plain"
+            return None
+        if not isinstance(func, ast.Attribute):
+            return None
+        recv, attr = func.value, func.attr
+        if isinstance(recv, ast.Name):
+            if recv.id in ("self", "cls") and cls is not None:
+                return f"{module}.{cls.name}.{attr}", "bound"
+            if recv.id in ctx.classes and recv.id not in env:
+                return f"{module}.{recv.id}.{attr}", "unbound"
+            origin = ctx.imports.get(recv.id)
+            if origin is not None and recv.id not in env and ctx.index is not None and not ctx.index.is_class(origin):
+                return f"{origin}.{attr}", "plain"  # `util.load(...)` through `from . import util`
+        typ = infer(recv, env, ctx)
+        if typ and typ.isidentifier():
+            if typ in ctx.classes:
+                return f"{module}.{typ}.{attr}", "bound"
+            home = ctx.index.classes.get(typ) if ctx.index is not None else None
+            if home is not None:
+                return f"{home}.{typ}.{attr}", "bound"
+        return None
+
+    def types_for(self, module: str, qualname: str, func, cls: ast.ClassDef | None, arg: ast.arg) -> tuple[list[str], int]:
+        """(known types passed to a parameter, how many calls passed it a value of unknown type)."""
+        names = [qualname, cls.name] if cls is not None and func.name == "__init__" else [qualname]
+        positional = [*func.args.posonlyargs, *func.args.args]
+        static, classmethod = _decorated(func, "staticmethod"), _decorated(func, "classmethod")
+        implicit = cls is not None and not static  # the first parameter is self or cls
+        found: list[str | None] = []
+        for name in names:
+            seen = self.seen.get(f"{module}.{name}")
+            if seen is None:
+                continue
+            if arg in positional:
+                i = positional.index(arg)
+                found += seen.bound.get(i - 1 if implicit else i, [])
+                found += seen.plain.get(i, [])
+                found += seen.unbound.get(i - 1 if classmethod else i, [])
+            found += seen.keyword.get(arg.arg, [])
+        known = [t for t in found if t is not None]
+        return known, len(found) - len(known)
+
+
+def _decorated(func, name: str) -> bool:
+    return any((d.id if isinstance(d, ast.Name) else getattr(d, "attr", "")) == name for d in func.decorator_list)
+
+
+def _arg_type(node: ast.expr, env: Env, ctx: FileContext) -> str | None:
+    try:
+        return infer(node, env, ctx)
+    except RecursionError:
+        return None
+
+
+def call_evidence(types: list[str], unknown: int) -> str | None:
+    """The type the calls agree on (a union of at most two), or None."""
+    if not types:
+        return None
+    return _union(types, 2)

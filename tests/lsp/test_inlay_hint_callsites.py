@@ -1,0 +1,60 @@
+"""textDocument/inlayHint over stdio: what a workspace's calls pass becomes a parameter's hint."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from helpers import init_params, listen
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+SERVER = [sys.executable, "-m", "pulsedev", "serve"]
+ENV = {**os.environ, "PYTHONUNBUFFERED": "1", "PULSEDEV_TYPES_TRAIN_DELAY": "3600"}  # static evidence only
+
+GEO = "def scaled(size, factor):\n    return size\n"
+USE = "from geo import scaled\n\n\ndef main():\n    scaled(3, 2.5)\n    scaled(4, factor=0.5)\n"
+
+
+@pytest.fixture
+def project(workspace: Path) -> Path:
+    """A workspace whose files exist before the server indexes it."""
+    (workspace / "geo.py").write_text(GEO)
+    (workspace / "use.py").write_text(USE)
+    return workspace
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=ENV))
+async def client(lsp_client: LanguageClient, project, data_dir):
+    listen(lsp_client)
+    await lsp_client.initialize_session(init_params(project, data_dir))
+    yield
+    if not lsp_client.stopped:
+        await lsp_client.shutdown_session()
+
+
+async def _hints(client, uri: str, text: str):
+    end = types.Position(line=len(text.splitlines()) + 1, character=0)
+    return await client.text_document_inlay_hint_async(types.InlayHintParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=types.Range(start=types.Position(0, 0), end=end))) or []
+
+
+async def test_argument_types_at_call_sites_become_hints(client, project):
+    uri = (project / "geo.py").as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=GEO)))
+    got = {}
+    for _ in range(100):  # the call sites are collected in the background, after the index
+        hints = await _hints(client, uri, GEO)
+        got = {h.position.character: (h.label, h.tooltip.value if h.tooltip else "") for h in hints}
+        if len(got) == 3:
+            break
+        await asyncio.sleep(0.1)
+    size, factor, ret = GEO.index("size") + 4, GEO.index("factor") + 6, GEO.index(")") + 1
+    assert got[size][0] == ": int" and "passed int at 2 calls" in got[size][1]
+    assert got[factor][0] == ": float" and "passed float at 2 calls" in got[factor][1]
+    assert got[ret][0] == "-> int"  # the return follows from what is passed

@@ -1,0 +1,108 @@
+"""Call-site evidence: what callers pass becomes a parameter's static evidence."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from pulsedev.models.types.callsites import CallSites
+from pulsedev.models.types.index import WorkspaceIndex
+from pulsedev.models.types.slots import find_slots
+from pulsedev.models.types.static import FileContext, evidence_for
+
+SOURCE = '''
+class Box:
+    def __init__(self, title, width=None):
+        self.title = title
+
+    def render(self, console, pad):
+        return self.draw(pad, 3.5)
+
+    def draw(self, pad, scale):
+        pass
+
+    @classmethod
+    def make(cls, name):
+        return cls(name, 4)
+
+    @staticmethod
+    def helper(a, b=None):
+        pass
+
+
+def make_box(label, *rest):
+    b = Box(label, width=10)
+    b.render(None, 2)
+    Box.helper("x", b=[1, 2])
+    return Box.make("y")
+
+
+make_box("z")
+make_box(unknown_thing)
+'''
+
+
+def _evidence(source: str, ctx: FileContext) -> dict[str, object]:
+    tree = ctx.tree
+    return {f"{s.qualname}.{s.name}": evidence_for(s, ctx) for s in find_slots(tree, source) if s.kind == "parameter"}
+
+
+def _file_context(source: str) -> FileContext:
+    ctx = FileContext(ast.parse(source), "m")
+    ctx.calls = CallSites()
+    ctx.calls.add_module(ctx)
+    ctx.forget_inferred()
+    return ctx
+
+
+def test_each_call_form_lines_arguments_up_with_parameters():
+    ev = _evidence(SOURCE, _file_context(SOURCE))
+    assert ev["Box.__init__.width"].type == "int | None"  # Box(label, width=10) and cls(name, 4)
+    assert ev["Box.__init__.width"].rule == "callsite_none"
+    assert ev["Box.render.pad"].type == "int"  # b.render(None, 2): a receiver of a known class
+    assert ev["Box.draw.scale"].type == "float"  # self.draw(pad, 3.5)
+    assert ev["Box.make.name"].type == "str"  # Box.make("y"): a classmethod through its class
+    assert ev["Box.helper.a"].type == "str"  # a staticmethod: no implicit first parameter
+    assert ev["Box.helper.b"].type == "list[int] | None"
+    assert ev["Box.make.name"].words == "passed str at 1 call"
+
+
+def test_unknown_arguments_are_counted_and_none_alone_is_no_evidence():
+    ev = _evidence(SOURCE, _file_context(SOURCE))
+    assert ev["make_box.label"].type == "str" and ev["make_box.label"].rule == "callsite_some"
+    assert "1 unknown" in ev["make_box.label"].words
+    assert ev["Box.render.console"].type is None  # only None was passed: says nothing
+    assert ev["Box.draw.pad"].type is None  # passed on from a parameter nobody knows
+    assert ev["Box.__init__.title"].type is None  # Box(label): label's type is not known where it is passed
+    assert ev["make_box.rest"].type is None  # *args are never matched
+
+
+def test_without_a_table_there_is_no_call_site_evidence():
+    ctx = FileContext(ast.parse(SOURCE), "m")
+    assert all(not e.rule.startswith("callsite") for e in _evidence(SOURCE, ctx).values())
+
+
+def test_the_workspace_table_follows_imports_across_files(tmp_path: Path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "shapes.py").write_text("class Shape:\n    def __init__(self, name, sides):\n        self.name = name\n\n"
+                                   "def area(shape, scale):\n    return 0\n")
+    (pkg / "use.py").write_text("from .shapes import Shape, area\nfrom . import shapes\n\n"
+                                "def main():\n    s = Shape('square', 4)\n    area(s, 2.0)\n    shapes.area(s, 3)\n")
+    index = WorkspaceIndex(tmp_path)
+    index.build()
+    index.build_callsites()
+    text = (pkg / "shapes.py").read_text()
+    ctx = FileContext(ast.parse(text), "pkg.shapes", index)
+    ev = _evidence(text, ctx)
+    assert ev["Shape.__init__.name"].type == "str" and ev["Shape.__init__.sides"].type == "int"
+    assert ev["area.shape"].type == "Shape"
+    assert ev["area.scale"].type == "float" and ev["area.scale"].words == "passed float at 2 calls"
+
+
+def test_what_calls_pass_reaches_return_inference():
+    source = "def shout(word):\n    return word\n\n\nshout('hi')\nshout('yo')\n"
+    ctx = _file_context(source)
+    returns = {s.qualname: evidence_for(s, ctx) for s in find_slots(ctx.tree, source) if s.kind == "return"}
+    assert returns["shout"].type == "str"
