@@ -13,14 +13,23 @@ them to that).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import MappingProxyType
-from typing import Annotated, Any, Callable, Literal, NamedTuple, Union
+from typing import Annotated, Any, Literal, NamedTuple, Union
 
 import msgspec
 
 from .events import DATA_FIELDS, ENUMS, REQUIRED, Event
 from .validation import (
-    _LONG_TEXT, _MAX_INT, MAX_EVENTS, MAX_KIND_CHARS, MAX_MESSAGE_CHARS, MAX_SHORT_CHARS, MAX_TS, MAX_URI_CHARS, MIN_TS,
+    _LONG_TEXT,
+    _MAX_INT,
+    MAX_EVENTS,
+    MAX_KIND_CHARS,
+    MAX_MESSAGE_CHARS,
+    MAX_SHORT_CHARS,
+    MAX_TS,
+    MAX_URI_CHARS,
+    MIN_TS,
     _clean_failures,
 )
 

@@ -19,7 +19,14 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from pulsedev.models.types.infer import Env, FileContext, _union, _walk_local, function_env, infer
+from pulsedev.models.types.infer import (
+    Env,
+    FileContext,
+    _union,
+    _walk_local,
+    function_env,
+    infer,
+)
 
 #: Calls looked at per file: a bound on background work in huge generated modules.
 MAX_CALLS_PER_FILE = 4000

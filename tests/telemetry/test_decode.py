@@ -6,7 +6,12 @@ import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pulsedev.telemetry.decode import Checked, checked_event, decode_batch, telemetry_request
+from pulsedev.telemetry.decode import (
+    Checked,
+    checked_event,
+    decode_batch,
+    telemetry_request,
+)
 from pulsedev.telemetry.events import DATA_FIELDS
 from pulsedev.telemetry.validation import check_batch, validate_event
 
