@@ -49,7 +49,7 @@ class Calibrator:
         self.clf, self.types, self.rules = clf, types, rules
 
     @classmethod
-    def fit(cls, guesses: list[Guess], correct: list[bool], weights: list[float] | None = None) -> "Calibrator":
+    def fit(cls, guesses: list[Guess], correct: list[bool]) -> "Calibrator":
         from sklearn.ensemble import HistGradientBoostingClassifier
 
         counts = collections.Counter(g.type for g in guesses)
@@ -62,7 +62,7 @@ class Calibrator:
                                              categorical_features=[0, 1, 2], random_state=0)
         if len(set(correct)) < 2:
             return self
-        clf.fit(X, [bool(c) for c in correct], sample_weight=weights)
+        clf.fit(X, [bool(c) for c in correct])
         self.clf = clf
         return self
 

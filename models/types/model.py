@@ -179,7 +179,6 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
     fold_of = {groups[i]: k % folds for k, i in enumerate(order)}
     held: list[Guess] = []
     right: list[bool] = []
-    held_groups: list[str] = []
     for k in range(folds):
         train_s = [s for s in samples if fold_of[s.group] != k]
         test_s = [s for s in samples if fold_of[s.group] == k]
@@ -192,13 +191,8 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
             if g is not None:
                 held.append(g)
                 right.append(_correct(g.type, s))
-                held_groups.append(s.group)
         log(f"fold {k}: {len(train_s)} train, {len(test_s)} held out")
-    # Every package weighs the same in the calibrator: a workspace is one package, and the few
-    # big ones of an interpreter (numpy, pandas) should not set what a guess is worth.
-    per_group = collections.Counter(held_groups)
-    weights = [len(held) / (len(per_group) * per_group[g]) for g in held_groups]
-    calibrator = Calibrator.fit(held, right, weights) if len(held) >= 100 else None
+    calibrator = Calibrator.fit(held, right) if len(held) >= 100 else None
     metrics: dict[str, float] = {}
     if calibrator is not None:  # in-sample for the calibrator, held out for the regression
         conf = np.array(calibrator.predict(held))
