@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import stat
 import sys
 import threading
@@ -21,7 +22,7 @@ from typing import Any, Callable
 
 import pygls.server
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcException, JsonRpcParseError
 from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 #: Methods whose params stay plain dicts: pygls would otherwise build a
 #: namedtuple class per dict, which alone caps ingest near 10k events/s.
 RAW_METHODS = frozenset({"pulsedev/telemetry", "pulsedev/status"})
+_ID = re.compile(rb'"id"\s*:\s*(-?\d+|"[^"\\]{0,200}")')
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,15 @@ class PulseDevProtocol(LanguageServerProtocol):
                                          params=Raw(None, len(body), request.events))
         message = json.loads(body)
         return self.structure_message(message) if type(message) is dict else message
+
+    def reply_unreadable(self, body: bytes, exc: Exception) -> None:
+        """A JSON-RPC parse error for a message that is not readable JSON, to its request id if one
+        can be found (JSON-RPC says `null` otherwise), so the client is not left waiting."""
+        found = _ID.search(body[:1024])
+        msg_id = json.loads(found.group(1)) if found else None
+        why = "nested too deeply" if isinstance(exc, RecursionError) else f"{type(exc).__name__}: {str(exc)[:200]}"
+        error = JsonRpcParseError(f"the message is not readable JSON ({why}); nothing in it was used")
+        self._send_response(msg_id, error=error.to_response_error())
 
     def structure_message(self, data: dict[str, Any]):
         """Keep our hot methods' params as dicts; everything else as pygls does."""
@@ -212,7 +223,13 @@ async def read_messages(reader: asyncio.StreamReader, protocol: PulseDevProtocol
             body = await reader.readexactly(length)
             length, protocol.body_size = 0, len(body)
             try:
-                protocol.handle_message(protocol.parse(body))
+                message = protocol.parse(body)
+            except Exception as exc:  # noqa: BLE001 - (RecursionError included) the client's mistake
+                log.warning("unreadable message (%s: %s)", type(exc).__name__, str(exc)[:200])
+                protocol.reply_unreadable(body, exc)
+                continue
+            try:
+                protocol.handle_message(message)
             except Exception as exc:  # noqa: BLE001 - a bad message is the client's, never the end of the server
                 log.exception("unable to handle a message")
                 on_error(exc, JsonRpcException)

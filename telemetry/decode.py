@@ -92,7 +92,7 @@ def decode_batch(params: bytes) -> list[dict[str, Any]] | None:
     """
     try:
         return _to_builtins(_decoder.decode(params).events)
-    except (msgspec.ValidationError, msgspec.DecodeError):
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):  # the slow path says what is wrong
         return None
 
 
@@ -145,7 +145,7 @@ def telemetry_request(body: bytes) -> Request | None:
         return None
     try:
         envelope = _envelope.decode(body)
-    except (msgspec.ValidationError, msgspec.DecodeError):
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):  # the slow path says what is wrong
         return None
     if envelope.method != METHOD or envelope.id is None or not envelope.params:
         return None

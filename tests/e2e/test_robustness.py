@@ -42,3 +42,16 @@ def test_garbage_on_the_wire_does_not_kill_the_server(tmp_path):
                                                      "range": {"start": {"line": 0, "character": 0},
                                                                "end": {"line": 2, "character": 0}}})
         assert isinstance(hints, list)
+
+
+def test_an_unreadable_request_gets_a_parse_error_not_silence(tmp_path):
+    with LspClient.spawn() as c:
+        c.initialize(tmp_path, {"dataDir": str(tmp_path / "data")})
+        deep = '{"events": [{"kind": "file_saved", "ts": 1.7e9, "data": ' + "[" * 50_000 + "]" * 50_000 + "}]}"
+        for params in (deep, '{"events": [1, 2'):
+            try:
+                c.request_prepared_async("pulsedev/telemetry", params).result(10)
+                raise AssertionError("an unreadable request was answered with a result")
+            except LspError as exc:
+                assert exc.code == -32700 and "not readable JSON" in str(exc)
+        assert c.request("pulsedev/status", None)["events"]["stored"] == 0  # nothing of it kept; still answering
