@@ -285,15 +285,17 @@ def _return_features(slot: Slot, add) -> None:
                 add(f"r:doc={t}")
 
 
-def add_peer_features(slots: list[Slot], evs: list[Evidence], feats: list[dict[str, float]]) -> None:
-    """Adds `peer=T` when other parameters of the file with the same name have one static type T."""
+def add_peer_features(slots: list[Slot], evs: list[Evidence], feats: list[dict[str, float]],
+                      elsewhere: dict[str, frozenset[str]] | None = None) -> None:
+    """Adds `peer=T` when other parameters of the file with the same name have one static type T
+    (or, when none in the file has one, those of the workspace: `elsewhere`, from the index)."""
     peers: dict[str, set[str]] = {}
     for slot, ev in zip(slots, evs):
         if slot.kind == "parameter" and ev.type is not None:
             peers.setdefault(slot.name, set()).add(ev.type)
     for slot, ev, f in zip(slots, evs, feats):
         if slot.kind == "parameter":
-            found = peers.get(slot.name)
+            found = peers.get(slot.name) or (elsewhere.get(slot.name) if elsewhere else None)
             if found and len(found) == 1:
                 f[f"p:peer={next(iter(found))}"] = 1.0
                 f["p:peer_agrees" if ev.type in found else "p:peer_only"] = 1.0

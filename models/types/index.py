@@ -56,6 +56,7 @@ class WorkspaceIndex:
         self._lock = threading.RLock()
         self.ready = False
         self.callsites = None  # CallSites over every file, once `build_callsites` has run
+        self.peers: dict[str, frozenset[str]] = {}  # parameter name -> its types over the workspace (ditto)
 
     def build(self, should_stop=lambda: False, pause=lambda: None) -> None:
         """Parses every workspace file (in the calling, background thread).
@@ -102,6 +103,36 @@ class WorkspaceIndex:
         with self._lock:
             self.callsites = table
             self._contexts = {}  # made again on demand, with what the calls pass (their returns may change)
+        self.peers = self._parameter_types(should_stop, pause)
+
+    def _parameter_types(self, should_stop, pause) -> dict[str, frozenset[str]]:
+        """Per parameter name, the types the workspace's defs give it: annotations, or static evidence."""
+        from pulsedev.models.types.slots import Slot, is_implicit_first
+        from pulsedev.models.types.static import FileContext, evidence_for
+        from pulsedev.models.types.typetext import normalize
+
+        found: dict[str, set[str]] = {}
+        for module, tree in list(self.trees.items()):
+            pause()
+            if should_stop():
+                return {}
+            ctx = FileContext(tree, module, self)
+            defs = [(n, None, n.name) for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+            defs += [(m, c, f"{c.name}.{m.name}") for c in tree.body if isinstance(c, ast.ClassDef)
+                     for m in c.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
+            for func, cls, qual in defs:
+                a = func.args
+                for i, arg in enumerate([*a.posonlyargs, *a.args, *a.kwonlyargs]):
+                    if is_implicit_first(func, arg, cls is not None):
+                        continue
+                    try:
+                        t = normalize(arg.annotation) if arg.annotation is not None else \
+                            evidence_for(Slot("parameter", qual, arg.arg, 0, 0, None, arg, func, cls, i), ctx).type
+                    except RecursionError:
+                        continue
+                    if t:
+                        found.setdefault(arg.arg, set()).add(t)
+        return {name: frozenset(types) for name, types in found.items()}
 
     def update(self, module: str, tree: ast.Module) -> None:
         """Records (or replaces) one module's tree."""

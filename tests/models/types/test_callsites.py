@@ -106,3 +106,27 @@ def test_what_calls_pass_reaches_return_inference():
     ctx = _file_context(source)
     returns = {s.qualname: evidence_for(s, ctx) for s in find_slots(ctx.tree, source) if s.kind == "return"}
     assert returns["shout"].type == "str"
+
+
+def test_the_index_knows_what_types_each_parameter_name_has_across_the_workspace(tmp_path: Path):
+    (tmp_path / "a.py").write_text("def fetch(url, timeout=5.0, retries: int = 3):\n    pass\n")
+    (tmp_path / "b.py").write_text("class Client:\n    def get(self, url, timeout):\n        pass\n\n"
+                                   "    def put(self, url, timeout, retries):\n        pass\n")
+    index = WorkspaceIndex(tmp_path)
+    index.build()
+    index.build_callsites()
+    assert index.peers["timeout"] == {"float"}  # a default in one file
+    assert index.peers["retries"] == {"int"}  # an annotation
+    assert "url" not in index.peers and "self" not in index.peers
+    text = (tmp_path / "b.py").read_text()
+    from pulsedev.models.types.features import add_peer_features, slot_features
+
+    ctx = FileContext(ast.parse(text), "b", index)
+    slots = [s for s in find_slots(ctx.tree, text) if s.kind == "parameter"]
+    evs = [evidence_for(s, ctx) for s in slots]
+    feats = [slot_features(s, e) for s, e in zip(slots, evs)]
+    add_peer_features(slots, evs, feats, index.peers)
+    by_name = {(s.qualname, s.name): f for s, f in zip(slots, feats)}
+    assert by_name[("Client.get", "timeout")].get("p:peer=float") == 1.0
+    assert by_name[("Client.put", "retries")].get("p:peer=int") == 1.0
+    assert not any(k.startswith("p:peer=") for k in by_name[("Client.get", "url")])
