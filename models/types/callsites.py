@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pulsedev.models.types.infer import (
     Env,
     FileContext,
-    _union,
     _walk_local,
     function_env,
     infer,
@@ -156,9 +155,3 @@ def _arg_type(node: ast.expr, env: Env, ctx: FileContext) -> str | None:
     except RecursionError:
         return None
 
-
-def call_evidence(types: list[str], unknown: int) -> str | None:
-    """The type the calls agree on (a union of at most two), or None."""
-    if not types:
-        return None
-    return _union(types, 2)

@@ -85,19 +85,14 @@ class WorkspaceIndex:
     def build_callsites(self, should_stop=lambda: False, pause=lambda: None) -> None:
         """Records the argument types at every call of the workspace (callsites.py), in the background."""
         from pulsedev.models.types.callsites import CallSites
-        from pulsedev.models.types.static import FileContext
 
         table = CallSites()
         for module in list(self.trees):
             pause()
             if should_stop():
                 return
-            with self._lock:
-                ctx = self._contexts.get(module)
-                if ctx is None:
-                    ctx = self._contexts[module] = FileContext(self.trees[module], module, self)
             try:
-                table.add_module(ctx)
+                table.add_module(self._context(module))
             except RecursionError:
                 continue
         with self._lock:
@@ -108,7 +103,7 @@ class WorkspaceIndex:
     def _parameter_types(self, should_stop, pause) -> dict[str, frozenset[str]]:
         """Per parameter name, the types the workspace's defs give it: annotations, or static evidence."""
         from pulsedev.models.types.slots import Slot, is_implicit_first
-        from pulsedev.models.types.static import FileContext, evidence_for
+        from pulsedev.models.types.static import evidence_for
         from pulsedev.models.types.typetext import normalize
 
         found: dict[str, set[str]] = {}
@@ -116,7 +111,7 @@ class WorkspaceIndex:
             pause()
             if should_stop():
                 return {}
-            ctx = FileContext(tree, module, self)
+            ctx = self._context(module)
             defs = [(n, None, n.name) for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
             defs += [(m, c, f"{c.name}.{m.name}") for c in tree.body if isinstance(c, ast.ClassDef)
                      for m in c.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
@@ -159,18 +154,23 @@ class WorkspaceIndex:
         mod, name = found
         return any(isinstance(n, ast.ClassDef) and n.name == name for n in self.trees[mod].body)
 
-    def function_return(self, dotted: str) -> str | None:
-        """Annotated or inferred return type of a workspace function `pkg.mod.func` (or None)."""
+    def _context(self, module: str):
+        """The `FileContext` of a workspace module, made once (again after the call sites are in)."""
         from pulsedev.models.types.static import FileContext
 
+        with self._lock:
+            ctx = self._contexts.get(module)
+            if ctx is None:
+                ctx = self._contexts[module] = FileContext(self.trees[module], module, self)
+            return ctx
+
+    def function_return(self, dotted: str) -> str | None:
+        """Annotated or inferred return type of a workspace function `pkg.mod.func` (or None)."""
         found = self._split(dotted)
         if not found:
             return None
         mod, name = found
-        with self._lock:
-            ctx = self._contexts.get(mod)
-            if ctx is None:
-                ctx = self._contexts[mod] = FileContext(self.trees[mod], mod, self)
+        ctx = self._context(mod)
         if "." in name:
             return None
         func = ctx.functions.get(name)
