@@ -16,6 +16,7 @@ which precision stays at 0.90 or more.  The server's figures differ a little
 from __future__ import annotations
 
 import argparse
+import json
 import pickle
 import sys
 import time
@@ -60,6 +61,7 @@ def main() -> int:
     ap.add_argument("packages", nargs="+", type=Path)
     ap.add_argument("--no-stubs", action="store_true", help="train without typeshed's stubs")
     ap.add_argument("--cache", type=Path, help="keep the collected training corpus here between runs")
+    ap.add_argument("--dump", type=Path, help="write every evaluated slot here as JSON lines (for error analysis)")
     args = ap.parse_args()
     sys.setrecursionlimit(10000)
     exclude = {p.resolve().name for p in args.packages}
@@ -75,12 +77,18 @@ def main() -> int:
     model = type_model.train(corpus)
     print(f"trained in {time.time() - t0:.0f} s: {model.metrics}")
     pooled = []
+    dump = args.dump.open("w") if args.dump else None
     for path in args.packages:
         samples = package_samples(path.resolve())
         preds = model.predict([s.features for s in samples], [s.static for s in samples], [s.kind for s in samples])
         rows = [(p, type_model._correct(t, s), s.kind) for (t, p), s in zip(preds, samples)]
         report(path.name, rows)
         pooled += rows
+        for (t, p), s, (_, ok, _) in zip(preds, samples, rows):
+            if dump is not None:
+                dump.write(json.dumps({"pkg": path.name, "kind": s.kind, "truth": s.static if s.label == type_model.STATIC
+                                       else s.label, "static": s.static, "pred": t, "conf": round(p, 3), "ok": ok,
+                                       "features": sorted(s.features)}) + "\n")
     if len(args.packages) > 1:
         report("pooled", pooled)
     return 0

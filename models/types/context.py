@@ -26,6 +26,8 @@ ABBREVIATIONS = {"conn": "connection", "req": "request", "resp": "response", "re
                  "sess": "session", "tx": "transaction", "dt": "datetime", "proc": "process", "tmpl": "template",
                  "doc": "document", "elem": "element", "attr": "attribute", "param": "parameter",
                  "spec": "specification", "env": "environment", "repo": "repository", "dir": "directory"}
+#: Last words of exception class names: a parameter is named after one only when it names the error.
+_RAISED = {"error", "exception", "warning", "defect", "exit", "interrupt"}
 ALIAS_SUFFIXES = ("types", "type", "like", "input")
 _TYPING_FORMS = {"Union", "Optional", "Callable", "Mapping", "Sequence", "Iterable", "Dict", "List", "Tuple",
                  "Type", "Awaitable", "Literal", "TypeVar", "NewType", "TypeAliasType"}
@@ -109,8 +111,8 @@ class FileContext:
 
         Tried in order, each only when one class fits: `console` -> `Console` ("exact",
         common abbreviations spelled out: `conn` -> `Connection`); `options` -> `ConsoleOptions`
-        ("suffix"); `parent_scope` -> `Scope` ("tail"); `retry_state` -> `RetryCallState`
-        ("contains": the name's words in order).
+        ("suffix"); `parent_scope` -> `Scope` ("tail"); `state` -> `StateInline` ("prefix");
+        `retry_state` -> `RetryCallState` ("contains": the name's words in order).
         """
         from pulsedev.models.types.features import tokens
 
@@ -121,9 +123,12 @@ class FileContext:
         if not want:
             return None
         classes = self._class_tokens.items()
+        if want[-1] not in _RAISED:  # `host` is not a HostChangedError, though `exc` is an Exception
+            classes = [(n, t) for n, t in classes if t[-1] not in _RAISED or t == want]
         tests = (("exact", lambda t: t == want),
                  ("suffix", lambda t: len(t) > len(want) and t[-len(want):] == want and len(want[-1]) > 2),
                  ("tail", lambda t: len(want) > len(t) and want[-len(t):] == t and len(t[-1]) > 3),
+                 ("prefix", lambda t: len(want) == 1 and len(t) > 1 and t[0] == want[0] and len(want[0]) > 3),
                  ("contains", lambda t: len(t) > len(want) > 1 and _in_order(want, t)))
         for how, test in tests:
             found = [n for n, t in classes if test(t)]

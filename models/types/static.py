@@ -2,9 +2,10 @@
 
 Built on infer.py.  Returns: dunder conventions, no return value, the union of
 what is returned (generators, stubs and defs that only raise give nothing).
-Parameters: the default's type, or a class the name names (`console` ->
-`Console`).  Variables: the assigned value's type, or what an empty list is
-built from.  Each `Evidence` carries the rule and the words for the tooltip
+Parameters: the default's type, a type the name names (names.py: `console`
+-> `Console`), or what the calls pass (callsites.py).  Variables: the
+assigned value's type, what an empty list is built from, or, for `x = None`,
+`T | None` when every later value is a T.  Each `Evidence` carries the rule and the words for the tooltip
 ("default is 0", "no return value", "returns only str"); the model decides how
 far each rule is to be trusted (see model.py).
 """
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for callers of the rules
     Env, FileContext, _union, _walk_local, function_env, infer, resolve_relative,
 )
+from pulsedev.models.types.names import type_named
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.typetext import split_union  # noqa: F401
 
@@ -180,12 +182,11 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
                 t = f"{alias} | None" if is_none else alias
                 return Evidence(t, "name_alias" + ("_none" if is_none else ""),
                                 f"named like the type `{alias}`" + (", default None" if is_none else ""))
-            cls = ctx.class_for_name(slot.name) if named else None
-            if cls is not None:
-                name, how = cls
-                t = f"{name} | None" if is_none else name
-                return Evidence(t, f"name_class_{how}" + ("_none" if is_none else ""),
-                                f"named like the class `{name}`" + (", default None" if is_none else ""))
+            named_type = type_named(slot, ctx) if named else None
+            if named_type is not None:
+                t, rule, words = named_type
+                return Evidence(f"{t} | None" if is_none else t, rule + ("_none" if is_none else ""),
+                                words + (", default None" if is_none else ""))
             passed = _passed(slot, ctx) if named else None
             if passed is not None:
                 return passed if not is_none or "None" in split_union(passed.type) else \
@@ -201,9 +202,39 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
         t = env[slot.name]  # `x = []` then `x.append(...)`
         return Evidence(t, "value_accumulated", f"built by appending {t[5:-1]}")
     t = infer(value, env, ctx)
+    if t == "None" and (later := _assigned_later(slot, ctx)) is not None:
+        return Evidence(f"{later} | None", "value_none_later", f"None here, later assigned {later}")
     if t is None:
         return Evidence(None, "value_" + _kind(value), "")
     return Evidence(t, "value_" + _kind(value), f"assigned {t}")
+
+
+def _assigned_later(slot: Slot, ctx: FileContext) -> str | None:
+    """For `x = None` or `self.x = None`: the type of every other value assigned to it (in its def,
+    or in every method of its class), when all are known and of at most two types."""
+    attr = slot.name.startswith("self.")
+    scope = slot.cls if attr else slot.func
+    if scope is None:
+        return None
+    name = slot.name.removeprefix("self.")
+    defs = [f for f in scope.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))] if attr else [scope]
+    types = []
+    for func in defs:
+        env = None
+        for node in (n for stmt in func.body for n in _walk_local(stmt)):
+            if not isinstance(node, ast.Assign) or node is slot.node or len(node.targets) != 1:
+                continue
+            target = node.targets[0]
+            if not (attr and isinstance(target, ast.Attribute) and target.attr == name and isinstance(
+                    target.value, ast.Name) and target.value.id == "self" or not attr
+                    and isinstance(target, ast.Name) and target.id == name):
+                continue
+            if isinstance(node.value, ast.Constant) and node.value.value is None:
+                continue
+            env = env or function_env(func, ctx, slot.cls)
+            types.append(infer(node.value, env, ctx))
+    t = _union(types, 2) if types else None
+    return None if t is None or "None" in split_union(t) else t
 
 
 def _passed(slot: Slot, ctx: FileContext) -> Evidence | None:

@@ -209,3 +209,44 @@ def test_parameter_names_match_classes_by_abbreviation_tail_and_words_in_order()
     assert ev("retry_state") == ("RetryCallState", "name_class_contains")
     assert ev("event") == ("Event", "name_class_exact")  # exact wins over DropEvent's suffix
     assert ev("thing")[0] is None
+
+
+def test_parameter_names_match_a_class_by_first_word_its_class_or_a_collection_of_it():
+    src = ("from .state_inline import StateInline\nfrom .errors import HostChangedError\n"
+           "class Token: pass\nclass BaseSettings: pass\nclass Retry: pass\n"
+           "def f(state, host, settings_cls, tokens, items, retries=None):\n"
+           "    for t in items:\n        pass\n    return tokens[0], retries.total\n"
+           "def g(tokens):\n    for t in tokens:\n        pass\n"
+           "def h(tokens):\n    tokens.append(Token())\n")
+    slots = _slots(src)
+    ctx = FileContext(ast.parse(src), "pkg.mod")
+
+    def ev(func, name):
+        e = evidence_for(slots[("parameter", func, name)], ctx)
+        return e.type, e.rule
+
+    assert ev("f", "state") == ("StateInline", "name_class_prefix")
+    assert ev("f", "host")[0] is None  # a host is not an error, whatever the class's first word
+    assert ev("f", "settings_cls") == ("type[BaseSettings]", "name_class_type")
+    # the container follows the use: indexed -> Sequence, looped over -> Iterable, appended to -> list
+    assert ev("f", "tokens") == ("Sequence[Token]", "name_class_plural")
+    assert ev("g", "tokens") == ("Iterable[Token]", "name_class_plural")
+    assert ev("h", "tokens") == ("list[Token]", "name_class_plural")
+    assert ev("f", "items")[0] is None  # no class Item
+    assert ev("f", "retries")[0] is None  # not used as a collection: may well be one Retry
+
+
+def test_none_first_then_assigned_one_type_is_optional():
+    src = ("class A:\n    def __init__(self):\n        self._n = None\n        self._q = None\n"
+           "    def set(self, h):\n        self._n = len(h)\n        self._q = h\n"
+           "def f(a):\n    x = None\n    if a:\n        x = 3\n    return x\n")
+    slots = _slots(src)
+    ctx = FileContext(ast.parse(src))
+
+    def ev(qual, name):
+        e = evidence_for(slots[("variable", qual, name)], ctx)
+        return e.type, e.rule
+
+    assert ev("A.__init__", "self._n") == ("int | None", "value_none_later")
+    assert ev("A.__init__", "self._q")[0] == "None"  # `h` is of unknown type: nothing more is claimed
+    assert ev("f", "x") == ("int | None", "value_none_later")
