@@ -17,7 +17,7 @@ from pulsedev.models.types.static import Evidence, param_default, returns_of
 from pulsedev.models.types.typetext import normalize
 
 #: Bumped whenever features or static rules change meaning: a persisted model of another version is retrained.
-FEATURES_VERSION = 7
+FEATURES_VERSION = 8
 
 #: Rule variants that mean the same as a common rule (async defs are rare in most corpora).
 SHARED_RULES = {"noreturn_async": "noreturn"}

@@ -25,6 +25,11 @@ STR_METHODS_BOOL = {"startswith", "endswith", "isdigit", "isalpha", "isalnum", "
                     "islower", "isidentifier", "isnumeric", "isdecimal", "istitle", "isprintable", "isascii"}
 STR_METHODS_INT = {"find", "rfind", "count", "index", "rindex"}
 STR_METHODS_LIST = {"split", "rsplit", "splitlines"}
+#: Methods whose result type hardly depends on the receiver, for a receiver of unknown type: in the
+#: packages we looked at, `.encode()` returned bytes 18 times in 22 and `.decode()` str 16 in 19.
+ANY_RECEIVER_METHODS = {"encode": "bytes", "decode": "str", "format": "str", "fileno": "int", "hexdigest": "str",
+                        "isoformat": "str", "total_seconds": "float", "is_set": "bool", "startswith": "bool",
+                        "endswith": "bool", "isdigit": "bool", "isidentifier": "bool", "bit_length": "int"}
 STDLIB_CALLS = {
     "os.path.join": "str", "os.path.abspath": "str", "os.path.basename": "str", "os.path.dirname": "str",
     "os.path.normpath": "str", "os.path.expanduser": "str", "os.path.relpath": "str", "os.path.realpath": "str",
@@ -255,6 +260,9 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
                 return "bytes"
         if recv == "bytes" and f.attr == "decode":
             return "str"
+        if recv is None and f.attr in ANY_RECEIVER_METHODS and not (
+                isinstance(f.value, ast.Name) and f.value.id in ctx.imports and f.value.id not in env):
+            return ANY_RECEIVER_METHODS[f.attr]  # not a module's function: `codecs.decode` may return bytes
         if recv and recv.startswith("dict[") and f.attr in ("keys", "values", "items"):
             return None
     return None

@@ -109,7 +109,11 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None) -> Evi
     types = [infer(r.value, env, ctx) if r.value is not None else "None" for r in rets]
     t = _union(types)
     if t is None:
-        return Evidence(None, "unknown", "")
+        known = [k for k in types if k is not None]
+        some = _union(known) if known else None
+        if some is None or some == "None":
+            return Evidence(None, "unknown", "")
+        return Evidence(some, "ret_partial", f"returns {some} at {len(known)} of {len(types)} returns")
     rule = "ret_" + _kind(valued[0].value)
     return Evidence(t, rule, f"returns only {t}" if len(valued) > 1 else f"returns {t}")
 

@@ -250,3 +250,21 @@ def test_none_first_then_assigned_one_type_is_optional():
     assert ev("A.__init__", "self._n") == ("int | None", "value_none_later")
     assert ev("A.__init__", "self._q")[0] == "None"  # `h` is of unknown type: nothing more is claimed
     assert ev("f", "x") == ("int | None", "value_none_later")
+
+
+def test_returns_known_at_some_returns_and_methods_of_any_receiver():
+    src = ("def f(a, b):\n    if a:\n        return str(a)\n    return b.cached\n"
+           "def g(a):\n    return a.encode('utf-8')\n"
+           "def h(a):\n    if a:\n        return None\n    return a.cached\n"
+           "import codecs\ndef k(a):\n    return codecs.decode(a, 'rot13')\n")
+    slots = _slots(src)
+    ctx = FileContext(ast.parse(src))
+
+    def ev(qual):
+        e = evidence_for(slots[("return", qual, "return")], ctx)
+        return e.type, e.rule
+
+    assert ev("f") == ("str", "ret_partial")
+    assert ev("g") == ("bytes", "ret_call")  # `.encode()` gives bytes, whatever it is called on
+    assert ev("h") == (None, "unknown")  # None alone says nothing of the other return
+    assert ev("k") == (None, "unknown")  # a module's function is not the method
