@@ -307,20 +307,29 @@ def _passed(func, cls: ast.ClassDef | None, arg: ast.arg, ctx: FileContext, none
 
 def _scan_body(body: list[ast.stmt], env: Env, ctx: FileContext) -> None:
     assigned: set[str] = set()
-    empties: dict[str, list[str | None]] = {}  # `x = []` then `x.append(v)`: list[type of v]
+    # `x = []` then `x.append(v)`: list[type of v]; likewise `x = set()`, `x.add(v)` and `x = {}`, `x[k] = v`
+    empties: dict[str, tuple[str, list[str | None], list[str | None]]] = {}
     for stmt in body:
         for node in _walk_local(stmt):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append"
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id in empties and node.args):
-                empties[node.func.value.id].append(infer(node.args[0], env, ctx))
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in FILLS
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in empties):
+                kind, _, values = empties[node.func.value.id]
+                i, container = FILLS[node.func.attr]
+                values.append(infer(node.args[i], env, ctx) if container == kind and len(node.args) > i else None)
+                continue
+            if (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript)
+                    and isinstance(node.targets[0].value, ast.Name) and node.targets[0].value.id in empties):
+                kind, keys, values = empties[node.targets[0].value.id]
+                keys.append(infer(node.targets[0].slice, env, ctx) if kind == "dict" else None)
+                values.append(infer(node.value, env, ctx))
                 continue
             if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                    and isinstance(node.value, ast.List) and not node.value.elts):
+                    and (kind := empty_kind(node.value)) is not None):
                 name = node.targets[0].id
                 if name in assigned:
                     empties.pop(name, None)
                 else:
-                    empties[name] = []
+                    empties[name] = (kind, [], [])
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 name, typ = node.targets[0].id, infer(node.value, env, ctx)
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
@@ -339,22 +348,57 @@ def _scan_body(body: list[ast.stmt], env: Env, ctx: FileContext) -> None:
             else:
                 env[name] = typ
             assigned.add(name)
-    for name, appended in empties.items():
-        elt = _union(appended, 2) if appended else None
-        if elt and env.get(name) is None:
-            env[name] = f"list[{elt}]"
+    for name, (kind, keys, values) in empties.items():
+        filled = filled_type(kind, keys, values)
+        if filled and env.get(name) in (None, kind):
+            env[name] = filled
+
+
+#: How an empty collection is filled: method -> (the argument giving an element, the container).
+FILLS = {"append": (0, "list"), "insert": (1, "list"), "add": (0, "set")}
+
+
+def empty_kind(value: ast.expr) -> str | None:
+    """"list", "dict" or "set" for `[]`, `{}`, `list()`, `dict()`, `set()`; else None."""
+    if isinstance(value, ast.Call):
+        f = value.func
+        return f.id if isinstance(f, ast.Name) and f.id in ("list", "dict", "set") and not (
+            value.args or value.keywords) else None
+    if isinstance(value, ast.List) and not value.elts:
+        return "list"
+    return "dict" if isinstance(value, ast.Dict) and not value.keys else None
+
+
+def filled_type(kind: str, keys: list[str | None], values: list[str | None]) -> str | None:
+    """`list[T]`, `set[T]` or `dict[K, V]` from what was put in an empty collection, when all is known."""
+    elt = _union(values, 2) if values else None
+    if elt is None:
+        return None
+    if kind == "dict":
+        key = _union(keys, 2)
+        return f"dict[{key}, {elt}]" if key is not None else None
+    return f"{kind}[{elt}]"
 
 
 def _targets(node: ast.AST) -> list[str]:
-    out = []
+    """The names a statement binds (not those it only reads: `d[k] = v` binds nothing)."""
     if isinstance(node, ast.Assign):
-        for t in node.targets:
-            out += [n.id for n in ast.walk(t) if isinstance(n, ast.Name)]
-    elif isinstance(node, (ast.AugAssign, ast.With, ast.AsyncWith, ast.NamedExpr)):
-        tgts = [node.target] if not isinstance(node, (ast.With, ast.AsyncWith)) else \
-            [i.optional_vars for i in node.items if i.optional_vars is not None]
-        for t in tgts:
-            out += [n.id for n in ast.walk(t) if isinstance(n, ast.Name)]
+        tgts = list(node.targets)
+    elif isinstance(node, (ast.AugAssign, ast.NamedExpr)):
+        tgts = [node.target]
+    elif isinstance(node, (ast.With, ast.AsyncWith)):
+        tgts = [i.optional_vars for i in node.items if i.optional_vars is not None]
+    else:
+        return []
+    out: list[str] = []
+    while tgts:
+        t = tgts.pop()
+        if isinstance(t, ast.Name):
+            out.append(t.id)
+        elif isinstance(t, (ast.Tuple, ast.List)):
+            tgts.extend(t.elts)
+        elif isinstance(t, ast.Starred):
+            tgts.append(t.value)
     return out
 
 

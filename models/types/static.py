@@ -16,7 +16,7 @@ import ast
 from dataclasses import dataclass
 
 from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for callers of the rules
-    Env, FileContext, _union, _walk_local, function_env, infer, resolve_relative,
+    FILLS, Env, FileContext, _union, _walk_local, empty_kind, filled_type, function_env, infer, resolve_relative,
 )
 from pulsedev.models.types.names import type_named
 from pulsedev.models.types.slots import Slot
@@ -205,6 +205,8 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
     if isinstance(value, ast.List) and not value.elts and env.get(slot.name):
         t = env[slot.name]  # `x = []` then `x.append(...)`
         return Evidence(t, "value_accumulated", f"built by appending {t[5:-1]}")
+    if empty_kind(value) is not None and (filled := _filled_later(slot, ctx)) is not None:
+        return Evidence(filled, "value_accumulated", f"filled with {filled[filled.index('[') + 1:-1]}")
     t = infer(value, env, ctx)
     if t == "None" and (later := _assigned_later(slot, ctx)) is not None:
         return Evidence(f"{later} | None", "value_none_later", f"None here, later assigned {later}")
@@ -213,32 +215,64 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
     return Evidence(t, "value_" + _kind(value), f"assigned {t}")
 
 
-def _assigned_later(slot: Slot, ctx: FileContext) -> str | None:
-    """For `x = None` or `self.x = None`: the type of every other value assigned to it (in its def,
-    or in every method of its class), when all are known and of at most two types."""
+def _scope(slot: Slot) -> tuple[str, list] | None:
+    """(name as code writes it, the defs where it lives): a local's def, or every method of the
+    class for `self.x`."""
     attr = slot.name.startswith("self.")
     scope = slot.cls if attr else slot.func
     if scope is None:
         return None
-    name = slot.name.removeprefix("self.")
     defs = [f for f in scope.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))] if attr else [scope]
+    return slot.name, defs
+
+
+def _is(target: ast.expr, name: str) -> bool:
+    if name.startswith("self."):
+        return (isinstance(target, ast.Attribute) and target.attr == name[5:] and isinstance(target.value, ast.Name)
+                and target.value.id == "self")
+    return isinstance(target, ast.Name) and target.id == name
+
+
+def _walk_scope(slot: Slot):
+    """(node, def) for every node of the slot's scope (see `_scope`)."""
+    found = _scope(slot)
+    for func in found[1] if found is not None else ():
+        for stmt in func.body:
+            for node in _walk_local(stmt):
+                yield node, func
+
+
+def _assigned_later(slot: Slot, ctx: FileContext) -> str | None:
+    """For `x = None` or `self.x = None`: the type of every other value assigned to it (in its def,
+    or in every method of its class), when all are known and of at most two types."""
     types = []
-    for func in defs:
-        env = None
-        for node in (n for stmt in func.body for n in _walk_local(stmt)):
-            if not isinstance(node, ast.Assign) or node is slot.node or len(node.targets) != 1:
-                continue
-            target = node.targets[0]
-            if not (attr and isinstance(target, ast.Attribute) and target.attr == name and isinstance(
-                    target.value, ast.Name) and target.value.id == "self" or not attr
-                    and isinstance(target, ast.Name) and target.id == name):
-                continue
-            if isinstance(node.value, ast.Constant) and node.value.value is None:
-                continue
-            env = env or function_env(func, ctx, slot.cls)
-            types.append(infer(node.value, env, ctx))
+    for node, func in _walk_scope(slot):
+        if isinstance(node, ast.Assign) and node is not slot.node and len(node.targets) == 1 \
+                and _is(node.targets[0], slot.name) and not (isinstance(node.value, ast.Constant)
+                                                             and node.value.value is None):
+            types.append(infer(node.value, function_env(func, ctx, slot.cls), ctx))  # envs are memoised
     t = _union(types, 2) if types else None
     return None if t is None or "None" in split_union(t) else t
+
+
+def _filled_later(slot: Slot, ctx: FileContext) -> str | None:
+    """For `x = []`, `x = {}` or `x = set()` (or `self.x`): the container of what the code puts in it
+    (`x.append(v)`, `x.add(v)`, `x[k] = v`), when every element's type is known."""
+    kind = empty_kind(slot.node.value)
+    keys, values = [], []
+    for node, func in _walk_scope(slot):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in FILLS \
+                and _is(node.func.value, slot.name):
+            i, container = FILLS[node.func.attr]
+            if container != kind or len(node.args) <= i:
+                return None
+            values.append(infer(node.args[i], function_env(func, ctx, slot.cls), ctx))
+        elif isinstance(node, ast.Assign) and kind == "dict" and isinstance(node.targets[0], ast.Subscript) \
+                and _is(node.targets[0].value, slot.name):
+            env = function_env(func, ctx, slot.cls)
+            keys.append(infer(node.targets[0].slice, env, ctx))
+            values.append(infer(node.value, env, ctx))
+    return filled_type(kind, keys, values)
 
 
 def _passed(slot: Slot, ctx: FileContext) -> Evidence | None:

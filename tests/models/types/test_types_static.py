@@ -268,3 +268,21 @@ def test_returns_known_at_some_returns_and_methods_of_any_receiver():
     assert ev("g") == ("bytes", "ret_call")  # `.encode()` gives bytes, whatever it is called on
     assert ev("h") == (None, "unknown")  # None alone says nothing of the other return
     assert ev("k") == (None, "unknown")  # a module's function is not the method
+
+
+def test_empty_collections_take_the_type_of_what_is_put_in_them():
+    src = ("class A:\n    def __init__(self):\n        self._map = {}\n        self._seen = set()\n"
+           "    def add(self, k: str, v: int):\n        self._map[k] = v\n        self._seen.add(k)\n"
+           "def f(names: list[str]):\n    d = {}\n    for n in names:\n        d[n] = len(n)\n    return d\n"
+           "def g(names: list[str], other):\n    s = set()\n    s.add(other)\n    return s\n")
+    slots = _slots(src)
+    ctx = FileContext(ast.parse(src))
+
+    def ev(kind, qual, name):
+        return evidence_for(slots[(kind, qual, name)], ctx).type
+
+    assert ev("variable", "A.__init__", "self._map") == "dict[str, int]"  # filled in another method
+    assert ev("variable", "A.__init__", "self._seen") == "set[str]"  # `d[k] = v` no longer hides k's type
+    assert ev("variable", "f", "d") == "dict[str, int]"
+    assert ev("return", "f", "return") == "dict[str, int]"
+    assert ev("variable", "g", "s") is None  # an element of unknown type: nothing claimed
