@@ -176,6 +176,8 @@ def _binop(node: ast.BinOp, env: Env, ctx: FileContext, d: int) -> str | None:
     if left == "str" and isinstance(node.op, ast.Mod):
         return "str"
     right = infer(node.right, env, ctx, d)
+    if isinstance(node.op, ast.Add) and (left is None) != (right is None) and (left or right) in ("str", "bytes"):
+        return left or right  # `prefix + "x"`: only a str adds to a str
     if left is None or right is None:
         return None
     nums = ("bool", "int", "float")
@@ -334,6 +336,9 @@ def _scan_body(body: list[ast.stmt], env: Env, ctx: FileContext) -> None:
                 name, typ = node.targets[0].id, infer(node.value, env, ctx)
             elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
                 name, typ = node.target.id, normalize(node.annotation)
+            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):  # `url += "?" + query`
+                name = node.target.id
+                typ = _binop(ast.BinOp(ast.Name(name, ast.Load()), node.op, node.value), env, ctx, 1)
             elif isinstance(node, (ast.For, ast.AsyncFor)):
                 _bind_loop(node.target, infer(node.iter, env, ctx), env)
                 continue

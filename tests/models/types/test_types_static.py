@@ -286,3 +286,12 @@ def test_empty_collections_take_the_type_of_what_is_put_in_them():
     assert ev("variable", "f", "d") == "dict[str, int]"
     assert ev("return", "f", "return") == "dict[str, int]"
     assert ev("variable", "g", "s") is None  # an element of unknown type: nothing claimed
+
+
+@pytest.mark.parametrize("src, expected", [
+    ("def f(scheme):\n    url = ''\n    if scheme:\n        url += scheme + '://'\n    return url\n", "str"),
+    ("def f(prefix):\n    return prefix + '>'\n", "str"),  # only a str adds to a str
+    ("def f(n):\n    total = 0\n    total += n\n    return total\n", None),  # n may be a float
+])
+def test_augmented_assignments_keep_a_known_type(src, expected):
+    assert _evidence(src, "return", "f", "return").type == expected
