@@ -196,6 +196,10 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
                 return passed if not is_none or "None" in split_union(passed.type) else \
                     Evidence(f"{passed.type} | None", passed.rule + "_none", passed.words + ", default None")
             return Evidence(None, "default_none" if is_none else "nodefault", "")
+        literal = isinstance(default, ast.Constant) and type(default.value) in (str, int, float)
+        alias = ctx.alias_for_name(slot.name) if literal else None
+        if alias is not None:  # `style: StyleType = "none"`: the alias admits the literal default
+            return Evidence(alias, "name_alias_default", f"named like the type `{alias}`")
         t = infer(default, Env(), ctx)
         if t is None or t == "None":
             return Evidence(None, "default_" + _kind(default), "")

@@ -295,3 +295,19 @@ def test_empty_collections_take_the_type_of_what_is_put_in_them():
 ])
 def test_augmented_assignments_keep_a_known_type(src, expected):
     assert _evidence(src, "return", "f", "return").type == expected
+
+
+def test_a_parameter_named_after_an_alias_with_a_literal_default_gets_the_alias():
+    src = ("from .style import StyleType\nUSE_DEFAULT = object()\n"
+           "def show(style='bold', styles=False, timeout=USE_DEFAULT):\n    pass\n"
+           "from .timeouts import TimeoutTypes\n")
+    slots = _slots(src)
+    ctx = FileContext(ast.parse(src), "pkg.show")
+
+    def ev(name):
+        e = evidence_for(slots[("parameter", "show", name)], ctx)
+        return e.type, e.rule
+
+    assert ev("style") == ("StyleType", "name_alias_default")
+    assert ev("styles") == ("bool", "default_literal")  # a flag, not the alias
+    assert ev("timeout")[1] != "name_alias_default"  # a sentinel default is often its own type in the union
