@@ -23,9 +23,9 @@ from pulsedev.models.types.infer import (
     Env,
     FileContext,
     _walk_local,
-    function_env,
     infer,
 )
+from pulsedev.models.types.scope import function_env
 
 #: Calls looked at per file: a bound on background work in huge generated modules.
 MAX_CALLS_PER_FILE = 4000

@@ -172,7 +172,9 @@ class FileContext:
         if func.returns is not None:
             result = normalize(func.returns)
         else:
-            from pulsedev.models.types.static import infer_return  # the rules build on this module
+            from pulsedev.models.types.static import (
+                infer_return,  # the rules build on this module
+            )
 
             result = infer_return(func, self).type
         self._busy.discard(key)
@@ -189,7 +191,8 @@ class FileContext:
             if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                 attrs[stmt.target.id] = normalize(stmt.annotation)
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "__init__":
-                from pulsedev.models.types.infer import function_env, infer
+                from pulsedev.models.types.infer import infer
+                from pulsedev.models.types.scope import function_env
 
                 env = function_env(stmt, self)
                 for node in ast.walk(stmt):

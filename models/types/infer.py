@@ -1,11 +1,11 @@
 """Expression type inference over the ast, the engine under the static evidence rules.
 
 Literals, displays, comprehensions, operators, builtins and common
-standard-library calls, constructors of classes reachable in the file, returns
-of functions of the file and of the workspace (through `WorkspaceIndex`), locals
-assigned once, lists built by appending, loop variables.  `FileContext` holds
-what a file defines and imports; `infer` never guesses: it returns None when the
-type does not follow from the code.
+standard-library calls (known.py), constructors of classes reachable in the
+file, returns of functions of the file and of the workspace (through
+`WorkspaceIndex`), and names whose types the scope knows (an `Env`, made by
+scope.py).  `FileContext` holds what a file defines and imports; `infer` never
+guesses: it returns None when the type does not follow from the code.
 """
 
 from __future__ import annotations
@@ -13,37 +13,20 @@ from __future__ import annotations
 import ast
 
 from pulsedev.models.types.context import FileContext, resolve_relative  # noqa: F401 - re-exported
-from pulsedev.models.types.typetext import normalize, split_union
-
-INT_FUNCS = {"len", "hash", "ord", "id"}
-STR_FUNCS = {"str", "repr", "chr", "format", "ascii", "hex", "oct", "bin"}
-BOOL_FUNCS = {"bool", "isinstance", "issubclass", "callable", "hasattr", "all", "any"}
-STR_METHODS_STR = {"join", "strip", "lstrip", "rstrip", "lower", "upper", "replace", "format", "title",
-                   "capitalize", "casefold", "center", "ljust", "rjust", "zfill", "expandtabs", "swapcase",
-                   "removeprefix", "removesuffix", "format_map", "translate"}
-STR_METHODS_BOOL = {"startswith", "endswith", "isdigit", "isalpha", "isalnum", "isspace", "isupper",
-                    "islower", "isidentifier", "isnumeric", "isdecimal", "istitle", "isprintable", "isascii"}
-STR_METHODS_INT = {"find", "rfind", "count", "index", "rindex"}
-STR_METHODS_LIST = {"split", "rsplit", "splitlines"}
-#: Methods whose result type hardly depends on the receiver, for a receiver of unknown type: in the
-#: packages we looked at, `.encode()` returned bytes 18 times in 22 and `.decode()` str 16 in 19.
-ANY_RECEIVER_METHODS = {"encode": "bytes", "decode": "str", "format": "str", "fileno": "int", "hexdigest": "str",
-                        "isoformat": "str", "total_seconds": "float", "is_set": "bool", "startswith": "bool",
-                        "endswith": "bool", "isdigit": "bool", "isidentifier": "bool", "bit_length": "int"}
-STDLIB_CALLS = {
-    "os.path.join": "str", "os.path.abspath": "str", "os.path.basename": "str", "os.path.dirname": "str",
-    "os.path.normpath": "str", "os.path.expanduser": "str", "os.path.relpath": "str", "os.path.realpath": "str",
-    "os.path.exists": "bool", "os.path.isfile": "bool", "os.path.isdir": "bool", "os.path.isabs": "bool",
-    "os.getcwd": "str", "os.fspath": "str", "time.time": "float", "time.monotonic": "float",
-    "time.perf_counter": "float", "json.dumps": "str", "os.getpid": "int", "shutil.which": "str | None",
-    "os.environ.get": "str | None", "os.getenv": "str | None", "math.sqrt": "float", "math.floor": "int",
-    "math.ceil": "int", "textwrap.dedent": "str", "textwrap.indent": "str", "uuid.uuid4": "UUID",
-    "datetime.now": "datetime", "datetime.datetime.now": "datetime", "datetime.utcnow": "datetime",
-    "re.escape": "str", "re.sub": "str", "re.compile": "Pattern[str]", "re.match": "Match[str] | None",
-    "re.search": "Match[str] | None", "re.fullmatch": "Match[str] | None", "re.findall": "list[Any]",
-    "inspect.isclass": "bool", "inspect.isfunction": "bool", "Path.cwd": "Path", "Path.home": "Path",
-    "copy.copy": None, "os.listdir": "list[str]", "sys.getsizeof": "int", "os.cpu_count": "int | None",
-}
+from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind re-exported for the rules
+    ANY_RECEIVER_METHODS,
+    BOOL_FUNCS,
+    FILLS,
+    INT_FUNCS,
+    STDLIB_CALLS,
+    STR_FUNCS,
+    STR_METHODS_BOOL,
+    STR_METHODS_INT,
+    STR_METHODS_LIST,
+    STR_METHODS_STR,
+    empty_kind,
+)
+from pulsedev.models.types.typetext import split_union
 
 
 class Env(dict):
@@ -268,143 +251,6 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
         if recv and recv.startswith("dict[") and f.attr in ("keys", "values", "items"):
             return None
     return None
-
-
-def function_env(func, ctx: FileContext, cls: ast.ClassDef | None = None, known: dict | None = None) -> Env:
-    """Known types of a def's parameters and of its locals assigned with one type (memoised)."""
-    key = (id(func), id(cls))
-    if known is None and key in ctx._envs:
-        return ctx._envs[key]
-    env = Env()
-    env.cls = cls
-    a = func.args
-    params = [*a.posonlyargs, *a.args, *a.kwonlyargs]
-    defaults = [None] * (len(a.posonlyargs) + len(a.args) - len(a.defaults)) + list(a.defaults) + list(a.kw_defaults)
-    for arg, default in zip(params, defaults):
-        if arg.annotation is not None:
-            env[arg.arg] = normalize(arg.annotation)
-        elif known and arg.arg in known:
-            env[arg.arg] = known[arg.arg]
-        else:
-            t = infer(default, Env(), ctx) if default is not None else None
-            env[arg.arg] = t if t not in (None, "None") else _passed(func, cls, arg, ctx, default is not None)
-    for extra in (a.vararg, a.kwarg):
-        if extra is not None:
-            env[extra.arg] = None
-    if known is None:
-        ctx._envs[key] = env
-    _scan_body(func.body, env, ctx)
-    return env
-
-
-def _passed(func, cls: ast.ClassDef | None, arg: ast.arg, ctx: FileContext, none_default: bool) -> str | None:
-    """The type every call of the def passes for `arg` (callsites.py), if all of them are known."""
-    if ctx.calls is None:
-        return None
-    qualname = f"{cls.name}.{func.name}" if cls is not None else func.name
-    known, unknown = ctx.calls.types_for(ctx.module, qualname, func, cls, arg)
-    t = _union(known + (["None"] if none_default else []), 2) if known and not unknown else None
-    return t if t != "None" else None
-
-
-def _scan_body(body: list[ast.stmt], env: Env, ctx: FileContext) -> None:
-    assigned: set[str] = set()
-    # `x = []` then `x.append(v)`: list[type of v]; likewise `x = set()`, `x.add(v)` and `x = {}`, `x[k] = v`
-    empties: dict[str, tuple[str, list[str | None], list[str | None]]] = {}
-    for stmt in body:
-        for node in _walk_local(stmt):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in FILLS
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id in empties):
-                kind, _, values = empties[node.func.value.id]
-                i, container = FILLS[node.func.attr]
-                values.append(infer(node.args[i], env, ctx) if container == kind and len(node.args) > i else None)
-                continue
-            if (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript)
-                    and isinstance(node.targets[0].value, ast.Name) and node.targets[0].value.id in empties):
-                kind, keys, values = empties[node.targets[0].value.id]
-                keys.append(infer(node.targets[0].slice, env, ctx) if kind == "dict" else None)
-                values.append(infer(node.value, env, ctx))
-                continue
-            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-                    and (kind := empty_kind(node.value)) is not None):
-                name = node.targets[0].id
-                if name in assigned:
-                    empties.pop(name, None)
-                else:
-                    empties[name] = (kind, [], [])
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                name, typ = node.targets[0].id, infer(node.value, env, ctx)
-            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                name, typ = node.target.id, normalize(node.annotation)
-            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):  # `url += "?" + query`
-                name = node.target.id
-                typ = _binop(ast.BinOp(ast.Name(name, ast.Load()), node.op, node.value), env, ctx, 1)
-            elif isinstance(node, (ast.For, ast.AsyncFor)):
-                _bind_loop(node.target, infer(node.iter, env, ctx), env)
-                continue
-            else:
-                for n in _targets(node):
-                    env[n] = None
-                    assigned.add(n)
-                continue
-            if name in assigned and env.get(name) != typ:
-                env[name] = None
-                empties.pop(name, None)
-            else:
-                env[name] = typ
-            assigned.add(name)
-    for name, (kind, keys, values) in empties.items():
-        filled = filled_type(kind, keys, values)
-        if filled and env.get(name) in (None, kind):
-            env[name] = filled
-
-
-#: How an empty collection is filled: method -> (the argument giving an element, the container).
-FILLS = {"append": (0, "list"), "insert": (1, "list"), "add": (0, "set")}
-
-
-def empty_kind(value: ast.expr) -> str | None:
-    """"list", "dict" or "set" for `[]`, `{}`, `list()`, `dict()`, `set()`; else None."""
-    if isinstance(value, ast.Call):
-        f = value.func
-        return f.id if isinstance(f, ast.Name) and f.id in ("list", "dict", "set") and not (
-            value.args or value.keywords) else None
-    if isinstance(value, ast.List) and not value.elts:
-        return "list"
-    return "dict" if isinstance(value, ast.Dict) and not value.keys else None
-
-
-def filled_type(kind: str, keys: list[str | None], values: list[str | None]) -> str | None:
-    """`list[T]`, `set[T]` or `dict[K, V]` from what was put in an empty collection, when all is known."""
-    elt = _union(values, 2) if values else None
-    if elt is None:
-        return None
-    if kind == "dict":
-        key = _union(keys, 2)
-        return f"dict[{key}, {elt}]" if key is not None else None
-    return f"{kind}[{elt}]"
-
-
-def _targets(node: ast.AST) -> list[str]:
-    """The names a statement binds (not those it only reads: `d[k] = v` binds nothing)."""
-    if isinstance(node, ast.Assign):
-        tgts = list(node.targets)
-    elif isinstance(node, (ast.AugAssign, ast.NamedExpr)):
-        tgts = [node.target]
-    elif isinstance(node, (ast.With, ast.AsyncWith)):
-        tgts = [i.optional_vars for i in node.items if i.optional_vars is not None]
-    else:
-        return []
-    out: list[str] = []
-    while tgts:
-        t = tgts.pop()
-        if isinstance(t, ast.Name):
-            out.append(t.id)
-        elif isinstance(t, (ast.Tuple, ast.List)):
-            tgts.extend(t.elts)
-        elif isinstance(t, ast.Starred):
-            tgts.append(t.value)
-    return out
 
 
 def _walk_local(node: ast.AST):

@@ -4,10 +4,10 @@ Built on infer.py.  Returns: dunder conventions, no return value, the union of
 what is returned (generators, stubs and defs that only raise give nothing).
 Parameters: the default's type, a type the name names (names.py: `console`
 -> `Console`), or what the calls pass (callsites.py).  Variables: the
-assigned value's type, what an empty list is built from, or, for `x = None`,
-`T | None` when every later value is a T.  Each `Evidence` carries the rule and the words for the tooltip
-("default is 0", "no return value", "returns only str"); the model decides how
-far each rule is to be trusted (see model.py).
+assigned value's type, or what the rest of the scope puts in an empty
+collection or a `None` (assigned.py).  Each `Evidence` carries the rule and
+the words for the tooltip ("default is 0", "no return value", "returns only
+str"); the model decides how far each rule is to be trusted (see model.py).
 """
 
 from __future__ import annotations
@@ -15,10 +15,18 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from pulsedev.models.types.assigned import assigned_later, filled_later
 from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for callers of the rules
-    FILLS, Env, FileContext, _union, _walk_local, empty_kind, filled_type, function_env, infer, resolve_relative,
+    Env,
+    FileContext,
+    _union,
+    _walk_local,
+    empty_kind,
+    infer,
+    resolve_relative,
 )
 from pulsedev.models.types.names import type_named
+from pulsedev.models.types.scope import function_env  # noqa: F401 - re-exported for callers of the rules
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.typetext import split_union  # noqa: F401
 
@@ -209,74 +217,14 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
     if isinstance(value, ast.List) and not value.elts and env.get(slot.name):
         t = env[slot.name]  # `x = []` then `x.append(...)`
         return Evidence(t, "value_accumulated", f"built by appending {t[5:-1]}")
-    if empty_kind(value) is not None and (filled := _filled_later(slot, ctx)) is not None:
+    if empty_kind(value) is not None and (filled := filled_later(slot, ctx)) is not None:
         return Evidence(filled, "value_accumulated", f"filled with {filled[filled.index('[') + 1:-1]}")
     t = infer(value, env, ctx)
-    if t == "None" and (later := _assigned_later(slot, ctx)) is not None:
+    if t == "None" and (later := assigned_later(slot, ctx)) is not None:
         return Evidence(f"{later} | None", "value_none_later", f"None here, later assigned {later}")
     if t is None:
         return Evidence(None, "value_" + _kind(value), "")
     return Evidence(t, "value_" + _kind(value), f"assigned {t}")
-
-
-def _scope(slot: Slot) -> tuple[str, list] | None:
-    """(name as code writes it, the defs where it lives): a local's def, or every method of the
-    class for `self.x`."""
-    attr = slot.name.startswith("self.")
-    scope = slot.cls if attr else slot.func
-    if scope is None:
-        return None
-    defs = [f for f in scope.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))] if attr else [scope]
-    return slot.name, defs
-
-
-def _is(target: ast.expr, name: str) -> bool:
-    if name.startswith("self."):
-        return (isinstance(target, ast.Attribute) and target.attr == name[5:] and isinstance(target.value, ast.Name)
-                and target.value.id == "self")
-    return isinstance(target, ast.Name) and target.id == name
-
-
-def _walk_scope(slot: Slot):
-    """(node, def) for every node of the slot's scope (see `_scope`)."""
-    found = _scope(slot)
-    for func in found[1] if found is not None else ():
-        for stmt in func.body:
-            for node in _walk_local(stmt):
-                yield node, func
-
-
-def _assigned_later(slot: Slot, ctx: FileContext) -> str | None:
-    """For `x = None` or `self.x = None`: the type of every other value assigned to it (in its def,
-    or in every method of its class), when all are known and of at most two types."""
-    types = []
-    for node, func in _walk_scope(slot):
-        if isinstance(node, ast.Assign) and node is not slot.node and len(node.targets) == 1 \
-                and _is(node.targets[0], slot.name) and not (isinstance(node.value, ast.Constant)
-                                                             and node.value.value is None):
-            types.append(infer(node.value, function_env(func, ctx, slot.cls), ctx))  # envs are memoised
-    t = _union(types, 2) if types else None
-    return None if t is None or "None" in split_union(t) else t
-
-
-def _filled_later(slot: Slot, ctx: FileContext) -> str | None:
-    """For `x = []`, `x = {}` or `x = set()` (or `self.x`): the container of what the code puts in it
-    (`x.append(v)`, `x.add(v)`, `x[k] = v`), when every element's type is known."""
-    kind = empty_kind(slot.node.value)
-    keys, values = [], []
-    for node, func in _walk_scope(slot):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in FILLS \
-                and _is(node.func.value, slot.name):
-            i, container = FILLS[node.func.attr]
-            if container != kind or len(node.args) <= i:
-                return None
-            values.append(infer(node.args[i], function_env(func, ctx, slot.cls), ctx))
-        elif isinstance(node, ast.Assign) and kind == "dict" and isinstance(node.targets[0], ast.Subscript) \
-                and _is(node.targets[0].value, slot.name):
-            env = function_env(func, ctx, slot.cls)
-            keys.append(infer(node.targets[0].slice, env, ctx))
-            values.append(infer(node.value, env, ctx))
-    return filled_type(kind, keys, values)
 
 
 def _passed(slot: Slot, ctx: FileContext) -> Evidence | None:

@@ -1,0 +1,146 @@
+"""The known types of a def's names: its parameters and the locals it assigns (an `Env`).
+
+A parameter's type is its annotation, else its default's, else what every
+call of the def passes (callsites.py).  A local assigned values of one type
+keeps it (`url = ""` then `url += …`); one assigned two types is unknown; an
+empty list, set or dict takes what the body puts in it; loop variables take
+their iterable's element type.  Memoised per def on the `FileContext`.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from pulsedev.models.types.infer import (
+    Env,
+    FileContext,
+    _bind_loop,
+    _binop,
+    _union,
+    _walk_local,
+    infer,
+)
+from pulsedev.models.types.known import FILLS, empty_kind
+from pulsedev.models.types.typetext import normalize
+
+
+def function_env(func, ctx: FileContext, cls: ast.ClassDef | None = None, known: dict | None = None) -> Env:
+    """Known types of a def's parameters and of its locals assigned with one type (memoised)."""
+    key = (id(func), id(cls))
+    if known is None and key in ctx._envs:
+        return ctx._envs[key]
+    env = Env()
+    env.cls = cls
+    a = func.args
+    params = [*a.posonlyargs, *a.args, *a.kwonlyargs]
+    defaults = [None] * (len(a.posonlyargs) + len(a.args) - len(a.defaults)) + list(a.defaults) + list(a.kw_defaults)
+    for arg, default in zip(params, defaults):
+        if arg.annotation is not None:
+            env[arg.arg] = normalize(arg.annotation)
+        elif known and arg.arg in known:
+            env[arg.arg] = known[arg.arg]
+        else:
+            t = infer(default, Env(), ctx) if default is not None else None
+            env[arg.arg] = t if t not in (None, "None") else _passed(func, cls, arg, ctx, default is not None)
+    for extra in (a.vararg, a.kwarg):
+        if extra is not None:
+            env[extra.arg] = None
+    if known is None:
+        ctx._envs[key] = env
+    _scan_body(func.body, env, ctx)
+    return env
+
+
+def _passed(func, cls: ast.ClassDef | None, arg: ast.arg, ctx: FileContext, none_default: bool) -> str | None:
+    """The type every call of the def passes for `arg` (callsites.py), if all of them are known."""
+    if ctx.calls is None:
+        return None
+    qualname = f"{cls.name}.{func.name}" if cls is not None else func.name
+    known, unknown = ctx.calls.types_for(ctx.module, qualname, func, cls, arg)
+    t = _union(known + (["None"] if none_default else []), 2) if known and not unknown else None
+    return t if t != "None" else None
+
+
+def _scan_body(body: list[ast.stmt], env: Env, ctx: FileContext) -> None:
+    assigned: set[str] = set()
+    # `x = []` then `x.append(v)`: list[type of v]; likewise `x = set()`, `x.add(v)` and `x = {}`, `x[k] = v`
+    empties: dict[str, tuple[str, list[str | None], list[str | None]]] = {}
+    for stmt in body:
+        for node in _walk_local(stmt):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in FILLS
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in empties):
+                kind, _, values = empties[node.func.value.id]
+                i, container = FILLS[node.func.attr]
+                values.append(infer(node.args[i], env, ctx) if container == kind and len(node.args) > i else None)
+                continue
+            if (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript)
+                    and isinstance(node.targets[0].value, ast.Name) and node.targets[0].value.id in empties):
+                kind, keys, values = empties[node.targets[0].value.id]
+                keys.append(infer(node.targets[0].slice, env, ctx) if kind == "dict" else None)
+                values.append(infer(node.value, env, ctx))
+                continue
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                    and (kind := empty_kind(node.value)) is not None):
+                name = node.targets[0].id
+                if name in assigned:
+                    empties.pop(name, None)
+                else:
+                    empties[name] = (kind, [], [])
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                name, typ = node.targets[0].id, infer(node.value, env, ctx)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                name, typ = node.target.id, normalize(node.annotation)
+            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):  # `url += "?" + query`
+                name = node.target.id
+                typ = _binop(ast.BinOp(ast.Name(name, ast.Load()), node.op, node.value), env, ctx, 1)
+            elif isinstance(node, (ast.For, ast.AsyncFor)):
+                _bind_loop(node.target, infer(node.iter, env, ctx), env)
+                continue
+            else:
+                for n in _targets(node):
+                    env[n] = None
+                    assigned.add(n)
+                continue
+            if name in assigned and env.get(name) != typ:
+                env[name] = None
+                empties.pop(name, None)
+            else:
+                env[name] = typ
+            assigned.add(name)
+    for name, (kind, keys, values) in empties.items():
+        filled = filled_type(kind, keys, values)
+        if filled and env.get(name) in (None, kind):
+            env[name] = filled
+
+
+def filled_type(kind: str, keys: list[str | None], values: list[str | None]) -> str | None:
+    """`list[T]`, `set[T]` or `dict[K, V]` from what was put in an empty collection, when all is known."""
+    elt = _union(values, 2) if values else None
+    if elt is None:
+        return None
+    if kind == "dict":
+        key = _union(keys, 2)
+        return f"dict[{key}, {elt}]" if key is not None else None
+    return f"{kind}[{elt}]"
+
+
+def _targets(node: ast.AST) -> list[str]:
+    """The names a statement binds (not those it only reads: `d[k] = v` binds nothing)."""
+    if isinstance(node, ast.Assign):
+        tgts = list(node.targets)
+    elif isinstance(node, (ast.AugAssign, ast.NamedExpr)):
+        tgts = [node.target]
+    elif isinstance(node, (ast.With, ast.AsyncWith)):
+        tgts = [i.optional_vars for i in node.items if i.optional_vars is not None]
+    else:
+        return []
+    out: list[str] = []
+    while tgts:
+        t = tgts.pop()
+        if isinstance(t, ast.Name):
+            out.append(t.id)
+        elif isinstance(t, (ast.Tuple, ast.List)):
+            tgts.extend(t.elts)
+        elif isinstance(t, ast.Starred):
+            tgts.append(t.value)
+    return out
