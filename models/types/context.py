@@ -28,6 +28,9 @@ ABBREVIATIONS = {"conn": "connection", "req": "request", "resp": "response", "re
                  "spec": "specification", "env": "environment", "repo": "repository", "dir": "directory"}
 #: Last words of exception class names: a parameter is named after one only when it names the error.
 _RAISED = {"error", "exception", "warning", "defect", "exit", "interrupt"}
+_RAISING_MODULES = {"exceptions", "errors", "exc", "error", "exception"}
+#: Their classes (`TypedDict`, `KeysView`) are named by a parameter only exactly.
+_TYPING_MODULES = ("typing.", "typing_extensions.", "collections.abc.")
 ALIAS_SUFFIXES = ("types", "type", "like", "input")
 _TYPING_FORMS = {"Union", "Optional", "Callable", "Mapping", "Sequence", "Iterable", "Dict", "List", "Tuple",
                  "Type", "Awaitable", "Literal", "TypeVar", "NewType", "TypeAliasType"}
@@ -124,7 +127,7 @@ class FileContext:
             return None
         classes = self._class_tokens.items()
         if want[-1] not in _RAISED:  # `host` is not a HostChangedError, though `exc` is an Exception
-            classes = [(n, t) for n, t in classes if t[-1] not in _RAISED or t == want]
+            classes = [(n, t) for n, t in classes if t == want or not self._raised(n, t)]
         tests = (("exact", lambda t: t == want),
                  ("suffix", lambda t: len(t) > len(want) and t[-len(want):] == want and len(want[-1]) > 2),
                  ("tail", lambda t: len(want) > len(t) and want[-len(t):] == t and len(t[-1]) > 3),
@@ -137,6 +140,20 @@ class FileContext:
             if found:
                 return None
         return None
+
+    def _raised(self, name: str, words: tuple[str, ...]) -> bool:
+        """Whether a class is an exception (by its last word: `HostChangedError`, the module it comes
+        from: `InvalidURL` from `._exceptions`, or, defined here, its bases) or a typing construct."""
+        if words[-1] in _RAISED:
+            return True
+        origin = self.imports.get(name)
+        if origin is not None:
+            module = origin.rsplit(".", 2)[-2] if origin.count(".") else ""
+            return module.strip("_") in _RAISING_MODULES or origin.startswith(_TYPING_MODULES)
+        node = self.classes.get(name)
+        return node is not None and any(
+            (b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute) else "").endswith(
+                ("Error", "Exception", "Warning")) for b in node.bases)
 
     def alias_for_name(self, name: str) -> str | None:
         """A type alias of the file or imported into it that a parameter's name names.

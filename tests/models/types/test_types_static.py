@@ -311,3 +311,17 @@ def test_a_parameter_named_after_an_alias_with_a_literal_default_gets_the_alias(
     assert ev("style") == ("StyleType", "name_alias_default")
     assert ev("styles") == ("bool", "default_literal")  # a flag, not the alias
     assert ev("timeout")[1] != "name_alias_default"  # a sentinel default is often its own type in the union
+
+
+def test_exceptions_are_named_only_by_names_of_errors():
+    src = ("from ._exceptions import InvalidURL\nclass DropEvent(RuntimeError): pass\nclass Event: pass\n"
+           "def f(url, event, exc, drop_event):\n    pass\n")
+    slots = _slots(src)
+    ctx = FileContext(ast.parse(src), "pkg.mod")
+
+    def ev(name):
+        return evidence_for(slots[("parameter", "f", name)], ctx).type
+
+    assert ev("url") is None  # InvalidURL comes from an exceptions module
+    assert ev("event") == "Event"  # DropEvent is an error by its base
+    assert ev("drop_event") == "DropEvent"  # named exactly
