@@ -185,6 +185,8 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
         conv = dunder_param(slot)
         if conv is not None:
             return Evidence(conv, "dunder_param", f"`{slot.func.name}` takes {conv} here")
+        if slot.node is slot.func.args.kwarg:
+            return Evidence("Any", "kwargs_any", "keyword arguments are by convention Any")
         default = param_default(slot)
         is_none = isinstance(default, ast.Constant) and default.value is None
         if default is None or is_none:

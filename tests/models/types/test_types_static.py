@@ -325,3 +325,13 @@ def test_exceptions_are_named_only_by_names_of_errors():
     assert ev("url") is None  # InvalidURL comes from an exceptions module
     assert ev("event") == "Event"  # DropEvent is an error by its base
     assert ev("drop_event") == "DropEvent"  # named exactly
+
+
+def test_keyword_arguments_are_any_by_convention():
+    from pulsedev.models.types.combine import combine
+
+    ev = _evidence("def f(a, *args, **kwargs):\n    pass\n", "parameter", "f", "kwargs")
+    assert (ev.type, ev.rule) == ("Any", "kwargs_any")
+    assert _evidence("def f(a, *args, **kwargs):\n    pass\n", "parameter", "f", "args").rule != "kwargs_any"
+    assert combine(ev, ("object", 0.4), kind="parameter").confidence == 0.85  # the model is unsure
+    assert combine(ev, ("str", 0.9), kind="parameter").type == "str"  # it is sure of something else
