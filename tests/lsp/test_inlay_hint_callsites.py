@@ -1,4 +1,5 @@
-"""textDocument/inlayHint over stdio: what a workspace's calls pass becomes a parameter's hint."""
+"""textDocument/inlayHint over stdio, static evidence alone: what a workspace's calls pass becomes a
+parameter's hint; conventions and what a def does with its locals become hints too."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ ENV = {**os.environ, "PYTHONUNBUFFERED": "1", "PULSEDEV_TYPES_TRAIN_DELAY": "360
 
 GEO = "def scaled(size, factor):\n    return size\n"
 USE = "from geo import scaled\n\n\ndef main():\n    scaled(3, 2.5)\n    scaled(4, factor=0.5)\n"
+PAGE = "def render(title, **options):\n    out = '<h1>'\n    out += title\n    return out\n"
 
 
 @pytest.fixture
@@ -25,6 +27,7 @@ def project(workspace: Path) -> Path:
     """A workspace whose files exist before the server indexes it."""
     (workspace / "geo.py").write_text(GEO)
     (workspace / "use.py").write_text(USE)
+    (workspace / "page.py").write_text(PAGE)
     return workspace
 
 
@@ -58,3 +61,19 @@ async def test_argument_types_at_call_sites_become_hints(client, project):
     assert got[size][0] == ": int" and "passed int at 2 calls" in got[size][1]
     assert got[factor][0] == ": float" and "passed float at 2 calls" in got[factor][1]
     assert got[ret][0] == "-> int"  # the return follows from what is passed
+
+
+async def test_conventions_and_locals_become_hints(client, project):
+    uri = (project / "page.py").as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=PAGE)))
+    got = {}
+    for _ in range(100):
+        got = {h.position.character: h.label for h in await _hints(client, uri, PAGE)}
+        if len(got) >= 2:
+            break
+        await asyncio.sleep(0.1)
+    options, ret = PAGE.index("options") + len("options"), PAGE.index("):") + 1
+    assert got[options] == ": Any"  # `**kwargs: Any` by convention
+    assert got[ret] == "-> str"  # `out += title` keeps out a str
+    assert PAGE.index("title") + len("title") not in got  # nothing says what title is
