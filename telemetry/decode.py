@@ -21,16 +21,16 @@ import msgspec
 
 from .events import DATA_FIELDS, ENUMS, REQUIRED, Event
 from .validation import (
-    _LONG_TEXT,
-    _MAX_INT,
+    LONG_TEXT_FIELDS,
     MAX_EVENTS,
+    MAX_INT,
     MAX_KIND_CHARS,
     MAX_MESSAGE_CHARS,
     MAX_SHORT_CHARS,
     MAX_TS,
     MAX_URI_CHARS,
     MIN_TS,
-    _clean_failures,
+    clean_failures,
 )
 
 METHOD = "pulsedev/telemetry"
@@ -48,11 +48,11 @@ def _field_type(kind: str, key: str, types: tuple[type, ...]) -> Any:
         if t is bool:
             options.append(bool)
         elif t is int:
-            options.append(Annotated[int, msgspec.Meta(ge=-_MAX_INT, le=_MAX_INT)])
+            options.append(Annotated[int, msgspec.Meta(ge=-MAX_INT, le=MAX_INT)])
         elif t is float:
             options.append(Annotated[float, msgspec.Meta(ge=-_FLOAT_MAX, le=_FLOAT_MAX)])
         elif t is str:
-            limit = MAX_MESSAGE_CHARS if key in _LONG_TEXT else MAX_SHORT_CHARS
+            limit = MAX_MESSAGE_CHARS if key in LONG_TEXT_FIELDS else MAX_SHORT_CHARS
             options.append(Annotated[str, msgspec.Meta(max_length=limit)])
         elif t is list:
             options.append(list)  # test_run failures: cleaned by the validator's own helper afterwards
@@ -108,7 +108,7 @@ def checked_event(clean: dict[str, Any], path_of: Callable[[str], str | None] | 
     """
     data = clean.get("data") or {}
     if "failures" in data:
-        data["failures"] = _clean_failures(data["failures"], path_of)
+        data["failures"] = clean_failures(data["failures"], path_of)
     uri = clean.get("uri")
     if path_of is not None and uri is not None:
         uri = path_of(uri)

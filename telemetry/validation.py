@@ -25,12 +25,12 @@ MAX_KIND_CHARS = 64
 MAX_URI_CHARS = 4096
 # 2000-01-01 .. 2100-01-01: anything else is a unit mistake (ms, not s).
 MIN_TS, MAX_TS = 946684800.0, 4102444800.0
-_MAX_INT = 2**53
+MAX_INT = 2**53  # larger integers lose precision in JSON readers that use doubles
 
 _FAILURE_FIELDS: dict[str, tuple[type, ...]] = {
     "test_id": (str,), "error_type": (str,), "message": (str,), "uri": (str,), "line": (int,),
 }
-_LONG_TEXT = frozenset({"message"})
+LONG_TEXT_FIELDS = frozenset({"message"})  # failure fields capped at MAX_MESSAGE_CHARS, not MAX_SHORT_CHARS
 
 
 class ParamsError(ValueError):
@@ -58,7 +58,7 @@ def _clean_value(value: Any, types: tuple[type, ...], limit: int) -> tuple[bool,
     if isinstance(value, bool):
         return (bool in types), value
     if isinstance(value, int) and int in types:
-        return (-_MAX_INT <= value <= _MAX_INT), value
+        return (-MAX_INT <= value <= MAX_INT), value
     if isinstance(value, float) and float in types:
         return math.isfinite(value), value
     if isinstance(value, float) and int in types and value.is_integer():
@@ -68,7 +68,8 @@ def _clean_value(value: Any, types: tuple[type, ...], limit: int) -> tuple[bool,
     return False, value
 
 
-def _clean_failures(value: list[Any], path_of: Callable[[str], str | None] | None) -> list[dict[str, Any]]:
+def clean_failures(value: list[Any], path_of: Callable[[str], str | None] | None) -> list[dict[str, Any]]:
+    """A test run's failures, kept to known fields, capped, with uris mapped by `path_of` (hashed by default)."""
     out = []
     for item in value[:MAX_FAILURES]:
         if not isinstance(item, dict):
@@ -76,7 +77,7 @@ def _clean_failures(value: list[Any], path_of: Callable[[str], str | None] | Non
         clean = {}
         for key, types in _FAILURE_FIELDS.items():
             if key in item:
-                ok, v = _clean_value(item[key], types, MAX_MESSAGE_CHARS if key in _LONG_TEXT else MAX_SHORT_CHARS)
+                ok, v = _clean_value(item[key], types, MAX_MESSAGE_CHARS if key in LONG_TEXT_FIELDS else MAX_SHORT_CHARS)
                 if ok:
                     clean[key] = v
         if path_of is not None and "uri" in clean:
@@ -139,7 +140,7 @@ def validate_event(raw: Any, path_of: Callable[[str], str | None] | None = None)
             if types is None:
                 continue  # not a protocol field: dropped, never stored
             t = type(value)
-            if t in types and (t is bool or (t is int and -_MAX_INT <= value <= _MAX_INT)
+            if t in types and (t is bool or (t is int and -MAX_INT <= value <= MAX_INT)
                                or (t is str and len(value) <= MAX_SHORT_CHARS) or (t is float and math.isfinite(value))):
                 v = value  # already clean: the common case, checked first
             elif t is str and len(value) > MAX_EVENT_BYTES:
@@ -147,10 +148,10 @@ def validate_event(raw: Any, path_of: Callable[[str], str | None] | None = None)
             elif key == "failures":
                 if t is not list:
                     return None, f"{kind} data.failures must be an array"
-                clean[key] = _clean_failures(value, path_of)
+                clean[key] = clean_failures(value, path_of)
                 continue
             else:
-                ok, v = _clean_value(value, types, MAX_MESSAGE_CHARS if key in _LONG_TEXT else MAX_SHORT_CHARS)
+                ok, v = _clean_value(value, types, MAX_MESSAGE_CHARS if key in LONG_TEXT_FIELDS else MAX_SHORT_CHARS)
                 if not ok:
                     names = " or ".join("boolean" if t is bool else t.__name__ for t in types)
                     return None, f"{kind} data.{key} must be {names}"
