@@ -19,7 +19,9 @@ from pulsedev.models.types.typetext import canonical, split_union
 # seven packages); rules not listed are not shown.
 STATIC_PRIORS = {"dunder": 0.97, "noreturn": 0.93, "noreturn_async": 0.9, "ret_logic": 0.9, "ret_literal": 0.9, "ret_joinedstr": 0.9, "ret_call": 0.88, "ret_name": 0.88,
                  "default_literal": 0.85,
-                 "dunder_param": 0.9, "callsite": 0.85, "kwargs_any": 0.85}
+                 "dunder_param": 0.9, "callsite": 0.85, "kwargs_any": 0.85,
+                 # what docstrings state: 359 of 399 right in 15 packages (mostly rich's Google style)
+                 **dict.fromkeys(("doc", "doc_none", "doc_default", "unknown_doc", "stub_doc"), 0.85)}
 #: Static rules trusted at their prior even with a model (see `combine`).  `**kwargs: Any`: 171 of
 #: 186 annotated `**kwargs` in 15 packages of applications and libraries (numpy-style libraries of
 #: the training corpus say `object` more often, so the model alone is less sure).

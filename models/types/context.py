@@ -42,7 +42,7 @@ def _in_order(want: tuple[str, ...], have: tuple[str, ...]) -> bool:
     return all(w in it for w in want)
 
 
-def _is_type_expr(node: ast.expr) -> bool:
+def is_type_expr(node: ast.expr) -> bool:
     """True for the value of a type alias (`Union[...]`, `A | B`, `Callable[...]`, `NewType(...)`)."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         return True
@@ -162,7 +162,7 @@ class FileContext:
         `cookies: CookieTypes`, `dtype: DTypeLike`.  Only aliases so suffixed count.
         """
         if self._alias_keys is None:
-            names = [n for n, node in self.assignments.items() if _is_type_expr(node)]
+            names = [n for n, node in self.assignments.items() if is_type_expr(node)]
             names += [n for n in self.imports if n not in self.classes]
             keys: dict[str, list[str]] = {}
             for n in names:

@@ -12,15 +12,26 @@ from __future__ import annotations
 import ast
 import re
 
+from pulsedev.models.types import docstrings
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.static import Evidence, param_default, returns_of
-from pulsedev.models.types.typetext import normalize
 
 #: Bumped whenever features or static rules change meaning: a persisted model of another version is retrained.
-FEATURES_VERSION = 8
+FEATURES_VERSION = 10
 
 #: Rule variants that mean the same as a common rule (async defs are rare in most corpora).
 SHARED_RULES = {"noreturn_async": "noreturn"}
+#: Families of rules: a rare variant (`name_class_prefix_none`, `stub_doc`) also learns from its family.
+RULE_FAMILIES = ("name_class", "name_alias", "callsite", "doc", "default", "value", "ret")
+
+
+def rule_family(rule: str) -> str | None:
+    """The family of a rule, or None.
+
+    >>> rule_family("name_class_tail_none"), rule_family("unknown_doc"), rule_family("noreturn")
+    ('name_class', 'doc', None)
+    """
+    return next((f for f in RULE_FAMILIES if rule.startswith(f + "_") or rule.endswith("_" + f)), None)
 
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
@@ -134,25 +145,6 @@ def usage(func: ast.AST, name: str, index: dict) -> list[str]:
     return feats
 
 
-_DOC_PATTERNS = ("{n}\\s*\\(([^)\\n]{{1,40}})\\)\\s*:", "{n}\\s*:\\s*([A-Za-z_][\\w\\[\\], .|]{{0,40}})\\n",
-                 ":type {n}:\\s*([^\\n]{{1,40}})")
-
-
-def doc_type(func: ast.AST, name: str) -> str | None:
-    """The type a docstring states for a parameter (Google, NumPy or Sphinx style)."""
-    doc = ast.get_docstring(func) if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
-    if not doc or name not in doc:
-        return None
-    for pat in _DOC_PATTERNS:
-        m = re.search(pat.format(n=re.escape(name)), doc)
-        if m:
-            text = m.group(1).replace(", optional", "").strip()
-            t = normalize(text.replace(" or ", " | "))
-            if t:
-                return t
-    return None
-
-
 def slot_features(slot: Slot, ev: Evidence, parent: dict[int, ast.AST] | None = None) -> dict[str, float]:
     """The feature dict of a slot given its static evidence."""
     f: dict[str, float] = {}
@@ -165,6 +157,8 @@ def slot_features(slot: Slot, ev: Evidence, parent: dict[int, ast.AST] | None = 
     add(f"{kind}:rule={ev.rule}")
     if ev.rule in SHARED_RULES:  # a variant the corpus rarely shows learns from its common form
         add(f"{kind}:rule={SHARED_RULES[ev.rule]}")
+    if (family := rule_family(ev.rule)) is not None:
+        add(f"{kind}:family={family}")
     if ev.type is not None:
         add(f"{kind}:st={ev.type}")
         add("has_st")
@@ -237,7 +231,7 @@ def _param_features(slot: Slot, add, parent) -> None:
             add(f"p:defname={_callee(default.func if isinstance(default, ast.Call) else default)}")
     else:
         add("p:nodefault")
-    dt = doc_type(func, slot.name)
+    dt = docstrings.param_type(func, slot.name)
     if dt:
         add(f"p:doc={dt}")
     if parent is None:
@@ -276,13 +270,9 @@ def _return_features(slot: Slot, add) -> None:
             add(f"r:const={type(v.value).__name__}")
     if func.body and isinstance(func.body[-1], ast.Raise):
         add("r:ends_raise")
-    doc = ast.get_docstring(func)
-    if doc:
-        m = re.search(r":rtype:\s*([^\n]{1,40})|Returns\s*\n\s*-+\s*\n\s*([A-Za-z_][\w\[\], .|]{0,40})\n", doc)
-        if m:
-            t = normalize((m.group(1) or m.group(2) or "").replace(" or ", " | "))
-            if t:
-                add(f"r:doc={t}")
+    dt = docstrings.return_type(func)
+    if dt:
+        add(f"r:doc={dt}")
 
 
 def add_peer_features(slots: list[Slot], evs: list[Evidence], feats: list[dict[str, float]],

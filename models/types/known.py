@@ -52,3 +52,23 @@ def empty_kind(value: ast.expr) -> str | None:
     if isinstance(value, ast.List) and not value.elts:
         return "list"
     return "dict" if isinstance(value, ast.Dict) and not value.keys else None
+
+#: Where a type name that a file may not import yet comes from (for the import edit that goes with a hint).
+KNOWN_IMPORTS = {
+    **dict.fromkeys(["Any", "Self", "NoReturn", "Never", "TypeVar", "IO", "TextIO", "BinaryIO", "NamedTuple",
+                     "TypedDict", "Protocol"], "typing"),
+    **dict.fromkeys(["Callable", "Iterable", "Iterator", "Sequence", "Mapping", "MutableMapping",
+                     "MutableSequence", "Generator", "AsyncIterator", "AsyncGenerator", "AsyncIterable",
+                     "Awaitable", "Coroutine", "Collection", "Container", "Hashable", "Sized", "Set",
+                     "MutableSet", "KeysView", "ValuesView", "ItemsView", "Reversible"], "collections.abc"),
+    "Path": "pathlib", "PurePath": "pathlib", "datetime": "datetime", "date": "datetime", "timedelta": "datetime",
+    "timezone": "datetime", "Decimal": "decimal", "Fraction": "fractions", "UUID": "uuid", "Enum": "enum",
+    "ModuleType": "types", "TracebackType": "types", "FrameType": "types", "CodeType": "types",
+    "Pattern": "re", "Match": "re", "Logger": "logging", "Namespace": "argparse",
+    "ArgumentParser": "argparse", "defaultdict": "collections", "deque": "collections",
+    "OrderedDict": "collections", "Counter": "collections", "Thread": "threading", "Lock": "threading",
+    "Event": "threading", "Popen": "subprocess", "CompletedProcess": "subprocess", "Executor": "concurrent.futures",
+    "Future": "concurrent.futures", "AbstractEventLoop": "asyncio", "Task": "asyncio", "Queue": "queue",
+    "StringIO": "io", "BytesIO": "io", "Random": "random", "ZipFile": "zipfile", "ElementTree": "xml.etree.ElementTree",
+    "Message": "email.message", "SimpleNamespace": "types", "partial": "functools",
+}

@@ -13,27 +13,10 @@ import ast
 import builtins
 
 from pulsedev.models.types.analysis import SlotResult
+from pulsedev.models.types.known import KNOWN_IMPORTS
 from pulsedev.models.types.typetext import head_names
 
 BUILTIN_NAMES = {n for n in dir(builtins) if not n.startswith("_")} | {"None", "..."}
-KNOWN_IMPORTS = {
-    **dict.fromkeys(["Any", "Self", "NoReturn", "Never", "TypeVar", "IO", "TextIO", "BinaryIO", "NamedTuple",
-                     "TypedDict", "Protocol"], "typing"),
-    **dict.fromkeys(["Callable", "Iterable", "Iterator", "Sequence", "Mapping", "MutableMapping",
-                     "MutableSequence", "Generator", "AsyncIterator", "AsyncGenerator", "AsyncIterable",
-                     "Awaitable", "Coroutine", "Collection", "Container", "Hashable", "Sized", "Set",
-                     "MutableSet", "KeysView", "ValuesView", "ItemsView", "Reversible"], "collections.abc"),
-    "Path": "pathlib", "PurePath": "pathlib", "datetime": "datetime", "date": "datetime", "timedelta": "datetime",
-    "timezone": "datetime", "Decimal": "decimal", "Fraction": "fractions", "UUID": "uuid", "Enum": "enum",
-    "ModuleType": "types", "TracebackType": "types", "FrameType": "types", "CodeType": "types",
-    "Pattern": "re", "Match": "re", "Logger": "logging", "Namespace": "argparse",
-    "ArgumentParser": "argparse", "defaultdict": "collections", "deque": "collections",
-    "OrderedDict": "collections", "Counter": "collections", "Thread": "threading", "Lock": "threading",
-    "Event": "threading", "Popen": "subprocess", "CompletedProcess": "subprocess", "Executor": "concurrent.futures",
-    "Future": "concurrent.futures", "AbstractEventLoop": "asyncio", "Task": "asyncio", "Queue": "queue",
-    "StringIO": "io", "BytesIO": "io", "Random": "random", "ZipFile": "zipfile", "ElementTree": "xml.etree.ElementTree",
-    "Message": "email.message", "SimpleNamespace": "types", "partial": "functools",
-}
 
 
 def reachable(type_text: str, ctx, index=None, extra: dict | None = None) -> tuple[str, list[tuple[str, str]]] | None:

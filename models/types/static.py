@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from pulsedev.models.types import docstrings
 from pulsedev.models.types.assigned import assigned_later, filled_later
 from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for callers of the rules
     Env,
@@ -103,7 +104,7 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None) -> Evi
     if yields:
         return Evidence(None, "generator", "")
     if is_stub_body(func):
-        return Evidence(None, "stub", "")
+        return _doc_return(func, ctx, "stub")
     valued = [r for r in rets if r.value is not None and not (isinstance(r.value, ast.Constant)
                                                               and r.value.value is None)]
     if not valued:
@@ -120,10 +121,16 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None) -> Evi
         known = [k for k in types if k is not None]
         some = _union(known) if known else None
         if some is None or some == "None":
-            return Evidence(None, "unknown", "")
+            return _doc_return(func, ctx, "unknown")
         return Evidence(some, "ret_partial", f"returns {some} at {len(known)} of {len(types)} returns")
     rule = "ret_" + _kind(valued[0].value)
     return Evidence(t, rule, f"returns only {t}" if len(valued) > 1 else f"returns {t}")
+
+
+def _doc_return(func, ctx: FileContext, rule: str) -> Evidence:
+    """What the docstring says a def returns when its body does not tell (`rule`: why not)."""
+    t = docstrings.stated(docstrings.return_type(func), ctx)
+    return Evidence(t, rule + "_doc", f"the docstring says it returns {t}") if t else Evidence(None, rule, "")
 
 
 def _kind(node: ast.expr) -> str:
@@ -201,6 +208,10 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
                 t, rule, words = named_type
                 return Evidence(f"{t} | None" if is_none else t, rule + ("_none" if is_none else ""),
                                 words + (", default None" if is_none else ""))
+            doc = docstrings.stated(docstrings.param_type(slot.func, slot.name), ctx)
+            if doc is not None:
+                t = f"{doc} | None" if is_none and "None" not in split_union(doc) else doc
+                return Evidence(t, "doc" + ("_none" if is_none else ""), f"the docstring says {doc}")
             passed = _passed(slot, ctx) if named else None
             if passed is not None:
                 return passed if not is_none or "None" in split_union(passed.type) else \
@@ -213,6 +224,9 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
         t = infer(default, Env(), ctx)
         if t is None or t == "None":
             return Evidence(None, "default_" + _kind(default), "")
+        doc = docstrings.stated(docstrings.param_type(slot.func, slot.name), ctx)
+        if doc is not None and doc != t and _admits(doc, t, ctx):
+            return Evidence(doc, "doc_default", f"the docstring says {doc}, default is {default_words(default)}")
         return Evidence(t, "default_" + _kind(default), f"default is {default_words(default)}")
     value = slot.node.value
     env = function_env(slot.func, ctx, slot.cls) if slot.func is not None else Env()
@@ -227,6 +241,20 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
     if t is None:
         return Evidence(None, "value_" + _kind(value), "")
     return Evidence(t, "value_" + _kind(value), f"assigned {t}")
+
+
+def _admits(doc: str, default: str, ctx: FileContext) -> bool:
+    """Whether a docstring's type takes the default's: a member of it (`str | Style` takes "none"),
+    a float for an int, or a type alias for a str (`JustifyMethod` takes "left")."""
+    members = split_union(doc)
+    if default in members or default == "int" and "float" in members:
+        return True
+    if default != "str" or len(members) != 1 or doc in ctx.classes:
+        return False
+    origin = ctx.imports.get(doc)
+    if origin is not None:
+        return ctx.index is None or not ctx.index.is_class(origin)
+    return doc in ctx.assignments
 
 
 def _passed(slot: Slot, ctx: FileContext) -> Evidence | None:

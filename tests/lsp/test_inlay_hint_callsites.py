@@ -1,5 +1,6 @@
 """textDocument/inlayHint over stdio, static evidence alone: what a workspace's calls pass becomes a
-parameter's hint; conventions and what a def does with its locals become hints too."""
+parameter's hint; conventions, what a def does with its locals and what its docstring states become
+hints too."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ ENV = {**os.environ, "PYTHONUNBUFFERED": "1", "PULSEDEV_TYPES_TRAIN_DELAY": "360
 GEO = "def scaled(size, factor):\n    return size\n"
 USE = "from geo import scaled\n\n\ndef main():\n    scaled(3, 2.5)\n    scaled(4, factor=0.5)\n"
 PAGE = "def render(title, **options):\n    out = '<h1>'\n    out += title\n    return out\n"
+DOCS = ('def wrap(text, width=None):\n    """Wrap it.\n\n    Args:\n        text (str): what to wrap.\n'
+        '        width (int, optional): the widest line.\n    """\n    return lines(text, width)\n')
 
 
 @pytest.fixture
@@ -28,6 +31,7 @@ def project(workspace: Path) -> Path:
     (workspace / "geo.py").write_text(GEO)
     (workspace / "use.py").write_text(USE)
     (workspace / "page.py").write_text(PAGE)
+    (workspace / "docs.py").write_text(DOCS)
     return workspace
 
 
@@ -77,3 +81,19 @@ async def test_conventions_and_locals_become_hints(client, project):
     assert got[options] == ": Any"  # `**kwargs: Any` by convention
     assert got[ret] == "-> str"  # `out += title` keeps out a str
     assert PAGE.index("title") + len("title") not in got  # nothing says what title is
+
+
+async def test_types_a_docstring_states_become_hints(client, project):
+    uri = (project / "docs.py").as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=DOCS)))
+    got = {}
+    for _ in range(100):
+        got = {h.position.character: (h.label, h.tooltip.value if h.tooltip else "") for h in await _hints(client, uri, DOCS)}
+        if len(got) >= 2:
+            break
+        await asyncio.sleep(0.1)
+    text, width = DOCS.index("text") + len("text"), DOCS.index("width") + len("width")
+    assert got[text][0] == ": str" and got[text][1].endswith("the docstring says str")
+    assert got[width][0] == ": int | None" and "the docstring says int" in got[width][1]
+    assert len(got) == 2  # nothing says what `lines` returns

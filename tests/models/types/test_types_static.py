@@ -335,3 +335,30 @@ def test_keyword_arguments_are_any_by_convention():
     assert _evidence("def f(a, *args, **kwargs):\n    pass\n", "parameter", "f", "args").rule != "kwargs_any"
     assert combine(ev, ("object", 0.4), kind="parameter").confidence == 0.85  # the model is unsure
     assert combine(ev, ("str", 0.9), kind="parameter").type == "str"  # it is sure of something else
+
+
+def test_what_the_docstring_states_is_evidence_when_the_code_does_not_tell():
+    src = ('from .text import JustifyMethod\nfrom .style import Style\n'
+           'def show(console, width=None, justify="left", advance=1, style="none", when=None, what=0):\n'
+           '    """Show it.\n\n    Args:\n        console (Console): where to.\n        width (int, optional): how wide.\n'
+           '        justify (JustifyMethod): how.\n        advance (float): by how much.\n'
+           '        style (str or Style): how it looks.\n        when (callable): prose, not a type.\n'
+           '        what (str): not what the default is.\n    """\n\n'
+           'def size():\n    """Returns:\n        int: the size.\n    """\n    raise NotImplementedError\n\n'
+           'def area():\n    """The area.\n\n    :rtype: float\n    """\n    return compute()\n')
+    slots = _slots(src)
+    ctx = FileContext(ast.parse(src), "pkg.show")
+
+    def ev(kind, func, name):
+        e = evidence_for(slots[(kind, func, name)], ctx)
+        return e.type, e.rule
+
+    assert ev("parameter", "show", "console") == (None, "nodefault")  # Console is not a name the file can see
+    assert ev("parameter", "show", "width") == ("int | None", "doc_none")
+    assert ev("parameter", "show", "justify") == ("JustifyMethod", "doc_default")  # an alias takes a str default
+    assert ev("parameter", "show", "advance") == ("float", "doc_default")  # a float takes an int default
+    assert ev("parameter", "show", "style") == ("str | Style", "doc_default")
+    assert ev("parameter", "show", "when") == (None, "default_none")  # prose
+    assert ev("parameter", "show", "what") == ("int", "default_literal")  # the docstring does not admit the default
+    assert ev("return", "size", "return") == ("int", "stub_doc")  # an abstract def
+    assert ev("return", "area", "return") == ("float", "unknown_doc")
