@@ -93,7 +93,10 @@ class LspClient:
 
     def _dispatch(self, msg: dict) -> None:
         if "id" in msg and "method" in msg:  # a request from the server: answer politely
-            self._write({"jsonrpc": "2.0", "id": msg["id"], "result": None})
+            try:
+                self._write({"jsonrpc": "2.0", "id": msg["id"], "result": None})
+            except (OSError, ValueError):  # we are shutting down: the server asked too late to matter
+                pass
             with self._cond:
                 self._notes.setdefault(msg["method"], []).append(msg.get("params"))
                 self._cond.notify_all()
