@@ -82,8 +82,8 @@ class DocumentMemo:
             d = digest(unit)
             info = self._units.get(d)
             if info is None:
-                if isinstance(node, ast.ClassDef) and "import" not in unit:  # its pieces are looked at apart
-                    info = ({node.name}, set(), [])
+                if isinstance(node, ast.ClassDef):  # its pieces are looked at apart (unit_keys)
+                    info = ({node.name}, set(), self._class_imports(node, lines) if "import" in unit else [])
                 else:
                     info = unit_info(node)
                 self._units[d] = info
@@ -94,6 +94,22 @@ class DocumentMemo:
             self._units = {d: v for d, v in self._units.items() if d in live}
         self._scan = (tree, digests, infos)
         return tree
+
+    def _class_imports(self, node: ast.ClassDef, lines: list[str]) -> list[tuple[int, int, ast.stmt]]:
+        """The imports inside a class, in the breadth-first order `unit_info` gives, walking only the
+        statements that import (each once per text): an edit in a big class does not re-walk it."""
+        out = []
+        for i, stmt in enumerate(node.body):
+            text = "".join(lines[unit_start(stmt) - 1:stmt.end_lineno])
+            if "import" not in text:
+                continue
+            key = "imports " + digest(text)
+            found = self._units.get(key)
+            if found is None:
+                found = self._units[key] = unit_info(stmt)[2]
+            # One level below the class; at a level, breadth first visits statement by statement.
+            out += [(depth + 1, i << 32 | order, imp) for depth, order, imp in found]
+        return out
 
     def context(self, tree: ast.Module, module: str, index) -> FileContext:
         """`FileContext(tree, module, index)`, without walking the whole tree for its imports."""
