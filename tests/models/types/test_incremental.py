@@ -160,3 +160,15 @@ def test_indexing_gives_way_to_a_running_analysis(tmp_path):
         engine._idle.set()
     waited.join(1)
     assert not waited.is_alive() and time.perf_counter() - t0 < 0.45
+
+
+def test_a_ready_engine_keeps_what_it_holds_out_of_full_collections(tmp_path):
+    import gc
+
+    (tmp_path / "m.py").write_text(SOURCE)
+    gc.unfreeze()
+    try:
+        TypeEngine(tmp_path, tmp_path / "data", train=False).start(wait=True)
+        assert gc.get_freeze_count() > 0  # the index's trees no longer slow every full collection
+    finally:
+        gc.unfreeze()
