@@ -53,6 +53,7 @@ def empty_kind(value: ast.expr) -> str | None:
         return "list"
     return "dict" if isinstance(value, ast.Dict) and not value.keys else None
 
+
 #: Where a type name that a file may not import yet comes from (for the import edit that goes with a hint).
 KNOWN_IMPORTS = {
     **dict.fromkeys(["Any", "Self", "NoReturn", "Never", "TypeVar", "IO", "TextIO", "BinaryIO", "NamedTuple",

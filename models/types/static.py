@@ -208,7 +208,7 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
                 t, rule, words = named_type
                 return Evidence(f"{t} | None" if is_none else t, rule + ("_none" if is_none else ""),
                                 words + (", default None" if is_none else ""))
-            doc = docstrings.stated(docstrings.param_type(slot.func, slot.name), ctx)
+            doc = _doc_param(slot, ctx)
             if doc is not None:
                 t = f"{doc} | None" if is_none and "None" not in split_union(doc) else doc
                 return Evidence(t, "doc" + ("_none" if is_none else ""), f"the docstring says {doc}")
@@ -224,7 +224,7 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
         t = infer(default, Env(), ctx)
         if t is None or t == "None":
             return Evidence(None, "default_" + _kind(default), "")
-        doc = docstrings.stated(docstrings.param_type(slot.func, slot.name), ctx)
+        doc = _doc_param(slot, ctx)
         if doc is not None and doc != t and _admits(doc, t, ctx):
             return Evidence(doc, "doc_default", f"the docstring says {doc}, default is {default_words(default)}")
         return Evidence(t, "default_" + _kind(default), f"default is {default_words(default)}")
@@ -241,6 +241,11 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
     if t is None:
         return Evidence(None, "value_" + _kind(value), "")
     return Evidence(t, "value_" + _kind(value), f"assigned {t}")
+
+
+def _doc_param(slot: Slot, ctx: FileContext) -> str | None:
+    """The type the docstring states for a parameter, when the file can see every name in it."""
+    return docstrings.stated(docstrings.param_type(slot.func, slot.name), ctx)
 
 
 def _admits(doc: str, default: str, ctx: FileContext) -> bool:

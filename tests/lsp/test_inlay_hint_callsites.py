@@ -50,17 +50,22 @@ async def _hints(client, uri: str, text: str):
         text_document=types.TextDocumentIdentifier(uri=uri), range=types.Range(start=types.Position(0, 0), end=end))) or []
 
 
-async def test_argument_types_at_call_sites_become_hints(client, project):
-    uri = (project / "geo.py").as_uri()
+async def _settled(client, uri: str, text: str, count: int) -> dict:
+    """Opens a document and asks for its hints until `count` are in (the index and the call sites
+    are built in the background); column -> (label, tooltip)."""
     client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=GEO)))
+        text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)))
     got = {}
-    for _ in range(100):  # the call sites are collected in the background, after the index
-        hints = await _hints(client, uri, GEO)
-        got = {h.position.character: (h.label, h.tooltip.value if h.tooltip else "") for h in hints}
-        if len(got) == 3:
+    for _ in range(100):
+        got = {h.position.character: (h.label, h.tooltip.value if h.tooltip else "") for h in await _hints(client, uri, text)}
+        if len(got) >= count:
             break
         await asyncio.sleep(0.1)
+    return got
+
+
+async def test_argument_types_at_call_sites_become_hints(client, project):
+    got = await _settled(client, (project / "geo.py").as_uri(), GEO, 3)
     size, factor, ret = GEO.index("size") + 4, GEO.index("factor") + 6, GEO.index(")") + 1
     assert got[size][0] == ": int" and "passed int at 2 calls" in got[size][1]
     assert got[factor][0] == ": float" and "passed float at 2 calls" in got[factor][1]
@@ -68,31 +73,15 @@ async def test_argument_types_at_call_sites_become_hints(client, project):
 
 
 async def test_conventions_and_locals_become_hints(client, project):
-    uri = (project / "page.py").as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=PAGE)))
-    got = {}
-    for _ in range(100):
-        got = {h.position.character: h.label for h in await _hints(client, uri, PAGE)}
-        if len(got) >= 2:
-            break
-        await asyncio.sleep(0.1)
+    got = await _settled(client, (project / "page.py").as_uri(), PAGE, 2)
     options, ret = PAGE.index("options") + len("options"), PAGE.index("):") + 1
-    assert got[options] == ": Any"  # `**kwargs: Any` by convention
-    assert got[ret] == "-> str"  # `out += title` keeps out a str
+    assert got[options][0] == ": Any"  # `**kwargs: Any` by convention
+    assert got[ret][0] == "-> str"  # `out += title` keeps out a str
     assert PAGE.index("title") + len("title") not in got  # nothing says what title is
 
 
 async def test_types_a_docstring_states_become_hints(client, project):
-    uri = (project / "docs.py").as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=DOCS)))
-    got = {}
-    for _ in range(100):
-        got = {h.position.character: (h.label, h.tooltip.value if h.tooltip else "") for h in await _hints(client, uri, DOCS)}
-        if len(got) >= 2:
-            break
-        await asyncio.sleep(0.1)
+    got = await _settled(client, (project / "docs.py").as_uri(), DOCS, 2)
     text, width = DOCS.index("text") + len("text"), DOCS.index("width") + len("width")
     assert got[text][0] == ": str" and got[text][1].endswith("the docstring says str")
     assert got[width][0] == ": int | None" and "the docstring says int" in got[width][1]

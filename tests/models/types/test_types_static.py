@@ -346,11 +346,9 @@ def test_what_the_docstring_states_is_evidence_when_the_code_does_not_tell():
            '        what (str): not what the default is.\n    """\n\n'
            'def size():\n    """Returns:\n        int: the size.\n    """\n    raise NotImplementedError\n\n'
            'def area():\n    """The area.\n\n    :rtype: float\n    """\n    return compute()\n')
-    slots = _slots(src)
-    ctx = FileContext(ast.parse(src), "pkg.show")
 
     def ev(kind, func, name):
-        e = evidence_for(slots[(kind, func, name)], ctx)
+        e = _evidence(src, kind, func, name, module="pkg.show")
         return e.type, e.rule
 
     assert ev("parameter", "show", "console") == (None, "nodefault")  # Console is not a name the file can see
