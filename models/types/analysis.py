@@ -11,11 +11,17 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from pulsedev.models.types.assigned import reads_class
 from pulsedev.models.types.combine import Prediction, combine
-from pulsedev.models.types.incremental import DocumentMemo
 from pulsedev.models.types.features import add_peer_features, parents, slot_features
+from pulsedev.models.types.incremental import DocumentMemo
 from pulsedev.models.types.slots import Slot, find_slots
-from pulsedev.models.types.static import NO_EVIDENCE, FileContext, evidence_for, is_obvious
+from pulsedev.models.types.static import (
+    NO_EVIDENCE,
+    FileContext,
+    evidence_for,
+    is_obvious,
+)
 from pulsedev.models.types.tracefit import doubts
 from pulsedev.models.types.units import unit_of
 
@@ -69,6 +75,8 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
         inside = i < len(slots)
         key = (unit_keys[id(unit_of(slot, tree, methods))], slot.key) if unit_keys else None
         hit = memo.evidence.get(key) if key is not None else None
+        if hit is not None and hit[2] is not None and hit[2] != memo.class_keys.get(id(slot.cls)):
+            hit = None  # `self.x = []` and a method of the class changed
         if hit is None or (inside and hit[1] is None):
             if hit is None:
                 try:
@@ -81,7 +89,7 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
             if inside:  # outside the range only the evidence is needed (for peers)
                 parent = cache.setdefault(id(slot.func), parents(slot.func)) if slot.kind == "parameter" else None
                 f = slot_features(slot, ev, parent)
-            hit = (ev, f)
+            hit = (ev, f, memo.class_keys.get(id(slot.cls)) if memo is not None and reads_class(slot, ev) else None)
             if key is not None:
                 memo.evidence.put(key, hit)
         if inside:
@@ -105,7 +113,7 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
 
 
 def _units(tree: ast.Module, memo: DocumentMemo, ctx: FileContext) -> dict[int, str]:
-    return memo.unit_keys(tree, memo.interface(ctx))
+    return memo.unit_keys(tree, memo.interface(ctx), ctx)
 
 
 def _predict(model, feats: list[dict], evs: list, slots: list[Slot], memo: DocumentMemo | None) -> list:

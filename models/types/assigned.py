@@ -32,6 +32,15 @@ def _defs(slot: Slot) -> list:
     return [slot.func] if slot.func is not None else []
 
 
+def reads_class(slot: Slot, ev) -> bool:
+    """Whether a slot's evidence `ev` came from every method of its class: `self.x = None` or
+    `self.x = []` takes its type from what the other methods assign or put in (`_defs`)."""
+    if slot.kind != "variable" or slot.cls is None or not slot.name.startswith("self."):
+        return False
+    return ev.type == "None" or ev.rule in ("value_none_later", "value_accumulated") or \
+        empty_kind(slot.node.value) is not None
+
+
 def _is(target: ast.expr, name: str) -> bool:
     if name.startswith("self."):
         return (isinstance(target, ast.Attribute) and target.attr == name[5:] and isinstance(target.value, ast.Name)

@@ -4,10 +4,13 @@ An editor sends the whole text after each keystroke, but an edit touches one
 place.  `DocumentMemo.parse` reuses the previous version's tree (reparse.py
 parses only the changed statements).  The memo keeps, per top-level statement
 ("unit"), the static evidence and features of its slots, keyed by the unit's
-text and the texts of every unit it refers to by name (transitively) plus what
-the file imports and defines (`unit_keys`, over the facts units.py gathers); a
-unit whose key is unchanged is not re-inferred.  Predictions are memoised by
-their feature vector, so the model scores only slots whose features changed.
+text, what it can see of every unit it refers to by name, and what the file
+imports and defines (`unit_keys`, over the facts units.py gathers); a unit
+whose key is unchanged is not re-inferred.  What a unit can see of a def is
+its signature and inferred return (`_surface`), so typing inside a function
+re-infers its callers only when its return type changes (early cutoff).
+Predictions are memoised by their feature vector, so the model scores only
+slots whose features changed.
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ class DocumentMemo:
         self.tree: ast.Module | None = None
         self._units: dict[str, tuple] = {}  # unit text digest -> (bound, referenced, imports)
         self._scan: tuple | None = None  # (tree, unit digests, unit infos) of the current version
+        self._surfaces: dict[str, str] = {}  # unit key -> what its dependents see of it (`_surface`)
+        self.class_keys: dict[int, str] = {}  # id(top-level class) -> a key of all its pieces
         self.evidence = Carried()  # (unit key, slot key) -> (Evidence, features before peers)
         self.predictions = Carried()  # feature-vector key -> model output
 
@@ -122,7 +127,7 @@ class DocumentMemo:
         ctx.add_top_level(tree.body)  # as FileContext.__init__ does
         return ctx
 
-    def unit_keys(self, tree: ast.Module, interface: str) -> dict[int, str]:
+    def unit_keys(self, tree: ast.Module, interface: str, ctx: FileContext | None = None) -> dict[int, str]:
         """id(unit) -> a key that changes when the unit or anything it names changes.
 
         Units are the top-level statements, except that a class is split into its methods
@@ -187,11 +192,22 @@ class DocumentMemo:
             edges.append(sorted({*extra.get(j, ()), *(k for name in pieces[j][3]
                                                      for k in (*binders.get(name, ()), *local.get(name, ())))} - {j}))
         keys: dict[int, str] = {}
+        seen: dict[int, str] = {}  # piece -> what its dependents see of it
+        surfaces: dict[str, str] = {}
         for comp, outside in components(edges):  # dependencies first
-            key = digest(interface, *sorted(pieces[j][1] for j in comp), *sorted({keys[id(pieces[k][0])]
-                                                                                    for k in outside}))
+            key = digest(interface, *sorted(pieces[j][1] for j in comp), *sorted({seen[k] for k in outside}))
+            surface = self._surfaces.get(key)
+            if surface is None:
+                members = [(pieces[j][0], pieces[owner[j]][0] if j in owner else None) for j in comp]
+                surface = _surface(key, members, ctx)
+            surfaces[key] = surface
             for j in comp:
                 keys[id(pieces[j][0])] = key
+                seen[j] = surface
+        self._surfaces = surfaces
+        # `self.x = []` (or None) takes its type from every method of the class (assigned.py).
+        self.class_keys = {id(pieces[head][0]): digest(*(keys[id(pieces[j][0])] for j in (head, *(
+            k for ks in found.values() for k in ks)))) for head, found in methods.items()}
         return keys
 
     def commit(self, partial: bool = False) -> None:
@@ -204,3 +220,37 @@ class DocumentMemo:
         """What every unit may depend on: the file's imports and the names it defines."""
         return digest(self.salt, repr(sorted(ctx.imports.items())), ",".join(sorted(ctx.classes)),
                       ",".join(sorted(ctx.functions)))
+
+
+def _surface(key: str, members: list[tuple[ast.AST, ast.ClassDef | None]], ctx: FileContext | None) -> str:
+    """What the rest of the file can see of a unit, so that an edit which leaves it unchanged does not
+    re-infer the unit's dependents (early cutoff); a function of the unit's key alone.
+
+    Of a def: its signature and the return type that `FileContext.function_return` gives (of an
+    `__init__`, also the `self.x` types it sets).  Of a class head: its name, bases, decorators and
+    the statements other than plain assignments (`x: int` says what `self.x` is; `x = 0` does not).
+    Of anything else (a module-level assignment, an `if`), its key: its text and dependencies.
+    """
+    if ctx is None or not members:
+        return key
+    parts = []
+    try:
+        for n, cls in members:
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                attrs = sorted(ctx.class_attrs(cls).items()) if cls is not None and n.name == "__init__" else ""
+                parts.append(f"{type(n).__name__} {n.name} {ast.dump(n.args)} {_dumps(n.decorator_list)} "
+                             f"{ast.dump(n.returns) if n.returns else ''} -> {ctx.function_return(n)!r} {attrs}")
+            elif isinstance(n, ast.ClassDef):
+                seen = [stmt for stmt in n.body if not isinstance(stmt, (
+                    ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign, ast.Expr, ast.Pass))]
+                parts.append(f"class {n.name} {_dumps(n.bases)} {_dumps(n.keywords)} {_dumps(n.decorator_list)} "
+                             f"{_dumps(seen)}")
+            else:
+                return key
+    except RecursionError:
+        return key
+    return digest(*parts)
+
+
+def _dumps(nodes: list[ast.AST]) -> str:
+    return "|".join(ast.dump(n) for n in nodes)

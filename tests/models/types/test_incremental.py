@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import ast
 import argparse
+import ast
 import inspect
 import json.decoder
 import random
@@ -87,7 +87,7 @@ def _predictions(a):
 
 
 def test_only_changed_units_are_reinferred_and_dependants_follow_their_callees(monkeypatch):
-    import pulsedev.models.types.analysis as analysis
+    from pulsedev.models.types import analysis
 
     calls = []
     real = analysis.evidence_for
@@ -111,6 +111,75 @@ def test_only_changed_units_are_reinferred_and_dependants_follow_their_callees(m
     assert _predictions(analyze(edited2, "m", memo=memo)) == fresh
     assert ("return", "caller", "return") in calls  # the caller depends on the helper
     assert not any(k[1].startswith("Box") for k in calls)
+
+
+def _evidence(a):
+    return {r.slot.key: (r.slot.line, r.prediction, r.features) for r in a.results}
+
+
+def test_callers_are_not_reinferred_when_an_edit_keeps_what_they_see_of_a_def(monkeypatch):
+    from pulsedev.models.types import analysis
+
+    calls = []
+    real = analysis.evidence_for
+    monkeypatch.setattr(analysis, "evidence_for", lambda slot, ctx: calls.append(slot.key) or real(slot, ctx))
+    memo = DocumentMemo()
+    analyze(SOURCE, "m", memo=memo)
+    same_return = SOURCE.replace("    return n > 1", "    m = n\n    return n > 1")
+    fresh = _evidence(analyze(same_return, "m"))
+    calls.clear()
+    assert _evidence(analyze(same_return, "m", memo=memo)) == fresh
+    assert {k[1] for k in calls} == {"helper"}  # `caller` sees only helper's signature and `bool`
+    same_attrs = same_return.replace("self.size = size", "self.size = size\n        unused = 2")
+    fresh = _evidence(analyze(same_attrs, "m"))
+    calls.clear()
+    assert _evidence(analyze(same_attrs, "m", memo=memo)) == fresh
+    assert {k[1] for k in calls} == {"Box.__init__"}  # the `self.x` types `area` sees are the same
+    for line, reinferred in (("    kind = 'box'\n", set()), ("    depth: int = 0\n", {"Box.__init__", "Box.area"})):
+        edited = same_attrs.replace("class Box:\n", "class Box:\n" + line)
+        fresh = _evidence(analyze(edited, "m"))
+        calls.clear()
+        assert _evidence(analyze(edited, "m", memo=memo)) == fresh
+        assert {k[1] for k in calls} == reinferred  # a class attribute `x: int` types `self.x`; `x = 0` does not
+
+
+FILLED = '''
+class Bag:
+    def __init__(self):
+        self.items = []
+        self.size = 0
+
+    def add(self, n=1):
+        self.items.append(n)
+'''
+
+
+def test_self_attribute_filled_in_another_method_follows_that_method():
+    memo = DocumentMemo()
+    before = _evidence(analyze(FILLED, "m", memo=memo))
+    assert "v:st=list[int]" in before[("variable", "Bag.__init__", "self.items")][2]
+    edited = FILLED.replace("self.items.append(n)", 'self.items.append("a")')
+    after = _evidence(analyze(edited, "m", memo=memo))
+    assert after == _evidence(analyze(edited, "m"))
+    assert "v:st=list[str]" in after[("variable", "Bag.__init__", "self.items")][2]
+
+
+def test_incremental_analysis_equals_a_fresh_one_across_random_edits():
+    rng = random.Random(11)
+    checked = 0
+    for text in (inspect.getsource(textwrap), SOURCE + FILLED):
+        memo = DocumentMemo()
+        analyze(text, "m", memo=memo)
+        for step in range(30):
+            new = _edit(text, rng)
+            try:
+                ast.parse(new)
+            except (SyntaxError, ValueError):
+                continue
+            lines = (0, 40) if step % 4 == 0 else None  # a visible range now and then, as editors ask
+            assert _evidence(analyze(new, "m", memo=memo, lines=lines)) == _evidence(analyze(new, "m", lines=lines))
+            text, checked = new, checked + 1
+    assert checked > 25
 
 
 def test_engine_hints_stay_equal_to_a_fresh_engine_across_edits(tmp_path):
