@@ -8,7 +8,8 @@ feedback: modelfile.py).  `hints()` is the fast path: one analysis per
 document text (cached by content hash, so hovers and repeated requests cost
 nothing), then filtering by the options in force.  Before the index and model
 are ready it still answers, from file-local static evidence.  `prefetch()`
-analyses a changed document ahead of the request (prefetch.py).
+analyses a changed document ahead of the request (prefetch.py), unless the
+editor asks for that version first.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ def uri_path(uri: str) -> Path | None:
     """The local path of a file:// URI."""
     parsed = urlparse(uri)
     return Path(unquote(parsed.path)) if parsed.scheme == "file" else None
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _freeze_heap() -> None:
@@ -82,7 +87,7 @@ class TypeEngine:
         self._idle = threading.Event()
         self._idle.set()
         self._count_lock = threading.Lock()
-        self._prefetch = Prefetcher(self._analysis)
+        self._prefetch = Prefetcher(self._ahead)
         self._proc: subprocess.Popen | None = None
 
     # -- lifecycle -----------------------------------------------------------------
@@ -205,6 +210,14 @@ class TypeEngine:
         """
         self._prefetch.submit(uri, text)
 
+    def _ahead(self, uri: str, text: str) -> None:
+        """The prefetch: the whole document, unless the editor has already asked for this version
+        (then it drives, and a whole-file analysis alongside would only slow its next request)."""
+        entry = self._cache.get(uri)
+        if entry is not None and entry["digest"] == _digest(text) and entry["gen"] == self._generation:
+            return
+        self._analysis(uri, text)
+
     def _analysis(self, uri: str, text: str, lines: tuple[int, int] | None = None) -> tuple[object, list[dict]]:
         """Hints of a document version (for `lines` only when given), cached per content and range."""
         with self._count_lock:
@@ -225,7 +238,7 @@ class TypeEngine:
             self._idle.wait(0.5)
 
     def _analysis_locked(self, uri: str, text: str, lines: tuple[int, int] | None) -> tuple[object, list[dict]]:
-        digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+        digest = _digest(text)
         entry = self._cache.get(uri)
         if entry is None or entry["digest"] != digest or entry["gen"] != self._generation:
             entry = {"digest": digest, "gen": self._generation, "ranges": {}}

@@ -167,6 +167,21 @@ def test_prefetch_makes_the_request_a_cache_hit(tmp_path):
     engine.stop()
 
 
+def test_prefetch_gives_way_to_an_editor_that_already_asked_for_the_version(tmp_path):
+    engine = TypeEngine(tmp_path, tmp_path / "data", train=False)
+    engine.start(wait=True)
+    src = "".join(f"def f{i}(n=0):\n    return n > {i}\n\n\n" for i in range(50))
+    uri = (tmp_path / "a.py").as_uri()
+    rng = {"start": {"line": 0, "character": 0}, "end": {"line": 10, "character": 0}}
+    assert len(engine.hints(uri, src, range_=rng)) == 6
+    engine._ahead(uri, src)  # what the prefetch thread runs
+    assert None not in engine._cache[uri]["ranges"]  # no whole-file analysis next to the editor's requests
+    edited = src + "def g(s=''):\n    return s\n"
+    engine._ahead(uri, edited)  # a version nobody asked for yet
+    assert None in engine._cache[uri]["ranges"]
+    engine.stop()
+
+
 def test_a_hint_naming_a_type_alias_is_scored_as_what_the_alias_stands_for():
     from pulsedev.models.types.evaluation import same_type
 
