@@ -80,6 +80,7 @@ class FileContext:
         self._envs: dict[tuple[int, int], Env] = {}
         self._class_tokens: dict[str, tuple[str, ...]] | None = None
         self._alias_keys: dict[str, list[str]] | None = None
+        self._methods: dict[int, ast.ClassDef] | None = None
 
     def forget_inferred(self) -> None:
         """Drops memoised scopes, returns and attributes (after `calls` changed what they would be)."""
@@ -193,10 +194,39 @@ class FileContext:
                 infer_return,  # the rules build on this module
             )
 
-            result = infer_return(func, self).type
+            result = infer_return(func, self, self._owner(func)).type
         self._busy.discard(key)
         self._returns[key] = result
         return result
+
+    def _owner(self, func) -> ast.ClassDef | None:
+        """The top-level class a def is a method of, if any."""
+        if self._methods is None:
+            self._methods = {id(m): c for c in self.classes.values() for m in c.body
+                             if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        return self._methods.get(id(func))
+
+    def member_type(self, class_name: str, name: str, call: bool) -> str | None:
+        """What `obj.name()` (`call`) or `obj.name` gives for an `obj` of a class imported from
+        another workspace module (as the index has it): see `own_member_type`.  Classes of this
+        file are left out: a unit would depend on every same-named member of the file, which would
+        tie most of a big file together and make each keystroke re-infer it (incremental.py)."""
+        origin = self.imports.get(class_name) if class_name not in self.classes else None
+        return self.index.member_type(origin, name, call) if origin and self.index is not None else None
+
+    def own_member_type(self, class_name: str, name: str, call: bool) -> str | None:
+        """`member_type` for a class of this file: a method's return, a property's, or the type of an
+        attribute `__init__` sets.  Inherited members are not looked up; an async method gives nothing."""
+        cls = self.classes.get(class_name)
+        if cls is None:
+            return None
+        for stmt in cls.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+                prop = any(isinstance(d, ast.Name) and d.id in ("property", "cached_property") for d in stmt.decorator_list)
+                if isinstance(stmt, ast.AsyncFunctionDef) or prop == call:
+                    return None
+                return self.function_return(stmt)
+        return None if call else self.class_attrs(cls).get(name)
 
     def class_attrs(self, cls: ast.ClassDef) -> dict[str, str | None]:
         """Types of `self.x` attributes set in `__init__` or annotated in the class body."""

@@ -164,6 +164,13 @@ class WorkspaceIndex:
                 ctx = self._contexts[module] = FileContext(self.trees[module], module, self)
             return ctx
 
+    def member_type(self, dotted: str, name: str, call: bool) -> str | None:
+        """What `obj.name()` (`call`) or `obj.name` gives for an `obj` of a workspace class `pkg.mod.Class`."""
+        found = self._split(dotted)
+        if not found or "." in found[1]:
+            return None
+        return self._context(found[0]).own_member_type(found[1], name, call)
+
     def function_return(self, dotted: str) -> str | None:
         """Annotated or inferred return type of a workspace function `pkg.mod.func` (or None)."""
         found = self._split(dotted)

@@ -124,7 +124,8 @@ def infer(node: ast.expr | None, env: Env, ctx: FileContext, depth: int = 0) -> 
     if isinstance(node, ast.Attribute):
         if isinstance(node.value, ast.Name) and node.value.id == "self" and env.cls is not None:
             return ctx.class_attrs(env.cls).get(node.attr)
-        return None
+        recv = infer(node.value, env, ctx, d)
+        return ctx.member_type(recv, node.attr, call=False) if recv and recv.isidentifier() else None
     if isinstance(node, ast.Call):
         return _call(node, env, ctx, d)
     return None
@@ -232,6 +233,8 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
                     return ctx.function_return(stmt)
             return None
         recv = infer(f.value, env, ctx, d)
+        if recv and recv.isidentifier() and (member := ctx.member_type(recv, f.attr, call=True)) is not None:
+            return member  # a method of a class of the workspace
         if recv == "str":
             if f.attr in STR_METHODS_STR:
                 return "str"

@@ -241,3 +241,4 @@ def test_a_ready_engine_keeps_what_it_holds_out_of_full_collections(tmp_path):
         assert gc.get_freeze_count() > 0  # the index's trees no longer slow every full collection
     finally:
         gc.unfreeze()
+

@@ -360,3 +360,67 @@ def test_what_the_docstring_states_is_evidence_when_the_code_does_not_tell():
     assert ev("parameter", "show", "what") == ("int", "default_literal")  # the docstring does not admit the default
     assert ev("return", "size", "return") == ("int", "stub_doc")  # an abstract def
     assert ev("return", "area", "return") == ("float", "unknown_doc")
+
+
+
+BOX = '''
+class Box:
+    def __init__(self, size=3):
+        self.size = size
+
+    def area(self, scale=1.5):
+        return self.size * scale
+
+    @property
+    def name(self):
+        return "box"
+
+    async def fetch(self):
+        return 1
+'''
+SHELF = '''
+from .shapes import Box
+
+
+class Crate:
+    def volume(self):
+        return 1.0
+
+
+class Shelf:
+    def __init__(self):
+        self.box = Box()
+
+    def total(self):
+        return self.box.area()
+
+    def label(self):
+        return self.box.name
+
+    def width(self):
+        b = Box(4)
+        return b.size
+
+    def late(self):
+        return self.box.fetch()
+
+    def called(self):
+        return self.box.name()
+
+    def local(self):
+        return Crate().volume()
+'''
+
+
+@pytest.mark.parametrize("qual, expected", [
+    ("Shelf.total", "float"),  # a method of the receiver's class (which knows its own `self.size`)
+    ("Shelf.label", "str"),  # a property
+    ("Shelf.width", "int"),  # an attribute its `__init__` sets
+    ("Shelf.late", None),  # a coroutine, not its return
+    ("Shelf.called", None),  # a property is not called
+    ("Shelf.local", None),  # classes of the file itself are not followed (see FileContext.member_type)
+])
+def test_members_of_a_receiver_of_a_workspace_class(qual, expected):
+    index = WorkspaceIndex(None)
+    index.update("pkg.shapes", ast.parse(BOX))
+    assert _evidence(SHELF, "return", qual, "return", index, "pkg.user").type == expected
