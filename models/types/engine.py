@@ -15,7 +15,6 @@ editor asks for that version first.
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import logging
 import os
@@ -26,29 +25,26 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from pulsedev.models.types.analysis import analyze
+from pulsedev.models.types.debounce import Debounce
+from pulsedev.models.types.documents import Documents
 from pulsedev.models.types.hintfilter import public, wanted
-from pulsedev.models.types.incremental import DocumentMemo
 from pulsedev.models.types.index import WorkspaceIndex, module_name
 from pulsedev.models.types.model import load
 from pulsedev.models.types.modelfile import (held_out, load_penalties, model_file, penalties_file, prune,
                                              save_penalties, start_training, workspace_python)
-from pulsedev.models.types.prefetch import Prefetcher
+from pulsedev.models.types.prefetch import Gate, Prefetcher
 from pulsedev.models.types.render import code_action, hint
 from pulsedev.models.types.traces import TraceStore
 from pulsedev.models.types.typetext import canonical, normalize
 
 log = logging.getLogger(__name__)
-MAX_CACHE = 64
+SAVE_SETTLE = float(os.environ.get("PULSEDEV_TYPES_SAVE_SETTLE", "5"))  # seconds after saves: call sites
 
 
 def uri_path(uri: str) -> Path | None:
     """The local path of a file:// URI."""
     parsed = urlparse(uri)
     return Path(unquote(parsed.path)) if parsed.scheme == "file" else None
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _freeze_heap() -> None:
@@ -76,19 +72,16 @@ class TypeEngine:
         self.model_path: Path | None = None
         self.training = False
         self.ready = threading.Event()
-        self._cache: dict[str, dict] = {}  # uri -> {"digest", "gen", "ranges": {lines: (analysis, hints)}}
-        self._memos: dict[str, DocumentMemo] = {}  # uri -> what the last analysis leaves for the next edit
+        self._docs = Documents()
         self._generation = 0
         self._shown: dict[str, dict] = {}  # uri -> slot key -> (type shown, features); memory only
         self._stop = False
         self._thread: threading.Thread | None = None
         self._lock = threading.RLock()  # analyses run on the request thread and the prefetch thread
-        self._busy = 0  # analyses running or waiting (background indexing gives way to them)
-        self._idle = threading.Event()
-        self._idle.set()
-        self._count_lock = threading.Lock()
+        self._gate = Gate()  # analyses running or waiting: background indexing gives way to them
         self._prefetch = Prefetcher(self._ahead)
         self._proc: subprocess.Popen | None = None
+        self._recount = Debounce(SAVE_SETTLE, self._rebuild_callsites)  # after saves: what calls pass
 
     # -- lifecycle -----------------------------------------------------------------
     def start(self, wait: bool = False) -> None:
@@ -102,14 +95,15 @@ class TypeEngine:
         """Stops background work (a running training child is terminated)."""
         self._stop = True
         self._prefetch.stop()
+        self._recount.cancel()
         if self._proc is not None and self._proc.poll() is None:
             self._proc.terminate()
 
     def _run(self) -> None:
         try:
-            self.index.build(lambda: self._stop, self._yield_to_requests)
+            self.index.build(lambda: self._stop, self._gate.pause)
             self._changed()  # hints with cross-file evidence from here on
-            self.index.build_callsites(lambda: self._stop, self._yield_to_requests)
+            self.index.build_callsites(lambda: self._stop, self._gate.pause)
             if self.exclude:  # only packages the interpreter really has change what the model sees
                 self.exclude = held_out(self.exclude, self.python)
             self.model_path = self._model_file()
@@ -202,6 +196,22 @@ class TypeEngine:
         self._save_penalties()
         self._changed()
 
+    def saved(self, uri: str, text: str) -> None:
+        """A workspace file was saved: the index takes its text, so the other files' hints follow it
+        now, and what its calls pass a few seconds later (the call-site table is rebuilt once saves
+        settle, in the background)."""
+        path = uri_path(uri)
+        if self.root is None or path is None or path.suffix != ".py" or not self.index.ready:
+            return
+        if self.index.replace(module_name(self.root, path), text):
+            self._changed()
+            self._recount.schedule()
+
+    def _rebuild_callsites(self) -> None:
+        if self.index.callsites is not None and not self._stop:
+            self.index.build_callsites(lambda: self._stop, self._gate.pause)
+            self._changed()
+
     # -- the fast path ------------------------------------------------------------
     def prefetch(self, uri: str, text: str) -> None:
         """Analyse a changed document in the background, so the hint request finds it ready.
@@ -213,39 +223,16 @@ class TypeEngine:
     def _ahead(self, uri: str, text: str) -> None:
         """The prefetch: the whole document, unless the editor has already asked for this version
         (then it drives, and a whole-file analysis alongside would only slow its next request)."""
-        entry = self._cache.get(uri)
-        if entry is not None and entry["digest"] == _digest(text) and entry["gen"] == self._generation:
-            return
-        self._analysis(uri, text)
+        if not self._docs.asked(uri, text, self._generation):
+            self._analysis(uri, text)
 
     def _analysis(self, uri: str, text: str, lines: tuple[int, int] | None = None) -> tuple[object, list[dict]]:
         """Hints of a document version (for `lines` only when given), cached per content and range."""
-        with self._count_lock:
-            self._busy += 1
-            self._idle.clear()
-        try:
-            with self._lock:
-                return self._analysis_locked(uri, text, lines)
-        finally:
-            with self._count_lock:
-                self._busy -= 1
-                if not self._busy:
-                    self._idle.set()
-
-    def _yield_to_requests(self) -> None:
-        """Background indexing waits (a little) while an analysis runs: hints first."""
-        if self._busy:
-            self._idle.wait(0.5)
+        with self._gate.busy(), self._lock:
+            return self._analysis_locked(uri, text, lines)
 
     def _analysis_locked(self, uri: str, text: str, lines: tuple[int, int] | None) -> tuple[object, list[dict]]:
-        digest = _digest(text)
-        entry = self._cache.get(uri)
-        if entry is None or entry["digest"] != digest or entry["gen"] != self._generation:
-            entry = {"digest": digest, "gen": self._generation, "ranges": {}}
-            self._cache.pop(uri, None)
-            if len(self._cache) >= MAX_CACHE:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[uri] = entry
+        entry = self._docs.entry(uri, text, self._generation)
         ranges = entry["ranges"]
         if None in ranges:
             return ranges[None]
@@ -268,11 +255,7 @@ class TypeEngine:
         """A fresh analysis (of `lines` only when given), re-inferring only what changed since the last one."""
         path = uri_path(uri)
         module = module_name(self.root, path) if self.root and path else (path.stem if path else "")
-        memo = self._memos.get(uri)
-        if memo is None:
-            memo = self._memos[uri] = DocumentMemo()
-            if len(self._memos) > MAX_CACHE:
-                self._memos.pop(next(iter(self._memos)))
+        memo = self._docs.memo(uri)
         memo.salt = f"{self._generation}|{self.index.ready}"
         a = analyze(text, module, self.index if self.index.ready else None, self.model, self.traces,
                     str(path.resolve()) if path else None, lines, memo)

@@ -129,6 +129,18 @@ class WorkspaceIndex:
                         found.setdefault(arg.arg, set()).add(t)
         return {name: frozenset(types) for name, types in found.items()}
 
+    def replace(self, module: str, text: str) -> bool:
+        """Takes a module's new text (a save); False when it does not parse.  What other modules'
+        contexts inferred through the old one is dropped with them."""
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError):
+            return False
+        with self._lock:
+            self.update(module, tree)
+            self._contexts = {}
+        return True
+
     def update(self, module: str, tree: ast.Module) -> None:
         """Records (or replaces) one module's tree."""
         with self._lock:

@@ -3,11 +3,13 @@
 `Prefetcher` keeps the latest text per URI (a newer version replaces an older
 one not yet analysed) and analyses it on one daemon thread, started on first
 use, after waiting `PREFETCH_DELAY` so that a hint request right after the edit
-goes first.
+goes first.  `Gate` lets analyses go first: background indexing waits at its
+`pause()` while one runs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -57,3 +59,35 @@ class Prefetcher:
                 self._analyse(uri, text)
             except Exception:  # noqa: BLE001 - a background nicety must never fail loudly
                 log.exception("type prefetch failed")
+
+
+class Gate:
+    """Counts running analyses (`with gate.busy():`); `pause()` blocks background work a little while any runs."""
+
+    def __init__(self):
+        self._busy = 0
+        self._idle = threading.Event()
+        self._idle.set()
+        self._lock = threading.Lock()
+
+    def __bool__(self) -> bool:
+        return self._busy > 0
+
+    @contextlib.contextmanager
+    def busy(self):
+        """Marks an analysis as running (or waiting for the engine's lock)."""
+        with self._lock:
+            self._busy += 1
+            self._idle.clear()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._busy -= 1
+                if not self._busy:
+                    self._idle.set()
+
+    def pause(self) -> None:
+        """Where background work gives way: waits up to 0.5 s while an analysis runs."""
+        if self._busy:
+            self._idle.wait(0.5)

@@ -39,9 +39,12 @@ def did_change(ls: PulseDevServer, params: types.DidChangeTextDocumentParams) ->
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: PulseDevServer, params: types.DidSaveTextDocumentParams) -> None:
-    """`file_saved`."""
+    """`file_saved`; the type engine re-reads the file for the hints of the files that use it."""
     if ls.runtime:
         _submit(ls, ls.runtime.tracker.saved(params.text_document.uri))
+    engine = ls.services.get("types")
+    if engine is not None:
+        engine.saved(params.text_document.uri, ls.workspace.get_text_document(params.text_document.uri).source)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)

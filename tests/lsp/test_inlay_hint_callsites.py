@@ -16,11 +16,14 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 SERVER = [sys.executable, "-m", "pulsedev", "serve"]
-ENV = {**os.environ, "PYTHONUNBUFFERED": "1", "PULSEDEV_TYPES_TRAIN_DELAY": "3600"}  # static evidence only
+ENV = {**os.environ, "PYTHONUNBUFFERED": "1", "PULSEDEV_TYPES_TRAIN_DELAY": "3600",  # static evidence only
+       "PULSEDEV_TYPES_SAVE_SETTLE": "0.2"}
 
 GEO = "def scaled(size, factor):\n    return size\n"
 USE = "from geo import scaled\n\n\ndef main():\n    scaled(3, 2.5)\n    scaled(4, factor=0.5)\n"
 PAGE = "def render(title, **options):\n    out = '<h1>'\n    out += title\n    return out\n"
+SHAPES = "def make():\n    return 1\n"
+USER = "from shapes import make\n\n\ndef use():\n    return make()\n"
 DOCS = ('def wrap(text, width=None):\n    """Wrap it.\n\n    Args:\n        text (str): what to wrap.\n'
         '        width (int, optional): the widest line.\n    """\n    return lines(text, width)\n')
 
@@ -32,6 +35,8 @@ def project(workspace: Path) -> Path:
     (workspace / "use.py").write_text(USE)
     (workspace / "page.py").write_text(PAGE)
     (workspace / "docs.py").write_text(DOCS)
+    (workspace / "shapes.py").write_text(SHAPES)
+    (workspace / "user.py").write_text(USER)
     return workspace
 
 
@@ -86,3 +91,44 @@ async def test_types_a_docstring_states_become_hints(client, project):
     assert got[text][0] == ": str" and got[text][1].endswith("the docstring says str")
     assert got[width][0] == ": int | None" and "the docstring says int" in got[width][1]
     assert len(got) == 2  # nothing says what `lines` returns
+
+
+async def test_a_saved_file_changes_the_hints_of_the_files_that_use_it(client, project):
+    user = (project / "user.py").as_uri()
+    got = await _settled(client, user, USER, 1)
+    assert [label for label, _ in got.values()] == ["-> int"]
+    edited = SHAPES.replace("return 1", "return 'one'")
+    shapes = project / "shapes.py"
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=shapes.as_uri(), language_id="python", version=1, text=SHAPES)))
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=shapes.as_uri(), version=2),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=edited)]))
+    assert [h.label for h in await _hints(client, user, USER)] == ["-> int"]  # not saved yet
+    shapes.write_text(edited)
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(
+        uri=shapes.as_uri())))
+    labels = []
+    for _ in range(50):
+        labels = [h.label for h in await _hints(client, user, USER)]
+        if labels == ["-> str"]:
+            break
+        await asyncio.sleep(0.1)
+    assert labels == ["-> str"]
+
+
+async def test_what_a_saved_file_passes_reaches_the_callee_once_saves_settle(client, project):
+    geo = (project / "geo.py").as_uri()
+    size = GEO.index("size") + 4
+    assert (await _settled(client, geo, GEO, 3))[size][0] == ": int"
+    edited = USE.replace("scaled(3, 2.5)", "scaled('3', 2.5)").replace("scaled(4,", "scaled('4',")
+    (project / "use.py").write_text(edited)
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(
+        uri=(project / "use.py").as_uri())))
+    label = None
+    for _ in range(50):
+        label = {h.position.character: h.label for h in await _hints(client, geo, GEO)}.get(size)
+        if label == ": str":
+            break
+        await asyncio.sleep(0.1)
+    assert label == ": str"

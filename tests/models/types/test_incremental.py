@@ -13,6 +13,7 @@ from pulsedev.models.types.analysis import analyze
 from pulsedev.models.types.context import FileContext
 from pulsedev.models.types.engine import TypeEngine
 from pulsedev.models.types.incremental import DocumentMemo
+from pulsedev.models.types.prefetch import Gate
 from pulsedev.models.types.reparse import reparse
 from pulsedev.options import parse_options
 
@@ -215,18 +216,13 @@ def test_indexing_gives_way_to_a_running_analysis(tmp_path):
     index = WorkspaceIndex(tmp_path)
     index.build(pause=lambda: pauses.append(1))
     assert len(pauses) == 5 and len(index.trees) == 5
-    engine = TypeEngine(tmp_path, tmp_path / "data", train=False)
-    with engine._count_lock:
-        engine._busy += 1  # as while a hint request is being answered
-        engine._idle.clear()
-    waited = threading.Thread(target=engine._yield_to_requests)
-    t0 = time.perf_counter()
-    waited.start()
-    time.sleep(0.1)
-    assert waited.is_alive()
-    with engine._count_lock:
-        engine._busy -= 1
-        engine._idle.set()
+    gate = Gate()
+    with gate.busy():  # as while a hint request is being answered
+        waited = threading.Thread(target=gate.pause)
+        t0 = time.perf_counter()
+        waited.start()
+        time.sleep(0.1)
+        assert waited.is_alive()
     waited.join(1)
     assert not waited.is_alive() and time.perf_counter() - t0 < 0.45
 

@@ -157,11 +157,11 @@ def test_prefetch_makes_the_request_a_cache_hit(tmp_path):
     uri = (tmp_path / "a.py").as_uri()
     engine.prefetch(uri, src)
     for _ in range(200):
-        entry = engine._cache.get(uri)
+        entry = engine._docs.get(uri)
         if entry and None in entry["ranges"]:
             break
         time.sleep(0.02)
-    assert None in engine._cache[uri]["ranges"]  # the whole document was analysed ahead
+    assert None in engine._docs.get(uri)["ranges"]  # the whole document was analysed ahead
     rng = {"start": {"line": 0, "character": 0}, "end": {"line": 10, "character": 0}}
     assert len(engine.hints(uri, src, range_=rng)) == 6
     engine.stop()
@@ -175,10 +175,10 @@ def test_prefetch_gives_way_to_an_editor_that_already_asked_for_the_version(tmp_
     rng = {"start": {"line": 0, "character": 0}, "end": {"line": 10, "character": 0}}
     assert len(engine.hints(uri, src, range_=rng)) == 6
     engine._ahead(uri, src)  # what the prefetch thread runs
-    assert None not in engine._cache[uri]["ranges"]  # no whole-file analysis next to the editor's requests
+    assert None not in engine._docs.get(uri)["ranges"]  # no whole-file analysis next to the editor's requests
     edited = src + "def g(s=''):\n    return s\n"
     engine._ahead(uri, edited)  # a version nobody asked for yet
-    assert None in engine._cache[uri]["ranges"]
+    assert None in engine._docs.get(uri)["ranges"]
     engine.stop()
 
 
