@@ -207,12 +207,15 @@ class FileContext:
         return self._methods.get(id(func))
 
     def member_type(self, class_name: str, name: str, call: bool) -> str | None:
-        """What `obj.name()` (`call`) or `obj.name` gives for an `obj` of a class imported from
-        another workspace module (as the index has it): see `own_member_type`.  Classes of this
-        file are left out: a unit would depend on every same-named member of the file, which would
-        tie most of a big file together and make each keystroke re-infer it (incremental.py)."""
-        origin = self.imports.get(class_name) if class_name not in self.classes else None
-        return self.index.member_type(origin, name, call) if origin and self.index is not None else None
+        """What `obj.name()` (`call`) or `obj.name` gives for an `obj` of a workspace class, as the
+        index has the class's module (see `own_member_type`).  For a class of this file that is the
+        file as last saved: following the open text would make a unit depend on every same-named
+        member of the file, tie most of a big file together and re-infer it at each keystroke
+        (incremental.py); the index changes only on a save, and then every analysis starts afresh."""
+        if self.index is None:
+            return None
+        origin = f"{self.module}.{class_name}" if class_name in self.classes else self.imports.get(class_name)
+        return self.index.member_type(origin, name, call) if origin else None
 
     def own_member_type(self, class_name: str, name: str, call: bool) -> str | None:
         """`member_type` for a class of this file: a method's return, a property's, or the type of an

@@ -418,9 +418,20 @@ class Shelf:
     ("Shelf.width", "int"),  # an attribute its `__init__` sets
     ("Shelf.late", None),  # a coroutine, not its return
     ("Shelf.called", None),  # a property is not called
-    ("Shelf.local", None),  # classes of the file itself are not followed (see FileContext.member_type)
+    ("Shelf.local", "float"),  # a class of the file itself, as last saved
 ])
 def test_members_of_a_receiver_of_a_workspace_class(qual, expected):
     index = WorkspaceIndex(None)
     index.update("pkg.shapes", ast.parse(BOX))
+    index.update("pkg.user", ast.parse(SHELF))
     assert _evidence(SHELF, "return", qual, "return", index, "pkg.user").type == expected
+
+
+def test_members_of_a_class_of_the_file_are_read_as_last_saved():
+    index = WorkspaceIndex(None)
+    index.update("pkg.shapes", ast.parse(BOX))
+    index.update("pkg.user", ast.parse(SHELF))
+    unsaved = SHELF.replace("return 1.0", "return 'litres'")
+    assert _evidence(unsaved, "return", "Shelf.local", "return", index, "pkg.user").type == "float"
+    assert index.replace("pkg.user", unsaved)  # saved
+    assert _evidence(unsaved, "return", "Shelf.local", "return", index, "pkg.user").type == "str"
