@@ -60,7 +60,7 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
     except (SyntaxError, ValueError):
         return Analysis(None, [], text)
     ctx = memo.context(tree, module, index) if memo is not None else FileContext(tree, module, index)
-    every = find_slots(tree, text, include_annotated=True)
+    every = find_slots(tree, text, include_annotated=True, reuse=memo.slots if memo is not None else None)
     annotated = [s for s in every if s.annotation is not None]
     slots = [s for s in every if s.annotation is None and not _skip(s, ctx)]
     if lines is not None:

@@ -68,6 +68,7 @@ class DocumentMemo:
         self.class_keys: dict[int, str] = {}  # id(top-level class) -> a key of all its pieces
         self.evidence = Carried()  # (unit key, slot key) -> (Evidence, features before peers)
         self.predictions = Carried()  # feature-vector key -> model output
+        self.slots: dict = {}  # what `find_slots` reuses of the previous version's statements
 
     def parse(self, text: str) -> ast.Module:
         """The tree of `text`, reusing the previous version's (raises SyntaxError)."""

@@ -10,7 +10,7 @@ with whitespace edits.  `self`/`cls` are never slots.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass
@@ -114,11 +114,18 @@ def is_implicit_first(func: ast.FunctionDef | ast.AsyncFunctionDef, arg: ast.arg
     return "staticmethod" not in decorators
 
 
-def find_slots(tree: ast.Module, source: str, include_annotated: bool = False) -> list[Slot]:
-    """Every slot of a parsed module in source order (unannotated ones unless asked)."""
+def find_slots(tree: ast.Module, source: str, include_annotated: bool = False, reuse: dict | None = None) -> list[Slot]:
+    """Every slot of a parsed module in source order (unannotated ones unless asked).
+
+    `reuse`, a dict the caller keeps between versions of one document (incremental.py), takes
+    the slots of each top-level statement that is the same node with the same text as before
+    (an edit elsewhere moved it at most), moved by the lines it moved.
+    """
     pos = Positions(source)
     slots: list[Slot] = []
-    used: dict[str, int] = {}
+    used: dict[str, int] = {}  # qualname -> defs so far (a setter after its property: `f@2`)
+    module_seen: set[str] = set()  # names assigned at module level so far (a slot is the first)
+    log: list[tuple[str, str, int]] = []  # what a top-level statement read of `used` and `module_seen`
 
     def add(slot: Slot) -> None:
         if include_annotated or slot.annotation is None:
@@ -134,6 +141,7 @@ def find_slots(tree: ast.Module, source: str, include_annotated: bool = False) -
                    for d in stmt.decorator_list):
                 return  # overload signatures are annotations by nature, never slots
             qual = f"{prefix}{stmt.name}"
+            log.append(("def", qual, used.get(qual, 0)))
             used[qual] = used.get(qual, 0) + 1
             if used[qual] > 1:  # a property's setter, a conditional redefinition: keep keys unique
                 qual = f"{qual}@{used[qual]}"
@@ -155,6 +163,8 @@ def find_slots(tree: ast.Module, source: str, include_annotated: bool = False) -
             if isinstance(stmt, ast.Assign) and len(stmt.targets) != 1:
                 return
             name = _target_name(target, func)
+            if name is not None and seen is module_seen:
+                log.append(("name", name, name in seen))
             if name is None or name in seen or stmt.value is None:
                 if name and isinstance(stmt, ast.AnnAssign):
                     seen.add(name)
@@ -168,8 +178,45 @@ def find_slots(tree: ast.Module, source: str, include_annotated: bool = False) -
             for child_body in _sub_bodies(stmt):
                 visit_body(child_body, prefix, func, cls, seen)
 
-    visit_body(tree.body, "", None, None, set())
+    kept: dict[int, tuple] = {}
+    for stmt in tree.body:
+        top = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", ())])
+        text = "".join(pos.lines[top - 1:stmt.end_lineno]) if reuse is not None else ""
+        old = reuse.get(id(stmt)) if reuse is not None else None
+        if old is not None and old[0] is stmt and old[1] == text and _replay(old[3], used, module_seen):
+            shift = stmt.lineno - old[2]
+            slots += [replace(s, line=s.line + shift) for s in old[4]] if shift else old[4]
+        else:
+            first, log = len(slots), []
+            visit_stmt(stmt, "", None, None, module_seen)
+            if reuse is not None:
+                old = (stmt, text, stmt.lineno, log, slots[first:])
+        if reuse is not None:
+            kept[id(stmt)] = old
+    if reuse is not None:
+        reuse.clear()
+        reuse.update(kept)
     return slots
+
+
+def _replay(log: list[tuple[str, str, int]], used: dict[str, int], seen: set[str]) -> bool:
+    """Whether a top-level statement would find `used` and the module's `seen` as it did before
+    (its slots' keys depend on them); if so, leaves in them what visiting it would have."""
+    counts: dict[str, int] = {}
+    added: set[str] = set()
+    for kind, name, was in log:
+        if kind == "def":
+            if used.get(name, 0) + counts.get(name, 0) != was:
+                return False
+            counts[name] = counts.get(name, 0) + 1
+        else:
+            if (name in seen or name in added) != was:
+                return False
+            added.add(name)  # a checked name is assigned from there on
+    for name, n in counts.items():
+        used[name] = used.get(name, 0) + n
+    seen.update(added)
+    return True
 
 
 def _target_name(target: ast.expr, func) -> str | None:

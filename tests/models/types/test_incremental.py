@@ -238,3 +238,20 @@ def test_a_ready_engine_keeps_what_it_holds_out_of_full_collections(tmp_path):
     finally:
         gc.unfreeze()
 
+
+
+TWICE = "x = compute()\n\n\ndef f(a=1):\n    return a\n\n\nx = other()\n\n\ndef f(b=''):\n    return b\n"
+
+
+def test_reused_slots_keep_their_keys_when_an_earlier_definition_goes():
+    memo = DocumentMemo()
+    before = _evidence(analyze(TWICE, "m", memo=memo))
+    assert ("parameter", "f@2", "b") in before and list(before).count(("variable", "<module>", "x")) == 1
+    for edited in (TWICE.replace("def f(a=1):\n    return a\n", ""),  # the later f is `f` now
+                   TWICE.replace("x = compute()\n", ""),  # the later x is the first assignment now
+                   TWICE.replace("x = compute()", "y = compute()").replace("def f(a=1)", "def g(a=1)"),
+                   TWICE):
+        got = _evidence(analyze(edited, "m", memo=memo))
+        assert got == _evidence(analyze(edited, "m"))
+    assert ("parameter", "f", "b") in _evidence(analyze(TWICE.replace("def f(a=1):\n    return a\n", ""), "m",
+                                                        memo=memo))
