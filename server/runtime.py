@@ -63,6 +63,7 @@ class Runtime:
         self.tracker = DocumentTracker()
         self.spool = spooling.spool_dir(self.data_dir)
         self.watcher: WorkspaceWatcher | None = None
+        self.file_listeners: list = []  # called with each path changed outside the editor (watcher thread)
         self.progress = Progress(ls)
         self.trainer = Trainer(TrainingLog(self.data_dir / "training.jsonl"), on_progress=self.progress.report,
                                on_done=self._trained)
@@ -76,7 +77,7 @@ class Runtime:
         self.worker.submit(self.ingest_spool)
         if watch:
             self.watcher = WorkspaceWatcher(root, self.spool, self.submit_events, self._spool_arrived,
-                                            self.tracker.is_open)
+                                            self.tracker.is_open, self._file_changed)
             threading.Thread(target=self._start_watcher, name="pulsedev-watch", daemon=True).start()
 
     @property
@@ -192,6 +193,10 @@ class Runtime:
         last = self.trainer.last or self._started
         if state == "idle" and time.time() - last > AUTOTRAIN_EVERY and self.store.count() >= AUTOTRAIN_MIN_EVENTS:
             self.train(["detector"])
+
+    def _file_changed(self, path: Path) -> None:
+        for listener in list(self.file_listeners):
+            listener(path)
 
     def _start_watcher(self) -> None:
         try:

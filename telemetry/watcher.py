@@ -5,6 +5,8 @@ The tree is walked once, pruning ignored folders (`.git`, virtualenvs,
 ignored get one recursive watch, the rest a flat one, so an inotify watch is
 never set under `.git/objects` or `node_modules`.  Commits are read from the
 new lines of `.git/logs/HEAD`; the spool folder gets its own flat watch.
+Each change to a file the editor does not have open also goes to `on_file`
+(the type engine re-reads changed Python files).
 """
 
 from __future__ import annotations
@@ -144,12 +146,14 @@ class WorkspaceWatcher:
     """Watches a workspace and a spool folder; reports through callbacks (from watchdog's thread)."""
 
     def __init__(self, root: Path | None, spool: Path | None, on_events: Callable[[list[Event]], None],
-                 on_spool: Callable[[], None], is_open: Callable[[str], bool] = lambda uri: False):
+                 on_spool: Callable[[], None], is_open: Callable[[str], bool] = lambda uri: False,
+                 on_file: Callable[[Path], None] = lambda path: None):
         self.root = root.resolve() if root else None
         self.spool = spool.resolve() if spool else None
         self.on_events = on_events
         self.on_spool = on_spool
         self.is_open = is_open
+        self.on_file = on_file  # every change to a file the editor does not have open (not debounced)
         self.observer = Observer()
         self.git: GitLog | None = None
         self._recent: dict[str, float] = {}
@@ -216,6 +220,9 @@ class WorkspaceWatcher:
         uri = path.as_uri()
         if self.is_open(uri):
             return  # the editor reports its own edits through text sync
+        if event.event_type == "moved":
+            self.on_file(Path(os.fsdecode(event.src_path)))
+        self.on_file(path)
         now = time.time()
         with self._lock:
             if now - self._recent.get(uri, 0.0) < EXTERNAL_DEBOUNCE:

@@ -25,20 +25,27 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from pulsedev.models.types.analysis import analyze
-from pulsedev.models.types.debounce import Debounce
 from pulsedev.models.types.documents import Documents
 from pulsedev.models.types.hintfilter import public, wanted
 from pulsedev.models.types.index import WorkspaceIndex, module_name
 from pulsedev.models.types.model import load
-from pulsedev.models.types.modelfile import (held_out, load_penalties, model_file, penalties_file, prune,
-                                             save_penalties, start_training, workspace_python)
+from pulsedev.models.types.modelfile import (
+    held_out,
+    load_penalties,
+    model_file,
+    penalties_file,
+    prune,
+    save_penalties,
+    start_training,
+    workspace_python,
+)
 from pulsedev.models.types.prefetch import Gate, Prefetcher
 from pulsedev.models.types.render import code_action, hint
 from pulsedev.models.types.traces import TraceStore
 from pulsedev.models.types.typetext import canonical, normalize
+from pulsedev.models.types.upkeep import IndexUpkeep
 
 log = logging.getLogger(__name__)
-SAVE_SETTLE = float(os.environ.get("PULSEDEV_TYPES_SAVE_SETTLE", "5"))  # seconds after saves: call sites
 
 
 def uri_path(uri: str) -> Path | None:
@@ -81,7 +88,7 @@ class TypeEngine:
         self._gate = Gate()  # analyses running or waiting: background indexing gives way to them
         self._prefetch = Prefetcher(self._ahead)
         self._proc: subprocess.Popen | None = None
-        self._recount = Debounce(SAVE_SETTLE, self._rebuild_callsites)  # after saves: what calls pass
+        self._upkeep = IndexUpkeep(self.index, self.root, self._changed, lambda: self._stop, self._gate.pause)
 
     # -- lifecycle -----------------------------------------------------------------
     def start(self, wait: bool = False) -> None:
@@ -95,7 +102,7 @@ class TypeEngine:
         """Stops background work (a running training child is terminated)."""
         self._stop = True
         self._prefetch.stop()
-        self._recount.cancel()
+        self._upkeep.stop()
         if self._proc is not None and self._proc.poll() is None:
             self._proc.terminate()
 
@@ -197,20 +204,14 @@ class TypeEngine:
         self._changed()
 
     def saved(self, uri: str, text: str) -> None:
-        """A workspace file was saved: the index takes its text, so the other files' hints follow it
-        now, and what its calls pass a few seconds later (the call-site table is rebuilt once saves
-        settle, in the background)."""
+        """A workspace file was saved (see upkeep.py)."""
         path = uri_path(uri)
-        if self.root is None or path is None or path.suffix != ".py" or not self.index.ready:
-            return
-        if self.index.replace(module_name(self.root, path), text):
-            self._changed()
-            self._recount.schedule()
+        if path is not None:
+            self._upkeep.saved(path, text)
 
-    def _rebuild_callsites(self) -> None:
-        if self.index.callsites is not None and not self._stop:
-            self.index.build_callsites(lambda: self._stop, self._gate.pause)
-            self._changed()
+    def files_changed(self, paths: list[Path]) -> None:
+        """Files changed outside the editor: a checkout, a formatter (see upkeep.py)."""
+        self._upkeep.files_changed(paths)
 
     # -- the fast path ------------------------------------------------------------
     def prefetch(self, uri: str, text: str) -> None:

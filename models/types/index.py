@@ -141,6 +141,14 @@ class WorkspaceIndex:
             self._contexts = {}
         return True
 
+    def remove(self, module: str) -> bool:
+        """Forgets a deleted module; False when it was not indexed."""
+        with self._lock:
+            if self.trees.pop(module, None) is None:
+                return False
+            self._contexts = {}
+            return True
+
     def update(self, module: str, tree: ast.Module) -> None:
         """Records (or replaces) one module's tree."""
         with self._lock:

@@ -132,3 +132,17 @@ async def test_what_a_saved_file_passes_reaches_the_callee_once_saves_settle(cli
             break
         await asyncio.sleep(0.1)
     assert label == ": str"
+
+
+async def test_a_file_changed_outside_the_editor_changes_the_hints_of_the_files_that_use_it(client, project):
+    user = (project / "user.py").as_uri()
+    got = await _settled(client, user, USER, 1)
+    assert [label for label, _ in got.values()] == ["-> int"]
+    (project / "shapes.py").write_text(SHAPES.replace("return 1", "return 2.5"))  # a checkout, a formatter
+    labels = []
+    for _ in range(100):
+        labels = [h.label for h in await _hints(client, user, USER)]
+        if labels == ["-> float"]:
+            break
+        await asyncio.sleep(0.1)
+    assert labels == ["-> float"]
