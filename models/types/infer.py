@@ -232,6 +232,9 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
                         return None
                     return ctx.function_return(stmt)
             return None
+        if isinstance(f.value, ast.Name) and f.value.id not in env and ctx.is_class_name(f.value.id) and (
+                member := ctx.member_type(f.value.id, f.attr, call=True)) is not None:
+            return member  # `Style.parse(...)`: what the class's method returns
         recv = infer(f.value, env, ctx, d)
         if recv and recv.isidentifier() and (member := ctx.member_type(recv, f.attr, call=True)) is not None:
             return member  # a method of a class of the workspace

@@ -377,6 +377,10 @@ class Box:
 
     async def fetch(self):
         return 1
+
+    @classmethod
+    def create(cls):
+        return cls()
 '''
 SHELF = '''
 from .shapes import Box
@@ -409,6 +413,9 @@ class Shelf:
 
     def local(self):
         return Crate().volume()
+
+    def made(self):
+        return Box.create()
 '''
 
 
@@ -419,6 +426,7 @@ class Shelf:
     ("Shelf.late", None),  # a coroutine, not its return
     ("Shelf.called", None),  # a property is not called
     ("Shelf.local", "float"),  # a class of the file itself, as last saved
+    ("Shelf.made", "Box"),  # a class's own method, called on the class
 ])
 def test_members_of_a_receiver_of_a_workspace_class(qual, expected):
     index = WorkspaceIndex(None)
