@@ -24,9 +24,11 @@ from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind r
     STR_METHODS_INT,
     STR_METHODS_LIST,
     STR_METHODS_STR,
+    element_of,
     empty_kind,
+    is_cast,
 )
-from pulsedev.models.types.typetext import split_union
+from pulsedev.models.types.typetext import normalize, split_union
 
 
 class Env(dict):
@@ -128,6 +130,8 @@ def infer(node: ast.expr | None, env: Env, ctx: FileContext, depth: int = 0) -> 
         return ctx.member_type(recv, node.attr, call=False) if recv and recv.isidentifier() else None
     if isinstance(node, ast.Call):
         return _call(node, env, ctx, d)
+    if isinstance(node, ast.Subscript):
+        return element_of(node, infer(node.value, env, ctx, d))
     return None
 
 
@@ -178,6 +182,8 @@ def _binop(node: ast.BinOp, env: Env, ctx: FileContext, d: int) -> str | None:
 
 def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
     f = node.func
+    if node.args and is_cast(f, ctx.imports):
+        return normalize(node.args[0])  # `cast(T, x)` says it is a T
     if isinstance(f, ast.Name):
         name = f.id
         if name == "cls" and env.cls is not None:

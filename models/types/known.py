@@ -1,7 +1,7 @@
 """What the language settles: result types of builtins, of str methods and of common standard-library
-calls, and how an empty list, set or dict is filled.
+calls, how an empty list, set or dict is filled, what indexing a container gives, and `typing.cast`.
 
-Tables only, for infer.py; each entry holds whatever the arguments are.
+For infer.py; each entry holds whatever the arguments are.
 """
 
 from __future__ import annotations
@@ -73,3 +73,42 @@ KNOWN_IMPORTS = {
     "StringIO": "io", "BytesIO": "io", "Random": "random", "ZipFile": "zipfile", "ElementTree": "xml.etree.ElementTree",
     "Message": "email.message", "SimpleNamespace": "types", "partial": "functools",
 }
+
+
+_SEQUENCES = {"list", "Sequence", "MutableSequence", "tuple"}
+_MAPPINGS = {"dict", "Mapping", "MutableMapping", "defaultdict", "OrderedDict"}
+
+
+def element_of(node: ast.Subscript, container: str | None) -> str | None:
+    """`x[i]` or `x[a:b]` of a known container: its element (a value, for a mapping), or a slice of it."""
+    if container is None:
+        return None
+    sliced = isinstance(node.slice, ast.Slice)
+    if container in ("str", "bytes", "bytearray"):
+        return container if sliced or container == "str" else "int"
+    try:
+        head = ast.parse(container, mode="eval").body
+    except SyntaxError:
+        return None
+    if not isinstance(head, ast.Subscript) or not isinstance(head.value, ast.Name):
+        return None  # a union (`list[int] | None`), a bare class: nothing is sure
+    args = head.slice.elts if isinstance(head.slice, ast.Tuple) else [head.slice]
+    base = head.value.id
+    if base in _SEQUENCES and sliced:
+        return container
+    if base == "tuple" and not (len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is ...):
+        i = node.slice.value if isinstance(node.slice, ast.Constant) else None  # fixed-length: a constant index
+        return ast.unparse(args[i]) if isinstance(i, int) and -len(args) <= i < len(args) else None
+    if base in _SEQUENCES:
+        return ast.unparse(args[0])
+    if base in _MAPPINGS and len(args) == 2 and not sliced:
+        return ast.unparse(args[1])
+    return None
+
+
+def is_cast(f: ast.expr, imports: dict[str, str]) -> bool:
+    """`cast(...)` or `typing.cast(...)` (or typing_extensions')."""
+    if isinstance(f, ast.Name):
+        return imports.get(f.id) in ("typing.cast", "typing_extensions.cast")
+    return (isinstance(f, ast.Attribute) and f.attr == "cast" and isinstance(f.value, ast.Name)
+            and imports.get(f.value.id) in ("typing", "typing_extensions"))

@@ -90,6 +90,16 @@ def _evidence(src, kind, qual, name, index=None, module=""):
     ("def f(a):\n    return a.x\n", None),
     ("import os\ndef f(a):\n    return os.path.join(a, 'b')\n", "str"),
     ("def g():\n    return 1\ndef f(a):\n    return g() + 2\n", "int"),
+    ("from typing import cast\ndef f(a):\n    return cast(int, a)\n", "int"),  # what a cast says
+    ("import typing\ndef f(a):\n    return typing.cast('Optional[Path]', a)\n", "Path | None"),
+    ("def cast(t, v):\n    return v\ndef f(a):\n    return cast(int, a)\n", None),  # not typing's
+    ("def f(a):\n    xs = [1, 2]\n    return xs[a]\n", "int"),  # an element of a known container
+    ("def f(a):\n    d = {'a': 1.5}\n    return d[a]\n", "float"),
+    ("def f(a):\n    s = 'abc'\n    return s[a:]\n", "str"),
+    ("def f(a):\n    b = b'ab'\n    return b[a]\n", "int"),
+    ("def f(a):\n    xs = [1, 2]\n    return xs[1:a]\n", "list[int]"),
+    ("def f(a):\n    t = (1, 'a')\n    return t[1]\n", "str"),  # a fixed-length tuple by a constant index
+    ("def f(a):\n    t = (1, 'a')\n    return t[a]\n", None),
 ])
 def test_return_evidence(src, expected):
     assert _evidence(src, "return", "f", "return").type == expected
