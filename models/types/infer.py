@@ -190,8 +190,9 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
             return env.cls.name
         if name in env:
             return None
-        if name in ctx.functions:
-            return ctx.function_return(ctx.functions[name])
+        if name in ctx.functions:  # (an `async def` gives a coroutine: unknown)
+            func = ctx.functions[name]
+            return None if isinstance(func, ast.AsyncFunctionDef) else ctx.function_return(func)
         if name in ctx.classes:
             return name
         if name in ctx.imports:

@@ -90,6 +90,7 @@ def _evidence(src, kind, qual, name, index=None, module=""):
     ("def f(a):\n    return a.x\n", None),
     ("import os\ndef f(a):\n    return os.path.join(a, 'b')\n", "str"),
     ("def g():\n    return 1\ndef f(a):\n    return g() + 2\n", "int"),
+    ("async def g():\n    return 1\ndef f(a):\n    return g()\n", None),  # a coroutine, not an int
     ("from typing import cast\ndef f(a):\n    return cast(int, a)\n", "int"),  # what a cast says
     ("import typing\ndef f(a):\n    return typing.cast('Optional[Path]', a)\n", "Path | None"),
     ("def cast(t, v):\n    return v\ndef f(a):\n    return cast(int, a)\n", None),  # not typing's
