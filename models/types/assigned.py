@@ -87,3 +87,44 @@ def filled_later(slot: Slot, ctx: FileContext) -> str | None:
             keys.append(infer(node.targets[0].slice, env, ctx))
             values.append(infer(node.value, env, ctx))
     return filled_type(kind, keys, values)
+
+
+def _is_none_test(test: ast.expr, name: str) -> bool:
+    """`name is None`, `not name` or `name == None`."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _is(test.operand, name)
+    return (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.Eq))
+            and _is(test.left, name) and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value is None)
+
+
+def _fallback(stmt: ast.stmt, name: str) -> ast.expr | None:
+    """What the statement sets a None `name` to: `if name is None: name = v`, `name = name or v`,
+    `name = v if name is None else name`."""
+    if isinstance(stmt, ast.If) and _is_none_test(stmt.test, name) and not stmt.orelse:
+        first = stmt.body[0]
+        if isinstance(first, ast.Assign) and len(first.targets) == 1 and _is(first.targets[0], name):
+            return first.value
+        return None
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and _is(stmt.targets[0], name)):
+        return None
+    v = stmt.value
+    if isinstance(v, ast.BoolOp) and isinstance(v.op, ast.Or) and len(v.values) == 2 and _is(v.values[0], name):
+        return v.values[1]
+    if isinstance(v, ast.IfExp) and _is_none_test(v.test, name) and _is(v.orelse, name):
+        return v.body
+    return None
+
+
+def filled_when_none(slot: Slot, ctx: FileContext) -> str | None:
+    """For a parameter that defaults to None: the type the body gives it instead of None, when the
+    def begins by doing so (`if timeout is None: timeout = 5.0` makes it a `float | None`)."""
+    env = None
+    for stmt in slot.func.body[:8]:  # where defaults are filled in: the def's first statements
+        value = _fallback(stmt, slot.name)
+        if value is None:
+            continue
+        env = env or function_env(slot.func, ctx, slot.cls)
+        t = infer(value, env, ctx)
+        return t if t is not None and t != "None" and "None" not in split_union(t) else None
+    return None

@@ -16,7 +16,11 @@ import ast
 from dataclasses import dataclass
 
 from pulsedev.models.types import docstrings
-from pulsedev.models.types.assigned import assigned_later, filled_later
+from pulsedev.models.types.assigned import (
+    assigned_later,
+    filled_later,
+    filled_when_none,
+)
 from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for callers of the rules
     Env,
     FileContext,
@@ -216,6 +220,9 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
             if passed is not None:
                 return passed if not is_none or "None" in split_union(passed.type) else \
                     Evidence(f"{passed.type} | None", passed.rule + "_none", passed.words + ", default None")
+            filled = filled_when_none(slot, ctx) if is_none and named else None
+            if filled is not None:
+                return Evidence(f"{filled} | None", "none_filled", f"default None, then {filled} when None")
             return Evidence(None, "default_none" if is_none else "nodefault", "")
         literal = isinstance(default, ast.Constant) and type(default.value) in (str, int, float)
         alias = ctx.alias_for_name(slot.name) if literal else None

@@ -454,3 +454,17 @@ def test_members_of_a_class_of_the_file_are_read_as_last_saved():
     assert _evidence(unsaved, "return", "Shelf.local", "return", index, "pkg.user").type == "float"
     assert index.replace("pkg.user", unsaved)  # saved
     assert _evidence(unsaved, "return", "Shelf.local", "return", index, "pkg.user").type == "str"
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("    if timeout is None:\n        timeout = 5.0\n    return timeout\n", "float | None"),
+    ("    name = name or 'anon'\n    return name\n", "str | None"),
+    ("    items = [] if items is None else items\n    return items\n", None),  # `[]` says no element type
+    ("    if not timeout:\n        timeout = compute()\n", None),  # what compute returns is unknown
+    ("    print(timeout)\n    if timeout is None:\n        timeout = 5\n", "int | None"),
+])
+def test_a_none_default_the_body_fills_in(body, expected):
+    for name in ("timeout", "name", "items"):
+        if name in body:
+            src = f"def f({name}=None):\n{body}"
+            assert _evidence(src, "parameter", "f", name).type == expected
