@@ -55,6 +55,22 @@ async def _hints(client, uri: str, text: str):
         text_document=types.TextDocumentIdentifier(uri=uri), range=types.Range(start=types.Position(0, 0), end=end))) or []
 
 
+async def _until(client, uri: str, text: str, read, want, tries: int = 100):
+    """Asks for a document's hints until `read(hints)` gives `want` (background work lands), or gives up;
+    returns the last reading."""
+    got = None
+    for _ in range(tries):
+        got = read(await _hints(client, uri, text))
+        if got == want:
+            break
+        await asyncio.sleep(0.1)
+    return got
+
+
+def _labels(hints) -> list[str]:
+    return [h.label for h in hints]
+
+
 async def _settled(client, uri: str, text: str, count: int) -> dict:
     """Opens a document and asks for its hints until `count` are in (the index and the call sites
     are built in the background); column -> (label, tooltip)."""
@@ -108,13 +124,7 @@ async def test_a_saved_file_changes_the_hints_of_the_files_that_use_it(client, p
     shapes.write_text(edited)
     client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(
         uri=shapes.as_uri())))
-    labels = []
-    for _ in range(50):
-        labels = [h.label for h in await _hints(client, user, USER)]
-        if labels == ["-> str"]:
-            break
-        await asyncio.sleep(0.1)
-    assert labels == ["-> str"]
+    assert await _until(client, user, USER, _labels, ["-> str"]) == ["-> str"]
 
 
 async def test_what_a_saved_file_passes_reaches_the_callee_once_saves_settle(client, project):
@@ -125,13 +135,10 @@ async def test_what_a_saved_file_passes_reaches_the_callee_once_saves_settle(cli
     (project / "use.py").write_text(edited)
     client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(
         uri=(project / "use.py").as_uri())))
-    label = None
-    for _ in range(50):
-        label = {h.position.character: h.label for h in await _hints(client, geo, GEO)}.get(size)
-        if label == ": str":
-            break
-        await asyncio.sleep(0.1)
-    assert label == ": str"
+    def at_size(hints):
+        return {h.position.character: h.label for h in hints}.get(size)
+
+    assert await _until(client, geo, GEO, at_size, ": str") == ": str"
 
 
 async def test_a_file_changed_outside_the_editor_changes_the_hints_of_the_files_that_use_it(client, project):
@@ -139,10 +146,4 @@ async def test_a_file_changed_outside_the_editor_changes_the_hints_of_the_files_
     got = await _settled(client, user, USER, 1)
     assert [label for label, _ in got.values()] == ["-> int"]
     (project / "shapes.py").write_text(SHAPES.replace("return 1", "return 2.5"))  # a checkout, a formatter
-    labels = []
-    for _ in range(100):
-        labels = [h.label for h in await _hints(client, user, USER)]
-        if labels == ["-> float"]:
-            break
-        await asyncio.sleep(0.1)
-    assert labels == ["-> float"]
+    assert await _until(client, user, USER, _labels, ["-> float"]) == ["-> float"]

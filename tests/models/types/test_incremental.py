@@ -9,6 +9,7 @@ import json.decoder
 import random
 import textwrap
 
+import pytest
 from pulsedev.models.types.analysis import analyze
 from pulsedev.models.types.context import FileContext
 from pulsedev.models.types.engine import TypeEngine
@@ -87,12 +88,18 @@ def _predictions(a):
     return {r.slot.key: (r.slot.line, r.slot.character, r.prediction) for r in a.results}
 
 
-def test_only_changed_units_are_reinferred_and_dependants_follow_their_callees(monkeypatch):
+@pytest.fixture
+def calls(monkeypatch) -> list:
+    """The keys of the slots inferred afresh (static evidence computed), in order."""
     from pulsedev.models.types import analysis
 
-    calls = []
+    seen = []
     real = analysis.evidence_for
-    monkeypatch.setattr(analysis, "evidence_for", lambda slot, ctx: calls.append(slot.key) or real(slot, ctx))
+    monkeypatch.setattr(analysis, "evidence_for", lambda slot, ctx: seen.append(slot.key) or real(slot, ctx))
+    return seen
+
+
+def test_only_changed_units_are_reinferred_and_dependants_follow_their_callees(calls):
     memo = DocumentMemo()
     analyze(SOURCE, "m", memo=memo)
     edited = SOURCE.replace("scale=1.5", "scale=2")  # one method of the class
@@ -118,12 +125,7 @@ def _evidence(a):
     return {r.slot.key: (r.slot.line, r.prediction, r.features) for r in a.results}
 
 
-def test_callers_are_not_reinferred_when_an_edit_keeps_what_they_see_of_a_def(monkeypatch):
-    from pulsedev.models.types import analysis
-
-    calls = []
-    real = analysis.evidence_for
-    monkeypatch.setattr(analysis, "evidence_for", lambda slot, ctx: calls.append(slot.key) or real(slot, ctx))
+def test_callers_are_not_reinferred_when_an_edit_keeps_what_they_see_of_a_def(calls):
     memo = DocumentMemo()
     analyze(SOURCE, "m", memo=memo)
     same_return = SOURCE.replace("    return n > 1", "    m = n\n    return n > 1")
