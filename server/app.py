@@ -95,6 +95,7 @@ class PulseDevServer(LanguageServer):
         self.suggestions_supported = False
         self._hooks: dict[str, list[Callable[["PulseDevServer"], None]]] = {"ready": [], "settings": [], "forget": []}
         self._spool_listeners: dict[str, list[Callable[[list[dict]], None]]] = {}
+        self._file_listeners: list[Callable[[Path], None]] = []
         self._told: set[str] = set()
         self.loop: asyncio.AbstractEventLoop | None = None
 
@@ -160,6 +161,14 @@ class PulseDevServer(LanguageServer):
     def spool_listeners(self, record_type: str) -> list[Callable[[list[dict]], None]]:
         """The listeners for a record type."""
         return self._spool_listeners.get(record_type, [])
+
+    def add_file_listener(self, fn: Callable[[Path], None]) -> None:
+        """Hand each path the workspace watcher sees changed outside the editor to `fn` (watcher thread)."""
+        self._file_listeners.append(fn)
+
+    def file_listeners(self) -> list[Callable[[Path], None]]:
+        """The listeners for files changed outside the editor."""
+        return list(self._file_listeners)
 
     def run_hooks(self, which: str) -> None:
         """Run the `ready`, `settings` or `forget` hooks; a failing hook is logged, never raised."""

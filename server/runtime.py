@@ -63,7 +63,6 @@ class Runtime:
         self.tracker = DocumentTracker()
         self.spool = spooling.spool_dir(self.data_dir)
         self.watcher: WorkspaceWatcher | None = None
-        self.file_listeners: list = []  # called with each path changed outside the editor (watcher thread)
         self.progress = Progress(ls)
         self.trainer = Trainer(TrainingLog(self.data_dir / "training.jsonl"), on_progress=self.progress.report,
                                on_done=self._trained)
@@ -195,7 +194,7 @@ class Runtime:
             self.train(["detector"])
 
     def _file_changed(self, path: Path) -> None:
-        for listener in list(self.file_listeners):
+        for listener in self.ls.file_listeners():
             listener(path)
 
     def _start_watcher(self) -> None:

@@ -70,9 +70,6 @@ class Gate:
         self._idle.set()
         self._lock = threading.Lock()
 
-    def __bool__(self) -> bool:
-        return self._busy > 0
-
     @contextlib.contextmanager
     def busy(self):
         """Marks an analysis as running (or waiting for the engine's lock)."""

@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field, replace
 
+from pulsedev.models.types.reparse import unit_start
+
 
 @dataclass
 class Slot:
@@ -180,8 +182,7 @@ def find_slots(tree: ast.Module, source: str, include_annotated: bool = False, r
 
     kept: dict[int, tuple] = {}
     for stmt in tree.body:
-        top = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", ())])
-        text = "".join(pos.lines[top - 1:stmt.end_lineno]) if reuse is not None else ""
+        text = "".join(pos.lines[unit_start(stmt) - 1:stmt.end_lineno]) if reuse is not None else ""
         old = reuse.get(id(stmt)) if reuse is not None else None
         if old is not None and old[0] is stmt and old[1] == text and _replay(old[3], used, module_seen):
             shift = stmt.lineno - old[2]

@@ -41,9 +41,7 @@ def _sync_engine(ls: PulseDevServer) -> None:
         ls.services["types"] = engine
         if not getattr(ls, "_types_wired", False):  # once per server, whatever engine is current
             ls.add_spool_listener("trace", lambda recs: ls.services.get("types") and ls.services["types"].add_traces(recs))
-            if ls.runtime is not None:  # files changed outside the editor (the workspace watcher)
-                ls.runtime.file_listeners.append(
-                    lambda path: ls.services.get("types") and ls.services["types"].files_changed([path]))
+            ls.add_file_listener(lambda path: ls.services.get("types") and ls.services["types"].files_changed([path]))
             if ls.engine is not None:
                 ls.engine.models_info_providers.append(
                     lambda: ls.services["types"].models_info() if "types" in ls.services else [])
