@@ -13,15 +13,11 @@ from dataclasses import dataclass, field
 
 from pulsedev.models.types.assigned import reads_class
 from pulsedev.models.types.combine import Prediction, combine
+from pulsedev.models.types.evidence import NO_EVIDENCE
 from pulsedev.models.types.features import add_peer_features, parents, slot_features
 from pulsedev.models.types.incremental import DocumentMemo
 from pulsedev.models.types.slots import Slot, find_slots
-from pulsedev.models.types.static import (
-    NO_EVIDENCE,
-    FileContext,
-    evidence_for,
-    is_obvious,
-)
+from pulsedev.models.types.static import FileContext, evidence_for, is_obvious
 from pulsedev.models.types.tracefit import doubts
 from pulsedev.models.types.units import unit_of
 

@@ -40,6 +40,7 @@ class Guess(NamedTuple):
     agrees: bool  # the static candidate is the chosen type
     usage: int  # how many usage features the slot has
     stub: bool = False  # the slot is from a type stub (signature only): guesses there are harder
+    fit: float = 0.0  # the chosen type is the static candidate's class and the use fits it (1) or not (-1)
 
 
 class Calibrator:
@@ -63,7 +64,7 @@ class Calibrator:
         clf = HistGradientBoostingClassifier(max_iter=150, learning_rate=0.08, max_leaf_nodes=15,
                                              min_samples_leaf=30, l2_regularization=1.0,
                                              categorical_features=[0, 1, 2],
-                                             monotonic_cst=[0, 0, 0, 1, -1, 1, 0, 0, 0, 0], random_state=0)
+                                             monotonic_cst=[0, 0, 0, 1, -1, 1, 0, 0, 0, 0, 1], random_state=0)
         if len(set(correct)) < 2:
             return self
         clf.fit(X, [bool(c) for c in correct])
@@ -86,7 +87,7 @@ class Calibrator:
         other_type, other_rule = len(self.types), len(self.rules)
         return np.array([[KIND_CODES.get(g.kind, 0), self.types.get(g.type, other_type),
                           self.rules.get(g.rule, other_rule), g.p, g.runner_up, g.p - g.runner_up, g.top,
-                          float(g.agrees), float(min(g.usage, 20)), float(g.stub)] for g in guesses], dtype=np.float64)
+                          float(g.agrees), float(min(g.usage, 20)), float(g.stub), g.fit] for g in guesses], dtype=np.float64)
 
     def state(self) -> dict:
         """What `model.save` persists."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pulsedev.models.types.static import Evidence
+from pulsedev.models.types.evidence import Evidence
 from pulsedev.models.types.typetext import canonical, split_union
 
 # Used only until a model exists: how often each static rule matched the annotation on held-out
@@ -20,6 +20,8 @@ from pulsedev.models.types.typetext import canonical, split_union
 STATIC_PRIORS = {"dunder": 0.97, "noreturn": 0.93, "noreturn_async": 0.9, "ret_logic": 0.9, "ret_literal": 0.9, "ret_joinedstr": 0.9, "ret_call": 0.88, "ret_name": 0.88,
                  "default_literal": 0.85,
                  "dunder_param": 0.9, "callsite": 0.85, "kwargs_any": 0.85,
+                 # a parameter stored in a field the class declares: 31 of 34 in 15 packages
+                 "field": 0.9,
                  # what docstrings state: 359 of 399 right in 15 packages (mostly rich's Google style)
                  **dict.fromkeys(("doc", "doc_none", "doc_default", "unknown_doc", "stub_doc"), 0.85)}
 #: Static rules trusted at their prior even with a model (see `combine`).  `**kwargs: Any`: 171 of

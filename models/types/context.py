@@ -81,6 +81,7 @@ class FileContext:
         self._class_tokens: dict[str, tuple[str, ...]] | None = None
         self._alias_keys: dict[str, list[str]] | None = None
         self._methods: dict[int, ast.ClassDef] | None = None
+        self._members: dict = {}  # class name -> members.Members, memoised by members.own_members
 
     def forget_inferred(self) -> None:
         """Drops memoised scopes, returns and attributes (after `calls` changed what they would be)."""
@@ -110,13 +111,14 @@ class FileContext:
         short = origin.rsplit(".", 1)[-1]
         return short[:1].isupper() and not short.isupper() and short not in GENERIC_CLASSES
 
-    def class_for_name(self, name: str) -> tuple[str, str] | None:
+    def class_for_name(self, name: str, narrow=None) -> tuple[str, str] | None:
         """A class defined in or imported into the file that a parameter's name names.
 
         Tried in order, each only when one class fits: `console` -> `Console` ("exact",
         common abbreviations spelled out: `conn` -> `Connection`); `options` -> `ConsoleOptions`
         ("suffix"); `parent_scope` -> `Scope` ("tail"); `state` -> `StateInline` ("prefix");
-        `retry_state` -> `RetryCallState` ("contains": the name's words in order).
+        `retry_state` -> `RetryCallState` ("contains": the name's words in order).  When several
+        fit, `narrow(names)` may pick among them (how the parameter is used, see names.py).
         """
         from pulsedev.models.types.features import tokens
 
@@ -136,6 +138,8 @@ class FileContext:
                  ("contains", lambda t: len(t) > len(want) > 1 and _in_order(want, t)))
         for how, test in tests:
             found = [n for n, t in classes if test(t)]
+            if len(found) > 1 and narrow is not None:
+                found = narrow(sorted(found))
             if len(found) == 1:
                 return found[0], how
             if found:

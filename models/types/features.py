@@ -13,11 +13,13 @@ import ast
 import re
 
 from pulsedev.models.types import docstrings
+from pulsedev.models.types.evidence import Evidence
+from pulsedev.models.types.params import param_default
 from pulsedev.models.types.slots import Slot
-from pulsedev.models.types.static import Evidence, param_default, returns_of
+from pulsedev.models.types.static import returns_of
 
 #: Bumped whenever features or static rules change meaning: a persisted model of another version is retrained.
-FEATURES_VERSION = 10
+FEATURES_VERSION = 11
 
 #: Rule variants that mean the same as a common rule (async defs are rare in most corpora).
 SHARED_RULES = {"noreturn_async": "noreturn"}
@@ -162,6 +164,8 @@ def slot_features(slot: Slot, ev: Evidence, parent: dict[int, ast.AST] | None = 
     if ev.type is not None:
         add(f"{kind}:st={ev.type}")
         add("has_st")
+    if ev.fit is not None:
+        add(f"{kind}:fit={ev.fit}")
     name = slot.name.removeprefix("self.")
     if slot.kind != "return":
         add(f"{kind}:name={name}")

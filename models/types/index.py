@@ -191,6 +191,15 @@ class WorkspaceIndex:
             return None
         return self._context(found[0]).own_member_type(found[1], name, call)
 
+    def class_members(self, dotted: str):
+        """The members (members.Members) of a workspace class `pkg.mod.Class`, or None."""
+        from pulsedev.models.types.members import own_members
+
+        found = self._split(dotted)
+        if not found or "." in found[1]:
+            return None
+        return own_members(self._context(found[0]), found[1])
+
     def function_return(self, dotted: str) -> str | None:
         """Annotated or inferred return type of a workspace function `pkg.mod.func` (or None)."""
         found = self._split(dotted)

@@ -77,8 +77,9 @@ class TypeModel:
             agrees = static is not None and canonical(static) == canonical(t)
             rule = next((k.split("=", 1)[1] for k in f if k.startswith(f"{kind[0]}:rule=")), "none")
             usage = sum(k.startswith("u:") for k in f)
+            fit = (f"{kind[0]}:fit=found" in f) - (f"{kind[0]}:fit=missing" in f) if agrees else 0
             out.append(Guess(kind, t, float(p) * self.penalties.get(t, 1.0), float(runner_up), float(row.max()),
-                             rule, agrees, usage, "stubbed" in f))
+                             rule, agrees, usage, "stubbed" in f, float(fit)))
         return out
 
     def learn_feedback(self, feats: dict[str, float], type_text: str, accepted: bool) -> None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from pulsedev.models.types.members import fit
+
 if TYPE_CHECKING:
     from pulsedev.models.types.context import FileContext
     from pulsedev.models.types.slots import Slot
@@ -28,7 +30,8 @@ def type_named(slot: Slot, ctx: FileContext) -> tuple[str, str, str] | None:
     (`console` -> `Console`), the class itself (`settings_cls` -> `type[BaseSettings]`), or a
     collection of it (`tokens` -> `Sequence[Token]`, the container chosen by how it is used)."""
     name = slot.name
-    found = ctx.class_for_name(name)
+    found = ctx.class_for_name(name, lambda names: [n for n in names if (f := fit(ctx, slot.func, name, n))
+                                                    and f[0] == "found"])
     if found is not None:
         return found[0], f"name_class_{found[1]}", f"named like the class `{found[0]}`"
     stem = next((name[: -len(e)] for e in _CLASS_OF if name.endswith(e) and len(name) > len(e) + 1), None)

@@ -22,6 +22,7 @@ ENV = {**os.environ, "PYTHONUNBUFFERED": "1", "PULSEDEV_TYPES_TRAIN_DELAY": "360
 GEO = "def scaled(size, factor):\n    return size\n"
 USE = "from geo import scaled\n\n\ndef main():\n    scaled(3, 2.5)\n    scaled(4, factor=0.5)\n"
 PAGE = "def render(title, **options):\n    out = '<h1>'\n    out += title\n    return out\n"
+FIELDS = "class Reply:\n    reason: str | None\n\n    def __init__(self, reason):\n        self.reason = reason\n"
 SHAPES = "def make():\n    return 1\n"
 USER = "from shapes import make\n\n\ndef use():\n    return make()\n"
 DOCS = ('def wrap(text, width=None):\n    """Wrap it.\n\n    Args:\n        text (str): what to wrap.\n'
@@ -35,6 +36,7 @@ def project(workspace: Path) -> Path:
     (workspace / "use.py").write_text(USE)
     (workspace / "page.py").write_text(PAGE)
     (workspace / "docs.py").write_text(DOCS)
+    (workspace / "fields.py").write_text(FIELDS)
     (workspace / "shapes.py").write_text(SHAPES)
     (workspace / "user.py").write_text(USER)
     return workspace
@@ -107,6 +109,14 @@ async def test_types_a_docstring_states_become_hints(client, project):
     assert got[text][0] == ": str" and got[text][1].endswith("the docstring says str")
     assert got[width][0] == ": int | None" and "the docstring says int" in got[width][1]
     assert len(got) == 2  # nothing says what `lines` returns
+
+
+async def test_a_parameter_stored_in_a_declared_field_takes_its_type(client, project):
+    got = await _settled(client, (project / "fields.py").as_uri(), FIELDS, 2)
+    line = FIELDS.splitlines()[3]
+    reason = line.index("reason") + len("reason")
+    assert got[reason][0] == ": str | None"
+    assert got[reason][1].endswith("stored as `self.reason`, declared str | None")
 
 
 async def test_a_saved_file_changes_the_hints_of_the_files_that_use_it(client, project):

@@ -7,14 +7,13 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-
 from pulsedev.models.types.combine import combine, from_trace
 from pulsedev.models.types.corpus import file_samples, sample_files
 from pulsedev.models.types.engine import TypeEngine
 from pulsedev.models.types.evaluation import Score, score_file
+from pulsedev.models.types.evidence import Evidence
 from pulsedev.models.types.model import load, save, train
 from pulsedev.models.types.slots import find_slots
-from pulsedev.models.types.static import Evidence
 from pulsedev.models.types.traces import TraceStore
 from pulsedev.options import parse_options
 

@@ -166,7 +166,7 @@ def test_data_model_parameter_conventions():
 
 def test_a_convention_keeps_its_prior_unless_the_model_is_sure_of_another_type():
     from pulsedev.models.types.combine import combine
-    from pulsedev.models.types.static import Evidence
+    from pulsedev.models.types.evidence import Evidence
 
     conv = Evidence("TracebackType | None", "dunder_param", "`__exit__` takes TracebackType | None here")
     assert combine(conv, ("Any", 0.3), kind="parameter").type == "TracebackType | None"

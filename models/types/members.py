@@ -1,0 +1,129 @@
+"""What instances of a workspace class have, and whether a parameter's use fits a class.
+
+A parameter named `state` that reads `state.pos` and `state.posMax` is far
+more likely a `StateInline` when that class has both, and hardly one when it
+reads `state.bMarks`, which only `StateBlock` sets.  `members` collects the
+names a class defines (methods, class-body names, `self.x` set in any method)
+with those of its bases in the workspace; `fit` compares them with what a def
+reads of a parameter.  The static rules for parameters attach the result to
+their candidate (static.py), and the model learns how far each outcome is to
+be trusted.
+
+For a class of the workspace, the index's copy of its module is read: the
+file as last saved (see `FileContext.member_type` for why).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pulsedev.models.types.typetext import normalize
+
+if TYPE_CHECKING:
+    from pulsedev.models.types.context import FileContext
+
+#: Bases that add no attributes a parameter's use would read.
+PLAIN_BASES = {"object", "Generic", "Protocol", "ABC"}
+
+
+@dataclass(frozen=True)
+class Members:
+    """The attribute names of a class's instances; `complete` when every base was followed, so
+    that a name missing here is missing from the class."""
+
+    names: frozenset[str]
+    complete: bool
+
+
+def members(ctx: FileContext, class_name: str) -> Members | None:
+    """The members of a class this file defines or imports (None when the class is not known)."""
+    if ctx.index is None:
+        return own_members(ctx, class_name)
+    origin = f"{ctx.module}.{class_name}" if class_name in ctx.classes else ctx.imports.get(class_name)
+    return ctx.index.class_members(origin) if origin else None
+
+
+def own_members(ctx: FileContext, class_name: str, seen: frozenset[str] = frozenset()) -> Members | None:
+    """The members of a class defined in this file, with those of its bases (memoised)."""
+    if class_name in ctx._members:
+        return ctx._members[class_name]
+    cls = ctx.classes.get(class_name)
+    if cls is None or class_name in seen:
+        return None
+    names: set[str] = set()
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.add(stmt.name)
+            names.update(n.attr for n in ast.walk(stmt) if isinstance(n, ast.Attribute) and isinstance(
+                n.ctx, ast.Store) and isinstance(n.value, ast.Name) and n.value.id == "self")
+        elif isinstance(stmt, ast.Assign):
+            names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            names.add(stmt.target.id)
+    complete = True
+    for base in cls.bases:
+        inherited = _base_members(ctx, base, seen | {class_name})
+        if inherited is None:
+            complete = False
+        elif inherited is not True:
+            names |= inherited.names
+            complete = complete and inherited.complete
+    found = ctx._members[class_name] = Members(frozenset(names), complete)
+    return found
+
+
+def _base_members(ctx: FileContext, base: ast.expr, seen: frozenset[str]) -> Members | None | bool:
+    """A base's members; True for a base that adds none; None when they cannot be known."""
+    if isinstance(base, ast.Subscript):  # Generic[T], Base[int]
+        base = base.value
+    name = base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else ""
+    if name in PLAIN_BASES:
+        return True
+    if not isinstance(base, ast.Name):
+        return None
+    if name in ctx.classes:
+        return own_members(ctx, name, seen)
+    origin = ctx.imports.get(name)
+    return ctx.index.class_members(origin) if origin and ctx.index is not None else None
+
+
+def declared_field(slot) -> tuple[str, str] | None:
+    """(attribute, type) when a method stores a parameter as `self.attr = param` and its class
+    body declares `attr: T` (a dataclass-like field, or a declaration for type checkers)."""
+    cls = slot.cls
+    declared = {st.target.id: st.annotation for st in cls.body if isinstance(st, ast.AnnAssign)
+                and isinstance(st.target, ast.Name)} if cls is not None else {}
+    if not declared:
+        return None
+    for node in ast.walk(slot.func):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id == slot.name:
+            for target in node.targets:
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                        and target.value.id == "self" and target.attr in declared:
+                    typ = normalize(declared[target.attr])
+                    if typ is not None:
+                        return target.attr, typ
+    return None
+
+
+def read_attributes(func: ast.AST, name: str) -> set[str]:
+    """The attributes a def reads or calls on a name (`p.pos`, `p.scan()`), dunders aside."""
+    return {n.attr for n in ast.walk(func) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load)
+            and isinstance(n.value, ast.Name) and n.value.id == name and not n.attr.startswith("__")}
+
+
+def fit(ctx: FileContext, func: ast.AST, name: str, class_name: str) -> tuple[str, list[str]] | None:
+    """Whether what `func` reads of parameter `name` fits `class_name`: ("found", the attributes) when
+    the class has all of them, ("missing", those it lacks) when it surely lacks some, else None."""
+    used = read_attributes(func, name)
+    if not used:
+        return None
+    have = members(ctx, class_name)
+    if have is None:
+        return None
+    lacking = sorted(used - have.names)
+    if not lacking:
+        return "found", sorted(used)
+    return ("missing", lacking) if have.complete else None

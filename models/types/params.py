@@ -1,0 +1,162 @@
+"""Static evidence for parameters: conventions, defaults, names, docstrings, calls and fields.
+
+Tried in order for a parameter without a telling default: a data-model
+convention (`__exit__`'s `exc_tb`), a type alias or class its name names
+(names.py: `console` -> `Console`, checked against what the def reads of it,
+members.py), what its docstring states, what the workspace's calls pass
+(callsites.py), the declared field it is stored in, and what the def puts in
+it when None.  With a default: the default's type, or the docstring's when it
+admits the default.  The words of each `Evidence` are the tooltip's.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from pulsedev.models.types import docstrings
+from pulsedev.models.types.assigned import filled_when_none
+from pulsedev.models.types.evidence import Evidence, rule_kind
+from pulsedev.models.types.infer import Env, FileContext, _union, infer
+from pulsedev.models.types.members import declared_field, fit
+from pulsedev.models.types.names import type_named
+from pulsedev.models.types.slots import Slot
+from pulsedev.models.types.typetext import split_union
+
+_EXIT = ("type[BaseException] | None", "BaseException | None", "TracebackType | None")
+#: The data model's parameter conventions (as typeshed writes them): def name -> types of the
+#: parameters after self, by position; a `*args`/`**kwargs` parameter is never matched.
+#: Only conventions that annotated code follows nearly always (`__eq__`'s `other` is `object` in
+#: typeshed but `Any` or the class in much code, so it is left to the model).
+DUNDER_PARAMS = {"__exit__": _EXIT, "__aexit__": _EXIT, "__getattr__": ("str",), "__getattribute__": ("str",),
+                 "__delattr__": ("str",), "__format__": ("str",), "__reduce_ex__": ("int",)}
+
+
+def parameter_evidence(slot: Slot, ctx: FileContext) -> Evidence:
+    """The static evidence for a parameter slot."""
+    conv = dunder_param(slot)
+    if conv is not None:
+        return Evidence(conv, "dunder_param", f"`{slot.func.name}` takes {conv} here")
+    if slot.node is slot.func.args.kwarg:
+        return Evidence("Any", "kwargs_any", "keyword arguments are by convention Any")
+    default = param_default(slot)
+    is_none = isinstance(default, ast.Constant) and default.value is None
+    if default is None or is_none:
+        named = slot.node not in (slot.func.args.vararg, slot.func.args.kwarg)
+        alias = ctx.alias_for_name(slot.name) if named else None
+        if alias is not None:
+            t = f"{alias} | None" if is_none else alias
+            return Evidence(t, "name_alias" + ("_none" if is_none else ""),
+                            f"named like the type `{alias}`" + (", default None" if is_none else ""))
+        named_type = type_named(slot, ctx) if named else None
+        if named_type is not None:
+            t, rule, words = named_type
+            return _fitted(Evidence(f"{t} | None" if is_none else t, rule + ("_none" if is_none else ""),
+                                    words + (", default None" if is_none else "")), slot, ctx)
+        doc = _doc_param(slot, ctx)
+        if doc is not None:
+            t = f"{doc} | None" if is_none and "None" not in split_union(doc) else doc
+            return _fitted(Evidence(t, "doc" + ("_none" if is_none else ""), f"the docstring says {doc}"), slot, ctx)
+        passed = _passed(slot, ctx) if named else None
+        if passed is not None:
+            return _fitted(passed if not is_none or "None" in split_union(passed.type) else Evidence(
+                f"{passed.type} | None", passed.rule + "_none", passed.words + ", default None"), slot, ctx)
+        stored = declared_field(slot) if named else None
+        if stored is not None:
+            t = stored[1] if not is_none or "None" in split_union(stored[1]) else f"{stored[1]} | None"
+            return Evidence(t, "field", f"stored as `self.{stored[0]}`, declared {stored[1]}")
+        filled = filled_when_none(slot, ctx) if is_none and named else None
+        if filled is not None:
+            return Evidence(f"{filled} | None", "none_filled", f"default None, then {filled} when None")
+        return Evidence(None, "default_none" if is_none else "nodefault", "")
+    literal = isinstance(default, ast.Constant) and type(default.value) in (str, int, float)
+    alias = ctx.alias_for_name(slot.name) if literal else None
+    if alias is not None:  # `style: StyleType = "none"`: the alias admits the literal default
+        return Evidence(alias, "name_alias_default", f"named like the type `{alias}`")
+    t = infer(default, Env(), ctx)
+    if t is None or t == "None":
+        return Evidence(None, "default_" + rule_kind(default), "")
+    doc = _doc_param(slot, ctx)
+    if doc is not None and doc != t and _admits(doc, t, ctx):
+        return Evidence(doc, "doc_default", f"the docstring says {doc}, default is {default_words(default)}")
+    return Evidence(t, "default_" + rule_kind(default), f"default is {default_words(default)}")
+
+
+def dunder_param(slot: Slot) -> str | None:
+    """The conventional type of a parameter of a data-model method (`__exit__`'s `exc_tb`), if any."""
+    func = slot.func
+    types = DUNDER_PARAMS.get(func.name)
+    if not types or slot.cls is None:
+        return None
+    pos = [*func.args.posonlyargs, *func.args.args][1:]  # after self
+    if slot.node not in pos or len(pos) != len(types) and func.name in ("__exit__", "__aexit__"):
+        return None
+    i = pos.index(slot.node)
+    return types[i] if i < len(types) else None
+
+
+def param_default(slot: Slot) -> ast.expr | None:
+    """The default value expression of a parameter slot, if any."""
+    func, arg = slot.func, slot.node
+    a = func.args
+    pos = [*a.posonlyargs, *a.args]
+    if arg in pos:
+        i = pos.index(arg) - (len(pos) - len(a.defaults))
+        return a.defaults[i] if i >= 0 else None
+    if arg in a.kwonlyargs:
+        return a.kw_defaults[a.kwonlyargs.index(arg)]
+    return None
+
+
+def default_words(node: ast.expr) -> str:
+    """A short source rendering of a default for tooltips."""
+    try:
+        text = ast.unparse(node)
+    except Exception:  # noqa: BLE001 - unparse of odd nodes
+        return "a default"
+    return text if len(text) <= 30 else text[:27] + "..."
+
+
+def _fitted(ev: Evidence, slot: Slot, ctx: FileContext) -> Evidence:
+    """The evidence with whether the parameter's use fits its class (members.py), when it names one."""
+    named = [m for m in split_union(ev.type) if m != "None"]
+    if len(named) != 1 or not named[0].isidentifier():
+        return ev
+    found = fit(ctx, slot.func, slot.name, named[0])
+    if found is None:
+        return ev
+    how, attrs = found
+    words = ev.words + ("; it reads " + ", ".join(f"`{a}`" for a in attrs[:3]) + " of it" if how == "found" else "")
+    return Evidence(ev.type, ev.rule, words, how)
+
+
+def _doc_param(slot: Slot, ctx: FileContext) -> str | None:
+    """The type the docstring states for a parameter, when the file can see every name in it."""
+    return docstrings.stated(docstrings.param_type(slot.func, slot.name), ctx)
+
+
+def _admits(doc: str, default: str, ctx: FileContext) -> bool:
+    """Whether a docstring's type takes the default's: a member of it (`str | Style` takes "none"),
+    a float for an int, or a type alias for a str (`JustifyMethod` takes "left")."""
+    members = split_union(doc)
+    if default in members or default == "int" and "float" in members:
+        return True
+    if default != "str" or len(members) != 1 or doc in ctx.classes:
+        return False
+    origin = ctx.imports.get(doc)
+    if origin is not None:
+        return ctx.index is None or not ctx.index.is_class(origin)
+    return doc in ctx.assignments
+
+
+def _passed(slot: Slot, ctx: FileContext) -> Evidence | None:
+    """What the calls of the slot's def pass to it (callsites.py), when they agree on a type."""
+    if ctx.calls is None:
+        return None
+    known, unknown = ctx.calls.types_for(ctx.module, slot.qualname, slot.func, slot.cls, slot.node)
+    t = _union(known, 2) if known else None
+    if t is None or t == "None":
+        return None
+    n = len(known)
+    shown = " | ".join(m for m in split_union(t) if m != "None") or t
+    return Evidence(t, "callsite" + ("_some" if unknown else ""),
+                    f"passed {shown} at {n} call{'s' if n != 1 else ''}" + (f" ({unknown} unknown)" if unknown else ""))

@@ -1,0 +1,123 @@
+"""Members of workspace classes and whether a parameter's use fits one (models/types/members.py)."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+from pulsedev.models.types.context import FileContext
+from pulsedev.models.types.index import WorkspaceIndex
+from pulsedev.models.types.members import fit, members
+from pulsedev.models.types.slots import find_slots
+from pulsedev.models.types.static import evidence_for
+
+STATES = """\
+from typing import Generic, TypeVar
+T = TypeVar("T")
+
+class StateBase(Generic[T]):
+    md = None
+    def __init__(self, src):
+        self.src = src
+
+class StateInline(StateBase):
+    def __init__(self, src):
+        super().__init__(src)
+        self.pos = 0
+    def push(self, token):
+        self.pending = token
+
+class StateError(ValueError):
+    pass
+"""
+
+
+def _ctx(src, module="", index=None):
+    return FileContext(ast.parse(src), module, index)
+
+
+def test_members_gather_methods_class_names_self_attributes_and_bases():
+    found = members(_ctx(STATES), "StateInline")
+    assert {"src", "pos", "pending", "push", "md", "__init__"} <= found.names
+    assert found.complete  # Generic adds nothing a use would read
+    assert members(_ctx(STATES), "StateError").complete is False  # ValueError's members are not read
+    assert members(_ctx(STATES), "Missing") is None
+
+
+def test_members_of_a_class_imported_from_another_workspace_module():
+    index = WorkspaceIndex(None)
+    index.update("pkg.states", ast.parse(STATES))
+    user = "from pkg.states import StateInline\nclass Mine(StateInline):\n    def go(self):\n        self.seen = 1\n"
+    index.update("pkg.user", ast.parse(user))
+    ctx = _ctx(user, "pkg.user", index)
+    assert {"pos", "src", "seen"} <= members(ctx, "Mine").names
+    assert members(ctx, "StateInline").names == members(_ctx(STATES), "StateInline").names
+
+
+def test_members_of_a_base_cycle_end():
+    src = "class A(B):\n    x = 1\nclass B(A):\n    y = 2\n"
+    assert members(_ctx(src), "A").names >= {"x", "y"}
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("    return state.src[state.pos]\n", ("found", ["pos", "src"])),
+    ("    state.push(1)\n    return state.md\n", ("found", ["md", "push"])),
+    ("    return state.bMarks\n", ("missing", ["bMarks"])),
+    ("    return len(state)\n", None),  # nothing read: nothing to compare
+    ("    return state.__class__\n", None),  # dunders are every object's
+])
+def test_fit_compares_what_a_def_reads_with_the_class(body, expected):
+    src = STATES + f"def link(state):\n{body}"
+    ctx = _ctx(src)
+    func = ctx.functions["link"]
+    assert fit(ctx, func, "state", "StateInline") == expected
+
+
+def test_fit_of_a_class_with_unknown_bases_never_says_missing():
+    src = STATES + "def fail(state_error):\n    return state_error.args\n"
+    ctx = _ctx(src)
+    assert fit(ctx, ctx.functions["fail"], "state_error", "StateError") is None
+
+
+def test_parameter_evidence_carries_the_fit_and_says_it():
+    src = STATES + "def link(state_inline, state_base):\n    return state_inline.pos, state_base.pos\n"
+    tree = ast.parse(src)
+    ctx = FileContext(tree, "")
+    slots = {s.name: s for s in find_slots(tree, src) if s.kind == "parameter"}
+    inline, base = evidence_for(slots["state_inline"], ctx), evidence_for(slots["state_base"], ctx)
+    assert (inline.type, inline.fit) == ("StateInline", "found")
+    assert "reads `pos` of it" in inline.words
+    assert (base.type, base.fit) == ("StateBase", "missing")
+
+
+def test_a_name_that_fits_several_classes_takes_the_one_whose_members_it_reads():
+    src = STATES.replace("class StateError", "class StateBlock(StateBase):\n    def __init__(self, src):\n"
+                                             "        self.bMarks = []\n\nclass StateError")
+    for body, expected in (("state.pos", "StateInline"), ("state.bMarks", "StateBlock"), ("state.src", None)):
+        ev = _param(src + f"def rule(state):\n    return {body}\n", "state")
+        assert ev.type == expected, body
+        assert ev.rule == ("name_class_prefix" if expected else "nodefault")
+
+
+def _param(src, name):
+    tree = ast.parse(src)
+    slot = next(s for s in find_slots(tree, src) if s.kind == "parameter" and s.name == name)
+    return evidence_for(slot, FileContext(tree, ""))
+
+
+@pytest.mark.parametrize("init, expected", [
+    ("        self.reason = reason\n", "str | None"),
+    ("        self._other = reason\n", None),  # no declaration of that attribute
+    ("        self.reason = reason.strip()\n", None),  # what is stored is not the parameter
+])
+def test_a_parameter_stored_in_a_declared_field_has_the_fields_type(init, expected):
+    src = f"class Response:\n    reason: str | None\n    def __init__(self, reason):\n{init}"
+    ev = _param(src, "reason")
+    assert ev.type == expected
+    if expected:
+        assert (ev.rule, ev.words) == ("field", "stored as `self.reason`, declared str | None")
+
+
+def test_a_field_declared_without_none_takes_none_from_a_none_default():
+    src = "class Pool:\n    size: int\n    def __init__(self, size=None):\n        self.size = size\n"
+    assert _param(src, "size").type == "int | None"
