@@ -29,6 +29,10 @@ from pulsedev.models.types.scope import function_env
 
 #: Calls looked at per file: a bound on background work in huge generated modules.
 MAX_CALLS_PER_FILE = 4000
+#: Passes over the calls: each pass knows what the previous one found, so an argument that is the
+#: caller's own parameter is typed by what the caller's callers pass (on 15 packages, 2 passes type
+#: 24 more parameters than 1, 3 passes 6 more than 2).
+ROUNDS = 2
 
 
 @dataclass

@@ -16,7 +16,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from pulsedev.models.types.callsites import CallSites
+from pulsedev.models.types.callsites import ROUNDS, CallSites
 from pulsedev.models.types.features import add_peer_features, parents, slot_features
 from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.static import FileContext, evidence_for, is_obvious
@@ -108,9 +108,11 @@ def file_samples(text: str, group: str, module: str = "") -> list[Sample]:
     except (SyntaxError, ValueError, RecursionError):
         return []
     ctx = FileContext(tree, module)
-    ctx.calls = CallSites()  # the file's own calls: what the workspace's are to a server
-    ctx.calls.add_module(ctx)
-    ctx.forget_inferred()  # what was inferred while the table filled up did not know what the calls pass
+    for _ in range(ROUNDS):  # the file's own calls: what the workspace's are to a server
+        table = CallSites()
+        table.add_module(ctx)
+        ctx.calls = table
+        ctx.forget_inferred()  # what was inferred while the table filled up did not know what the calls pass
     out = []
     cache: dict[int, dict] = {}
     slots, evs, feats_all = [], [], []

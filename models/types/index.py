@@ -84,20 +84,21 @@ class WorkspaceIndex:
 
     def build_callsites(self, should_stop=lambda: False, pause=lambda: None) -> None:
         """Records the argument types at every call of the workspace (callsites.py), in the background."""
-        from pulsedev.models.types.callsites import CallSites
+        from pulsedev.models.types.callsites import ROUNDS, CallSites
 
-        table = CallSites()
-        for module in list(self.trees):
-            pause()
-            if should_stop():
-                return
-            try:
-                table.add_module(self._context(module))
-            except RecursionError:
-                continue
-        with self._lock:
-            self.callsites = table
-            self._contexts = {}  # made again on demand, with what the calls pass (their returns may change)
+        for _ in range(ROUNDS):
+            table = CallSites()
+            for module in list(self.trees):
+                pause()
+                if should_stop():
+                    return
+                try:
+                    table.add_module(self._context(module))
+                except RecursionError:
+                    continue
+            with self._lock:
+                self.callsites = table
+                self._contexts = {}  # made again on demand, with what the calls pass (their returns may change)
         self.peers = self._parameter_types(should_stop, pause)
 
     def _parameter_types(self, should_stop, pause) -> dict[str, frozenset[str]]:

@@ -130,3 +130,14 @@ def test_the_index_knows_what_types_each_parameter_name_has_across_the_workspace
     assert by_name[("Client.get", "timeout")].get("p:peer=float") == 1.0
     assert by_name[("Client.put", "retries")].get("p:peer=int") == 1.0
     assert not any(k.startswith("p:peer=") for k in by_name[("Client.get", "url")])
+
+
+def test_a_parameter_passed_on_takes_what_its_own_callers_pass(tmp_path: Path):
+    (tmp_path / "a.py").write_text("def outer(n):\n    inner(n)\n\n\ndef inner(k):\n    pass\n\n\nouter(3)\n")
+    index = WorkspaceIndex(tmp_path)
+    index.build()
+    index.build_callsites()
+    text = (tmp_path / "a.py").read_text()
+    ev = _evidence(text, FileContext(ast.parse(text), "a", index))
+    assert ev["outer.n"].type == "int"
+    assert ev["inner.k"].type == "int" and ev["inner.k"].words == "passed int at 1 call"
