@@ -222,11 +222,14 @@ class FileContext:
         return self.index.member_type(origin, name, call) if origin else None
 
     def own_member_type(self, class_name: str, name: str, call: bool) -> str | None:
-        """`member_type` for a class of this file: a method's return, a property's, or the type of an
-        attribute `__init__` sets.  Inherited members are not looked up; an async method gives nothing."""
+        """`member_type` for a class of this file (see `class_member_type`)."""
         cls = self.classes.get(class_name)
-        if cls is None:
-            return None
+        return None if cls is None else self.class_member_type(cls, name, call)
+
+    def class_member_type(self, cls: ast.ClassDef, name: str, call: bool) -> str | None:
+        """What `obj.name()` (`call`) or `obj.name` gives for an instance of `cls`: a method's return,
+        a property's, or the type of an attribute `__init__` sets.  Inherited members are not looked
+        up; an async method gives nothing."""
         for stmt in cls.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
                 prop = any(isinstance(d, ast.Name) and d.id in ("property", "cached_property") for d in stmt.decorator_list)

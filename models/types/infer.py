@@ -233,12 +233,7 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
                 if ret is not None:
                     return ret
         if isinstance(f.value, ast.Name) and f.value.id == "self" and env.cls is not None:
-            for stmt in env.cls.body:
-                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == f.attr:
-                    if isinstance(stmt, ast.AsyncFunctionDef):
-                        return None
-                    return ctx.function_return(stmt)
-            return None
+            return ctx.class_member_type(env.cls, f.attr, call=True)  # the class as open: units follow it
         if isinstance(f.value, ast.Name) and f.value.id not in env and ctx.is_class_name(f.value.id) and (
                 member := ctx.member_type(f.value.id, f.attr, call=True)) is not None:
             return member  # `Style.parse(...)`: what the class's method returns

@@ -468,3 +468,10 @@ def test_a_none_default_the_body_fills_in(body, expected):
         if name in body:
             src = f"def f({name}=None):\n{body}"
             assert _evidence(src, "parameter", "f", name).type == expected
+
+
+def test_a_call_on_self_takes_the_methods_return_and_never_a_propertys():
+    src = ("class A:\n    @property\n    def name(self):\n        return 'a'\n\n    def size(self):\n        return 3\n\n"
+           "    def m(self):\n        return self.size()\n\n    def p(self):\n        return self.name()\n")
+    assert _evidence(src, "return", "A.m", "return").type == "int"
+    assert _evidence(src, "return", "A.p", "return").type is None  # calls what the property returns
