@@ -99,21 +99,39 @@ def _is_none_test(test: ast.expr, name: str) -> bool:
 
 
 def _fallback(stmt: ast.stmt, name: str) -> ast.expr | None:
-    """What the statement sets a None `name` to: `if name is None: name = v`, `name = name or v`,
-    `name = v if name is None else name`."""
+    """What the statement puts in place of a None `name`: `if name is None: name = v`, or an
+    assignment (to `name` or elsewhere: `self.name = ...`) of `name or v`, `v if name is None else
+    name` or `name if name is not None else v`."""
     if isinstance(stmt, ast.If) and _is_none_test(stmt.test, name) and not stmt.orelse:
         first = stmt.body[0]
         if isinstance(first, ast.Assign) and len(first.targets) == 1 and _is(first.targets[0], name):
             return first.value
         return None
-    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and _is(stmt.targets[0], name)):
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
         return None
     v = stmt.value
     if isinstance(v, ast.BoolOp) and isinstance(v.op, ast.Or) and len(v.values) == 2 and _is(v.values[0], name):
         return v.values[1]
     if isinstance(v, ast.IfExp) and _is_none_test(v.test, name) and _is(v.orelse, name):
         return v.body
+    if isinstance(v, ast.IfExp) and _is_not_none_test(v.test, name) and _is(v.body, name):
+        return v.orelse
     return None
+
+
+def _is_not_none_test(test: ast.expr, name: str) -> bool:
+    """`name is not None`."""
+    return (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot)
+            and _is(test.left, name) and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value is None)
+
+
+def _fallback_type(value: ast.expr, env, ctx: FileContext) -> str | None:
+    """The type of a fallback; `config.get("key", False)` is taken for its default's type."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "get" \
+            and len(value.args) == 2 and isinstance(value.args[1], ast.Constant) and value.args[1].value is not None:
+        return type(value.args[1].value).__name__
+    return infer(value, env, ctx)
 
 
 def filled_when_none(slot: Slot, ctx: FileContext) -> str | None:
@@ -125,6 +143,6 @@ def filled_when_none(slot: Slot, ctx: FileContext) -> str | None:
         if value is None:
             continue
         env = env or function_env(slot.func, ctx, slot.cls)
-        t = infer(value, env, ctx)
+        t = _fallback_type(value, env, ctx)
         return t if t is not None and t != "None" and "None" not in split_union(t) else None
     return None

@@ -462,6 +462,11 @@ def test_members_of_a_class_of_the_file_are_read_as_last_saved():
     ("    items = [] if items is None else items\n    return items\n", None),  # `[]` says no element type
     ("    if not timeout:\n        timeout = compute()\n", None),  # what compute returns is unknown
     ("    print(timeout)\n    if timeout is None:\n        timeout = 5\n", "int | None"),
+    ("    self.timeout = timeout if timeout is not None else 5.0\n", "float | None"),  # stored elsewhere
+    ("    self.name = name or 'anon'\n", "str | None"),
+    ("    t = timeout if timeout is not None else config.get('timeout', 3)\n", "int | None"),  # get's default
+    ("    t = timeout if timeout is not None else config.get('timeout')\n", None),
+    ("    t = timeout if timeout is None else 5\n", None),  # not a fallback for None
 ])
 def test_a_none_default_the_body_fills_in(body, expected):
     for name in ("timeout", "name", "items"):
