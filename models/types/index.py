@@ -167,6 +167,10 @@ class WorkspaceIndex:
             mod, _, _ = mod.rpartition(".")
         return None
 
+    def defines(self, dotted: str) -> bool:
+        """True when `dotted` is in a module of the workspace."""
+        return self._split(dotted) is not None
+
     def is_class(self, dotted: str) -> bool:
         """True when `dotted` names a class defined in the workspace."""
         found = self._split(dotted)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 
+from pulsedev.models.types import stdlib
 from pulsedev.models.types.context import FileContext, resolve_relative  # noqa: F401 - re-exported
 from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind re-exported for the rules
     ANY_RECEIVER_METHODS,
@@ -203,7 +204,9 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
                     return ret
             if origin in STDLIB_CALLS:
                 return STDLIB_CALLS[origin]
-            return name if ctx.is_class_name(name) else None
+            if ctx.is_class_name(name):
+                return name
+            return _stdlib_return(origin, ctx)
         if name in INT_FUNCS or (name == "int"):
             return "int"
         if name in STR_FUNCS:
@@ -232,6 +235,8 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
                 ret = ctx.index.function_return(full)
                 if ret is not None:
                     return ret
+            if head not in env and origin and (ret := _stdlib_return(full, ctx)) is not None:
+                return ret
         if isinstance(f.value, ast.Name) and f.value.id == "self" and env.cls is not None:
             return ctx.class_member_type(env.cls, f.attr, call=True)  # the class as open: units follow it
         if isinstance(f.value, ast.Name) and f.value.id not in env and ctx.is_class_name(f.value.id) and (
@@ -259,6 +264,13 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
         if recv and recv.startswith("dict[") and f.attr in ("keys", "values", "items"):
             return None
     return None
+
+
+def _stdlib_return(dotted: str, ctx: FileContext) -> str | None:
+    """What typeshed says a standard-library function returns, unless the workspace has the module."""
+    if ctx.index is not None and ctx.index.defines(dotted):
+        return None
+    return stdlib.function_return(dotted)
 
 
 def _walk_local(node: ast.AST):

@@ -12,12 +12,12 @@ and says it is one (`stubbed`); labels made of typeshed-only helper names
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
 from pulsedev.models.types.corpus import Sample, file_samples
 from pulsedev.models.types.model import STATIC
+from pulsedev.models.types.stdlib import typeshed_dir
 
 #: Groups of stub samples start so (the calibrator and balancing treat each stub package as one group).
 STUB_GROUP = "stub:"
@@ -28,15 +28,6 @@ _TYPESHED_ONLY = re.compile(
 _NO_DEFAULT_VALUE = ("p:default=", "p:defval=", "p:def_", "p:defname=", "p:rule=default")  # stubs say `= ...`
 _RULE_FEATURES = ("p:rule=", "p:st=", "has_st")
 _SIGNATURE_ONLY = ("kind=", "r:ftok=", "r:ffirst=", "r:dunder=", "r:decor=", "r:async", "method", "ctok=")
-
-
-def typeshed_dir() -> Path | None:
-    """jedi's copy of typeshed (found without importing jedi), if jedi is installed beside this server."""
-    spec = importlib.util.find_spec("jedi")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "third_party" / "typeshed"
-    return path if path.is_dir() else None
 
 
 def stub_samples(exclude: set[str] = frozenset(), root: Path | None = None) -> list[Sample]:

@@ -480,3 +480,21 @@ def test_a_call_on_self_takes_the_methods_return_and_never_a_propertys():
            "    def m(self):\n        return self.size()\n\n    def p(self):\n        return self.name()\n")
     assert _evidence(src, "return", "A.m", "return").type == "int"
     assert _evidence(src, "return", "A.p", "return").type is None  # calls what the property returns
+
+
+@pytest.mark.parametrize("src, expected", [
+    ("import base64\ndef f(data):\n    return base64.b64encode(data)\n", "bytes"),
+    ("from json import loads\ndef f(text):\n    return loads(text)\n", "Any"),
+    ("import shlex\ndef f(line):\n    return shlex.split(line)\n", "list[str]"),
+    ("import os.path\ndef f(p):\n    return os.path.splitext(p)\n", None),  # typeshed's AnyStr: not writable
+    ("import random\ndef f(xs):\n    return random.choice(xs)\n", None),  # a TypeVar
+])
+def test_what_typeshed_says_a_standard_library_function_returns(src, expected):
+    assert _evidence(src, "return", "f", "return").type == expected
+
+
+def test_a_workspace_module_named_like_the_standard_library_is_not_read_from_typeshed():
+    index = WorkspaceIndex(None)
+    index.update("json", ast.parse("def loads(text):\n    return parse(text)\n"))
+    src = "import json\ndef f(text):\n    return json.loads(text)\n"
+    assert _evidence(src, "return", "f", "return", index, "user").type is None

@@ -1,0 +1,87 @@
+"""What standard-library functions return, as typeshed's stubs say (jedi ships them).
+
+`return base64.b64encode(data)` returns `bytes` and `json.loads(text)` `Any`:
+the stub of the module says so.  Only module-level functions are read, only
+when every overload agrees, and only when the type is made of builtins and the
+names `render.py` knows how to import (`Any`, `Iterator`, `Path`...): a
+typeshed helper (`StrPath`, `AnyStr`, a TypeVar) or a class of the module
+would say something the file cannot write.  Each stub is parsed once, when
+first asked, and kept.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import functools
+import importlib.util
+import threading
+from pathlib import Path
+
+from pulsedev.models.types.known import KNOWN_IMPORTS
+from pulsedev.models.types.typetext import head_names, normalize
+
+_WRITABLE = {n for n in dir(builtins) if not n.startswith("_")} | set(KNOWN_IMPORTS) | {"None"}
+_lock = threading.Lock()
+
+
+def function_return(dotted: str) -> str | None:
+    """The return type of a standard-library function `module.func` (None when unknown or unwritable)."""
+    module, _, name = dotted.rpartition(".")
+    if not module or name.startswith("_"):
+        return None
+    with _lock:
+        returns = _module_returns(module)
+    return returns.get(name) if returns else None
+
+
+@functools.lru_cache(maxsize=1)
+def typeshed_dir() -> Path | None:
+    """jedi's copy of typeshed (found without importing jedi), if jedi is installed beside this server."""
+    spec = importlib.util.find_spec("jedi")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "third_party" / "typeshed"
+    return path if path.is_dir() else None
+
+
+@functools.lru_cache(maxsize=256)
+def _module_returns(module: str) -> dict[str, str] | None:
+    """Function name -> return type text for one stdlib module's stub (None if there is no stub)."""
+    root = typeshed_dir()
+    if root is None or not module.replace(".", "").isidentifier():
+        return None
+    base = root / "stdlib" / module.replace(".", "/")
+    for path in (base.with_suffix(".pyi"), base / "__init__.pyi"):
+        if path.is_file():
+            break
+    else:
+        return None
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return None
+    found: dict[str, set[str | None]] = {}
+    for node in _top_level(tree.body):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not isinstance(node, ast.AsyncFunctionDef):
+            found.setdefault(node.name, set()).add(_writable(node.returns))
+    return {name: next(iter(ts)) for name, ts in found.items() if len(ts) == 1 and None not in ts}
+
+
+def _top_level(body: list[ast.stmt]):
+    """Module-level statements, those under `if sys.version_info >= ...:` included."""
+    for node in body:
+        if isinstance(node, ast.If):
+            yield from _top_level(node.body)
+            yield from _top_level(node.orelse)
+        else:
+            yield node
+
+
+def _writable(annotation: ast.expr | None) -> str | None:
+    if annotation is None:
+        return None
+    text = normalize(annotation)
+    if text is None or not all(n in _WRITABLE for n in head_names(text)):
+        return None
+    return text
