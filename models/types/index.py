@@ -167,6 +167,15 @@ class WorkspaceIndex:
             mod, _, _ = mod.rpartition(".")
         return None
 
+    def subclasses(self, name: str) -> list:
+        """(FileContext, ClassDef) of the workspace's classes deriving from a class called `name`."""
+        from pulsedev.models.types.members import subclasses
+
+        with self._lock:
+            items = list(self.trees.items())
+        home = {id(c): module for module, tree in items for c in tree.body if isinstance(c, ast.ClassDef)}
+        return [(self._context(home[id(c)]), c) for c in subclasses([tree for _, tree in items], name)]
+
     def defines(self, dotted: str) -> bool:
         """True when `dotted` is in a module of the workspace."""
         return self._split(dotted) is not None

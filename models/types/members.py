@@ -89,6 +89,60 @@ def _base_members(ctx: FileContext, base: ast.expr, seen: frozenset[str]) -> Mem
     return ctx.index.class_members(origin) if origin and ctx.index is not None else None
 
 
+def is_stub_body(func) -> bool:
+    """True for defs whose body is only a docstring, `...`, `pass` or `raise NotImplementedError`."""
+    body = func.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]
+    if not body:
+        return True
+    if len(body) == 1:
+        s = body[0]
+        if isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)
+                                       and s.value.value is Ellipsis):
+            return True
+        if isinstance(s, ast.Raise):
+            return True
+    return False
+
+
+def override_return(ctx: FileContext, cls: ast.ClassDef, name: str) -> tuple[str, int] | None:
+    """What the subclasses' overrides of a stub method `cls.name` return (the type and how many
+    say so), when every override's return is known and they agree.  Subclasses are found by the
+    name of their base, in the workspace as last saved, or in the file when there is no index."""
+    if ctx.index is not None:
+        found = ctx.index.subclasses(cls.name)
+    else:
+        found = [(ctx, c) for c in subclasses([ctx.tree], cls.name)]
+    returns = [sub_ctx.function_return(stmt) for sub_ctx, sub in found for stmt in sub.body
+               if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name
+               and not is_stub_body(stmt)]
+    if not returns or None in returns or len(set(returns)) != 1:
+        return None
+    return returns[0], len(returns)
+
+
+def subclasses(trees, name: str) -> list[ast.ClassDef]:
+    """The top-level classes of `trees` that derive from a class called `name`, at any depth."""
+    classes = [c for tree in trees for c in tree.body if isinstance(c, ast.ClassDef)]
+    out, todo, seen = [], [name], {name}
+    while todo:
+        base = todo.pop()
+        for c in classes:
+            if c.name not in seen and any(_base_name(b) == base for b in c.bases):
+                seen.add(c.name)
+                out.append(c)
+                todo.append(c.name)
+    return out
+
+
+def _base_name(base: ast.expr) -> str:
+    if isinstance(base, ast.Subscript):
+        base = base.value
+    return base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else ""
+
+
 def declared_field(slot) -> tuple[str, str] | None:
     """(attribute, type) when a method stores a parameter as `self.attr = param` and its class
     body declares `attr: T` (a dataclass-like field, or a declaration for type checkers)."""

@@ -26,6 +26,7 @@ from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for caller
     infer,
     resolve_relative,
 )
+from pulsedev.models.types.members import is_stub_body, override_return
 from pulsedev.models.types.params import parameter_evidence
 from pulsedev.models.types.scope import function_env  # noqa: F401 - re-exported for callers of the rules
 from pulsedev.models.types.slots import Slot
@@ -55,24 +56,6 @@ def returns_of(func) -> tuple[list[ast.Return], bool]:
     return rets, yields
 
 
-def is_stub_body(func) -> bool:
-    """True for defs whose body is only a docstring, `...`, `pass` or `raise NotImplementedError`."""
-    body = func.body
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-            and isinstance(body[0].value.value, str):
-        body = body[1:]
-    if not body:
-        return True
-    if len(body) == 1:
-        s = body[0]
-        if isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)
-                                       and s.value.value is Ellipsis):
-            return True
-        if isinstance(s, ast.Raise):
-            return True
-    return False
-
-
 def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None) -> Evidence:
     """Static evidence for a def's return type."""
     if func.name in DUNDER_RETURNS:
@@ -82,7 +65,13 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None) -> Evi
     if yields:
         return Evidence(None, "generator", "")
     if is_stub_body(func):
-        return _doc_return(func, ctx, "stub")
+        doc = _doc_return(func, ctx, "stub")
+        found = override_return(ctx, cls, func.name) if doc.type is None and cls is not None else None
+        if found is not None:
+            t, n = found
+            return Evidence(t, "ret_overrides", f"its override{'s' if n > 1 else ''} in {n} subclass"
+                                                f"{'es' if n > 1 else ''} return{'' if n > 1 else 's'} {t}")
+        return doc
     valued = [r for r in rets if r.value is not None and not (isinstance(r.value, ast.Constant)
                                                               and r.value.value is None)]
     if not valued:

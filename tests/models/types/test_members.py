@@ -121,3 +121,55 @@ def test_a_parameter_stored_in_a_declared_field_has_the_fields_type(init, expect
 def test_a_field_declared_without_none_takes_none_from_a_none_default():
     src = "class Pool:\n    size: int\n    def __init__(self, size=None):\n        self.size = size\n"
     assert _param(src, "size").type == "int | None"
+
+
+SHAPES = '''
+class Shape:
+    def name(self):
+        raise NotImplementedError
+
+    def area(self):
+        ...
+
+    def sides(self):
+        """How many sides."""
+
+
+class Square(Shape):
+    def name(self):
+        return "square"
+
+    def area(self):
+        return 1
+
+
+class Tile(Square):
+    def name(self):
+        return "tile".upper()
+
+    def area(self):
+        return 2.5
+'''
+
+
+@pytest.mark.parametrize("qual, expected", [
+    ("Shape.name", ("str", "its overrides in 2 subclasses return str")),
+    ("Shape.area", (None, "")),  # the overrides disagree
+    ("Shape.sides", (None, "")),  # no override
+])
+def test_a_stub_method_returns_what_its_overrides_return(qual, expected):
+    tree = ast.parse(SHAPES)
+    slot = next(s for s in find_slots(tree, SHAPES) if s.kind == "return" and s.qualname == qual)
+    ev = evidence_for(slot, FileContext(tree, ""))
+    assert (ev.type, ev.words) == expected
+
+
+def test_overrides_are_found_across_the_workspace_as_saved():
+    index = WorkspaceIndex(None)
+    index.update("pkg.base", ast.parse("class Codec:\n    def encode(self, text):\n        ...\n"))
+    index.update("pkg.utf", ast.parse("from .base import Codec\nclass Utf(Codec):\n"
+                                      "    def encode(self, text):\n        return text.encode()\n"))
+    src = "class Codec:\n    def encode(self, text):\n        ...\n"
+    tree = ast.parse(src)
+    slot = next(s for s in find_slots(tree, src) if s.kind == "return")
+    assert evidence_for(slot, FileContext(tree, "pkg.base", index)).type == "bytes"
