@@ -67,6 +67,10 @@ def parameter_evidence(slot: Slot, ctx: FileContext) -> Evidence:
         filled = filled_when_none(slot, ctx) if is_none and named else None
         if filled is not None:
             return Evidence(f"{filled} | None", "none_filled", f"default None, then {filled} when None")
+        prop = _setter_of(slot)
+        got = ctx.member_type(slot.cls.name, prop, call=False) if prop and not is_none else None
+        if got is not None and got != "None":
+            return Evidence(got, "setter", f"the property `{prop}` gives {got}")
         return Evidence(None, "default_none" if is_none else "nodefault", "")
     literal = isinstance(default, ast.Constant) and type(default.value) in (str, int, float)
     alias = ctx.alias_for_name(slot.name) if literal else None
@@ -79,6 +83,18 @@ def parameter_evidence(slot: Slot, ctx: FileContext) -> Evidence:
     if doc is not None and doc != t and _admits(doc, t, ctx):
         return Evidence(doc, "doc_default", f"the docstring says {doc}, default is {default_words(default)}")
     return Evidence(t, "default_" + rule_kind(default), f"default is {default_words(default)}")
+
+
+def _setter_of(slot: Slot) -> str | None:
+    """The property whose setter takes the parameter (`@size.setter def size(self, value)`), if any."""
+    func = slot.func
+    if slot.cls is None or [*func.args.posonlyargs, *func.args.args][1:2] != [slot.node]:
+        return None
+    for d in func.decorator_list:
+        if isinstance(d, ast.Attribute) and d.attr == "setter" and isinstance(d.value, ast.Name) \
+                and d.value.id == func.name:
+            return func.name
+    return None
 
 
 def dunder_param(slot: Slot) -> str | None:

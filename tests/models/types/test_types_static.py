@@ -498,3 +498,12 @@ def test_a_workspace_module_named_like_the_standard_library_is_not_read_from_typ
     index.update("json", ast.parse("def loads(text):\n    return parse(text)\n"))
     src = "import json\ndef f(text):\n    return json.loads(text)\n"
     assert _evidence(src, "return", "f", "return", index, "user").type is None
+
+
+def test_a_setters_value_is_what_its_property_gives_as_saved():
+    src = ("class Box:\n    def __init__(self):\n        self._size = 0\n\n    @property\n    def size(self):\n"
+           "        return self._size\n\n    @size.setter\n    def size(self, value):\n        self._size = value\n")
+    index = WorkspaceIndex(None)
+    index.update("pkg.box", ast.parse(src))
+    ev = _evidence(src, "parameter", "Box.size@2", "value", index, "pkg.box")
+    assert (ev.type, ev.rule, ev.words) == ("int", "setter", "the property `size` gives int")
