@@ -17,6 +17,7 @@ from pulsedev.models.types.context import FileContext, resolve_relative  # noqa:
 from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind re-exported for the rules
     ANY_RECEIVER_METHODS,
     BOOL_FUNCS,
+    BYTES_METHODS,
     FILLS,
     INT_FUNCS,
     STDLIB_CALLS,
@@ -28,6 +29,7 @@ from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind r
     element_of,
     empty_kind,
     is_cast,
+    iterated,
 )
 from pulsedev.models.types.typetext import normalize, split_union
 
@@ -136,6 +138,17 @@ def infer(node: ast.expr | None, env: Env, ctx: FileContext, depth: int = 0) -> 
     return None
 
 
+#: Builtins that build a container of what their argument holds: `tuple(x.name for x in items)`.
+_REBUILT = {"list": "list", "tuple": "tuple", "set": "set", "frozenset": "frozenset", "sorted": "list"}
+
+
+def _elements(node: ast.expr, env: Env, ctx: FileContext, d: int) -> str | None:
+    """The type of what an iterable expression yields (a generator's element, a container's)."""
+    if isinstance(node, ast.GeneratorExp):
+        return infer(node.elt, _comp_env(node, env, ctx, d), ctx, d)
+    return iterated(infer(node, env, ctx, d))
+
+
 def _comp_env(node, env: Env, ctx: FileContext, depth: int) -> Env:
     inner = Env(env)
     inner.cls = env.cls
@@ -145,13 +158,7 @@ def _comp_env(node, env: Env, ctx: FileContext, depth: int) -> Env:
 
 
 def _bind_loop(target: ast.expr, iter_type: str | None, env: Env) -> None:
-    elt = None
-    if iter_type:
-        for prefix in ("list[", "set[", "frozenset["):
-            if iter_type.startswith(prefix):
-                elt = iter_type[len(prefix):-1]
-        if iter_type == "str":
-            elt = "str"
+    elt = iterated(iter_type)
     if isinstance(target, ast.Name):
         env[target.id] = elt
     else:
@@ -219,9 +226,14 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
             return "int"
         if name == "abs" and node.args:
             return infer(node.args[0], env, ctx, d)
-        if name == "sorted" and node.args:
-            t = infer(node.args[0], env, ctx, d)
-            return f"list[{t[t.index('[') + 1:-1]}]" if t and t.startswith(("list[", "set[")) else None
+        if name in _REBUILT and len(node.args) == 1 and not node.keywords or name == "sorted" and node.args:
+            elt = _elements(node.args[0], env, ctx, d)
+            return (f"tuple[{elt}, ...]" if name == "tuple" else f"{_REBUILT[name]}[{elt}]") if elt else None
+        if name == "range":
+            return "range"
+        if name in ("max", "min") and node.args and not any(isinstance(a, ast.Starred) for a in node.args):
+            return _elements(node.args[0], env, ctx, d) if len(node.args) == 1 else \
+                _union([infer(a, env, ctx, d) for a in node.args], 1)
         return None
     if isinstance(f, ast.Attribute):
         dotted = _dotted(f)
@@ -256,8 +268,8 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
                 return "list[str]"
             if f.attr == "encode":
                 return "bytes"
-        if recv == "bytes" and f.attr == "decode":
-            return "str"
+        if recv == "bytes":
+            return BYTES_METHODS.get(f.attr)
         if recv is None and f.attr in ANY_RECEIVER_METHODS and not (
                 isinstance(f.value, ast.Name) and f.value.id in ctx.imports and f.value.id not in env):
             return ANY_RECEIVER_METHODS[f.attr]  # not a module's function: `codecs.decode` may return bytes

@@ -18,6 +18,10 @@ STR_METHODS_BOOL = {"startswith", "endswith", "isdigit", "isalpha", "isalnum", "
                     "islower", "isidentifier", "isnumeric", "isdecimal", "istitle", "isprintable", "isascii"}
 STR_METHODS_INT = {"find", "rfind", "count", "index", "rindex"}
 STR_METHODS_LIST = {"split", "rsplit", "splitlines"}
+BYTES_METHODS = {**dict.fromkeys(("join", "strip", "lstrip", "rstrip", "replace", "lower", "upper", "removeprefix",
+                                  "removesuffix"), "bytes"), **dict.fromkeys(("split", "rsplit", "splitlines"), "list[bytes]"),
+                 "startswith": "bool", "endswith": "bool", "find": "int", "count": "int", "index": "int",
+                 "decode": "str", "hex": "str"}
 #: Methods whose result type hardly depends on the receiver, for a receiver of unknown type: in the
 #: packages we looked at, `.encode()` returned bytes 18 times in 22 and `.decode()` str 16 in 19.
 ANY_RECEIVER_METHODS = {"encode": "bytes", "decode": "str", "format": "str", "fileno": "int", "hexdigest": "str",
@@ -103,6 +107,32 @@ def element_of(node: ast.Subscript, container: str | None) -> str | None:
         return ast.unparse(args[0])
     if base in _MAPPINGS and len(args) == 2 and not sliced:
         return ast.unparse(args[1])
+    return None
+
+
+_ITERABLES = {"list", "set", "frozenset", "Sequence", "MutableSequence", "Iterable", "Iterator", "Collection",
+              "AbstractSet", "Set", "MutableSet", "deque", "Generator"}
+
+
+def iterated(container: str | None) -> str | None:
+    """What looping over a value of a known type gives: an element, a mapping's key, a character.
+
+    >>> iterated("list[int]"), iterated("tuple[str, ...]"), iterated("dict[str, bytes]"), iterated("range")
+    ('int', 'str', 'str', 'int')
+    """
+    if container in ("str", "bytes", "bytearray", "range"):
+        return "str" if container == "str" else "int"
+    try:
+        head = ast.parse(container, mode="eval").body if container else None
+    except SyntaxError:
+        return None
+    if not isinstance(head, ast.Subscript) or not isinstance(head.value, ast.Name):
+        return None
+    args = head.slice.elts if isinstance(head.slice, ast.Tuple) else [head.slice]
+    base = head.value.id
+    if base in _ITERABLES or base in _MAPPINGS or (
+            base == "tuple" and len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is ...):
+        return ast.unparse(args[0])
     return None
 
 

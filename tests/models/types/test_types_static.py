@@ -507,3 +507,18 @@ def test_a_setters_value_is_what_its_property_gives_as_saved():
     index.update("pkg.box", ast.parse(src))
     ev = _evidence(src, "parameter", "Box.size@2", "value", index, "pkg.box")
     assert (ev.type, ev.rule, ev.words) == ("int", "setter", "the property `size` gives int")
+
+
+@pytest.mark.parametrize("expr, expected", [
+    ("tuple(part.strip() for part in text.split(','))", "tuple[str, ...]"),
+    ("list(str(n) for n in items)", "list[str]"),
+    ("sorted({'a', 'b'})", "list[str]"),
+    ("[i * 2 for i in range(3)]", "list[int]"),
+    ("b','.join(chunks)", "bytes"),
+    ("max(len(text), 1)", "int"),
+    ("min(items)", None),  # what items holds is unknown
+    ("list(items)", None),
+])
+def test_what_builtins_build_from_an_iterable(expr, expected):
+    src = f"def f(text: str, items, chunks):\n    return {expr}\n"
+    assert _evidence(src, "return", "f", "return").type == expected
