@@ -31,13 +31,16 @@ from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind r
     is_cast,
     iterated,
 )
-from pulsedev.models.types.typetext import normalize, split_union
+from pulsedev.models.types.typetext import head_names, normalize, split_union
 
 
 class Env(dict):
     """Known local types of a function: name -> type text (None = conflicting/unknown)."""
 
     cls: ast.ClassDef | None = None
+
+
+BUILTIN_TYPES = {"str", "bytes", "int", "float", "bool", "complex", "list", "dict", "set", "frozenset", "tuple", "None"}
 
 
 def _union(types: list[str | None], limit: int = 3) -> str | None:
@@ -125,7 +128,11 @@ def infer(node: ast.expr | None, env: Env, ctx: FileContext, depth: int = 0) -> 
             return env.cls.name
         if node.id in env:
             return env[node.id]
-        return None
+        # A module-level constant of a builtin type (`DEFAULT_TIMEOUT = 5.0`); an object of a class
+        # there is most often a sentinel (`NO_CHANGE = NoChange()`) that stands in for other types.
+        value = ctx.assignments.get(node.id)
+        t = infer(value, Env(), ctx, d + 4) if value is not None else None
+        return t if t and t != "None" and all(n in BUILTIN_TYPES for n in head_names(t)) else None
     if isinstance(node, ast.Attribute):
         if isinstance(node.value, ast.Name) and node.value.id == "self" and env.cls is not None:
             return ctx.class_attrs(env.cls).get(node.attr)

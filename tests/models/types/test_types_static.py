@@ -522,3 +522,15 @@ def test_a_setters_value_is_what_its_property_gives_as_saved():
 def test_what_builtins_build_from_an_iterable(expr, expected):
     src = f"def f(text: str, items, chunks):\n    return {expr}\n"
     assert _evidence(src, "return", "f", "return").type == expected
+
+
+@pytest.mark.parametrize("const, expected", [
+    ("DEFAULT_TIMEOUT = 5.0", "float"),
+    ("DEFAULT_TIMEOUT = (1, 2)", "tuple[int, int]"),
+    ("class NoChange:\n    pass\nDEFAULT_TIMEOUT = NoChange()", None),  # a sentinel stands in for other types
+    ("DEFAULT_TIMEOUT = None", None),
+])
+def test_a_module_constant_of_a_builtin_type_is_known_where_it_is_used(const, expected):
+    src = f"{const}\n\ndef connect(timeout=DEFAULT_TIMEOUT):\n    return DEFAULT_TIMEOUT\n"
+    assert _evidence(src, "parameter", "connect", "timeout").type == expected
+    assert _evidence(src, "return", "connect", "return").type == expected
