@@ -176,6 +176,13 @@ class WorkspaceIndex:
         home = {id(c): module for module, tree in items for c in tree.body if isinstance(c, ast.ClassDef)}
         return [(self._context(home[id(c)]), c) for c in subclasses([tree for _, tree in items], name)]
 
+    def constant_type(self, dotted: str) -> str | None:
+        """The type of a module-level constant `pkg.mod.NAME` of a builtin type (infer.constant_type)."""
+        from pulsedev.models.types.infer import constant_type
+
+        found = self._split(dotted)
+        return constant_type(found[1], self._context(found[0]), 4) if found and "." not in found[1] else None
+
     def defines(self, dotted: str) -> bool:
         """True when `dotted` is in a module of the workspace."""
         return self._split(dotted) is not None

@@ -128,11 +128,7 @@ def infer(node: ast.expr | None, env: Env, ctx: FileContext, depth: int = 0) -> 
             return env.cls.name
         if node.id in env:
             return env[node.id]
-        # A module-level constant of a builtin type (`DEFAULT_TIMEOUT = 5.0`); an object of a class
-        # there is most often a sentinel (`NO_CHANGE = NoChange()`) that stands in for other types.
-        value = ctx.assignments.get(node.id)
-        t = infer(value, Env(), ctx, d + 4) if value is not None else None
-        return t if t and t != "None" and all(n in BUILTIN_TYPES for n in head_names(t)) else None
+        return constant_type(node.id, ctx, d)
     if isinstance(node, ast.Attribute):
         if isinstance(node.value, ast.Name) and node.value.id == "self" and env.cls is not None:
             return ctx.class_attrs(env.cls).get(node.attr)
@@ -154,6 +150,18 @@ def _elements(node: ast.expr, env: Env, ctx: FileContext, d: int) -> str | None:
     if isinstance(node, ast.GeneratorExp):
         return infer(node.elt, _comp_env(node, env, ctx, d), ctx, d)
     return iterated(infer(node, env, ctx, d))
+
+
+def constant_type(name: str, ctx: FileContext, depth: int = 0) -> str | None:
+    """The type of a module-level constant of a builtin type (`DEFAULT_TIMEOUT = 5.0`), of the file
+    or imported from a workspace module (as last saved).  An object of a class there is most often
+    a sentinel (`NO_CHANGE = NoChange()`) that stands in for other types: left alone."""
+    value = ctx.assignments.get(name)
+    if value is not None:
+        t = infer(value, Env(), ctx, depth + 4)
+        return t if t and t != "None" and all(n in BUILTIN_TYPES for n in head_names(t)) else None
+    origin = ctx.imports.get(name)
+    return ctx.index.constant_type(origin) if origin and ctx.index is not None and depth < 4 else None
 
 
 def _comp_env(node, env: Env, ctx: FileContext, depth: int) -> Env:

@@ -534,3 +534,11 @@ def test_a_module_constant_of_a_builtin_type_is_known_where_it_is_used(const, ex
     src = f"{const}\n\ndef connect(timeout=DEFAULT_TIMEOUT):\n    return DEFAULT_TIMEOUT\n"
     assert _evidence(src, "parameter", "connect", "timeout").type == expected
     assert _evidence(src, "return", "connect", "return").type == expected
+
+
+def test_a_constant_imported_from_a_workspace_module_is_known_as_saved():
+    index = WorkspaceIndex(None)
+    index.update("pkg.consts", ast.parse("CHUNK = 1024\nSENTINEL = object()\n"))
+    src = "from .consts import CHUNK, SENTINEL\n\ndef read(amt=CHUNK, how=SENTINEL):\n    pass\n"
+    assert _evidence(src, "parameter", "read", "amt", index, "pkg.io").type == "int"
+    assert _evidence(src, "parameter", "read", "how", index, "pkg.io").type is None
