@@ -17,9 +17,11 @@ from pulsedev.models.types.context import FileContext, resolve_relative  # noqa:
 from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind re-exported for the rules
     ANY_RECEIVER_METHODS,
     BOOL_FUNCS,
+    BUILTIN_TYPES,
     BYTES_METHODS,
     FILLS,
     INT_FUNCS,
+    REBUILT,
     STDLIB_CALLS,
     STR_FUNCS,
     STR_METHODS_BOOL,
@@ -38,9 +40,6 @@ class Env(dict):
     """Known local types of a function: name -> type text (None = conflicting/unknown)."""
 
     cls: ast.ClassDef | None = None
-
-
-BUILTIN_TYPES = {"str", "bytes", "int", "float", "bool", "complex", "list", "dict", "set", "frozenset", "tuple", "None"}
 
 
 def _union(types: list[str | None], limit: int = 3) -> str | None:
@@ -141,10 +140,6 @@ def infer(node: ast.expr | None, env: Env, ctx: FileContext, depth: int = 0) -> 
     return None
 
 
-#: Builtins that build a container of what their argument holds: `tuple(x.name for x in items)`.
-_REBUILT = {"list": "list", "tuple": "tuple", "set": "set", "frozenset": "frozenset", "sorted": "list"}
-
-
 def _elements(node: ast.expr, env: Env, ctx: FileContext, d: int) -> str | None:
     """The type of what an iterable expression yields (a generator's element, a container's)."""
     if isinstance(node, ast.GeneratorExp):
@@ -228,7 +223,7 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
                 return STDLIB_CALLS[origin]
             if ctx.is_class_name(name):
                 return name
-            return _stdlib_return(origin, ctx)
+            return stdlib.function_return(origin, ctx.index)
         if name in INT_FUNCS or (name == "int"):
             return "int"
         if name in STR_FUNCS:
@@ -241,9 +236,9 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
             return "int"
         if name == "abs" and node.args:
             return infer(node.args[0], env, ctx, d)
-        if name in _REBUILT and len(node.args) == 1 and not node.keywords or name == "sorted" and node.args:
+        if name in REBUILT and len(node.args) == 1 and not node.keywords or name == "sorted" and node.args:
             elt = _elements(node.args[0], env, ctx, d)
-            return (f"tuple[{elt}, ...]" if name == "tuple" else f"{_REBUILT[name]}[{elt}]") if elt else None
+            return (f"tuple[{elt}, ...]" if name == "tuple" else f"{REBUILT[name]}[{elt}]") if elt else None
         if name == "range":
             return "range"
         if name in ("max", "min") and node.args and not any(isinstance(a, ast.Starred) for a in node.args):
@@ -262,7 +257,7 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
                 ret = ctx.index.function_return(full)
                 if ret is not None:
                     return ret
-            if head not in env and origin and (ret := _stdlib_return(full, ctx)) is not None:
+            if head not in env and origin and (ret := stdlib.function_return(full, ctx.index)) is not None:
                 return ret
         if isinstance(f.value, ast.Name) and f.value.id == "self" and env.cls is not None:
             return ctx.class_member_type(env.cls, f.attr, call=True)  # the class as open: units follow it
@@ -291,13 +286,6 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
         if recv and recv.startswith("dict[") and f.attr in ("keys", "values", "items"):
             return None
     return None
-
-
-def _stdlib_return(dotted: str, ctx: FileContext) -> str | None:
-    """What typeshed says a standard-library function returns, unless the workspace has the module."""
-    if ctx.index is not None and ctx.index.defines(dotted):
-        return None
-    return stdlib.function_return(dotted)
 
 
 def _walk_local(node: ast.AST):

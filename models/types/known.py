@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import ast
 
+BUILTIN_TYPES = {"str", "bytes", "int", "float", "bool", "complex", "list", "dict", "set", "frozenset", "tuple", "None"}
+#: Builtins that build a container of what their argument holds: `tuple(x.name for x in items)`.
+REBUILT = {"list": "list", "tuple": "tuple", "set": "set", "frozenset": "frozenset", "sorted": "list"}
 INT_FUNCS = {"len", "hash", "ord", "id"}
 STR_FUNCS = {"str", "repr", "chr", "format", "ascii", "hex", "oct", "bin"}
 BOOL_FUNCS = {"bool", "isinstance", "issubclass", "callable", "hasattr", "all", "any"}

@@ -25,10 +25,11 @@ _WRITABLE = {n for n in dir(builtins) if not n.startswith("_")} | set(KNOWN_IMPO
 _lock = threading.Lock()
 
 
-def function_return(dotted: str) -> str | None:
-    """The return type of a standard-library function `module.func` (None when unknown or unwritable)."""
+def function_return(dotted: str, index=None) -> str | None:
+    """The return type of a standard-library function `module.func` (None when unknown or unwritable,
+    or when the workspace `index` has a module of that name)."""
     module, _, name = dotted.rpartition(".")
-    if not module or name.startswith("_"):
+    if not module or name.startswith("_") or index is not None and index.defines(dotted):
         return None
     with _lock:
         returns = _module_returns(module)
