@@ -185,6 +185,65 @@ def test_incremental_analysis_equals_a_fresh_one_across_random_edits():
     assert checked > 25
 
 
+SHAPES = '''
+DEFAULT = 5.0
+
+
+class Shape:
+    size: int
+
+    def __init__(self, size, name=None):
+        self.size = size
+        self.name = name if name is not None else "shape"
+
+    def area(self):
+        raise NotImplementedError
+
+    @property
+    def width(self):
+        return self.size * 2
+
+    @width.setter
+    def width(self, value):
+        self.size = value
+
+
+class Square(Shape):
+    def area(self):
+        return float(self.size) ** 2
+
+
+def scale(shape, factor=DEFAULT):
+    return shape.size * factor
+'''
+
+
+def test_incremental_analysis_with_an_index_equals_a_fresh_one_across_random_edits():
+    """Constants, declared fields, setters, overrides and members: what other units and the index's
+    saved copy give follows the edits as a fresh analysis sees them."""
+    from pulsedev.models.types.index import WorkspaceIndex
+
+    index = WorkspaceIndex(None)
+    index.update("m", ast.parse(SHAPES))
+    first = _evidence(analyze(SHAPES, "m", index))
+    assert "r:st=float" in first[("return", "Shape.area", "return")][2]  # what Square.area returns
+    assert "p:st=int" in first[("parameter", "Shape.width@2", "value")][2]  # what the property gives
+    assert "p:st=float" in first[("parameter", "scale", "factor")][2]  # DEFAULT
+    assert "p:st=int" in first[("parameter", "Shape.__init__", "size")][2]  # the declared field
+    rng = random.Random(7)
+    checked, text, memo = 0, SHAPES, DocumentMemo()
+    analyze(text, "m", index, memo=memo)
+    for _ in range(60):
+        new = _edit(text, rng)
+        try:
+            ast.parse(new)
+        except (SyntaxError, ValueError):
+            continue
+        assert _evidence(analyze(new, "m", index, memo=memo)) == _evidence(analyze(new, "m", index))
+        text, checked = new, checked + 1
+    assert checked > 25
+
+
 def test_engine_hints_stay_equal_to_a_fresh_engine_across_edits(tmp_path):
     on, _ = parse_options({"thresholds": {"typeHintConfidence": 0.5}})
     warm = TypeEngine(tmp_path, tmp_path / "data", train=False)
