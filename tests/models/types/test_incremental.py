@@ -32,6 +32,18 @@ def _edit(text: str, rng: random.Random) -> str:
     return "".join(lines[:i]) + rng.choice(SNIPPETS) + moved + "".join(lines[j:])
 
 
+def _versions(text: str, rng: random.Random, steps: int):
+    """(step, text) of random edits, one upon the other, skipping those that do not parse."""
+    for step in range(steps):
+        new = _edit(text, rng)
+        try:
+            ast.parse(new)
+        except (SyntaxError, ValueError):
+            continue
+        yield step, new
+        text = new
+
+
 def test_reparse_gives_the_tree_of_a_full_parse_after_random_edits():
     rng = random.Random(5)
     checked = 0
@@ -173,15 +185,10 @@ def test_incremental_analysis_equals_a_fresh_one_across_random_edits():
     for text in (inspect.getsource(textwrap), SOURCE + FILLED):
         memo = DocumentMemo()
         analyze(text, "m", memo=memo)
-        for step in range(30):
-            new = _edit(text, rng)
-            try:
-                ast.parse(new)
-            except (SyntaxError, ValueError):
-                continue
+        for step, new in _versions(text, rng, 30):
             lines = (0, 40) if step % 4 == 0 else None  # a visible range now and then, as editors ask
             assert _evidence(analyze(new, "m", memo=memo, lines=lines)) == _evidence(analyze(new, "m", lines=lines))
-            text, checked = new, checked + 1
+            checked += 1
     assert checked > 25
 
 
@@ -230,17 +237,11 @@ def test_incremental_analysis_with_an_index_equals_a_fresh_one_across_random_edi
     assert "p:st=int" in first[("parameter", "Shape.width@2", "value")][2]  # what the property gives
     assert "p:st=float" in first[("parameter", "scale", "factor")][2]  # DEFAULT
     assert "p:st=int" in first[("parameter", "Shape.__init__", "size")][2]  # the declared field
-    rng = random.Random(7)
-    checked, text, memo = 0, SHAPES, DocumentMemo()
-    analyze(text, "m", index, memo=memo)
-    for _ in range(60):
-        new = _edit(text, rng)
-        try:
-            ast.parse(new)
-        except (SyntaxError, ValueError):
-            continue
+    memo, checked = DocumentMemo(), 0
+    analyze(SHAPES, "m", index, memo=memo)
+    for _, new in _versions(SHAPES, random.Random(7), 60):
         assert _evidence(analyze(new, "m", index, memo=memo)) == _evidence(analyze(new, "m", index))
-        text, checked = new, checked + 1
+        checked += 1
     assert checked > 25
 
 
