@@ -89,6 +89,24 @@ def filled_later(slot: Slot, ctx: FileContext) -> str | None:
     return filled_type(kind, keys, values)
 
 
+def set_elsewhere(ctx: FileContext, cls: ast.ClassDef, name: str) -> str | None:
+    """The type of `self.name` when methods other than `__init__` set it, all to one known type
+    (memoised on the context)."""
+    key = (cls.name, name)
+    if key in ctx._elsewhere:
+        return ctx._elsewhere[key]
+    ctx._elsewhere[key] = None  # while it is inferred: `self.a = self.b` and `self.b = self.a`
+    types = []
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name != "__init__":
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Assign) and any(_is(t, "self." + name) for t in node.targets):
+                    types.append(infer(node.value, function_env(stmt, ctx, cls), ctx))
+    t = _union(types, 2) if types else None
+    ctx._elsewhere[key] = t if t != "None" else None
+    return ctx._elsewhere[key]
+
+
 def _is_none_test(test: ast.expr, name: str) -> bool:
     """`name is None`, `not name` or `name == None`."""
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):

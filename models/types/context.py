@@ -82,12 +82,14 @@ class FileContext:
         self._alias_keys: dict[str, list[str]] | None = None
         self._methods: dict[int, ast.ClassDef] | None = None
         self._members: dict = {}  # class name -> members.Members, memoised by members.own_members
+        self._elsewhere: dict[tuple[str, str], str | None] = {}  # (class, attribute) -> set_elsewhere
 
     def forget_inferred(self) -> None:
         """Drops memoised scopes, returns and attributes (after `calls` changed what they would be)."""
         self._envs.clear()
         self._returns.clear()
         self._attrs.clear()
+        self._elsewhere.clear()
 
     def add_top_level(self, body: list[ast.stmt]) -> None:
         """Records the module-level classes, functions and assignments of `body`."""
@@ -236,7 +238,14 @@ class FileContext:
                 if isinstance(stmt, ast.AsyncFunctionDef) or prop == call:
                     return None
                 return self.function_return(stmt)
-        return None if call else self.class_attrs(cls).get(name)
+        if call:
+            return None
+        from pulsedev.models.types.assigned import (
+            set_elsewhere,  # the rules build on this module
+        )
+
+        attrs = self.class_attrs(cls)
+        return attrs[name] if name in attrs else set_elsewhere(self, cls, name)
 
     def class_attrs(self, cls: ast.ClassDef) -> dict[str, str | None]:
         """Types of `self.x` attributes set in `__init__` or annotated in the class body."""

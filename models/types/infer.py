@@ -130,7 +130,8 @@ def infer(node: ast.expr | None, env: Env, ctx: FileContext, depth: int = 0) -> 
         return constant_type(node.id, ctx, d)
     if isinstance(node, ast.Attribute):
         if isinstance(node.value, ast.Name) and node.value.id == "self" and env.cls is not None:
-            return ctx.class_attrs(env.cls).get(node.attr)
+            own = ctx.class_attrs(env.cls)
+            return own[node.attr] if node.attr in own else ctx.member_type(env.cls.name, node.attr, call=False)
         recv = infer(node.value, env, ctx, d)
         return ctx.member_type(recv, node.attr, call=False) if recv and recv.isidentifier() else None
     if isinstance(node, ast.Call):

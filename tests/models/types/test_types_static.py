@@ -542,3 +542,14 @@ def test_a_constant_imported_from_a_workspace_module_is_known_as_saved():
     src = "from .consts import CHUNK, SENTINEL\n\ndef read(amt=CHUNK, how=SENTINEL):\n    pass\n"
     assert _evidence(src, "parameter", "read", "amt", index, "pkg.io").type == "int"
     assert _evidence(src, "parameter", "read", "how", index, "pkg.io").type is None
+
+
+def test_an_attribute_set_outside_init_is_known_as_saved():
+    src = ("class Conn:\n    def open(self):\n        self.sock_timeout = 3.0\n        self.a = self.b\n"
+           "        self.b = self.a\n\n    def timeout(self):\n        return self.sock_timeout\n\n"
+           "    def loop(self):\n        return self.a\n")
+    index = WorkspaceIndex(None)
+    index.update("pkg.conn", ast.parse(src))
+    assert _evidence(src, "return", "Conn.timeout", "return", index, "pkg.conn").type == "float"
+    assert _evidence(src, "return", "Conn.loop", "return", index, "pkg.conn").type is None  # a cycle: unknown
+    assert _evidence(src, "return", "Conn.timeout", "return").type is None  # not saved anywhere: not read
