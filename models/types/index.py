@@ -57,6 +57,7 @@ class WorkspaceIndex:
         self.ready = False
         self.callsites = None  # CallSites over every file, once `build_callsites` has run
         self.peers: dict[str, frozenset[str]] = {}  # parameter name -> its types over the workspace (ditto)
+        self._derived: dict[str, list] = {}  # base name -> (module, ClassDef) deriving from it (`subclasses`)
 
     def build(self, should_stop=lambda: False, pause=lambda: None) -> None:
         """Parses every workspace file (in the calling, background thread).
@@ -148,6 +149,7 @@ class WorkspaceIndex:
             if self.trees.pop(module, None) is None:
                 return False
             self._contexts = {}
+            self._derived = {}
             return True
 
     def update(self, module: str, tree: ast.Module) -> None:
@@ -155,6 +157,7 @@ class WorkspaceIndex:
         with self._lock:
             self.trees[module] = tree
             self._contexts.pop(module, None)
+            self._derived = {}
             for node in tree.body:
                 if isinstance(node, ast.ClassDef):
                     self.classes.setdefault(node.name, module)
@@ -172,16 +175,19 @@ class WorkspaceIndex:
         from pulsedev.models.types.members import subclasses
 
         with self._lock:
-            items = list(self.trees.items())
-        home = {id(c): module for module, tree in items for c in tree.body if isinstance(c, ast.ClassDef)}
-        return [(self._context(home[id(c)]), c) for c in subclasses([tree for _, tree in items], name)]
+            found = self._derived.get(name)
+            if found is None:  # once per name until the trees change: it reads every module
+                items = list(self.trees.items())
+                home = {id(c): module for module, tree in items for c in tree.body if isinstance(c, ast.ClassDef)}
+                found = self._derived[name] = [(home[id(c)], c) for c in subclasses([t for _, t in items], name)]
+        return [(self._context(module), c) for module, c in found]
 
     def constant_type(self, dotted: str) -> str | None:
         """The type of a module-level constant `pkg.mod.NAME` of a builtin type (infer.constant_type)."""
         from pulsedev.models.types.infer import constant_type
 
-        found = self._split(dotted)
-        return constant_type(found[1], self._context(found[0]), 4) if found and "." not in found[1] else None
+        found = self._top_level(dotted)
+        return constant_type(found[1], found[0], 4) if found else None
 
     def defines(self, dotted: str) -> bool:
         """True when `dotted` is in a module of the workspace."""
@@ -205,31 +211,29 @@ class WorkspaceIndex:
                 ctx = self._contexts[module] = FileContext(self.trees[module], module, self)
             return ctx
 
+    def _top_level(self, dotted: str):
+        """(FileContext of its module, name) for a top-level name `pkg.mod.name` of the workspace, or None."""
+        found = self._split(dotted)
+        return (self._context(found[0]), found[1]) if found and "." not in found[1] else None
+
     def member_type(self, dotted: str, name: str, call: bool) -> str | None:
         """What `obj.name()` (`call`) or `obj.name` gives for an `obj` of a workspace class `pkg.mod.Class`."""
-        found = self._split(dotted)
-        if not found or "." in found[1]:
-            return None
-        return self._context(found[0]).own_member_type(found[1], name, call)
+        found = self._top_level(dotted)
+        return found[0].own_member_type(found[1], name, call) if found else None
 
     def class_members(self, dotted: str):
         """The members (members.Members) of a workspace class `pkg.mod.Class`, or None."""
         from pulsedev.models.types.members import own_members
 
-        found = self._split(dotted)
-        if not found or "." in found[1]:
-            return None
-        return own_members(self._context(found[0]), found[1])
+        found = self._top_level(dotted)
+        return own_members(*found) if found else None
 
     def function_return(self, dotted: str) -> str | None:
         """Annotated or inferred return type of a workspace function `pkg.mod.func` (or None)."""
-        found = self._split(dotted)
+        found = self._top_level(dotted)
         if not found:
             return None
-        mod, name = found
-        ctx = self._context(mod)
-        if "." in name:
-            return None
+        ctx, name = found
         func = ctx.functions.get(name)
         if func is None:
             return name if name in ctx.classes else None

@@ -78,7 +78,7 @@ def _base_members(ctx: FileContext, base: ast.expr, seen: frozenset[str]) -> Mem
     """A base's members; True for a base that adds none; None when they cannot be known."""
     if isinstance(base, ast.Subscript):  # Generic[T], Base[int]
         base = base.value
-    name = base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else ""
+    name = _base_name(base)
     if name in PLAIN_BASES:
         return True
     if not isinstance(base, ast.Name):
@@ -138,6 +138,7 @@ def subclasses(trees, name: str) -> list[ast.ClassDef]:
 
 
 def _base_name(base: ast.expr) -> str:
+    """The class name a base expression names (`Base`, `mod.Base`, `Generic[T]`), or ""."""
     if isinstance(base, ast.Subscript):
         base = base.value
     return base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else ""

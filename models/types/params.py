@@ -54,16 +54,14 @@ def parameter_evidence(slot: Slot, ctx: FileContext) -> Evidence:
                                     words + (", default None" if is_none else "")), slot, ctx)
         doc = _doc_param(slot, ctx)
         if doc is not None:
-            t = f"{doc} | None" if is_none and "None" not in split_union(doc) else doc
-            return _fitted(Evidence(t, "doc" + ("_none" if is_none else ""), f"the docstring says {doc}"), slot, ctx)
+            return _fitted(Evidence(_optional(doc, is_none), "doc" + ("_none" if is_none else ""), f"the docstring says {doc}"), slot, ctx)
         passed = _passed(slot, ctx) if named else None
         if passed is not None:
-            return _fitted(passed if not is_none or "None" in split_union(passed.type) else Evidence(
+            return _fitted(passed if _optional(passed.type, is_none) == passed.type else Evidence(
                 f"{passed.type} | None", passed.rule + "_none", passed.words + ", default None"), slot, ctx)
         stored = declared_field(slot) if named else None
         if stored is not None:
-            t = stored[1] if not is_none or "None" in split_union(stored[1]) else f"{stored[1]} | None"
-            return Evidence(t, "field", f"stored as `self.{stored[0]}`, declared {stored[1]}")
+            return Evidence(_optional(stored[1], is_none), "field", f"stored as `self.{stored[0]}`, declared {stored[1]}")
         filled = filled_when_none(slot, ctx) if is_none and named else None
         if filled is not None:
             return Evidence(f"{filled} | None", "none_filled", f"default None, then {filled} when None")
@@ -83,6 +81,11 @@ def parameter_evidence(slot: Slot, ctx: FileContext) -> Evidence:
     if doc is not None and doc != t and _admits(doc, t, ctx):
         return Evidence(doc, "doc_default", f"the docstring says {doc}, default is {default_words(default)}")
     return Evidence(t, "default_" + rule_kind(default), f"default is {default_words(default)}")
+
+
+def _optional(t: str, is_none: bool) -> str:
+    """`t | None` for a parameter defaulting to None, unless `t` already admits None."""
+    return f"{t} | None" if is_none and "None" not in split_union(t) else t
 
 
 def _setter_of(slot: Slot) -> str | None:

@@ -64,7 +64,7 @@ def _module_returns(module: str) -> dict[str, str] | None:
         return None
     found: dict[str, set[str | None]] = {}
     for node in _top_level(tree.body):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not isinstance(node, ast.AsyncFunctionDef):
+        if isinstance(node, ast.FunctionDef):
             found.setdefault(node.name, set()).add(_writable(node.returns))
     return {name: next(iter(ts)) for name, ts in found.items() if len(ts) == 1 and None not in ts}
 

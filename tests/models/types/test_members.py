@@ -173,3 +173,6 @@ def test_overrides_are_found_across_the_workspace_as_saved():
     tree = ast.parse(src)
     slot = next(s for s in find_slots(tree, src) if s.kind == "return")
     assert evidence_for(slot, FileContext(tree, "pkg.base", index)).type == "bytes"
+    assert index.replace("pkg.utf", "from .base import Codec\nclass Utf(Codec):\n"
+                                    "    def encode(self, text):\n        return len(text)\n")  # saved again
+    assert evidence_for(slot, FileContext(tree, "pkg.base", index)).type == "int"
