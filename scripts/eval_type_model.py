@@ -9,8 +9,10 @@ site-packages and typeshed's stubs, the evaluated packages held out by name),
 the model is trained, and every annotated slot of the given packages is
 predicted from its stripped file.  Printed per kind: how often the first
 guess is right, coverage and precision at 0.8, and the largest coverage at
-which precision stays at 0.90 or more.  The server's figures differ a little
-(cross-file evidence, alias expansion, hint filters): confirm over LSP.
+which precision stays at 0.90 or more.  As on a server, each package is stripped
+and indexed whole (cross-file evidence), and the model's guess is combined
+with the static candidate (combine.py).  The server's figures differ a little
+(alias expansion, hint filters, slots it never hints): confirm over LSP.
 """
 
 from __future__ import annotations
@@ -23,19 +25,35 @@ import time
 from pathlib import Path
 
 from pulsedev.models.types import model as type_model
-from pulsedev.models.types.corpus import file_samples, python_files
+from pulsedev.models.types.combine import combine
+from pulsedev.models.types.corpus import package_samples as indexed_samples
+from pulsedev.models.types.corpus import python_files
+from pulsedev.models.types.evidence import Evidence
+from pulsedev.models.types.index import module_name
 from pulsedev.models.types.train import collect
 
 
 def package_samples(path: Path) -> list:
-    """Labelled samples of every file of an annotated package."""
-    samples = []
+    """Labelled samples of every file of an annotated package, stripped and indexed as a workspace."""
+    texts = {}
     for f in python_files(path, 400):
         try:
-            samples += file_samples(f.read_text(encoding="utf-8"), path.name)
-        except (OSError, UnicodeDecodeError, RecursionError):
+            texts[module_name(path.parent, f)] = f.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
             continue
-    return samples
+    return indexed_samples(texts, sorted(texts), path.name)
+
+
+def predict(model, samples: list) -> list[tuple[str | None, float]]:
+    """What the server shows for each sample: the model's guess combined with the static candidate."""
+    out = []
+    for (t, p), s in zip(model.predict([s.features for s in samples], [s.static for s in samples],
+                                       [s.kind for s in samples]), samples):
+        rule = next((k.split("=", 1)[1] for k in s.features if k.startswith(f"{s.kind[0]}:rule=")), "none")
+        fit = next((k.split("=", 1)[1] for k in s.features if k.startswith(f"{s.kind[0]}:fit=")), None)
+        shown = combine(Evidence(s.static, rule, "", fit), (t, p), kind=s.kind)
+        out.append((shown.type, shown.confidence) if shown is not None else (None, 0.0))
+    return out
 
 
 def report(name: str, rows: list[tuple[float, bool, str]]) -> None:
@@ -80,7 +98,7 @@ def main() -> int:
     dump = args.dump.open("w") if args.dump else None
     for path in args.packages:
         samples = package_samples(path.resolve())
-        preds = model.predict([s.features for s in samples], [s.static for s in samples], [s.kind for s in samples])
+        preds = predict(model, samples)
         rows = [(p, type_model._correct(t, s), s.kind) for (t, p), s in zip(preds, samples)]
         report(path.name, rows)
         pooled += rows

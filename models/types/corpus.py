@@ -100,19 +100,56 @@ def sample_files(files: list[Path], per_group: int, max_bytes: int = 200_000) ->
     return [(Path(p), t) for _, p, t in scored[:per_group]]
 
 
-def file_samples(text: str, group: str, module: str = "") -> list[Sample]:
-    """Labelled samples of one annotated file (features from its stripped text)."""
+def _stripped(text: str) -> tuple[str, dict[str, str], ast.Module] | None:
     try:
         stripped, labels = strip_source(text)
-        tree = ast.parse(stripped)
+        return stripped, labels, ast.parse(stripped)
     except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
+def file_samples(text: str, group: str, module: str = "") -> list[Sample]:
+    """Labelled samples of one annotated file (features from its stripped text, its own calls only)."""
+    found = _stripped(text)
+    if found is None:
         return []
+    stripped, labels, tree = found
     ctx = FileContext(tree, module)
     for _ in range(ROUNDS):  # the file's own calls: what the workspace's are to a server
         table = CallSites()
         table.add_module(ctx)
         ctx.calls = table
         ctx.forget_inferred()  # what was inferred while the table filled up did not know what the calls pass
+    return _labelled(tree, stripped, labels, ctx, group)
+
+
+def package_samples(texts: dict[str, str], sampled: list[str], group: str) -> list[Sample]:
+    """Labelled samples of the `sampled` modules of a package whose modules' texts are `texts`.
+
+    Every module is stripped and indexed, with the call sites of the whole package, as a
+    server indexes a workspace: the samples see the cross-file evidence (imported classes'
+    members, other modules' returns, overrides, callers elsewhere) that hints see.
+    """
+    from pulsedev.models.types.index import WorkspaceIndex
+
+    index = WorkspaceIndex(None)
+    files = {}
+    for module, text in texts.items():
+        found = _stripped(text)
+        if found is not None:
+            files[module] = found
+            index.update(module, found[2])
+    index.build_callsites()
+    out = []
+    for module in sampled:
+        if module in files:
+            stripped, labels, tree = files[module]
+            out += _labelled(tree, stripped, labels, FileContext(tree, module, index), group, index.peers)
+    return out
+
+
+def _labelled(tree: ast.Module, stripped: str, labels: dict[str, str], ctx: FileContext, group: str,
+              peers: dict[str, frozenset[str]] | None = None) -> list[Sample]:
     out = []
     cache: dict[int, dict] = {}
     slots, evs, feats_all = [], [], []
@@ -128,7 +165,7 @@ def file_samples(text: str, group: str, module: str = "") -> list[Sample]:
         slots.append(slot)
         evs.append(ev)
         feats_all.append(feats)
-    add_peer_features(slots, evs, feats_all)
+    add_peer_features(slots, evs, feats_all, peers)
     for slot, ev, feats in zip(slots, evs, feats_all):
         label = labels.get(slot.key)
         if label is None or label in TYPEVARISH or label.startswith("_"):

@@ -23,6 +23,8 @@ GEO = "def scaled(size, factor):\n    return size\n"
 USE = "from geo import scaled\n\n\ndef main():\n    scaled(3, 2.5)\n    scaled(4, factor=0.5)\n"
 PAGE = "def render(title, **options):\n    out = '<h1>'\n    out += title\n    return out\n"
 FIELDS = "class Reply:\n    reason: str | None\n\n    def __init__(self, reason):\n        self.reason = reason\n"
+STATES = "class StateInline:\n    def __init__(self, src):\n        self.src = src\n        self.pos = 0\n"
+RULES = "from states import StateInline\n\n\ndef link(state):\n    return state.src[state.pos]\n"
 SHAPES = "def make():\n    return 1\n"
 USER = "from shapes import make\n\n\ndef use():\n    return make()\n"
 DOCS = ('def wrap(text, width=None):\n    """Wrap it.\n\n    Args:\n        text (str): what to wrap.\n'
@@ -37,6 +39,8 @@ def project(workspace: Path) -> Path:
     (workspace / "page.py").write_text(PAGE)
     (workspace / "docs.py").write_text(DOCS)
     (workspace / "fields.py").write_text(FIELDS)
+    (workspace / "states.py").write_text(STATES)
+    (workspace / "rules.py").write_text(RULES)
     (workspace / "shapes.py").write_text(SHAPES)
     (workspace / "user.py").write_text(USER)
     return workspace
@@ -117,6 +121,13 @@ async def test_a_parameter_stored_in_a_declared_field_takes_its_type(client, pro
     reason = line.index("reason") + len("reason")
     assert got[reason][0] == ": str | None"
     assert got[reason][1].endswith("stored as `self.reason`, declared str | None")
+
+
+async def test_a_parameter_whose_use_fits_the_class_its_name_names_takes_that_class(client, project):
+    got = await _settled(client, (project / "rules.py").as_uri(), RULES, 1)
+    state = RULES.splitlines()[3].index("state)") + len("state")
+    assert got[state][0] == ": StateInline"
+    assert got[state][1].endswith("it reads `pos`, `src` of it")
 
 
 async def test_a_saved_file_changes_the_hints_of_the_files_that_use_it(client, project):

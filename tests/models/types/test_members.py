@@ -90,6 +90,21 @@ def test_parameter_evidence_carries_the_fit_and_says_it():
     assert (base.type, base.fit) == ("StateBase", "missing")
 
 
+def test_a_fitting_class_keeps_its_floor_unless_the_model_is_sure_of_another_type():
+    from pulsedev.models.types.combine import FITTED, combine
+    from pulsedev.models.types.evidence import Evidence
+
+    fitted = Evidence("StateInline", "name_class_prefix", "named like the class `StateInline`", "found")
+    assert (combine(fitted, ("object", 0.3), kind="parameter").type, combine(fitted, None).confidence) == \
+        ("StateInline", FITTED)
+    assert combine(fitted, ("StateInline", 0.95), kind="parameter").confidence == 0.95
+    assert combine(fitted, ("str", 0.7), kind="parameter").type == "str"
+    for fit in (None, "missing"):  # without the check the model decides; without a model nothing is shown
+        unfitted = Evidence("StateInline", "name_class_prefix", "named like the class `StateInline`", fit)
+        assert combine(unfitted, ("object", 0.3), kind="parameter").type == "object"
+        assert combine(unfitted, None) is None
+
+
 def test_a_name_that_fits_several_classes_takes_the_one_whose_members_it_reads():
     src = STATES.replace("class StateError", "class StateBlock(StateBase):\n    def __init__(self, src):\n"
                                              "        self.bMarks = []\n\nclass StateError")
