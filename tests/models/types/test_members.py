@@ -99,8 +99,8 @@ def test_a_fitting_class_keeps_its_floor_unless_the_model_is_sure_of_another_typ
         ("StateInline", FITTED)
     assert combine(fitted, ("StateInline", 0.95), kind="parameter").confidence == 0.95
     assert combine(fitted, ("str", 0.7), kind="parameter").type == "str"
-    for fit in (None, "missing"):  # without the check the model decides; without a model nothing is shown
-        unfitted = Evidence("StateInline", "name_class_prefix", "named like the class `StateInline`", fit)
+    for how in (None, "missing"):  # without the check the model decides; without a model nothing is shown
+        unfitted = Evidence("StateInline", "name_class_prefix", "named like the class `StateInline`", how)
         assert combine(unfitted, ("object", 0.3), kind="parameter").type == "object"
         assert combine(unfitted, None) is None
 
