@@ -4,7 +4,8 @@ A type checker would reject `str` for a parameter on which `.sendall()` is
 called, or `int` for one that is iterated.  The model's classes are mostly
 builtins, and its likeliest mistake is a builtin for a value that is really
 some class, so a candidate whose builtin members cannot support the usage
-recorded in the slot's features (`u:meth=…`, `u:attr=…`, `u:iterated`, …) is
+recorded in the slot's features (`u:meth=…`, `u:attr=…`, `u:iterated`, a
+comparison with a number or a string, …) is
 dropped before the best class is chosen.  Only builtins are judged: a class
 of the code or the library may have any attribute.  And a parameter the code
 compares with None (`if x is None`) may be None: a candidate without None is
@@ -17,6 +18,8 @@ True
 False
 >>> consistent("int | None", {"u:iterated": 1.0})
 False
+>>> consistent("str", {"u:cmp=int": 1.0}), consistent("str", {"u:cmp=int": 1.0, "u:in_right": 1.0})
+(False, True)
 >>> consistent("Request", {"u:meth=sendall": 1.0})
 True
 >>> consistent("Request", {"u:cmp_none": 1.0}), consistent("Request | None", {"u:cmp_none": 1.0})
@@ -32,6 +35,10 @@ from pulsedev.models.types.typetext import split_union
 _BUILTINS = {t.__name__: t for t in (str, bytes, bytearray, int, float, bool, complex, list, dict, set,
                                      frozenset, tuple)}
 _NOT_ITERABLE = {"int", "float", "bool", "complex"}
+_TEXT = {"str", "bytes", "bytearray"}
+#: What a value compared with a literal (`x == 0`, `x < 1.5`, `x != "a"`) cannot be: comparing text with
+#: a number (or the reverse) is never true, so code that does it means another type.
+_NOT_COMPARED = {"u:cmp=int": _TEXT, "u:cmp=float": _TEXT, "u:cmp=str": _NOT_ITERABLE, "u:cmp=bytes": _NOT_ITERABLE}
 _MAY_BE_NONE = {"Any", "object"}
 _NEVER = {"u:called", "u:awaited", "u:with"}  # usages no builtin value supports
 
@@ -75,4 +82,7 @@ def consistent(type_text: str, feats: dict[str, float]) -> bool:
         elif key in ("u:iterated", "u:subscripted", "u:in_right"):
             if all(m in _NOT_ITERABLE for m in members):
                 return False
+        elif key in _NOT_COMPARED and "u:in_right" not in feats and all(  # `1 in x`: x holds numbers
+                m in _NOT_COMPARED[key] for m in members):
+            return False
     return True
