@@ -19,6 +19,15 @@ def test_builtins_are_judged_by_their_attributes_and_protocols():
     assert consistent("list[int]", {"u:meth=append": 1.0})
 
 
+def test_a_value_compared_with_a_number_is_not_text_nor_one_compared_with_text_a_number():
+    assert not consistent("str", {"u:cmp=int": 1.0})
+    assert not consistent("bytes | str", {"u:cmp=float": 1.0})
+    assert not consistent("int", {"u:cmp=str": 1.0})
+    assert consistent("int | str", {"u:cmp=int": 1.0})  # one member may be compared
+    assert consistent("list[int]", {"u:cmp=int": 1.0})
+    assert consistent("str", {"u:cmp=int": 1.0, "u:in_right": 1.0})  # `1 in x`: said of its items
+
+
 def test_the_model_skips_a_likelier_type_that_the_usage_rules_out():
     rng = random.Random(0)
     samples = []
