@@ -221,6 +221,12 @@ class WorkspaceIndex:
         found = self._top_level(dotted)
         return found[0].own_member_type(found[1], name, call) if found else None
 
+    def class_home(self, dotted: str):
+        """(FileContext of its module, ClassDef) of a workspace class `pkg.mod.Class`, or None."""
+        found = self._top_level(dotted)
+        cls = found[0].classes.get(found[1]) if found else None
+        return (found[0], cls) if cls is not None else None
+
     def class_members(self, dotted: str):
         """The members (members.Members) of a workspace class `pkg.mod.Class`, or None."""
         from pulsedev.models.types.members import own_members

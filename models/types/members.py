@@ -137,6 +137,49 @@ def subclasses(trees, name: str) -> list[ast.ClassDef]:
     return out
 
 
+def common_base(ctx: FileContext, types: list[str | None]) -> list[str | None]:
+    """The types with their workspace classes replaced by their nearest common workspace base, when
+    they are two or more and every member is such a class (`GzipDecoder | DeflateDecoder` ->
+    `ContentDecoder`, `BasicAuth | Auth` -> `Auth`): what an annotation of several of them says."""
+    from pulsedev.models.types.typetext import split_union
+
+    named = {m for t in types if t is not None for m in split_union(t) if m != "None"}
+    if len(named) < 2 or any(not m.isidentifier() for m in named):
+        return types
+    lines = [_ancestors(ctx, m) for m in sorted(named)]
+    if not all(lines):
+        return types
+    base = next((b for b in lines[0] if all(b in line for line in lines[1:])), None)
+    if base is None:
+        return types
+    return [t if t is None or t == "None" else base + (" | None" if "None" in split_union(t) else "") for t in types]
+
+
+def _ancestors(ctx: FileContext, name: str) -> list[str]:
+    """A workspace class's name and those of its workspace bases at any depth, nearest first
+    ([] when `name` is not a class of the workspace that the file can see)."""
+    out: list[str] = []
+    todo = [(ctx, name)]
+    while todo and len(out) < 30:
+        here, n = todo.pop(0)
+        home = _class_home(here, n)
+        if home is None or n in out:
+            continue
+        out.append(n)
+        todo += [(home[0], b) for b in map(_base_name, home[1].bases) if b and b not in PLAIN_BASES
+                 and not b.endswith("Mixin")]  # a mixin adds behaviour; it is not what its users are
+    return out
+
+
+def _class_home(ctx: FileContext, name: str) -> tuple[FileContext, ast.ClassDef] | None:
+    """The context and definition of a class the file defines or imports; as last saved when there
+    is an index (as `members` reads them)."""
+    if ctx.index is None:
+        return (ctx, ctx.classes[name]) if name in ctx.classes else None
+    origin = f"{ctx.module}.{name}" if name in ctx.classes else ctx.imports.get(name)
+    return ctx.index.class_home(origin) if origin else None
+
+
 def _base_name(base: ast.expr) -> str:
     """The class name a base expression names (`Base`, `mod.Base`, `Generic[T]`), or ""."""
     if isinstance(base, ast.Subscript):

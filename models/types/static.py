@@ -26,7 +26,7 @@ from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for caller
     infer,
     resolve_relative,
 )
-from pulsedev.models.types.members import is_stub_body, override_return
+from pulsedev.models.types.members import common_base, is_stub_body, override_return
 from pulsedev.models.types.params import parameter_evidence
 from pulsedev.models.types.scope import function_env  # noqa: F401 - re-exported for callers of the rules
 from pulsedev.models.types.slots import Slot
@@ -82,7 +82,7 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None) -> Evi
             return Evidence("None", "noreturn_async", "no return value")
         return Evidence("None", "noreturn", "no return value")
     env = function_env(func, ctx, cls)
-    types = [infer(r.value, env, ctx) if r.value is not None else "None" for r in rets]
+    types = common_base(ctx, [infer(r.value, env, ctx) if r.value is not None else "None" for r in rets])
     t = _union(types)
     if t is None:
         known = [k for k in types if k is not None]

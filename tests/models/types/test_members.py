@@ -191,3 +191,68 @@ def test_overrides_are_found_across_the_workspace_as_saved():
     assert index.replace("pkg.utf", "from .base import Codec\nclass Utf(Codec):\n"
                                     "    def encode(self, text):\n        return len(text)\n")  # saved again
     assert evidence_for(slot, FileContext(tree, "pkg.base", index)).type == "int"
+
+
+DECODERS = """\
+class ContentDecoder:
+    pass
+
+class GzipDecoder(ContentDecoder):
+    pass
+
+class DeflateDecoder(ContentDecoder):
+    pass
+
+class LogMixin:
+    pass
+
+class Plain(LogMixin):
+    pass
+
+class Fancy(LogMixin):
+    pass
+
+def decoder(mode):
+    if mode == "gzip":
+        return GzipDecoder()
+    return DeflateDecoder()
+
+def maybe(mode):
+    if mode:
+        return GzipDecoder()
+    return None
+
+def base_or_sub(mode):
+    if mode:
+        return GzipDecoder()
+    return ContentDecoder()
+
+def shown(mode):
+    if mode:
+        return Plain()
+    return Fancy()
+"""
+
+
+@pytest.mark.parametrize("func, expected", [
+    ("decoder", "ContentDecoder"),  # what an annotation of several subclasses says
+    ("maybe", "GzipDecoder | None"),  # one class: nothing to join
+    ("base_or_sub", "ContentDecoder"),
+    ("shown", "Plain | Fancy"),  # a mixin is not what its users are
+])
+def test_returns_of_sibling_classes_are_their_common_base(func, expected):
+    tree = ast.parse(DECODERS)
+    slot = next(s for s in find_slots(tree, DECODERS) if s.kind == "return" and s.qualname == func)
+    assert evidence_for(slot, FileContext(tree, "")).type == expected
+
+
+def test_the_common_base_of_classes_imported_from_other_modules():
+    index = WorkspaceIndex(None)
+    index.update("pkg.base", ast.parse("class Response:\n    pass\n"))
+    index.update("pkg.kinds", ast.parse("from pkg.base import Response\nclass File(Response):\n    pass\n"
+                                        "class Redirect(Response):\n    pass\n"))
+    user = "from pkg.kinds import File, Redirect\n\ndef respond(path):\n    if path:\n        return File()\n    return Redirect()\n"
+    index.update("pkg.app", ast.parse(user))
+    tree = ast.parse(user)
+    slot = next(s for s in find_slots(tree, user) if s.kind == "return")
+    assert evidence_for(slot, FileContext(tree, "pkg.app", index)).type == "Response"
