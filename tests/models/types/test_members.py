@@ -36,6 +36,14 @@ def _ctx(src, module="", index=None):
     return FileContext(ast.parse(src), module, index)
 
 
+def _index(modules: dict[str, str]) -> WorkspaceIndex:
+    """An index of modules as saved (module name -> text)."""
+    index = WorkspaceIndex(None)
+    for module, src in modules.items():
+        index.update(module, ast.parse(src))
+    return index
+
+
 def test_members_gather_methods_class_names_self_attributes_and_bases():
     found = members(_ctx(STATES), "StateInline")
     assert {"src", "pos", "pending", "push", "md", "__init__"} <= found.names
@@ -120,6 +128,12 @@ def _param(src, name):
     return evidence_for(slot, FileContext(tree, ""))
 
 
+def _return(src, qual=None, module="", index=None):
+    tree = ast.parse(src)
+    slot = next(s for s in find_slots(tree, src) if s.kind == "return" and qual in (None, s.qualname))
+    return evidence_for(slot, FileContext(tree, module, index))
+
+
 @pytest.mark.parametrize("init, expected", [
     ("        self.reason = reason\n", "str | None"),
     ("        self._other = reason\n", None),  # no declaration of that attribute
@@ -173,24 +187,18 @@ class Tile(Square):
     ("Shape.sides", (None, "")),  # no override
 ])
 def test_a_stub_method_returns_what_its_overrides_return(qual, expected):
-    tree = ast.parse(SHAPES)
-    slot = next(s for s in find_slots(tree, SHAPES) if s.kind == "return" and s.qualname == qual)
-    ev = evidence_for(slot, FileContext(tree, ""))
+    ev = _return(SHAPES, qual)
     assert (ev.type, ev.words) == expected
 
 
 def test_overrides_are_found_across_the_workspace_as_saved():
-    index = WorkspaceIndex(None)
-    index.update("pkg.base", ast.parse("class Codec:\n    def encode(self, text):\n        ...\n"))
-    index.update("pkg.utf", ast.parse("from .base import Codec\nclass Utf(Codec):\n"
-                                      "    def encode(self, text):\n        return text.encode()\n"))
     src = "class Codec:\n    def encode(self, text):\n        ...\n"
-    tree = ast.parse(src)
-    slot = next(s for s in find_slots(tree, src) if s.kind == "return")
-    assert evidence_for(slot, FileContext(tree, "pkg.base", index)).type == "bytes"
+    index = _index({"pkg.base": src, "pkg.utf": "from .base import Codec\nclass Utf(Codec):\n"
+                                               "    def encode(self, text):\n        return text.encode()\n"})
+    assert _return(src, module="pkg.base", index=index).type == "bytes"
     assert index.replace("pkg.utf", "from .base import Codec\nclass Utf(Codec):\n"
                                     "    def encode(self, text):\n        return len(text)\n")  # saved again
-    assert evidence_for(slot, FileContext(tree, "pkg.base", index)).type == "int"
+    assert _return(src, module="pkg.base", index=index).type == "int"
 
 
 DECODERS = """\
@@ -241,18 +249,12 @@ def shown(mode):
     ("shown", "Plain | Fancy"),  # a mixin is not what its users are
 ])
 def test_returns_of_sibling_classes_are_their_common_base(func, expected):
-    tree = ast.parse(DECODERS)
-    slot = next(s for s in find_slots(tree, DECODERS) if s.kind == "return" and s.qualname == func)
-    assert evidence_for(slot, FileContext(tree, "")).type == expected
+    assert _return(DECODERS, func).type == expected
 
 
 def test_the_common_base_of_classes_imported_from_other_modules():
-    index = WorkspaceIndex(None)
-    index.update("pkg.base", ast.parse("class Response:\n    pass\n"))
-    index.update("pkg.kinds", ast.parse("from pkg.base import Response\nclass File(Response):\n    pass\n"
-                                        "class Redirect(Response):\n    pass\n"))
     user = "from pkg.kinds import File, Redirect\n\ndef respond(path):\n    if path:\n        return File()\n    return Redirect()\n"
-    index.update("pkg.app", ast.parse(user))
-    tree = ast.parse(user)
-    slot = next(s for s in find_slots(tree, user) if s.kind == "return")
-    assert evidence_for(slot, FileContext(tree, "pkg.app", index)).type == "Response"
+    index = _index({"pkg.base": "class Response:\n    pass\n", "pkg.app": user,
+                    "pkg.kinds": "from pkg.base import Response\nclass File(Response):\n    pass\n"
+                                 "class Redirect(Response):\n    pass\n"})
+    assert _return(user, module="pkg.app", index=index).type == "Response"
