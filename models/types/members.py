@@ -163,9 +163,9 @@ def _ancestors(ctx: FileContext, name: str) -> list[str]:
     while todo and len(out) < 30:
         here, n = todo.pop(0)
         home = _class_home(here, n)
-        if home is None or n in out:
+        if home is None or home[1].name in out:
             continue
-        out.append(n)
+        out.append(home[1].name)  # not an alias it is imported as
         todo += [(home[0], b) for b in map(_base_name, home[1].bases) if b and b not in PLAIN_BASES
                  and not b.endswith("Mixin")]  # a mixin adds behaviour; it is not what its users are
     return out

@@ -252,9 +252,11 @@ def test_returns_of_sibling_classes_are_their_common_base(func, expected):
     assert _return(DECODERS, func).type == expected
 
 
-def test_the_common_base_of_classes_imported_from_other_modules():
+@pytest.mark.parametrize("imported", ["Response", "Response as R"])  # named as defined, not as imported
+def test_the_common_base_of_classes_imported_from_other_modules(imported):
+    base = imported.split()[-1]
     user = "from pkg.kinds import File, Redirect\n\ndef respond(path):\n    if path:\n        return File()\n    return Redirect()\n"
     index = _index({"pkg.base": "class Response:\n    pass\n", "pkg.app": user,
-                    "pkg.kinds": "from pkg.base import Response\nclass File(Response):\n    pass\n"
-                                 "class Redirect(Response):\n    pass\n"})
+                    "pkg.kinds": f"from pkg.base import {imported}\nclass File({base}):\n    pass\n"
+                                 f"class Redirect({base}):\n    pass\n"})
     assert _return(user, module="pkg.app", index=index).type == "Response"
