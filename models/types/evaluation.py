@@ -27,7 +27,7 @@ from pulsedev.models.types.typetext import canonical, normalize, split_union
 
 KINDS = ("parameter", "return", "variable")
 #: Thresholds at which one run also reports coverage and precision (hints asked for at the lowest).
-CURVE = (0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
+CURVE = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 
 
 @dataclass
