@@ -50,8 +50,9 @@ def predict(model, samples: list) -> list[tuple[str | None, float]]:
     for (t, p), s in zip(model.predict([s.features for s in samples], [s.static for s in samples],
                                        [s.kind for s in samples]), samples):
         rule = next((k.split("=", 1)[1] for k in s.features if k.startswith(f"{s.kind[0]}:rule=")), "none")
-        fit = next((k.split("=", 1)[1] for k in s.features if k.startswith(f"{s.kind[0]}:fit=")), None)
-        shown = combine(Evidence(s.static, rule, "", fit), (t, p), kind=s.kind)
+        fit, sentinel = (next((k.split("=", 1)[1] for k in s.features if k.startswith(f"{s.kind[0]}:{name}=")), None)
+                         for name in ("fit", "sentinel"))
+        shown = combine(Evidence(s.static, rule, "", fit, sentinel), (t, p), kind=s.kind)
         out.append((shown.type, shown.confidence) if shown is not None else (None, 0.0))
     return out
 

@@ -96,6 +96,9 @@ def combine(ev: Evidence, model_pred: tuple[str | None, float] | None,
             words = p.words + "".join(f"; {w}" for w in (trace[3] if len(trace) > 3 else ()))
             p = Prediction(p.type, round(max(0.0, p.confidence - trace[2]), 3), p.source, words)
         return p
+    if m_type is not None and ev.sentinel is not None and ev.sentinel not in split_union(m_type):
+        # The default is an object of that class: what the model says of the rest, and that.
+        m_type = f"{m_type} | {ev.sentinel}"
     floor = CONVENTIONS.get(ev.rule, FITTED if ev.fit == "found" else None)
     if floor is not None and ev.type is not None and (m_type is None or m_p < 0.5 or canonical(m_type) == canonical(ev.type)):
         # A data-model convention (`__exit__`'s parameters) is rare in any corpus, so the model
@@ -106,7 +109,8 @@ def combine(ev: Evidence, model_pred: tuple[str | None, float] | None,
     if m_type is not None:
         if ev.type is not None and canonical(ev.type) == canonical(m_type):
             return Prediction(m_type, round(m_p, 3), "static", ev.words)
-        return Prediction(m_type, round(m_p, 3), "model", f"name and usage pattern, {m_p:.0%}")
+        words = f"name and usage pattern, {m_p:.0%}" + (f"; {ev.words}" if ev.sentinel is not None else "")
+        return Prediction(m_type, round(m_p, 3), "model", words)
     if model_pred is None and ev.type is not None and ev.rule in STATIC_PRIORS:
         return Prediction(ev.type, STATIC_PRIORS[ev.rule], "static", ev.words)
     return None

@@ -19,6 +19,7 @@ class Evidence:
     rule: str  # short rule id used as a model feature
     words: str  # evidence as shown in the tooltip
     fit: str | None = None  # for a parameter's class: whether its use fits the class (members.fit)
+    sentinel: str | None = None  # for a parameter defaulting to a sentinel object: its class, joined to any type
 
 
 NO_EVIDENCE = Evidence(None, "none", "")

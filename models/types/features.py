@@ -19,7 +19,7 @@ from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.static import returns_of
 
 #: Bumped whenever features or static rules change meaning: a persisted model of another version is retrained.
-FEATURES_VERSION = 20
+FEATURES_VERSION = 21
 
 #: Rule variants that mean the same as a common rule (async defs are rare in most corpora).
 SHARED_RULES = {"noreturn_async": "noreturn"}
@@ -166,6 +166,8 @@ def slot_features(slot: Slot, ev: Evidence, parent: dict[int, ast.AST] | None = 
         add("has_st")
     if ev.fit is not None:
         add(f"{kind}:fit={ev.fit}")
+    if ev.sentinel is not None:
+        add(f"{kind}:sentinel={ev.sentinel}")
     name = slot.name.removeprefix("self.")
     if slot.kind != "return":
         add(f"{kind}:name={name}")

@@ -189,6 +189,13 @@ class WorkspaceIndex:
         found = self._top_level(dotted)
         return constant_type(found[1], found[0], 4) if found else None
 
+    def sentinel_class(self, dotted: str) -> str | None:
+        """The class of a module-level sentinel `pkg.mod.NAME` (infer.sentinel_class)."""
+        from pulsedev.models.types.infer import sentinel_class
+
+        found = self._top_level(dotted)
+        return sentinel_class(found[1], found[0], 4) if found else None
+
     def defines(self, dotted: str) -> bool:
         """True when `dotted` is in a module of the workspace."""
         return self._split(dotted) is not None

@@ -15,6 +15,7 @@ rejected hints adjust it online (`learn_feedback`).
 from __future__ import annotations
 
 import collections
+import dataclasses
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 from pulsedev.models.types.calibration import Calibrator, Guess
 from pulsedev.models.types.consistency import consistent
 from pulsedev.models.types.corpus import Sample
-from pulsedev.models.types.typetext import canonical
+from pulsedev.models.types.typetext import canonical, split_union
 
 STATIC, OTHER = "<static>", "<other>"
 KINDS = ("parameter", "return", "variable")
@@ -112,6 +113,15 @@ def _best(row: np.ndarray, classes: list[str], static: str | None,
     return texts[ranked[0]], scores[ranked[0]], scores[ranked[1]] if len(ranked) > 1 else 0.0
 
 
+def _without_sentinel(sample: Sample) -> Sample:
+    """A parameter defaulting to a sentinel is learned as the rest of its type: `combine` joins the
+    sentinel's class to what the model chooses (`bool | UseClientDefault` is learned as `bool`)."""
+    cls = next((k.split("=", 1)[1] for k in sample.features if k.startswith("p:sentinel=")), None)
+    members = split_union(sample.label) if cls is not None else []
+    rest = [m for m in members if m != cls]
+    return dataclasses.replace(sample, label=" | ".join(rest)) if rest and len(rest) < len(members) else sample
+
+
 def _vocab(samples: list[Sample], min_count: int, max_classes: int) -> set[str]:
     counts = collections.Counter(s.label for s in samples)
     groups = collections.defaultdict(set)
@@ -172,7 +182,7 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
     start = time.time()
     # Per package, a label is capped at 500 samples: no package dominates, yet the frequent (and
     # easy) labels keep near their natural share, which the calibrator's confidence depends on.
-    samples = _balance(samples, per_group=2500, per_label=500)
+    samples = _balance([_without_sentinel(s) for s in samples], per_group=2500, per_label=500)
     vocab = _vocab(samples, min_count, max_classes)
     groups = sorted({s.group for s in samples})
     rng = np.random.default_rng(0)

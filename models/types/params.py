@@ -16,7 +16,7 @@ import ast
 from pulsedev.models.types import docstrings
 from pulsedev.models.types.assigned import filled_when_none
 from pulsedev.models.types.evidence import Evidence, rule_kind
-from pulsedev.models.types.infer import Env, FileContext, _union, infer
+from pulsedev.models.types.infer import Env, FileContext, _union, infer, sentinel_class
 from pulsedev.models.types.members import declared_field, fit
 from pulsedev.models.types.names import type_named
 from pulsedev.models.types.slots import Slot
@@ -75,6 +75,9 @@ def parameter_evidence(slot: Slot, ctx: FileContext) -> Evidence:
     if alias is not None:  # `style: StyleType = "none"`: the alias admits the literal default
         return Evidence(alias, "name_alias_default", f"named like the type `{alias}`")
     t = infer(default, Env(), ctx)
+    sentinel = sentinel_class(default.id, ctx) if t is None and isinstance(default, ast.Name) else None
+    if sentinel is not None:  # `follow_redirects=USE_CLIENT_DEFAULT`: whatever else it is, it admits that
+        return Evidence(None, "default_sentinel", f"default is the sentinel `{default.id}`", sentinel=sentinel)
     if t is None or t == "None":
         return Evidence(None, "default_" + rule_kind(default), "")
     doc = _doc_param(slot, ctx)

@@ -196,6 +196,13 @@ SHAPES = '''
 DEFAULT = 5.0
 
 
+class Keep:
+    pass
+
+
+KEEP = Keep()
+
+
 class Shape:
     size: int
 
@@ -220,13 +227,13 @@ class Square(Shape):
         return float(self.size) ** 2
 
 
-def scale(shape, factor=DEFAULT):
+def scale(shape, factor=DEFAULT, mode=KEEP):
     return shape.size * factor
 '''
 
 
 def test_incremental_analysis_with_an_index_equals_a_fresh_one_across_random_edits():
-    """Constants, declared fields, setters, overrides and members: what other units and the index's
+    """Constants, sentinels, declared fields, setters, overrides and members: what other units and the index's
     saved copy give follows the edits as a fresh analysis sees them."""
     from pulsedev.models.types.index import WorkspaceIndex
 
@@ -236,6 +243,7 @@ def test_incremental_analysis_with_an_index_equals_a_fresh_one_across_random_edi
     assert "r:st=float" in first[("return", "Shape.area", "return")][2]  # what Square.area returns
     assert "p:st=int" in first[("parameter", "Shape.width@2", "value")][2]  # what the property gives
     assert "p:st=float" in first[("parameter", "scale", "factor")][2]  # DEFAULT
+    assert "p:sentinel=Keep" in first[("parameter", "scale", "mode")][2]  # KEEP
     assert "p:st=int" in first[("parameter", "Shape.__init__", "size")][2]  # the declared field
     memo, checked = DocumentMemo(), 0
     analyze(SHAPES, "m", index, memo=memo)

@@ -1,0 +1,64 @@
+"""Parameter rules (models/types/params.py): a default that is a sentinel object."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+from pulsedev.models.types.combine import combine
+from pulsedev.models.types.context import FileContext
+from pulsedev.models.types.corpus import Sample
+from pulsedev.models.types.evidence import Evidence
+from pulsedev.models.types.index import WorkspaceIndex
+from pulsedev.models.types.model import _without_sentinel
+from pulsedev.models.types.slots import find_slots
+from pulsedev.models.types.static import evidence_for
+
+SENTINELS = """\
+class UseClientDefault:
+    pass
+
+USE_CLIENT_DEFAULT = UseClientDefault()
+MISSING = object()
+CONFIGURED = UseClientDefault(3)
+
+def send(follow_redirects=USE_CLIENT_DEFAULT, other=MISSING, mode=CONFIGURED):
+    pass
+"""
+
+
+def _param(src, name, module="", index=None):
+    tree = ast.parse(src)
+    slot = next(s for s in find_slots(tree, src) if s.kind == "parameter" and s.name == name)
+    return evidence_for(slot, FileContext(tree, module, index))
+
+
+def test_a_default_that_is_an_object_of_a_workspace_class_is_a_sentinel():
+    ev = _param(SENTINELS, "follow_redirects")
+    assert (ev.type, ev.rule, ev.sentinel) == (None, "default_sentinel", "UseClientDefault")
+    assert ev.words == "default is the sentinel `USE_CLIENT_DEFAULT`"
+
+
+@pytest.mark.parametrize("name", ["other", "mode"])  # `object()` is no class of the workspace; a call with
+def test_other_defaults_are_no_sentinels(name):  # arguments configures an object, it stands for nothing
+    assert _param(SENTINELS, name).sentinel is None
+
+
+def test_a_sentinel_imported_from_another_module():
+    user = "from pkg.base import USE_CLIENT_DEFAULT\n\ndef get(follow_redirects=USE_CLIENT_DEFAULT):\n    pass\n"
+    index = WorkspaceIndex(None)
+    index.update("pkg.base", ast.parse(SENTINELS))
+    assert _param(user, "follow_redirects", "pkg.app", index).sentinel == "UseClientDefault"
+
+
+def test_the_sentinel_class_is_joined_to_the_models_choice_and_taken_out_of_what_it_learns():
+    ev = Evidence(None, "default_sentinel", "default is the sentinel `USE_CLIENT_DEFAULT`", sentinel="UseClientDefault")
+    shown = combine(ev, ("bool", 0.9), kind="parameter")
+    assert (shown.type, shown.confidence, shown.source) == ("bool | UseClientDefault", 0.9, "model")
+    assert shown.words.endswith("; default is the sentinel `USE_CLIENT_DEFAULT`")
+    assert combine(ev, None) is None  # nothing to join it to without a model
+    feats = {"p:sentinel=UseClientDefault": 1.0}
+    assert _without_sentinel(Sample(feats, "bool | UseClientDefault", None, "parameter", "g")).label == "bool"
+    assert _without_sentinel(Sample(feats, "UseClientDefault", None, "parameter", "g")).label == "UseClientDefault"
+    assert _without_sentinel(Sample({}, "bool | UseClientDefault", None, "parameter", "g")).label == \
+        "bool | UseClientDefault"
