@@ -15,10 +15,9 @@ rejected hints adjust it online (`learn_feedback`).
 from __future__ import annotations
 
 import collections
-import dataclasses
 import time
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -119,7 +118,7 @@ def _without_sentinel(sample: Sample) -> Sample:
     cls = next((k.split("=", 1)[1] for k in sample.features if k.startswith("p:sentinel=")), None)
     members = split_union(sample.label) if cls is not None else []
     rest = [m for m in members if m != cls]
-    return dataclasses.replace(sample, label=" | ".join(rest)) if rest and len(rest) < len(members) else sample
+    return replace(sample, label=" | ".join(rest)) if rest and len(rest) < len(members) else sample
 
 
 def _vocab(samples: list[Sample], min_count: int, max_classes: int) -> set[str]:
