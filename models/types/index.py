@@ -190,8 +190,8 @@ class WorkspaceIndex:
         return constant_type(found[1], found[0], 4) if found else None
 
     def sentinel_class(self, dotted: str) -> str | None:
-        """The class of a module-level sentinel `pkg.mod.NAME` (infer.sentinel_class)."""
-        from pulsedev.models.types.infer import sentinel_class
+        """The class of a module-level sentinel `pkg.mod.NAME` (params.sentinel_class)."""
+        from pulsedev.models.types.params import sentinel_class
 
         found = self._top_level(dotted)
         return sentinel_class(found[1], found[0], 4) if found else None

@@ -160,17 +160,6 @@ def constant_type(name: str, ctx: FileContext, depth: int = 0) -> str | None:
     return ctx.index.constant_type(origin) if origin and ctx.index is not None and depth < 4 else None
 
 
-def sentinel_class(name: str, ctx: FileContext, depth: int = 0) -> str | None:
-    """The class of a module-level sentinel, an object of a workspace class (`NO_CHANGE = NoChange()`),
-    of the file or imported from a workspace module (as last saved)."""
-    value = ctx.assignments.get(name)
-    if value is not None:
-        called = value.func.id if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) else None
-        return called if called in ctx.classes and not value.args and not value.keywords else None
-    origin = ctx.imports.get(name)
-    return ctx.index.sentinel_class(origin) if origin and ctx.index is not None and depth < 4 else None
-
-
 def _comp_env(node, env: Env, ctx: FileContext, depth: int) -> Env:
     inner = Env(env)
     inner.cls = env.cls

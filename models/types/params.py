@@ -16,7 +16,7 @@ import ast
 from pulsedev.models.types import docstrings
 from pulsedev.models.types.assigned import filled_when_none
 from pulsedev.models.types.evidence import Evidence, rule_kind
-from pulsedev.models.types.infer import Env, FileContext, _union, infer, sentinel_class
+from pulsedev.models.types.infer import Env, FileContext, _union, infer
 from pulsedev.models.types.members import declared_field, fit
 from pulsedev.models.types.names import type_named
 from pulsedev.models.types.slots import Slot
@@ -84,6 +84,17 @@ def parameter_evidence(slot: Slot, ctx: FileContext) -> Evidence:
     if doc is not None and doc != t and _admits(doc, t, ctx):
         return Evidence(doc, "doc_default", f"the docstring says {doc}, default is {default_words(default)}")
     return Evidence(t, "default_" + rule_kind(default), f"default is {default_words(default)}")
+
+
+def sentinel_class(name: str, ctx: FileContext, depth: int = 0) -> str | None:
+    """The class of a module-level sentinel, an object of a workspace class (`NO_CHANGE = NoChange()`),
+    of the file or imported from a workspace module (as last saved)."""
+    value = ctx.assignments.get(name)
+    if value is not None:
+        called = value.func.id if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) else None
+        return called if called in ctx.classes and not value.args and not value.keywords else None
+    origin = ctx.imports.get(name)
+    return ctx.index.sentinel_class(origin) if origin and ctx.index is not None and depth < 4 else None
 
 
 def _optional(t: str, is_none: bool) -> str:
