@@ -212,15 +212,26 @@ class FileContext:
                              if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
         return self._methods.get(id(func))
 
+    def module_constant(self, name: str, imported: bool = True) -> tuple[FileContext, ast.expr] | None:
+        """(the context of its module, its value) for a module-level `NAME = value` of the file or,
+        when `imported`, one it imports from a workspace module (as last saved)."""
+        value = self.assignments.get(name)
+        if value is not None:
+            return self, value
+        origin = self.imports.get(name) if imported and self.index is not None else None
+        return self.index.constant(origin) if origin else None
+
+    def origin(self, name: str) -> str | None:
+        """The dotted name of a top-level name the file defines (`module.name`) or imports, or None."""
+        return f"{self.module}.{name}" if name in self.classes else self.imports.get(name)
+
     def member_type(self, class_name: str, name: str, call: bool) -> str | None:
         """What `obj.name()` (`call`) or `obj.name` gives for an `obj` of a workspace class, as the
         index has the class's module (see `own_member_type`).  For a class of this file that is the
         file as last saved: following the open text would make a unit depend on every same-named
         member of the file, tie most of a big file together and re-infer it at each keystroke
         (incremental.py); the index changes only on a save, and then every analysis starts afresh."""
-        if self.index is None:
-            return None
-        origin = f"{self.module}.{class_name}" if class_name in self.classes else self.imports.get(class_name)
+        origin = self.origin(class_name) if self.index is not None else None
         return self.index.member_type(origin, name, call) if origin else None
 
     def own_member_type(self, class_name: str, name: str, call: bool) -> str | None:

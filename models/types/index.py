@@ -182,19 +182,11 @@ class WorkspaceIndex:
                 found = self._derived[name] = [(home[id(c)], c) for c in subclasses([t for _, t in items], name)]
         return [(self._context(module), c) for module, c in found]
 
-    def constant_type(self, dotted: str) -> str | None:
-        """The type of a module-level constant `pkg.mod.NAME` of a builtin type (infer.constant_type)."""
-        from pulsedev.models.types.infer import constant_type
-
+    def constant(self, dotted: str):
+        """(FileContext of its module, value) of a module-level `NAME = value` `pkg.mod.NAME`, or None."""
         found = self._top_level(dotted)
-        return constant_type(found[1], found[0], 4) if found else None
-
-    def sentinel_class(self, dotted: str) -> str | None:
-        """The class of a module-level sentinel `pkg.mod.NAME` (params.sentinel_class)."""
-        from pulsedev.models.types.params import sentinel_class
-
-        found = self._top_level(dotted)
-        return sentinel_class(found[1], found[0], 4) if found else None
+        value = found[0].assignments.get(found[1]) if found else None
+        return (found[0], value) if value is not None else None
 
     def defines(self, dotted: str) -> bool:
         """True when `dotted` is in a module of the workspace."""

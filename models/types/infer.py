@@ -152,12 +152,12 @@ def constant_type(name: str, ctx: FileContext, depth: int = 0) -> str | None:
     """The type of a module-level constant of a builtin type (`DEFAULT_TIMEOUT = 5.0`), of the file
     or imported from a workspace module (as last saved).  An object of a class there is most often
     a sentinel (`NO_CHANGE = NoChange()`) that stands in for other types: left alone."""
-    value = ctx.assignments.get(name)
-    if value is not None:
-        t = infer(value, Env(), ctx, depth + 4)
-        return t if t and t != "None" and all(n in BUILTIN_TYPES for n in head_names(t)) else None
-    origin = ctx.imports.get(name)
-    return ctx.index.constant_type(origin) if origin and ctx.index is not None and depth < 4 else None
+    found = ctx.module_constant(name, imported=depth < 4)
+    if found is None:
+        return None
+    home, value = found
+    t = infer(value, Env(), home, depth + 4 if home is ctx else 8)
+    return t if t and t != "None" and all(n in BUILTIN_TYPES for n in head_names(t)) else None
 
 
 def _comp_env(node, env: Env, ctx: FileContext, depth: int) -> Env:

@@ -39,10 +39,8 @@ class Members:
 
 def members(ctx: FileContext, class_name: str) -> Members | None:
     """The members of a class this file defines or imports (None when the class is not known)."""
-    if ctx.index is None:
-        return own_members(ctx, class_name)
-    origin = f"{ctx.module}.{class_name}" if class_name in ctx.classes else ctx.imports.get(class_name)
-    return ctx.index.class_members(origin) if origin else None
+    home = _class_home(ctx, class_name)
+    return own_members(home[0], home[1].name) if home is not None else None
 
 
 def own_members(ctx: FileContext, class_name: str, seen: frozenset[str] = frozenset()) -> Members | None:
@@ -176,7 +174,7 @@ def _class_home(ctx: FileContext, name: str) -> tuple[FileContext, ast.ClassDef]
     is an index (as `members` reads them)."""
     if ctx.index is None:
         return (ctx, ctx.classes[name]) if name in ctx.classes else None
-    origin = f"{ctx.module}.{name}" if name in ctx.classes else ctx.imports.get(name)
+    origin = ctx.origin(name)
     return ctx.index.class_home(origin) if origin else None
 
 

@@ -86,15 +86,15 @@ def parameter_evidence(slot: Slot, ctx: FileContext) -> Evidence:
     return Evidence(t, "default_" + rule_kind(default), f"default is {default_words(default)}")
 
 
-def sentinel_class(name: str, ctx: FileContext, depth: int = 0) -> str | None:
+def sentinel_class(name: str, ctx: FileContext) -> str | None:
     """The class of a module-level sentinel, an object of a workspace class (`NO_CHANGE = NoChange()`),
     of the file or imported from a workspace module (as last saved)."""
-    value = ctx.assignments.get(name)
-    if value is not None:
-        called = value.func.id if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) else None
-        return called if called in ctx.classes and not value.args and not value.keywords else None
-    origin = ctx.imports.get(name)
-    return ctx.index.sentinel_class(origin) if origin and ctx.index is not None and depth < 4 else None
+    found = ctx.module_constant(name)
+    if found is None:
+        return None
+    home, value = found
+    called = value.func.id if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) else None
+    return called if called in home.classes and not value.args and not value.keywords else None
 
 
 def _optional(t: str, is_none: bool) -> str:
