@@ -26,8 +26,8 @@ from pathlib import Path
 
 from pulsedev.models.types import model as type_model
 from pulsedev.models.types.combine import combine
+from pulsedev.models.types.corpus import feature_value, python_files
 from pulsedev.models.types.corpus import package_samples as indexed_samples
-from pulsedev.models.types.corpus import python_files
 from pulsedev.models.types.evidence import Evidence
 from pulsedev.models.types.index import module_name
 from pulsedev.models.types.train import collect
@@ -49,10 +49,8 @@ def predict(model, samples: list) -> list[tuple[str | None, float]]:
     out = []
     for (t, p), s in zip(model.predict([s.features for s in samples], [s.static for s in samples],
                                        [s.kind for s in samples]), samples):
-        rule = next((k.split("=", 1)[1] for k in s.features if k.startswith(f"{s.kind[0]}:rule=")), "none")
-        fit, sentinel = (next((k.split("=", 1)[1] for k in s.features if k.startswith(f"{s.kind[0]}:{name}=")), None)
-                         for name in ("fit", "sentinel"))
-        shown = combine(Evidence(s.static, rule, "", fit, sentinel), (t, p), kind=s.kind)
+        rule, fit, sentinel = (feature_value(s.features, f"{s.kind[0]}:{name}") for name in ("rule", "fit", "sentinel"))
+        shown = combine(Evidence(s.static, rule or "none", "", fit, sentinel), (t, p), kind=s.kind)
         out.append((shown.type, shown.confidence) if shown is not None else (None, 0.0))
     return out
 

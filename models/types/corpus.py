@@ -39,6 +39,11 @@ class Sample:
     group: str
 
 
+def feature_value(feats: dict[str, float], key: str, default: str | None = None) -> str | None:
+    """The value of a slot's `key=value` feature (`p:rule` -> `default_none`), or `default`."""
+    return next((k.split("=", 1)[1] for k in feats if k.startswith(key + "=")), default)
+
+
 def site_dirs(python: str) -> list[Path]:
     """The site-packages folders of an interpreter (empty if it cannot be asked)."""
     code = "import json, site, sysconfig; print(json.dumps([sysconfig.get_paths()['purelib'], *site.getsitepackages()]))"

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from pulsedev.models.types.calibration import Calibrator, Guess
 from pulsedev.models.types.consistency import consistent
-from pulsedev.models.types.corpus import Sample
+from pulsedev.models.types.corpus import Sample, feature_value
 from pulsedev.models.types.typetext import canonical, split_union
 
 STATIC, OTHER = "<static>", "<other>"
@@ -75,7 +75,7 @@ class TypeModel:
                 out.append(None)
                 continue
             agrees = static is not None and canonical(static) == canonical(t)
-            rule = next((k.split("=", 1)[1] for k in f if k.startswith(f"{kind[0]}:rule=")), "none")
+            rule = feature_value(f, f"{kind[0]}:rule", "none")
             usage = sum(k.startswith("u:") for k in f)
             fit = (f"{kind[0]}:fit=found" in f) - (f"{kind[0]}:fit=missing" in f) if agrees else 0
             out.append(Guess(kind, t, float(p) * self.penalties.get(t, 1.0), float(runner_up), float(row.max()),
@@ -115,7 +115,7 @@ def _best(row: np.ndarray, classes: list[str], static: str | None,
 def _without_sentinel(sample: Sample) -> Sample:
     """A parameter defaulting to a sentinel is learned as the rest of its type: `combine` joins the
     sentinel's class to what the model chooses (`bool | UseClientDefault` is learned as `bool`)."""
-    cls = next((k.split("=", 1)[1] for k in sample.features if k.startswith("p:sentinel=")), None)
+    cls = feature_value(sample.features, "p:sentinel")
     members = split_union(sample.label) if cls is not None else []
     rest = [m for m in members if m != cls]
     return replace(sample, label=" | ".join(rest)) if rest and len(rest) < len(members) else sample
