@@ -226,13 +226,6 @@ class WorkspaceIndex:
         cls = found[0].classes.get(found[1]) if found else None
         return (found[0], cls) if cls is not None else None
 
-    def class_members(self, dotted: str):
-        """The members (members.Members) of a workspace class `pkg.mod.Class`, or None."""
-        from pulsedev.models.types.members import own_members
-
-        found = self._top_level(dotted)
-        return own_members(*found) if found else None
-
     def function_return(self, dotted: str) -> str | None:
         """Annotated or inferred return type of a workspace function `pkg.mod.func` (or None)."""
         found = self._top_level(dotted)

@@ -19,7 +19,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pulsedev.models.types.typetext import normalize
+from pulsedev.models.types.typetext import normalize, split_union
 
 if TYPE_CHECKING:
     from pulsedev.models.types.context import FileContext
@@ -81,10 +81,7 @@ def _base_members(ctx: FileContext, base: ast.expr, seen: frozenset[str]) -> Mem
         return True
     if not isinstance(base, ast.Name):
         return None
-    if name in ctx.classes:
-        return own_members(ctx, name, seen)
-    origin = ctx.imports.get(name)
-    return ctx.index.class_members(origin) if origin and ctx.index is not None else None
+    return own_members(ctx, name, seen) if name in ctx.classes else members(ctx, name)  # imported
 
 
 def is_stub_body(func) -> bool:
@@ -139,8 +136,6 @@ def common_base(ctx: FileContext, types: list[str | None]) -> list[str | None]:
     """The types with their workspace classes replaced by their nearest common workspace base, when
     they are two or more and every member is such a class (`GzipDecoder | DeflateDecoder` ->
     `ContentDecoder`, `BasicAuth | Auth` -> `Auth`): what an annotation of several of them says."""
-    from pulsedev.models.types.typetext import split_union
-
     named = {m for t in types if t is not None for m in split_union(t) if m != "None"}
     if len(named) < 2 or any(not m.isidentifier() for m in named):
         return types
