@@ -19,6 +19,8 @@ from pulsedev.models.types.typetext import canonical, split_union
 # seven packages); rules not listed are not shown.
 STATIC_PRIORS = {"dunder": 0.97, "noreturn": 0.93, "noreturn_async": 0.9, "ret_logic": 0.9, "ret_literal": 0.9, "ret_joinedstr": 0.9, "ret_call": 0.88, "ret_name": 0.88,
                  "default_literal": 0.85,
+                 # `x = None`, later assigned one type: 24 of 26 in 15 packages
+                 "value_none_later": 0.9,
                  "dunder_param": 0.9, "callsite": 0.85, "kwargs_any": 0.85,
                  # a parameter stored in a field the class declares: 31 of 34 in 15 packages
                  "field": 0.9,

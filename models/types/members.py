@@ -151,14 +151,20 @@ def common_base(ctx: FileContext, types: list[str | None]) -> list[str | None]:
 def _ancestors(ctx: FileContext, name: str) -> list[str]:
     """A workspace class's name and those of its workspace bases at any depth, nearest first
     ([] when `name` is not a class of the workspace that the file can see)."""
-    out: list[str] = []
+    return [c.name for _, c in class_homes(ctx, name)]  # not an alias it is imported as
+
+
+def class_homes(ctx: FileContext, name: str) -> list[tuple[FileContext, ast.ClassDef]]:
+    """(context, definition) of a workspace class and of its workspace bases at any depth, nearest
+    first ([] when `name` is not a class of the workspace that the file can see)."""
+    out: list[tuple[FileContext, ast.ClassDef]] = []
     todo = [(ctx, name)]
     while todo and len(out) < 30:
         here, n = todo.pop(0)
         home = _class_home(here, n)
-        if home is None or home[1].name in out:
+        if home is None or any(c.name == home[1].name for _, c in out):
             continue
-        out.append(home[1].name)  # not an alias it is imported as
+        out.append(home)
         todo += [(home[0], b) for b in map(_base_name, home[1].bases) if b and b not in PLAIN_BASES
                  and not b.endswith("Mixin")]  # a mixin adds behaviour; it is not what its users are
     return out

@@ -16,6 +16,7 @@ import ast
 from pulsedev.models.types import docstrings
 from pulsedev.models.types.assigned import filled_when_none
 from pulsedev.models.types.evidence import Evidence, rule_kind
+from pulsedev.models.types.family import family_type
 from pulsedev.models.types.infer import Env, FileContext, _union, infer
 from pulsedev.models.types.members import declared_field, fit
 from pulsedev.models.types.names import type_named
@@ -31,8 +32,8 @@ DUNDER_PARAMS = {"__exit__": _EXIT, "__aexit__": _EXIT, "__getattr__": ("str",),
                  "__delattr__": ("str",), "__format__": ("str",), "__reduce_ex__": ("int",)}
 
 
-def parameter_evidence(slot: Slot, ctx: FileContext) -> Evidence:
-    """The static evidence for a parameter slot."""
+def parameter_evidence(slot: Slot, ctx: FileContext, family: bool = True) -> Evidence:
+    """The static evidence for a parameter slot (without its family's, `family=False`)."""
     conv = dunder_param(slot)
     if conv is not None:
         return Evidence(conv, "dunder_param", f"`{slot.func.name}` takes {conv} here")
@@ -69,6 +70,9 @@ def parameter_evidence(slot: Slot, ctx: FileContext) -> Evidence:
         got = ctx.member_type(slot.cls.name, prop, call=False) if prop and not is_none else None
         if got is not None and got != "None":
             return Evidence(got, "setter", f"the property `{prop}` gives {got}")
+        kin = family_type(slot, ctx, _without_family) if named and family else None
+        if kin is not None:
+            return Evidence(_optional(kin[0], is_none), "family", f"as `{kin[1]}` takes it")
         return Evidence(None, "default_none" if is_none else "nodefault", "")
     literal = isinstance(default, ast.Constant) and type(default.value) in (str, int, float)
     alias = ctx.alias_for_name(slot.name) if literal else None
@@ -84,6 +88,10 @@ def parameter_evidence(slot: Slot, ctx: FileContext) -> Evidence:
     if doc is not None and doc != t and _admits(doc, t, ctx):
         return Evidence(doc, "doc_default", f"the docstring says {doc}, default is {default_words(default)}")
     return Evidence(t, "default_" + rule_kind(default), f"default is {default_words(default)}")
+
+
+def _without_family(slot: Slot, ctx: FileContext) -> Evidence:
+    return parameter_evidence(slot, ctx, family=False)
 
 
 def sentinel_class(name: str, ctx: FileContext) -> str | None:

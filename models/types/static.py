@@ -116,6 +116,8 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
     t = infer(value, env, ctx)
     if t == "None" and (later := assigned_later(slot, ctx)) is not None:
         return Evidence(f"{later} | None", "value_none_later", f"None here, later assigned {later}")
+    if t == "None" and (named := ctx.class_for_name(slot.name.removeprefix("self.").lstrip("_"))) is not None:
+        return Evidence(f"{named[0]} | None", f"value_none_named_{named[1]}", f"None here, named like the class `{named[0]}`")
     if t is None:
         return Evidence(None, "value_" + rule_kind(value), "")
     return Evidence(t, "value_" + rule_kind(value), f"assigned {t}")
@@ -126,7 +128,10 @@ def _elements(value: ast.expr) -> bool:
 
 
 def is_obvious(value: ast.expr, ctx: FileContext) -> bool:
-    """True for assignments whose type a reader sees at once (`x = 0`, `n = "a"`, `p = Path(...)`)."""
+    """True for assignments whose type a reader sees at once (`x = 0`, `n = "a"`, `p = Path(...)`);
+    not `x = None`, a place held for a value of another type."""
+    if isinstance(value, ast.Constant) and value.value is None:
+        return False
     if isinstance(value, (ast.Constant, ast.JoinedStr)):
         return True
     if isinstance(value, ast.UnaryOp) and isinstance(value.operand, ast.Constant):

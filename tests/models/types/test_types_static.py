@@ -8,7 +8,7 @@ import pytest
 
 from pulsedev.models.types.index import WorkspaceIndex
 from pulsedev.models.types.slots import find_slots
-from pulsedev.models.types.static import FileContext, evidence_for
+from pulsedev.models.types.static import FileContext, evidence_for, is_obvious
 from pulsedev.models.types.strip import strip_source
 from pulsedev.models.types.typetext import canonical, normalize
 
@@ -261,6 +261,19 @@ def test_none_first_then_assigned_one_type_is_optional():
     assert ev("A.__init__", "self._n") == ("int | None", "value_none_later")
     assert ev("A.__init__", "self._q")[0] == "None"  # `h` is of unknown type: nothing more is claimed
     assert ev("f", "x") == ("int | None", "value_none_later")
+
+
+def test_none_first_then_named_like_a_class_is_optional_and_none_is_never_obvious():
+    src = ("class Token:\n    pass\n\n\nclass Parser:\n    def __init__(self):\n        self._token = None\n"
+           "        self.misc = None\n        self.size = 0\n")
+    slots = _slots(src)
+    ctx = FileContext(ast.parse(src))
+    got = evidence_for(slots[("variable", "Parser.__init__", "self._token")], ctx)
+    assert (got.type, got.rule) == ("Token | None", "value_none_named_exact")
+    assert got.words == "None here, named like the class `Token`"
+    assert evidence_for(slots[("variable", "Parser.__init__", "self.misc")], ctx).type == "None"
+    value = {name: slots[("variable", "Parser.__init__", name)].node.value for name in ("self.misc", "self.size")}
+    assert not is_obvious(value["self.misc"], ctx) and is_obvious(value["self.size"], ctx)
 
 
 def test_returns_known_at_some_returns_and_methods_of_any_receiver():

@@ -1,0 +1,97 @@
+"""A method's family types its parameters alike (models/types/family.py)."""
+
+from __future__ import annotations
+
+import ast
+
+from pulsedev.models.types.context import FileContext
+from pulsedev.models.types.index import WorkspaceIndex
+from pulsedev.models.types.slots import find_slots
+from pulsedev.models.types.static import evidence_for
+
+RETRIES = """\
+class RetryCallState:
+    def __init__(self):
+        self.outcome = None
+        self.attempt_number = 1
+
+
+class retry_base:
+    def __call__(self, attempt):
+        raise NotImplementedError
+
+
+class retry_if_result(retry_base):
+    def __call__(self, attempt):
+        return attempt.outcome is not None
+
+
+class stop_after_attempt(retry_base):
+    def __call__(self, attempt, limit=3):
+        return attempt.attempt_number >= limit
+
+
+def run(retry: retry_base):
+    retry(RetryCallState())
+"""
+
+
+def _param(src, qualname, name, module="", index=None):
+    tree = ast.parse(src)
+    slot = next(s for s in find_slots(tree, src) if s.kind == "parameter" and s.qualname == qualname
+                and s.name == name)
+    return evidence_for(slot, FileContext(tree, module, index))
+
+
+def test_a_parameter_takes_the_type_its_family_gives_it():
+    src = RETRIES.replace("class retry_base:\n    def __call__(self, attempt):",
+                          "class retry_base:\n    def __call__(self, attempt: RetryCallState):")
+    for qual in ("retry_if_result.__call__", "stop_after_attempt.__call__"):
+        ev = _param(src, qual, "attempt")
+        assert (ev.type, ev.rule) == ("RetryCallState", "family")
+        assert ev.words == "as `retry_base.__call__` takes it"
+
+
+def test_an_overridden_method_takes_what_its_overrides_say():
+    src = RETRIES.replace("def __call__(self, attempt, limit=3)", "def __call__(self, attempt, limit=None)")
+    src = src.replace("attempt.attempt_number >= limit", "attempt.attempt_number >= (limit or 3)")
+    src += "\n\nclass stop_never(retry_base):\n    def __call__(self, attempt, limit=0):\n        return False\n"
+    ev = _param(src, "stop_after_attempt.__call__", "limit")
+    assert (ev.type, ev.rule) == ("int | None", "family")  # the sibling's default is an int
+
+
+def test_partners_that_disagree_or_only_guess_from_a_name_say_nothing():
+    disagree = RETRIES + "\n\nclass retry_any(retry_base):\n    def __call__(self, attempt: int):\n        pass\n"
+    disagree = disagree.replace("class retry_base:\n    def __call__(self, attempt):",
+                                "class retry_base:\n    def __call__(self, attempt: RetryCallState):")
+    assert _param(disagree, "retry_if_result.__call__", "attempt").rule != "family"
+    # what a partner's name says there (where RetryCallState is seen) is no more than a guess
+    base = "class RetryCallState:\n    pass\n\n\nclass retry_base:\n    def __call__(self, call_state):\n        pass\n"
+    user = "from pkg.base import retry_base\n\n\nclass retry_never(retry_base):\n    def __call__(self, call_state):\n        pass\n"
+    index = WorkspaceIndex(None)
+    index.update("pkg.base", ast.parse(base))
+    index.update("pkg.never", ast.parse(user))
+    assert _param(base, "retry_base.__call__", "call_state", "pkg.base", index).rule == "name_class_suffix"
+    assert _param(user, "retry_never.__call__", "call_state", "pkg.never", index).type is None
+
+
+def test_partners_in_other_modules_are_read_as_saved():
+    base = "class Transport:\n    def send(self, data: bytes, timeout=5.0):\n        raise NotImplementedError\n"
+    user = ("from pkg.base import Transport\n\n\nclass Tcp(Transport):\n"
+            "    def send(self, data, timeout):\n        self.sock.sendall(data)\n")
+    index = WorkspaceIndex(None)
+    index.update("pkg.base", ast.parse(base))
+    index.update("pkg.tcp", ast.parse(user))
+    assert _param(user, "Tcp.send", "data", "pkg.tcp", index).type == "bytes"
+    assert _param(user, "Tcp.send", "timeout", "pkg.tcp", index).type == "float"
+    # and the base learns from its subclass through the index
+    base2 = "class Transport:\n    def send(self, data):\n        raise NotImplementedError\n"
+    user2 = user.replace("def send(self, data, timeout)", "def send(self, data: bytes, timeout)")
+    index.update("pkg.base", ast.parse(base2))
+    index.update("pkg.tcp", ast.parse(user2))
+    assert _param(base2, "Transport.send", "data", "pkg.base", index).type == "bytes"
+
+
+def test_constructors_are_no_family():  # a subclass's __init__ takes what it needs, not its base's
+    src = "class A:\n    def __init__(self, x: int):\n        pass\n\n\nclass B(A):\n    def __init__(self, x):\n        pass\n"
+    assert _param(src, "B.__init__", "x").rule != "family"
