@@ -83,6 +83,7 @@ class FileContext:
         self._methods: dict[int, ast.ClassDef] | None = None
         self._members: dict = {}  # class name -> members.Members, memoised by members.own_members
         self._elsewhere: dict[tuple[str, str], str | None] = {}  # (class, attribute) -> set_elsewhere
+        self._stating: set[int] = set()  # defs whose parameters' rules are being read (scope._stated)
 
     def forget_inferred(self) -> None:
         """Drops memoised scopes, returns and attributes (after `calls` changed what they would be)."""

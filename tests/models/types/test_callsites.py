@@ -141,3 +141,14 @@ def test_a_parameter_passed_on_takes_what_its_own_callers_pass(tmp_path: Path):
     ev = _evidence(text, FileContext(ast.parse(text), "a", index))
     assert ev["outer.n"].type == "int"
     assert ev["inner.k"].type == "int" and ev["inner.k"].words == "passed int at 1 call"
+
+
+def test_a_parameter_a_sure_rule_types_passes_that_type_on():
+    source = ('def show(console, count):\n    """Show it.\n\n    Args:\n        console (str): where to.\n    """\n'
+              '    draw(console, count)\n    return console\n\n\ndef draw(target, n):\n    pass\n')
+    ctx = _file_context(source)
+    ev = _evidence(source, ctx)
+    assert (ev["draw.target"].type, ev["draw.target"].rule) == ("str", "callsite")  # the docstring's type, passed
+    assert ev["draw.n"].type is None  # `count` says nothing of itself
+    ret = next(s for s in find_slots(ctx.tree, source) if s.kind == "return" and s.qualname == "show")
+    assert evidence_for(ret, ctx).type == "str"
