@@ -164,3 +164,17 @@ def filled_when_none(slot: Slot, ctx: FileContext) -> str | None:
         t = _fallback_type(value, env, ctx)
         return t if t is not None and t != "None" and "None" not in split_union(t) else None
     return None
+
+
+def joined(slot: Slot, ctx: FileContext) -> str | None:
+    """`list[str]` for an empty list that its def joins with a str (`", ".join(parts)`), `list[bytes]`
+    for one joined with bytes: what `join` takes says what the list holds."""
+    if slot.func is None or "." in slot.name or empty_kind(slot.node.value) != "list":
+        return None
+    found = set()
+    for node in ast.walk(slot.func):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join" \
+                and len(node.args) == 1 and _is(node.args[0], slot.name):
+            found.add(infer(node.func.value, function_env(slot.func, ctx, slot.cls), ctx))
+    return f"list[{found.pop()}]" if found in ({"str"}, {"bytes"}) else None
+

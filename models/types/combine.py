@@ -21,6 +21,8 @@ STATIC_PRIORS = {"dunder": 0.97, "noreturn": 0.93, "noreturn_async": 0.9, "ret_l
                  "default_literal": 0.85,
                  # `x = None`, later assigned one type: 24 of 26 in 15 packages
                  "value_none_later": 0.9,
+                 # an empty list joined with a str or bytes: 26 of 26 in 15 packages
+                 "value_joined": 0.9,
                  "dunder_param": 0.9, "callsite": 0.85, "kwargs_any": 0.85,
                  # a parameter stored in a field the class declares: 31 of 34 in 15 packages
                  "field": 0.9,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 
 from pulsedev.models.types import docstrings
-from pulsedev.models.types.assigned import assigned_later, filled_later
+from pulsedev.models.types.assigned import assigned_later, filled_later, joined
 from pulsedev.models.types.evidence import Evidence, rule_kind
 from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for callers of the rules
     Env,
@@ -113,6 +113,8 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
         return Evidence(t, "value_accumulated", f"built by appending {t[5:-1]}")
     if empty_kind(value) is not None and (filled := filled_later(slot, ctx)) is not None:
         return Evidence(filled, "value_accumulated", f"filled with {filled[filled.index('[') + 1:-1]}")
+    if (parts := joined(slot, ctx)) is not None:
+        return Evidence(parts, "value_joined", f"joined with a {parts[5:-1]}")
     t = infer(value, env, ctx)
     if t == "None" and (later := assigned_later(slot, ctx)) is not None:
         return Evidence(f"{later} | None", "value_none_later", f"None here, later assigned {later}")

@@ -122,9 +122,10 @@ async def test_whitespace_edits_do_not_change_hints(client, workspace):
     assert [h.data for h in first] == [h.data for h in second]
 
 
-async def test_a_variable_first_none_takes_what_is_assigned_later(client, workspace):
+async def test_a_variable_takes_what_is_assigned_later_or_how_it_is_used(client, workspace):
     text = ("class Reader:\n    def __init__(self):\n        self._count = None\n        self._misc = None\n"
-            "        self._size = 0\n\n    def read(self, chunk):\n        self._count = len(chunk)\n")
+            "        self._size = 0\n\n    def read(self, chunk):\n        self._count = len(chunk)\n"
+            "        parts = []\n        return ' '.join(parts)\n")
     hints = await hints_for(client, workspace, text, name="reader.py")
     lines = text.splitlines()
     count = next(h for h in hints if (h.position.line, h.position.character) == at(lines, 2, "self._count"))
@@ -132,6 +133,7 @@ async def test_a_variable_first_none_takes_what_is_assigned_later(client, worksp
     got = table(hints)
     assert at(lines, 3, "self._misc") not in got  # nothing known but None: no hint
     assert at(lines, 4, "self._size") not in got  # `= 0` is obvious
+    assert got[at(lines, 8, "parts")] == ": list[str]"  # joined with a str
 
 
 @pytest.mark.parametrize("options", [{"thresholds": {"typeHintConfidence": 0.95}}])

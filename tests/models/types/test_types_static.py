@@ -263,6 +263,24 @@ def test_none_first_then_assigned_one_type_is_optional():
     assert ev("f", "x") == ("int | None", "value_none_later")
 
 
+def test_an_empty_list_joined_with_a_str_or_bytes_holds_them():
+    src = ("def show(items, sep, glue):\n    parts = []\n    chunks = []\n    other = []\n    mixed = []\n"
+           "    for item in items:\n        parts.append(render(item))\n        chunks.append(item.raw)\n"
+           "    line = ', '\n    text = line.join(parts)\n    data = b''.join(chunks)\n"
+           "    glue.join(other)\n    ' '.join(mixed)\n    b' '.join(mixed)\n    return text, data\n")
+    slots = _slots(src)
+    ctx = FileContext(ast.parse(src))
+
+    def ev(name):
+        e = evidence_for(slots[("variable", "show", name)], ctx)
+        return e.type, e.rule
+
+    assert ev("parts") == ("list[str]", "value_joined")  # the separator's type, however it is written
+    assert ev("chunks") == ("list[bytes]", "value_joined")
+    assert ev("other")[0] is None  # joined with what?
+    assert ev("mixed")[0] is None  # joined with both: no type
+
+
 def test_none_first_then_named_like_a_class_is_optional_and_none_is_never_obvious():
     src = ("class Token:\n    pass\n\n\nclass Parser:\n    def __init__(self):\n        self._token = None\n"
            "        self.misc = None\n        self.size = 0\n")
