@@ -73,7 +73,7 @@ class CallSites:
                 if not isinstance(node, ast.Call) or budget[0] <= 0:
                     continue
                 budget[0] -= 1
-                target = self._callee(node.func, env, ctx, cls)
+                target = self.callee(node.func, env, ctx, cls)
                 if target is None:
                     continue
                 name, how = target
@@ -89,7 +89,7 @@ class CallSites:
                         seen.keyword.setdefault(kw.arg, []).append(_arg_type(kw.value, env, ctx))
 
     @staticmethod
-    def _callee(func: ast.expr, env: Env, ctx: FileContext, cls: ast.ClassDef | None) -> tuple[str, str] | None:
+    def callee(func: ast.expr, env: Env, ctx: FileContext, cls: ast.ClassDef | None) -> tuple[str, str] | None:
         """(dotted callee, how its arguments line up) for a call's `func`, when it names a def."""
         module = ctx.module
         if isinstance(func, ast.Name):

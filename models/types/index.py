@@ -222,9 +222,14 @@ class WorkspaceIndex:
 
     def class_home(self, dotted: str):
         """(FileContext of its module, ClassDef) of a workspace class `pkg.mod.Class`, or None."""
+        return self.top_level_def(dotted, "classes")
+
+    def top_level_def(self, dotted: str, kind: str):
+        """(FileContext of its module, node) of a workspace class or def (`kind`: "classes" or
+        "functions") `pkg.mod.Name`, or None."""
         found = self._top_level(dotted)
-        cls = found[0].classes.get(found[1]) if found else None
-        return (found[0], cls) if cls is not None else None
+        node = getattr(found[0], kind).get(found[1]) if found else None
+        return (found[0], node) if node is not None else None
 
     def function_return(self, dotted: str) -> str | None:
         """Annotated or inferred return type of a workspace function `pkg.mod.func` (or None)."""

@@ -4,8 +4,9 @@ Tried in order for a parameter without a telling default: a data-model
 convention (`__exit__`'s `exc_tb`), a type alias or class its name names
 (names.py: `console` -> `Console`, checked against what the def reads of it,
 members.py), what its docstring states, what the workspace's calls pass
-(callsites.py), the declared field it is stored in, and what the def puts in
-it when None.  With a default: the default's type, or the docstring's when it
+(callsites.py), the declared field it is stored in, what the def puts in
+it when None, what its family of overrides says (family.py), and what the
+def it is passed on to takes (forwarded.py).  With a default: the default's type, or the docstring's when it
 admits the default.  The words of each `Evidence` are the tooltip's.
 """
 
@@ -17,6 +18,7 @@ from pulsedev.models.types import docstrings
 from pulsedev.models.types.assigned import filled_when_none
 from pulsedev.models.types.evidence import Evidence, rule_kind
 from pulsedev.models.types.family import family_type
+from pulsedev.models.types.forwarded import forwarded_type
 from pulsedev.models.types.infer import Env, FileContext, _union, infer
 from pulsedev.models.types.members import declared_field, fit
 from pulsedev.models.types.names import type_named
@@ -32,8 +34,8 @@ DUNDER_PARAMS = {"__exit__": _EXIT, "__aexit__": _EXIT, "__getattr__": ("str",),
                  "__delattr__": ("str",), "__format__": ("str",), "__reduce_ex__": ("int",)}
 
 
-def parameter_evidence(slot: Slot, ctx: FileContext, family: bool = True) -> Evidence:
-    """The static evidence for a parameter slot (without its family's, `family=False`)."""
+def parameter_evidence(slot: Slot, ctx: FileContext, deep: bool = True) -> Evidence:
+    """The static evidence for a parameter slot (`deep=False`: not through other defs' parameters)."""
     conv = dunder_param(slot)
     if conv is not None:
         return Evidence(conv, "dunder_param", f"`{slot.func.name}` takes {conv} here")
@@ -70,9 +72,12 @@ def parameter_evidence(slot: Slot, ctx: FileContext, family: bool = True) -> Evi
         got = ctx.member_type(slot.cls.name, prop, call=False) if prop and not is_none else None
         if got is not None and got != "None":
             return Evidence(got, "setter", f"the property `{prop}` gives {got}")
-        kin = family_type(slot, ctx, _without_family) if named and family else None
+        kin = family_type(slot, ctx, _shallow) if named and deep else None
         if kin is not None:
             return Evidence(_optional(kin[0], is_none), "family", f"as `{kin[1]}` takes it")
+        onward = forwarded_type(slot, ctx, _shallow) if named and deep else None
+        if onward is not None:
+            return Evidence(_optional(onward[0], is_none), "forwarded", f"passed on to `{onward[1]}`, which takes {onward[0]}")
         return Evidence(None, "default_none" if is_none else "nodefault", "")
     literal = isinstance(default, ast.Constant) and type(default.value) in (str, int, float)
     alias = ctx.alias_for_name(slot.name) if literal else None
@@ -90,8 +95,8 @@ def parameter_evidence(slot: Slot, ctx: FileContext, family: bool = True) -> Evi
     return Evidence(t, "default_" + rule_kind(default), f"default is {default_words(default)}")
 
 
-def _without_family(slot: Slot, ctx: FileContext) -> Evidence:
-    return parameter_evidence(slot, ctx, family=False)
+def _shallow(slot: Slot, ctx: FileContext) -> Evidence:
+    return parameter_evidence(slot, ctx, deep=False)
 
 
 def sentinel_class(name: str, ctx: FileContext) -> str | None:

@@ -222,18 +222,29 @@ class Shape:
         self.size = value
 
 
+    def grow(self, by: int):
+        self.size += by
+
+
 class Square(Shape):
     def area(self):
         return float(self.size) ** 2
 
+    def grow(self, by):
+        self.size += by * 2
+
 
 def scale(shape, factor=DEFAULT, mode=KEEP):
     return shape.size * factor
+
+
+def resize(shape, amount):
+    return scale(shape, factor=amount)
 '''
 
 
 def test_incremental_analysis_with_an_index_equals_a_fresh_one_across_random_edits():
-    """Constants, sentinels, declared fields, setters, overrides and members: what other units and the index's
+    """Constants, sentinels, declared fields, setters, overrides, families, parameters passed on and members: what other units and the index's
     saved copy give follows the edits as a fresh analysis sees them."""
     from pulsedev.models.types.index import WorkspaceIndex
 
@@ -245,6 +256,8 @@ def test_incremental_analysis_with_an_index_equals_a_fresh_one_across_random_edi
     assert "p:st=float" in first[("parameter", "scale", "factor")][2]  # DEFAULT
     assert "p:sentinel=Keep" in first[("parameter", "scale", "mode")][2]  # KEEP
     assert "p:st=int" in first[("parameter", "Shape.__init__", "size")][2]  # the declared field
+    assert "p:rule=family" in first[("parameter", "Square.grow", "by")][2]  # as Shape.grow takes it
+    assert "p:st=float" in first[("parameter", "resize", "amount")][2]  # passed on to scale's factor
     memo, checked = DocumentMemo(), 0
     analyze(SHAPES, "m", index, memo=memo)
     for _, new in _versions(SHAPES, random.Random(7), 60):

@@ -1,0 +1,101 @@
+"""A parameter its def passes on, as it is, to a def of the workspace: it takes that def's parameter's type.
+
+`def get(self, url, timeout): return self.request("GET", url, timeout=timeout)`
+with `def request(self, method, url, timeout=5.0)`: `timeout` is a `float`.
+The callee is found as call sites find it (`CallSites.callee`: functions,
+constructors, `self.m(...)`, methods of receivers of known classes, imported
+defs); its parameter's type is its annotation or what a telling rule of its
+own says (a default, a docstring, its callers, ... `TELLING`), never what a
+name guesses there.  All the defs it is passed to must agree.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from pulsedev.models.types.callsites import CallSites
+from pulsedev.models.types.infer import _walk_local
+from pulsedev.models.types.scope import function_env
+from pulsedev.models.types.slots import Slot
+from pulsedev.models.types.typetext import canonical, normalize
+
+#: Rules of the callee's parameter trusted here: what its own default, docstring or callers say.
+TELLING = ("default_", "doc", "callsite", "field", "none_filled", "family", "dunder_param", "setter")
+
+
+def forwarded_type(slot: Slot, ctx, evidence) -> tuple[str, str] | None:
+    """(type, callee name) of the parameters that the slot's def passes the slot's parameter to, when
+    every one of them is known and they agree; `evidence(slot, ctx)` reads a callee's parameter."""
+    env = function_env(slot.func, ctx, slot.cls)
+    found: dict[str, tuple[str, str]] = {}
+    for stmt in slot.func.body:
+        for node in _walk_local(stmt):
+            if not isinstance(node, ast.Call):
+                continue
+            at = [(i, None) for i, a in enumerate(node.args) if _is(a, slot.name)]
+            at += [(None, kw.arg) for kw in node.keywords if kw.arg is not None and _is(kw.value, slot.name)]
+            if not at or any(isinstance(a, ast.Starred) for a in node.args):
+                continue
+            target = CallSites.callee(node.func, env, ctx, slot.cls)
+            callee = _def(ctx, *target) if target is not None else None
+            if callee is None:
+                return None
+            for i, keyword in at:
+                t = _param_type(callee, i, keyword, evidence)
+                if t is None:
+                    return None
+                found.setdefault(canonical(t) or t, (t, callee[2].name))
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _is(node: ast.expr, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
+
+
+def _def(ctx, dotted: str, how: str):
+    """(context, class or None, def, how) of a callee's dotted name, or None.  With an index, read as
+    last saved (as `members` reads classes): a unit's evidence depends on no other unit's open text."""
+    if how not in ("bound", "plain"):
+        return None
+    home = _home(ctx, dotted, "classes")
+    if home is not None:  # a class: its constructor
+        return _method(home, "__init__", how)
+    owner, _, name = dotted.rpartition(".")
+    home = _home(ctx, owner, "classes")
+    if home is not None:
+        return _method(home, name, how)
+    home = _home(ctx, dotted, "functions")
+    return (home[0], None, home[1], how) if home is not None else None
+
+
+def _home(ctx, dotted: str, kind: str):
+    """(context, node) of a top-level class or function (`kind`) of the workspace called `dotted`."""
+    if ctx.index is not None:
+        return ctx.index.top_level_def(dotted, kind)
+    module, _, name = dotted.rpartition(".")
+    node = getattr(ctx, kind).get(name) if module == ctx.module else None
+    return (ctx, node) if node is not None else None
+
+
+def _method(home, name: str, how: str):
+    home_ctx, cls = home
+    func = next((s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == name), None)
+    return (home_ctx, cls, func, how) if func is not None else None
+
+
+def _param_type(callee, i: int | None, keyword: str | None, evidence) -> str | None:
+    home_ctx, cls, func, how = callee
+    a = func.args
+    positional = [*a.posonlyargs, *a.args]
+    if i is not None:
+        i += how == "bound" and not any(getattr(d, "id", "") == "staticmethod" for d in func.decorator_list)
+        arg = positional[i] if i < len(positional) else None
+    else:
+        arg = next((x for x in [*a.args, *a.kwonlyargs] if x.arg == keyword), None)
+    if arg is None:
+        return None
+    if arg.annotation is not None:
+        return normalize(arg.annotation)
+    qualname = f"{cls.name}.{func.name}" if cls is not None else func.name
+    ev = evidence(Slot("parameter", qualname, arg.arg, 0, 0, None, arg, func, cls), home_ctx)
+    return ev.type if ev.type and ev.rule.startswith(TELLING) else None

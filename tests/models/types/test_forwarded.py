@@ -1,0 +1,63 @@
+"""A parameter passed on as it is takes the type of the parameter it is passed to (models/types/forwarded.py)."""
+
+from __future__ import annotations
+
+import ast
+
+from pulsedev.models.types.context import FileContext
+from pulsedev.models.types.index import WorkspaceIndex
+from pulsedev.models.types.slots import find_slots
+from pulsedev.models.types.static import evidence_for
+
+CLIENT = '''\
+class Client:
+    def __init__(self, base, retries=3):
+        self.base = base
+
+    def request(self, method, url, timeout=5.0, verbose=False):
+        pass
+
+    def get(self, url, timeout, extra):
+        return self.request("GET", url, timeout=timeout, verbose=extra)
+
+    def head(self, url, wait=None):
+        return self.request("HEAD", url, wait)
+
+    def either(self, value):
+        self.request("GET", value, timeout=value)
+        return make(value)
+
+
+def make(tries):
+    return Client("http://", tries)
+'''
+
+
+def _param(src, qualname, name, module="", index=None):
+    tree = ast.parse(src)
+    slot = next(s for s in find_slots(tree, src) if s.kind == "parameter" and s.qualname == qualname
+                and s.name == name)
+    return evidence_for(slot, FileContext(tree, module, index))
+
+
+def test_a_parameter_passed_on_takes_what_the_callee_takes():
+    ev = _param(CLIENT, "Client.get", "timeout")
+    assert (ev.type, ev.rule) == ("float", "forwarded")
+    assert ev.words == "passed on to `request`, which takes float"
+    assert _param(CLIENT, "Client.get", "extra").type == "bool"  # by keyword
+    assert _param(CLIENT, "Client.head", "wait").type == "float | None"  # by position (after self); its own None
+    assert _param(CLIENT, "make", "tries").type == "int"  # to a constructor
+
+
+def test_a_callee_that_says_nothing_or_two_that_disagree_give_nothing():
+    assert _param(CLIENT, "Client.get", "url").rule != "forwarded"  # request's url has no type of its own
+    assert _param(CLIENT, "Client.either", "value").rule != "forwarded"  # float and int
+
+
+def test_callees_in_other_modules_are_read_as_saved():
+    lib = "def fetch(url, timeout=5.0):\n    pass\n"
+    app = "from pkg.lib import fetch\n\n\ndef get(url, wait):\n    return fetch(url, timeout=wait)\n"
+    index = WorkspaceIndex(None)
+    index.update("pkg.lib", ast.parse(lib))
+    index.update("pkg.app", ast.parse(app))
+    assert _param(app, "get", "wait", "pkg.app", index).type == "float"
