@@ -27,6 +27,7 @@ from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for caller
     resolve_relative,
 )
 from pulsedev.models.types.members import common_base, is_stub_body, override_return
+from pulsedev.models.types.family import family_return
 from pulsedev.models.types.params import parameter_evidence
 from pulsedev.models.types.scope import function_env  # noqa: F401 - re-exported for callers of the rules
 from pulsedev.models.types.slots import Slot
@@ -56,8 +57,8 @@ def returns_of(func) -> tuple[list[ast.Return], bool]:
     return rets, yields
 
 
-def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None) -> Evidence:
-    """Static evidence for a def's return type."""
+def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: bool = True) -> Evidence:
+    """Static evidence for a def's return type (`deep=False`: not from its family's)."""
     if func.name in DUNDER_RETURNS:
         t = DUNDER_RETURNS[func.name]
         return Evidence(t, "dunder", f"`{func.name}` returns {t}")
@@ -88,7 +89,9 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None) -> Evi
         known = [k for k in types if k is not None]
         some = _union(known) if known else None
         if some is None or some == "None":
-            return _doc_return(func, ctx, "unknown")
+            doc = _doc_return(func, ctx, "unknown")
+            kin = family_return(func, cls, ctx) if doc.type is None and deep and cls is not None else None
+            return Evidence(kin[0], "ret_family", f"as `{kin[1]}` returns") if kin is not None else doc
         return Evidence(some, "ret_partial", f"returns {some} at {len(known)} of {len(types)} returns")
     rule = "ret_" + rule_kind(valued[0].value)
     return Evidence(t, rule, f"returns only {t}" if len(valued) > 1 else f"returns {t}")

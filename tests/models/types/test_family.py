@@ -7,7 +7,7 @@ import ast
 from pulsedev.models.types.context import FileContext
 from pulsedev.models.types.index import WorkspaceIndex
 from pulsedev.models.types.slots import find_slots
-from pulsedev.models.types.static import evidence_for
+from pulsedev.models.types.static import evidence_for, infer_return
 
 RETRIES = """\
 class RetryCallState:
@@ -95,3 +95,17 @@ def test_partners_in_other_modules_are_read_as_saved():
 def test_constructors_are_no_family():  # a subclass's __init__ takes what it needs, not its base's
     src = "class A:\n    def __init__(self, x: int):\n        pass\n\n\nclass B(A):\n    def __init__(self, x):\n        pass\n"
     assert _param(src, "B.__init__", "x").rule != "family"
+
+
+def test_a_method_whose_returns_say_nothing_returns_what_its_family_returns():
+    src = ("class Decoder:\n    def decode(self, data):\n        raise NotImplementedError\n\n\n"
+           "class Identity(Decoder):\n    def decode(self, data):\n        return bytes(data)\n\n\n"
+           "class Gzip(Decoder):\n    def decode(self, data):\n        return self._obj.decompress(data)\n\n\n"
+           "class Empty(Decoder):\n    def decode(self, data):\n        return None\n")
+    tree = ast.parse(src)
+    ctx = FileContext(tree)
+    gzip = tree.body[2]
+    ev = infer_return(gzip.body[0], ctx, gzip)
+    assert (ev.type, ev.rule, ev.words) == ("bytes", "ret_family", "as `Identity.decode` returns")
+    # what a sibling that returns None says is left out: it is no value at all
+    assert infer_return(gzip.body[0], ctx, gzip, deep=False).rule == "unknown"

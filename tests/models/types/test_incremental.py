@@ -234,6 +234,11 @@ class Square(Shape):
         self.size += by * 2
 
 
+class Circle(Shape):
+    def area(self):
+        return self.compute()
+
+
 def scale(shape, factor=DEFAULT, mode=KEEP):
     return shape.size * factor
 
@@ -257,6 +262,7 @@ def test_incremental_analysis_with_an_index_equals_a_fresh_one_across_random_edi
     assert "p:sentinel=Keep" in first[("parameter", "scale", "mode")][2]  # KEEP
     assert "p:st=int" in first[("parameter", "Shape.__init__", "size")][2]  # the declared field
     assert "p:rule=family" in first[("parameter", "Square.grow", "by")][2]  # as Shape.grow takes it
+    assert "r:st=float" in first[("return", "Circle.area", "return")][2]  # as Square.area returns
     assert "p:st=float" in first[("parameter", "resize", "amount")][2]  # passed on to scale's factor
     memo, checked = DocumentMemo(), 0
     analyze(SHAPES, "m", index, memo=memo)
