@@ -17,6 +17,7 @@ import ast
 from pulsedev.models.types import docstrings
 from pulsedev.models.types.assigned import assigned_later, filled_later, joined
 from pulsedev.models.types.evidence import Evidence, rule_kind
+from pulsedev.models.types.family import family_return
 from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for callers of the rules
     Env,
     FileContext,
@@ -27,7 +28,6 @@ from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for caller
     resolve_relative,
 )
 from pulsedev.models.types.members import common_base, is_stub_body, override_return
-from pulsedev.models.types.family import family_return
 from pulsedev.models.types.params import parameter_evidence
 from pulsedev.models.types.scope import function_env  # noqa: F401 - re-exported for callers of the rules
 from pulsedev.models.types.slots import Slot
