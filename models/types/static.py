@@ -121,7 +121,8 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
     t = infer(value, env, ctx)
     if t == "None" and (later := assigned_later(slot, ctx)) is not None:
         return Evidence(f"{later} | None", "value_none_later", f"None here, later assigned {later}")
-    if t == "None" and (named := ctx.class_for_name(slot.name.removeprefix("self.").lstrip("_"))) is not None:
+    named = ctx.class_for_name(slot.name.removeprefix("self.").lstrip("_")) if t == "None" else None
+    if named is not None and named[1] in ("exact", "tail"):  # `_token`, `parent_node`; not `data` -> DataTable
         return Evidence(f"{named[0]} | None", f"value_none_named_{named[1]}", f"None here, named like the class `{named[0]}`")
     if t is None:
         return Evidence(None, "value_" + rule_kind(value), "")
