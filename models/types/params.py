@@ -34,8 +34,9 @@ DUNDER_PARAMS = {"__exit__": _EXIT, "__aexit__": _EXIT, "__getattr__": ("str",),
                  "__delattr__": ("str",), "__format__": ("str",), "__reduce_ex__": ("int",)}
 
 
-def parameter_evidence(slot: Slot, ctx: FileContext, deep: bool = True) -> Evidence:
-    """The static evidence for a parameter slot (`deep=False`: not through other defs' parameters)."""
+def parameter_evidence(slot: Slot, ctx: FileContext, family: bool = True, onward: bool = True) -> Evidence:
+    """The static evidence for a parameter slot; without what its family (`family=False`) or the defs
+    it is passed on to (`onward=False`) say of their parameters."""
     conv = dunder_param(slot)
     if conv is not None:
         return Evidence(conv, "dunder_param", f"`{slot.func.name}` takes {conv} here")
@@ -72,12 +73,13 @@ def parameter_evidence(slot: Slot, ctx: FileContext, deep: bool = True) -> Evide
         got = ctx.member_type(slot.cls.name, prop, call=False) if prop and not is_none else None
         if got is not None and got != "None":
             return Evidence(got, "setter", f"the property `{prop}` gives {got}")
-        kin = family_type(slot, ctx, _shallow) if named and deep else None
+        kin = family_type(slot, ctx, _shallow) if named and family else None
         if kin is not None:
             return Evidence(_optional(kin[0], is_none), "family", f"as `{kin[1]}` takes it")
-        onward = forwarded_type(slot, ctx, _shallow) if named and deep else None
-        if onward is not None:
-            return Evidence(_optional(onward[0], is_none), "forwarded", f"passed on to `{onward[1]}`, which takes {onward[0]}")
+        passed_on = forwarded_type(slot, ctx, _shallow) if named and onward else None
+        if passed_on is not None:
+            t, callee = passed_on
+            return Evidence(_optional(t, is_none), "forwarded", f"passed on to `{callee}`, which takes {t}")
         return Evidence(None, "default_none" if is_none else "nodefault", "")
     literal = isinstance(default, ast.Constant) and type(default.value) in (str, int, float)
     alias = ctx.alias_for_name(slot.name) if literal else None
@@ -96,7 +98,7 @@ def parameter_evidence(slot: Slot, ctx: FileContext, deep: bool = True) -> Evide
 
 
 def _shallow(slot: Slot, ctx: FileContext) -> Evidence:
-    return parameter_evidence(slot, ctx, deep=False)
+    return parameter_evidence(slot, ctx, family=False, onward=False)
 
 
 def sentinel_class(name: str, ctx: FileContext) -> str | None:

@@ -69,7 +69,8 @@ def _stated(func, cls: ast.ClassDef | None, arg: ast.arg, i: int, ctx: FileConte
     ctx._stating.add(key)  # the rules may read this def's names (`if p is None: p = ...`)
     try:
         qualname = f"{cls.name}.{func.name}" if cls is not None else func.name
-        ev = parameter_evidence(Slot("parameter", qualname, arg.arg, 0, 0, None, arg, func, cls, i), ctx)
+        ev = parameter_evidence(Slot("parameter", qualname, arg.arg, 0, 0, None, arg, func, cls, i), ctx,
+                                onward=False)  # what it is passed on to reads this very env
     finally:
         ctx._stating.discard(key)
     return ev.type if ev.rule in SURE or ev.fit == "found" else None
