@@ -199,10 +199,20 @@ def _binop(node: ast.BinOp, env: Env, ctx: FileContext, d: int) -> str | None:
     return None
 
 
+def _is_own_class(f: ast.expr) -> bool:
+    """`type(self)` or `self.__class__`."""
+    if isinstance(f, ast.Attribute):
+        return f.attr == "__class__" and isinstance(f.value, ast.Name) and f.value.id == "self"
+    return (isinstance(f, ast.Call) and isinstance(f.func, ast.Name) and f.func.id == "type" and len(f.args) == 1
+            and isinstance(f.args[0], ast.Name) and f.args[0].id == "self")
+
+
 def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
     f = node.func
     if node.args and is_cast(f, ctx.imports):
         return normalize(node.args[0])  # `cast(T, x)` says it is a T
+    if env.cls is not None and _is_own_class(f):  # `type(self)(...)`: whatever class `self` is, one of it
+        return "Self"
     if isinstance(f, ast.Name):
         name = f.id
         if name == "cls" and env.cls is not None:

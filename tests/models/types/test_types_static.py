@@ -281,6 +281,16 @@ def test_an_empty_list_joined_with_a_str_or_bytes_holds_them():
     assert ev("mixed")[0] is None  # joined with both: no type
 
 
+def test_an_object_of_selfs_own_class_is_a_self():
+    src = ("class Path:\n    def parent(self):\n        return type(self)(self._raw)\n"
+           "    def copy(self):\n        new = self.__class__(self._raw)\n        return new\n"
+           "    @classmethod\n    def make(cls):\n        return cls()\n")
+    tree = ast.parse(src)
+    ctx = FileContext(tree)
+    got = {s.qualname: evidence_for(s, ctx).type for s in find_slots(tree, src) if s.kind == "return"}
+    assert got == {"Path.parent": "Self", "Path.copy": "Self", "Path.make": "Path"}
+
+
 def test_none_first_then_named_like_a_class_is_optional_and_none_is_never_obvious():
     src = ("class Token:\n    pass\n\n\nclass Parser:\n    def __init__(self):\n        self._token = None\n"
            "        self.misc = None\n        self.size = 0\n")
