@@ -18,20 +18,16 @@ from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind r
     ANY_RECEIVER_METHODS,
     BOOL_FUNCS,
     BUILTIN_TYPES,
-    BYTES_METHODS,
     FILLS,
     INT_FUNCS,
     REBUILT,
     STDLIB_CALLS,
     STR_FUNCS,
-    STR_METHODS_BOOL,
-    STR_METHODS_INT,
-    STR_METHODS_LIST,
-    STR_METHODS_STR,
     element_of,
     empty_kind,
     is_cast,
     iterated,
+    text_method,
 )
 from pulsedev.models.types.typetext import head_names, normalize, split_union
 
@@ -278,19 +274,8 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
         recv = infer(f.value, env, ctx, d)
         if recv and recv.isidentifier() and (member := ctx.member_type(recv, f.attr, call=True)) is not None:
             return member  # a method of a class of the workspace
-        if recv == "str":
-            if f.attr in STR_METHODS_STR:
-                return "str"
-            if f.attr in STR_METHODS_BOOL:
-                return "bool"
-            if f.attr in STR_METHODS_INT:
-                return "int"
-            if f.attr in STR_METHODS_LIST:
-                return "list[str]"
-            if f.attr == "encode":
-                return "bytes"
-        if recv == "bytes":
-            return BYTES_METHODS.get(f.attr)
+        if recv in ("str", "bytes"):
+            return text_method(recv, f.attr)
         if recv is None and f.attr in ANY_RECEIVER_METHODS and not (
                 isinstance(f.value, ast.Name) and f.value.id in ctx.imports and f.value.id not in env):
             return ANY_RECEIVER_METHODS[f.attr]  # not a module's function: `codecs.decode` may return bytes

@@ -145,3 +145,19 @@ def is_cast(f: ast.expr, imports: dict[str, str]) -> bool:
         return imports.get(f.id) in ("typing.cast", "typing_extensions.cast")
     return (isinstance(f, ast.Attribute) and f.attr == "cast" and isinstance(f.value, ast.Name)
             and imports.get(f.value.id) in ("typing", "typing_extensions"))
+
+
+def text_method(recv: str, attr: str) -> str | None:
+    """What a method of a `str` or `bytes` returns (`"a".split()` -> `list[str]`), if known."""
+    if recv == "bytes":
+        return BYTES_METHODS.get(attr)
+    if attr in STR_METHODS_STR:
+        return "str"
+    if attr in STR_METHODS_BOOL:
+        return "bool"
+    if attr in STR_METHODS_INT:
+        return "int"
+    if attr in STR_METHODS_LIST:
+        return "list[str]"
+    return "bytes" if attr == "encode" else None
+
