@@ -15,7 +15,12 @@ from __future__ import annotations
 import ast
 
 from pulsedev.models.types import docstrings
-from pulsedev.models.types.assigned import assigned_later, filled_later, joined, set_to_none
+from pulsedev.models.types.assigned import (
+    assigned_later,
+    filled_later,
+    joined,
+    set_to_none,
+)
 from pulsedev.models.types.evidence import Evidence, rule_kind
 from pulsedev.models.types.family import family_return
 from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for callers of the rules
