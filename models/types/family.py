@@ -4,8 +4,8 @@
 takes, and what its siblings' overrides take: a parameter with no evidence of
 its own takes the one type that the evidence of the same-named parameter of its
 family gives (an annotation there, or that parameter's own static evidence).
-On 15 annotated packages, 596 parameters had a family and in 96 percent of
-them every member was annotated alike.  Partners are found through the
+In 15 annotated packages, 617 parameters of methods other than `__init__` had
+a family, and for 596 of them every member was annotated alike.  Partners are found through the
 workspace's bases and subclasses as last saved, or in the file when there is no
 index (as `members.override_return` finds them).  Likewise a method whose
 returns say nothing returns what its family's return (`family_return`).
