@@ -5,9 +5,8 @@ from __future__ import annotations
 import ast
 
 from pulsedev.models.types.context import FileContext
-from pulsedev.models.types.index import WorkspaceIndex
-from pulsedev.models.types.slots import find_slots
-from pulsedev.models.types.static import evidence_for, infer_return
+from pulsedev.models.types.static import infer_return
+from type_helpers import evidence_at, index_of
 
 RETRIES = """\
 class RetryCallState:
@@ -37,10 +36,7 @@ def run(retry: retry_base):
 
 
 def _param(src, qualname, name, module="", index=None):
-    tree = ast.parse(src)
-    slot = next(s for s in find_slots(tree, src) if s.kind == "parameter" and s.qualname == qualname
-                and s.name == name)
-    return evidence_for(slot, FileContext(tree, module, index))
+    return evidence_at(src, "parameter", name, qualname, module, index)
 
 
 def test_a_parameter_takes_the_type_its_family_gives_it():
@@ -68,9 +64,7 @@ def test_partners_that_disagree_or_only_guess_from_a_name_say_nothing():
     # what a partner's name says there (where RetryCallState is seen) is no more than a guess
     base = "class RetryCallState:\n    pass\n\n\nclass retry_base:\n    def __call__(self, call_state):\n        pass\n"
     user = "from pkg.base import retry_base\n\n\nclass retry_never(retry_base):\n    def __call__(self, call_state):\n        pass\n"
-    index = WorkspaceIndex(None)
-    index.update("pkg.base", ast.parse(base))
-    index.update("pkg.never", ast.parse(user))
+    index = index_of({"pkg.base": base, "pkg.never": user})
     assert _param(base, "retry_base.__call__", "call_state", "pkg.base", index).rule == "name_class_suffix"
     assert _param(user, "retry_never.__call__", "call_state", "pkg.never", index).type is None
 
@@ -79,16 +73,13 @@ def test_partners_in_other_modules_are_read_as_saved():
     base = "class Transport:\n    def send(self, data: bytes, timeout=5.0):\n        raise NotImplementedError\n"
     user = ("from pkg.base import Transport\n\n\nclass Tcp(Transport):\n"
             "    def send(self, data, timeout):\n        self.sock.sendall(data)\n")
-    index = WorkspaceIndex(None)
-    index.update("pkg.base", ast.parse(base))
-    index.update("pkg.tcp", ast.parse(user))
+    index = index_of({"pkg.base": base, "pkg.tcp": user})
     assert _param(user, "Tcp.send", "data", "pkg.tcp", index).type == "bytes"
     assert _param(user, "Tcp.send", "timeout", "pkg.tcp", index).type == "float"
     # and the base learns from its subclass through the index
     base2 = "class Transport:\n    def send(self, data):\n        raise NotImplementedError\n"
     user2 = user.replace("def send(self, data, timeout)", "def send(self, data: bytes, timeout)")
-    index.update("pkg.base", ast.parse(base2))
-    index.update("pkg.tcp", ast.parse(user2))
+    index = index_of({"pkg.base": base2, "pkg.tcp": user2})
     assert _param(base2, "Transport.send", "data", "pkg.base", index).type == "bytes"
 
 

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import ast
-
-from pulsedev.models.types.context import FileContext
-from pulsedev.models.types.index import WorkspaceIndex
-from pulsedev.models.types.slots import find_slots
-from pulsedev.models.types.static import evidence_for
+from type_helpers import evidence_at, index_of
 
 CLIENT = '''\
 class Client:
@@ -34,10 +29,7 @@ def make(tries):
 
 
 def _param(src, qualname, name, module="", index=None):
-    tree = ast.parse(src)
-    slot = next(s for s in find_slots(tree, src) if s.kind == "parameter" and s.qualname == qualname
-                and s.name == name)
-    return evidence_for(slot, FileContext(tree, module, index))
+    return evidence_at(src, "parameter", name, qualname, module, index)
 
 
 def test_a_parameter_passed_on_takes_what_the_callee_takes():
@@ -57,7 +49,5 @@ def test_a_callee_that_says_nothing_or_two_that_disagree_give_nothing():
 def test_callees_in_other_modules_are_read_as_saved():
     lib = "def fetch(url, timeout=5.0):\n    pass\n"
     app = "from pkg.lib import fetch\n\n\ndef get(url, wait):\n    return fetch(url, timeout=wait)\n"
-    index = WorkspaceIndex(None)
-    index.update("pkg.lib", ast.parse(lib))
-    index.update("pkg.app", ast.parse(app))
+    index = index_of({"pkg.lib": lib, "pkg.app": app})
     assert _param(app, "get", "wait", "pkg.app", index).type == "float"

@@ -6,13 +6,11 @@ import ast
 
 import pytest
 from pulsedev.models.types.combine import combine
-from pulsedev.models.types.context import FileContext
 from pulsedev.models.types.corpus import Sample
 from pulsedev.models.types.evidence import Evidence
 from pulsedev.models.types.index import WorkspaceIndex
 from pulsedev.models.types.model import _without_sentinel
-from pulsedev.models.types.slots import find_slots
-from pulsedev.models.types.static import evidence_for
+from type_helpers import evidence_at
 
 SENTINELS = """\
 class UseClientDefault:
@@ -28,9 +26,7 @@ def send(follow_redirects=USE_CLIENT_DEFAULT, other=MISSING, mode=CONFIGURED):
 
 
 def _param(src, name, module="", index=None):
-    tree = ast.parse(src)
-    slot = next(s for s in find_slots(tree, src) if s.kind == "parameter" and s.name == name)
-    return evidence_for(slot, FileContext(tree, module, index))
+    return evidence_at(src, "parameter", name, module=module, index=index)
 
 
 def test_a_default_that_is_an_object_of_a_workspace_class_is_a_sentinel():
