@@ -69,14 +69,6 @@ def assigned_later(slot: Slot, ctx: FileContext) -> str | None:
     return None if t is None or "None" in split_union(t) else t
 
 
-def set_to_none(slot: Slot) -> bool:
-    """Whether its scope (its def, or every method of its class for `self.x`) also sets the variable
-    to None (`self.sock = None` in `close()`)."""
-    return any(isinstance(node, ast.Assign) and node is not slot.node and any(_is(t, slot.name) for t in node.targets)
-               and isinstance(node.value, ast.Constant) and node.value.value is None
-               for node, _ in _walk_scope(slot))
-
-
 def filled_later(slot: Slot, ctx: FileContext) -> str | None:
     """For `x = []`, `x = {}` or `x = set()` (or `self.x`): the container of what the code puts in it
     (`x.append(v)`, `x.add(v)`, `x[k] = v`), when every element's type is known."""

@@ -15,12 +15,7 @@ from __future__ import annotations
 import ast
 
 from pulsedev.models.types import docstrings
-from pulsedev.models.types.assigned import (
-    assigned_later,
-    filled_later,
-    joined,
-    set_to_none,
-)
+from pulsedev.models.types.assigned import assigned_later, filled_later, joined
 from pulsedev.models.types.evidence import Evidence, rule_kind
 from pulsedev.models.types.family import family_return
 from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for callers of the rules
@@ -36,7 +31,6 @@ from pulsedev.models.types.members import common_base, is_stub_body, override_re
 from pulsedev.models.types.params import parameter_evidence
 from pulsedev.models.types.scope import function_env  # noqa: F401 - re-exported for callers of the rules
 from pulsedev.models.types.slots import Slot
-from pulsedev.models.types.typetext import split_union
 
 DUNDER_RETURNS = {"__init__": "None", "__str__": "str", "__repr__": "str", "__len__": "int", "__hash__": "int",
                   "__bool__": "bool", "__contains__": "bool", "__format__": "str", "__setitem__": "None",
@@ -132,8 +126,6 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
         return Evidence(f"{named[0]} | None", f"value_none_named_{named[1]}", f"None here, named like the class `{named[0]}`")
     if t is None:
         return Evidence(None, "value_" + rule_kind(value), "")
-    if t != "None" and "None" not in split_union(t) and set_to_none(slot):
-        return Evidence(f"{t} | None", "value_" + rule_kind(value), f"assigned {t}, and None elsewhere")
     return Evidence(t, "value_" + rule_kind(value), f"assigned {t}")
 
 

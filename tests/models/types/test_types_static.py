@@ -281,16 +281,6 @@ def test_an_empty_list_joined_with_a_str_or_bytes_holds_them():
     assert ev("mixed")[0] is None  # joined with both: no type
 
 
-def test_an_attribute_set_to_none_elsewhere_is_optional():
-    src = ("class Conn:\n    def __init__(self, size=3):\n        self.size = size\n        self.name = 'x'\n"
-           "    def close(self):\n        self.size = None\n")
-    slots = _slots(src)
-    ctx = FileContext(ast.parse(src))
-    got = evidence_for(slots[("variable", "Conn.__init__", "self.size")], ctx)
-    assert (got.type, got.words) == ("int | None", "assigned int, and None elsewhere")
-    assert evidence_for(slots[("variable", "Conn.__init__", "self.name")], ctx).type == "str"
-
-
 def test_an_object_of_selfs_own_class_is_a_self():
     src = ("class Path:\n    def parent(self):\n        return type(self)(self._raw)\n"
            "    def copy(self):\n        new = self.__class__(self._raw)\n        return new\n"
