@@ -84,6 +84,7 @@ class FileContext:
         self._members: dict = {}  # class name -> members.Members, memoised by members.own_members
         self._elsewhere: dict[tuple[str, str], str | None] = {}  # (class, attribute) -> set_elsewhere
         self._stating: set[int] = set()  # defs whose parameters' rules are being read (scope._stated)
+        self._params: dict[tuple[int, bool, bool], object] = {}  # params.parameter_evidence, memoised
 
     def forget_inferred(self) -> None:
         """Drops memoised scopes, returns and attributes (after `calls` changed what they would be)."""
@@ -91,6 +92,7 @@ class FileContext:
         self._returns.clear()
         self._attrs.clear()
         self._elsewhere.clear()
+        self._params.clear()
 
     def add_top_level(self, body: list[ast.stmt]) -> None:
         """Records the module-level classes, functions and assignments of `body`."""

@@ -12,6 +12,7 @@ name guesses there.  All the defs it is passed to must agree.
 from __future__ import annotations
 
 import ast
+import weakref
 
 from pulsedev.models.types.callsites import CallSites
 from pulsedev.models.types.infer import _walk_local
@@ -26,30 +27,42 @@ TELLING = ("default_", "doc", "callsite", "field", "none_filled", "family", "dun
 def forwarded_type(slot: Slot, ctx, evidence) -> tuple[str, str] | None:
     """(type, callee name) of the parameters that the slot's def passes the slot's parameter to, when
     every one of them is known and they agree; `evidence(slot, ctx)` reads a callee's parameter."""
+    uses = _passes(slot.func).get(slot.name)
+    if not uses:
+        return None
     env = function_env(slot.func, ctx, slot.cls)
     found: dict[str, tuple[str, str]] = {}
-    for stmt in slot.func.body:
-        for node in _walk_local(stmt):
-            if not isinstance(node, ast.Call):
-                continue
-            at = [(i, None) for i, a in enumerate(node.args) if _is(a, slot.name)]
-            at += [(None, kw.arg) for kw in node.keywords if kw.arg is not None and _is(kw.value, slot.name)]
-            if not at or any(isinstance(a, ast.Starred) for a in node.args):
-                continue
-            target = CallSites.callee(node.func, env, ctx, slot.cls)
-            callee = _def(ctx, *target) if target is not None else None
-            if callee is None:
-                return None
-            for i, keyword in at:
-                t = _param_type(callee, i, keyword, evidence)
-                if t is None:
-                    return None
-                found.setdefault(canonical(t) or t, (t, callee[2].name))
+    for call, i, keyword in uses:
+        target = CallSites.callee(call.func, env, ctx, slot.cls)
+        callee = _def(ctx, *target) if target is not None else None
+        t = _param_type(callee, i, keyword, evidence) if callee is not None else None
+        if t is None:
+            return None
+        found.setdefault(canonical(t) or t, (t, callee[2].name))
     return next(iter(found.values())) if len(found) == 1 else None
 
 
-def _is(node: ast.expr, name: str) -> bool:
-    return isinstance(node, ast.Name) and node.id == name
+def _passes(func) -> dict[str, list[tuple[ast.Call, int | None, str | None]]]:
+    """name -> (call, position or None, keyword or None) of each call in `func` that passes the name as
+    it is (calls with `*args` left out), found in one walk per def."""
+    found = _PASSES.get(func)
+    if found is None:
+        found = {}
+        for stmt in func.body:
+            for node in _walk_local(stmt):
+                if isinstance(node, ast.Call) and not any(isinstance(a, ast.Starred) for a in node.args):
+                    for i, a in enumerate(node.args):
+                        if isinstance(a, ast.Name):
+                            found.setdefault(a.id, []).append((node, i, None))
+                    for kw in node.keywords:
+                        if kw.arg is not None and isinstance(kw.value, ast.Name):
+                            found.setdefault(kw.value.id, []).append((node, None, kw.arg))
+        _PASSES[func] = found
+    return found
+
+
+#: def -> what `_passes` found in it, for as long as the tree lives.
+_PASSES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _def(ctx, dotted: str, how: str):

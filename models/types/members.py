@@ -16,6 +16,7 @@ file as last saved (see `FileContext.member_type` for why).
 from __future__ import annotations
 
 import ast
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -194,21 +195,41 @@ def declared_field(slot) -> tuple[str, str] | None:
                 and isinstance(st.target, ast.Name)} if cls is not None else {}
     if not declared:
         return None
-    for node in ast.walk(slot.func):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name) and node.value.id == slot.name:
-            for target in node.targets:
-                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
-                        and target.value.id == "self" and target.attr in declared:
-                    typ = normalize(declared[target.attr])
-                    if typ is not None:
-                        return target.attr, typ
+    stores = _STORES.get(slot.func)
+    if stores is None:  # one walk per def: name -> the `self.attr` it is stored in, in order
+        stores = {}
+        for node in ast.walk(slot.func):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name):
+                stores.setdefault(node.value.id, []).extend(
+                    t.attr for t in node.targets if isinstance(t, ast.Attribute)
+                    and isinstance(t.value, ast.Name) and t.value.id == "self")
+        _STORES[slot.func] = stores
+    for attr in stores.get(slot.name, ()):
+        typ = normalize(declared[attr]) if attr in declared else None
+        if typ is not None:
+            return attr, typ
     return None
+
+
+#: def -> name -> the `self.attr`s it is stored in (`declared_field`), for as long as the tree lives.
+_STORES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def read_attributes(func: ast.AST, name: str) -> set[str]:
     """The attributes a def reads or calls on a name (`p.pos`, `p.scan()`), dunders aside."""
-    return {n.attr for n in ast.walk(func) if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load)
-            and isinstance(n.value, ast.Name) and n.value.id == name and not n.attr.startswith("__")}
+    reads = _READS.get(func)
+    if reads is None:  # one walk per def, not one per parameter
+        reads = {}
+        for n in ast.walk(func):
+            if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load) and isinstance(n.value, ast.Name) \
+                    and not n.attr.startswith("__"):
+                reads.setdefault(n.value.id, set()).add(n.attr)
+        _READS[func] = reads
+    return set(reads.get(name, ()))
+
+
+#: def -> name -> the attributes it reads of it (`read_attributes`), for as long as the tree lives.
+_READS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def fit(ctx: FileContext, func: ast.AST, name: str, class_name: str) -> tuple[str, list[str]] | None:

@@ -36,7 +36,18 @@ DUNDER_PARAMS = {"__exit__": _EXIT, "__aexit__": _EXIT, "__getattr__": ("str",),
 
 def parameter_evidence(slot: Slot, ctx: FileContext, family: bool = True, onward: bool = True) -> Evidence:
     """The static evidence for a parameter slot; without what its family (`family=False`) or the defs
-    it is passed on to (`onward=False`) say of their parameters."""
+    it is passed on to (`onward=False`) say of their parameters.  Memoised on the context: the rules
+    of one def's parameters read each other's (scope.py, family.py, forwarded.py)."""
+    key = (id(slot.node), family, onward)
+    found = ctx._params.get(key)
+    if found is None:
+        found = _parameter_evidence(slot, ctx, family, onward)
+        if not ctx._stating:  # made while a def's names are half known (scope._stated): not kept
+            ctx._params[key] = found
+    return found
+
+
+def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool) -> Evidence:
     conv = dunder_param(slot)
     if conv is not None:
         return Evidence(conv, "dunder_param", f"`{slot.func.name}` takes {conv} here")
