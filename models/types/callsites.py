@@ -132,7 +132,7 @@ class CallSites:
         """(known types passed to a parameter, how many calls passed it a value of unknown type)."""
         names = [qualname, cls.name] if cls is not None and func.name == "__init__" else [qualname]
         positional = [*func.args.posonlyargs, *func.args.args]
-        static, classmethod = _decorated(func, "staticmethod"), _decorated(func, "classmethod")
+        static, classmethod = decorated(func, "staticmethod"), decorated(func, "classmethod")
         implicit = cls is not None and not static  # the first parameter is self or cls
         found: list[str | None] = []
         for name in names:
@@ -149,7 +149,8 @@ class CallSites:
         return known, len(found) - len(known)
 
 
-def _decorated(func, name: str) -> bool:
+def decorated(func, name: str) -> bool:
+    """Whether a def has the decorator `name` (`@staticmethod`, `@abc.abstractmethod`)."""
     return any((d.id if isinstance(d, ast.Name) else getattr(d, "attr", "")) == name for d in func.decorator_list)
 
 

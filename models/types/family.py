@@ -5,19 +5,20 @@ takes, and what its siblings' overrides take: a parameter with no evidence of
 its own takes the one type that the evidence of the same-named parameter of its
 family gives (an annotation there, or that parameter's own static evidence).
 In 15 annotated packages, 617 parameters of methods other than `__init__` had
-a family, and for 596 of them every member was annotated alike.  Partners are found through the
-workspace's bases and subclasses as last saved, or in the file when there is no
-index (as `members.override_return` finds them).  Likewise a method whose
-returns say nothing returns what its family's return (`family_return`).
+a family, and for 596 of them every member was annotated alike.  Partners are
+found through the workspace's bases and subclasses as last saved, or in the
+file when there is no index (as `members.override_return` finds them).
+Likewise a method whose returns say nothing returns what its family returns
+(`family_return`).
 """
 
 from __future__ import annotations
 
 import ast
 
-from pulsedev.models.types.members import class_homes, subclasses
-from pulsedev.models.types.slots import Slot
-from pulsedev.models.types.typetext import canonical, normalize
+from pulsedev.models.types.members import class_homes, methods, subclasses
+from pulsedev.models.types.slots import Slot, parameter_slot
+from pulsedev.models.types.typetext import agreed, normalize
 
 #: Beyond this many partners a method is a framework hook (`__call__` of 40 classes): not looked through.
 MAX_PARTNERS = 24
@@ -27,15 +28,10 @@ def partners(ctx, cls: ast.ClassDef, method: str) -> list[tuple[object, ast.Clas
     """(context, class, def) of the other methods called `method` in the hierarchy of the farthest
     workspace base of `cls` that defines it: its bases, its subclasses and their siblings."""
     homes = class_homes(ctx, cls.name) or [(ctx, cls)]
-    root = next((h for h in reversed(homes) if _defines(h[1], method)), homes[0])
+    root = next((h for h in reversed(homes) if methods(h[1], method)), homes[0])
     derived = ctx.index.subclasses(root[1].name) if ctx.index is not None else \
         [(ctx, c) for c in subclasses([ctx.tree], root[1].name)]
-    return [(home, c, stmt) for home, c in [*homes, *derived] if c.name != cls.name
-            for stmt in c.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == method]
-
-
-def _defines(cls: ast.ClassDef, method: str) -> bool:
-    return any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == method for s in cls.body)
+    return [(home, c, stmt) for home, c in [*homes, *derived] if c.name != cls.name for stmt in methods(c, method)]
 
 
 def family_type(slot: Slot, ctx, evidence) -> tuple[str, str] | None:
@@ -46,7 +42,7 @@ def family_type(slot: Slot, ctx, evidence) -> tuple[str, str] | None:
     found = partners(ctx, slot.cls, slot.func.name)
     if len(found) > MAX_PARTNERS:
         return None
-    types: dict[str, tuple[str, str]] = {}
+    types = []
     for home_ctx, c, func in found:
         a = func.args
         arg = next((x for x in [*a.posonlyargs, *a.args, *a.kwonlyargs] if x.arg == slot.name), None)
@@ -55,12 +51,12 @@ def family_type(slot: Slot, ctx, evidence) -> tuple[str, str] | None:
         if arg.annotation is not None:
             t = normalize(arg.annotation)
         else:
-            ev = evidence(Slot("parameter", f"{c.name}.{func.name}", arg.arg, 0, 0, None, arg, func, c), home_ctx)
+            ev = evidence(parameter_slot(func, c, arg), home_ctx)
             # a name's guess there is no more than it would be here, unless the use there fits it
             t = ev.type if not ev.rule.startswith("name_") or ev.fit == "found" else None
         if t:
-            types.setdefault(canonical(t) or t, (t, f"{c.name}.{func.name}"))
-    return next(iter(types.values())) if len(types) == 1 else None
+            types.append((t, f"{c.name}.{func.name}"))
+    return agreed(types)
 
 
 def family_return(func, cls: ast.ClassDef, ctx) -> tuple[str, str] | None:
@@ -73,7 +69,7 @@ def family_return(func, cls: ast.ClassDef, ctx) -> tuple[str, str] | None:
     found = partners(ctx, cls, func.name)
     if len(found) > MAX_PARTNERS:
         return None
-    types: dict[str, tuple[str, str]] = {}
+    types = []
     for home_ctx, c, partner in found:
         if partner.returns is not None:
             t = normalize(partner.returns)
@@ -83,6 +79,5 @@ def family_return(func, cls: ast.ClassDef, ctx) -> tuple[str, str] | None:
         if t == "None" or t and "[" in t and "None" in t[t.index("["):]:
             continue  # a stub's `return None` (or `None, key, False`) says little of what overrides return
         if t:
-            types.setdefault(canonical(t) or t, (t, f"{c.name}.{partner.name}"))
-    return next(iter(types.values())) if len(types) == 1 else None
-
+            types.append((t, f"{c.name}.{partner.name}"))
+    return agreed(types)

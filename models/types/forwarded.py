@@ -5,23 +5,24 @@ with `def request(self, method, url, timeout=5.0)`: `timeout` is a `float`.
 The callee is found as call sites find it (`CallSites.callee`: functions,
 constructors, `self.m(...)`, methods of receivers of known classes, imported
 defs); its parameter's type is its annotation or what a telling rule of its
-own says (a default, a docstring, its callers, ... `TELLING`), never what a
-name guesses there.  All the defs it is passed to must agree.
+own says (a default, its callers, or a rule a def's names trust: `TELLING`),
+never what a name guesses there.  All the defs it is passed to must agree.
 """
 
 from __future__ import annotations
 
 import ast
-import weakref
 
-from pulsedev.models.types.callsites import CallSites
+from pulsedev.models.types.callsites import CallSites, decorated
 from pulsedev.models.types.infer import _walk_local
-from pulsedev.models.types.scope import function_env
-from pulsedev.models.types.slots import Slot
-from pulsedev.models.types.typetext import canonical, normalize
+from pulsedev.models.types.members import methods
+from pulsedev.models.types.scope import SURE, function_env
+from pulsedev.models.types.slots import Slot, parameter_slot
+from pulsedev.models.types.typetext import agreed, normalize
+from pulsedev.models.types.units import per_node
 
-#: Rules of the callee's parameter trusted here: what its own default, docstring or callers say.
-TELLING = ("default_", "doc", "callsite", "field", "none_filled", "family", "dunder_param", "setter")
+#: Rules (prefixes) of the callee's parameter trusted here: its default, its callers, or a sure rule.
+TELLING = ("default_", "callsite", *sorted(SURE))
 
 
 def forwarded_type(slot: Slot, ctx, evidence) -> tuple[str, str] | None:
@@ -31,38 +32,32 @@ def forwarded_type(slot: Slot, ctx, evidence) -> tuple[str, str] | None:
     if not uses:
         return None
     env = function_env(slot.func, ctx, slot.cls)
-    found: dict[str, tuple[str, str]] = {}
+    found = []
     for call, i, keyword in uses:
         target = CallSites.callee(call.func, env, ctx, slot.cls)
         callee = _def(ctx, *target) if target is not None else None
         t = _param_type(callee, i, keyword, evidence) if callee is not None else None
         if t is None:
             return None
-        found.setdefault(canonical(t) or t, (t, callee[2].name))
-    return next(iter(found.values())) if len(found) == 1 else None
+        found.append((t, callee[2].name))
+    return agreed(found)
 
 
+@per_node
 def _passes(func) -> dict[str, list[tuple[ast.Call, int | None, str | None]]]:
     """name -> (call, position or None, keyword or None) of each call in `func` that passes the name as
     it is (calls with `*args` left out), found in one walk per def."""
-    found = _PASSES.get(func)
-    if found is None:
-        found = {}
-        for stmt in func.body:
-            for node in _walk_local(stmt):
-                if isinstance(node, ast.Call) and not any(isinstance(a, ast.Starred) for a in node.args):
-                    for i, a in enumerate(node.args):
-                        if isinstance(a, ast.Name):
-                            found.setdefault(a.id, []).append((node, i, None))
-                    for kw in node.keywords:
-                        if kw.arg is not None and isinstance(kw.value, ast.Name):
-                            found.setdefault(kw.value.id, []).append((node, None, kw.arg))
-        _PASSES[func] = found
+    found: dict[str, list[tuple[ast.Call, int | None, str | None]]] = {}
+    for stmt in func.body:
+        for node in _walk_local(stmt):
+            if isinstance(node, ast.Call) and not any(isinstance(a, ast.Starred) for a in node.args):
+                for i, a in enumerate(node.args):
+                    if isinstance(a, ast.Name):
+                        found.setdefault(a.id, []).append((node, i, None))
+                for kw in node.keywords:
+                    if kw.arg is not None and isinstance(kw.value, ast.Name):
+                        found.setdefault(kw.value.id, []).append((node, None, kw.arg))
     return found
-
-
-#: def -> what `_passes` found in it, for as long as the tree lives.
-_PASSES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _def(ctx, dotted: str, how: str):
@@ -92,8 +87,8 @@ def _home(ctx, dotted: str, kind: str):
 
 def _method(home, name: str, how: str):
     home_ctx, cls = home
-    func = next((s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == name), None)
-    return (home_ctx, cls, func, how) if func is not None else None
+    found = methods(cls, name)
+    return (home_ctx, cls, found[0], how) if found else None
 
 
 def _param_type(callee, i: int | None, keyword: str | None, evidence) -> str | None:
@@ -101,7 +96,7 @@ def _param_type(callee, i: int | None, keyword: str | None, evidence) -> str | N
     a = func.args
     positional = [*a.posonlyargs, *a.args]
     if i is not None:
-        i += how == "bound" and not any(getattr(d, "id", "") == "staticmethod" for d in func.decorator_list)
+        i += how == "bound" and not decorated(func, "staticmethod")
         arg = positional[i] if i < len(positional) else None
     else:
         arg = next((x for x in [*a.args, *a.kwonlyargs] if x.arg == keyword), None)
@@ -109,6 +104,5 @@ def _param_type(callee, i: int | None, keyword: str | None, evidence) -> str | N
         return None
     if arg.annotation is not None:
         return normalize(arg.annotation)
-    qualname = f"{cls.name}.{func.name}" if cls is not None else func.name
-    ev = evidence(Slot("parameter", qualname, arg.arg, 0, 0, None, arg, func, cls), home_ctx)
+    ev = evidence(parameter_slot(func, cls, arg), home_ctx)
     return ev.type if ev.type and ev.rule.startswith(TELLING) else None

@@ -104,7 +104,7 @@ class WorkspaceIndex:
 
     def _parameter_types(self, should_stop, pause) -> dict[str, frozenset[str]]:
         """Per parameter name, the types the workspace's defs give it: annotations, or static evidence."""
-        from pulsedev.models.types.slots import Slot, is_implicit_first
+        from pulsedev.models.types.slots import is_implicit_first, parameter_slot
         from pulsedev.models.types.static import evidence_for
         from pulsedev.models.types.typetext import normalize
 
@@ -114,17 +114,17 @@ class WorkspaceIndex:
             if should_stop():
                 return {}
             ctx = self._context(module)
-            defs = [(n, None, n.name) for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-            defs += [(m, c, f"{c.name}.{m.name}") for c in tree.body if isinstance(c, ast.ClassDef)
+            defs = [(n, None) for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+            defs += [(m, c) for c in tree.body if isinstance(c, ast.ClassDef)
                      for m in c.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
-            for func, cls, qual in defs:
+            for func, cls in defs:
                 a = func.args
                 for i, arg in enumerate([*a.posonlyargs, *a.args, *a.kwonlyargs]):
                     if is_implicit_first(func, arg, cls is not None):
                         continue
                     try:
                         t = normalize(arg.annotation) if arg.annotation is not None else \
-                            evidence_for(Slot("parameter", qual, arg.arg, 0, 0, None, arg, func, cls, i), ctx).type
+                            evidence_for(parameter_slot(func, cls, arg, i), ctx).type
                     except RecursionError:
                         continue
                     if t:

@@ -16,11 +16,11 @@ file as last saved (see `FileContext.member_type` for why).
 from __future__ import annotations
 
 import ast
-import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pulsedev.models.types.typetext import normalize, split_union
+from pulsedev.models.types.units import per_node
 
 if TYPE_CHECKING:
     from pulsedev.models.types.context import FileContext
@@ -111,12 +111,16 @@ def override_return(ctx: FileContext, cls: ast.ClassDef, name: str) -> tuple[str
         found = ctx.index.subclasses(cls.name)
     else:
         found = [(ctx, c) for c in subclasses([ctx.tree], cls.name)]
-    returns = [sub_ctx.function_return(stmt) for sub_ctx, sub in found for stmt in sub.body
-               if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name
-               and not is_stub_body(stmt)]
+    returns = [sub_ctx.function_return(stmt) for sub_ctx, sub in found for stmt in methods(sub, name)
+               if not is_stub_body(stmt)]
     if not returns or None in returns or len(set(returns)) != 1:
         return None
     return returns[0], len(returns)
+
+
+def methods(cls: ast.ClassDef, name: str) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The defs called `name` in a class body (more than one with property setters)."""
+    return [s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == name]
 
 
 def subclasses(trees, name: str) -> list[ast.ClassDef]:
@@ -195,41 +199,39 @@ def declared_field(slot) -> tuple[str, str] | None:
                 and isinstance(st.target, ast.Name)} if cls is not None else {}
     if not declared:
         return None
-    stores = _STORES.get(slot.func)
-    if stores is None:  # one walk per def: name -> the `self.attr` it is stored in, in order
-        stores = {}
-        for node in ast.walk(slot.func):
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name):
-                stores.setdefault(node.value.id, []).extend(
-                    t.attr for t in node.targets if isinstance(t, ast.Attribute)
-                    and isinstance(t.value, ast.Name) and t.value.id == "self")
-        _STORES[slot.func] = stores
-    for attr in stores.get(slot.name, ()):
+    for attr in _stores(slot.func).get(slot.name, ()):
         typ = normalize(declared[attr]) if attr in declared else None
         if typ is not None:
             return attr, typ
     return None
 
 
-#: def -> name -> the `self.attr`s it is stored in (`declared_field`), for as long as the tree lives.
-_STORES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+@per_node
+def _stores(func: ast.AST) -> dict[str, list[str]]:
+    """name -> the `self.attr`s `func` stores it in, in order (one walk per def)."""
+    stores: dict[str, list[str]] = {}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name):
+            stores.setdefault(node.value.id, []).extend(
+                t.attr for t in node.targets if isinstance(t, ast.Attribute)
+                and isinstance(t.value, ast.Name) and t.value.id == "self")
+    return stores
 
 
 def read_attributes(func: ast.AST, name: str) -> set[str]:
     """The attributes a def reads or calls on a name (`p.pos`, `p.scan()`), dunders aside."""
-    reads = _READS.get(func)
-    if reads is None:  # one walk per def, not one per parameter
-        reads = {}
-        for n in ast.walk(func):
-            if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load) and isinstance(n.value, ast.Name) \
-                    and not n.attr.startswith("__"):
-                reads.setdefault(n.value.id, set()).add(n.attr)
-        _READS[func] = reads
-    return set(reads.get(name, ()))
+    return set(_reads(func).get(name, ()))
 
 
-#: def -> name -> the attributes it reads of it (`read_attributes`), for as long as the tree lives.
-_READS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+@per_node
+def _reads(func: ast.AST) -> dict[str, set[str]]:
+    """name -> the attributes `func` reads or calls on it (one walk per def, not one per parameter)."""
+    reads: dict[str, set[str]] = {}
+    for n in ast.walk(func):
+        if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load) and isinstance(n.value, ast.Name) \
+                and not n.attr.startswith("__"):
+            reads.setdefault(n.value.id, set()).add(n.attr)
+    return reads
 
 
 def fit(ctx: FileContext, func: ast.AST, name: str, class_name: str) -> tuple[str, list[str]] | None:

@@ -61,15 +61,14 @@ SURE = {"doc", "doc_none", "doc_default", "field", "none_filled", "family", "dun
 def _stated(func, cls: ast.ClassDef | None, arg: ast.arg, i: int, ctx: FileContext) -> str | None:
     """The type a sure rule of params.py gives a parameter (a name's only when the use fits)."""
     from pulsedev.models.types.params import parameter_evidence
-    from pulsedev.models.types.slots import Slot, is_implicit_first
+    from pulsedev.models.types.slots import is_implicit_first, parameter_slot
 
     key = id(func)
     if key in ctx._stating or is_implicit_first(func, arg, cls is not None):
         return None
     ctx._stating.add(key)  # the rules may read this def's names (`if p is None: p = ...`)
     try:
-        qualname = f"{cls.name}.{func.name}" if cls is not None else func.name
-        ev = parameter_evidence(Slot("parameter", qualname, arg.arg, 0, 0, None, arg, func, cls, i), ctx,
+        ev = parameter_evidence(parameter_slot(func, cls, arg, i), ctx,
                                 onward=False)  # what it is passed on to reads this very env
     finally:
         ctx._stating.discard(key)

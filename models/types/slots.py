@@ -105,6 +105,13 @@ def _args(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.arg]:
     return out
 
 
+def parameter_slot(func: ast.FunctionDef | ast.AsyncFunctionDef, cls: ast.ClassDef | None, arg: ast.arg,
+                   index: int = 0) -> Slot:
+    """The slot of a parameter of a def (of class `cls`), without a position: for reading its evidence."""
+    qualname = f"{cls.name}.{func.name}" if cls is not None else func.name
+    return Slot("parameter", qualname, arg.arg, 0, 0, None, arg, func, cls, index)
+
+
 def is_implicit_first(func: ast.FunctionDef | ast.AsyncFunctionDef, arg: ast.arg, in_class: bool) -> bool:
     """True for `self`/`cls` (and the first parameter of any method that is not static)."""
     if arg.arg in ("self", "cls", "mcs", "metacls"):

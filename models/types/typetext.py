@@ -157,6 +157,18 @@ def canonical(text: str | None) -> str | None:
     return _sort_unions(norm)
 
 
+def agreed(found) -> tuple[str, str] | None:
+    """The first (type, source) of the pairs `found` when all their types are the same type, else None.
+
+    >>> agreed([("int | None", "a"), ("Optional[int]", "b")]), agreed([("int", "a"), ("str", "b")])
+    (('int | None', 'a'), None)
+    """
+    kinds: dict[str, tuple[str, str]] = {}
+    for t, source in found:
+        kinds.setdefault(canonical(t) or t, (t, source))
+    return next(iter(kinds.values())) if len(kinds) == 1 else None
+
+
 def _sort_unions(text: str) -> str:
     members = split_union(text)
     if len(members) > 1:

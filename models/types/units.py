@@ -10,9 +10,27 @@ is the short content hash all those keys are made of.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
+import weakref
 
 _BIND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def per_node(fn):
+    """Memoises a function of one ast node for as long as the node lives, for facts about a def that
+    one walk gathers for all its names.  Only facts that do not depend on lines: a reused node keeps
+    its subtree when an edit elsewhere moves it (reparse.py shifts its lines in place)."""
+    cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    @functools.wraps(fn)
+    def memo(node):
+        found = cache.get(node)
+        if found is None:
+            found = cache[node] = fn(node)
+        return found
+
+    return memo
 
 
 def digest(*parts: str) -> str:
