@@ -11,6 +11,7 @@ from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.static import FileContext, evidence_for, is_obvious
 from pulsedev.models.types.strip import strip_source
 from pulsedev.models.types.typetext import canonical, normalize
+from type_helpers import evidence_at
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -268,17 +269,11 @@ def test_an_empty_list_joined_with_a_str_or_bytes_holds_them():
            "    for item in items:\n        parts.append(render(item))\n        chunks.append(item.raw)\n"
            "    line = ', '\n    text = line.join(parts)\n    data = b''.join(chunks)\n"
            "    glue.join(other)\n    ' '.join(mixed)\n    b' '.join(mixed)\n    return text, data\n")
-    slots = _slots(src)
-    ctx = FileContext(ast.parse(src))
-
-    def ev(name):
-        e = evidence_for(slots[("variable", "show", name)], ctx)
-        return e.type, e.rule
-
-    assert ev("parts") == ("list[str]", "value_joined")  # the separator's type, however it is written
-    assert ev("chunks") == ("list[bytes]", "value_joined")
-    assert ev("other")[0] is None  # joined with what?
-    assert ev("mixed")[0] is None  # joined with both: no type
+    parts, chunks = (evidence_at(src, "variable", name) for name in ("parts", "chunks"))
+    assert (parts.type, parts.rule) == ("list[str]", "value_joined")  # the separator's type, however written
+    assert (chunks.type, chunks.rule) == ("list[bytes]", "value_joined")
+    assert evidence_at(src, "variable", "other").type is None  # joined with what?
+    assert evidence_at(src, "variable", "mixed").type is None  # joined with both: no type
 
 
 def test_an_object_of_selfs_own_class_is_a_self():
