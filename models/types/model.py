@@ -71,7 +71,7 @@ class TypeModel:
         out: list[Guess | None] = []
         for row, static, kind, f in zip(proba, statics, kinds, feats):
             t, p, runner_up = _best(row, classes, static, f)
-            if t is None or (kind != "return" and t == "None"):  # a value is never only ever None
+            if t is None or (kind != "return" and t == "None"):  # only None: no hint for a parameter or variable
                 out.append(None)
                 continue
             agrees = static is not None and canonical(static) == canonical(t)

@@ -7,7 +7,8 @@ members.py), what its docstring states, what the workspace's calls pass
 (callsites.py), the declared field it is stored in, what the def puts in
 it when None, what its family of overrides says (family.py), and what the
 def it is passed on to takes (forwarded.py).  With a default: the default's
-type, or the docstring's when it admits the default.  The words of each `Evidence` are the tooltip's.
+type, or the docstring's when it admits the default.  The words of each
+`Evidence` are the tooltip's.
 """
 
 from __future__ import annotations
