@@ -4,8 +4,9 @@ A parameter's type is its annotation, else its default's, else what every
 call of the def passes (callsites.py), else what a sure rule of params.py
 says (its docstring, the field it is stored in, its family; `SURE`).  A local
 assigned values of one type keeps it (`url = ""` then `url += …`); one
-assigned two types is unknown; an empty list, set or dict takes what the body puts in it; loop variables take
-their iterable's element type.  Memoised per def on the `FileContext`.
+assigned two types is unknown; an empty list, set or dict takes what the body
+puts in it; loop variables take their iterable's element type.  Memoised per
+def on the `FileContext`.
 """
 
 from __future__ import annotations
