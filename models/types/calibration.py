@@ -6,7 +6,8 @@ types: 0.4 for `int` on a parameter named `port` is a safer bet than 0.6 for
 gradient-boosted classifier (scikit-learn) fitted on the regression's
 predictions for packages held out of its fit, from the chosen type's
 probability, the runner-up's, the type itself, the slot kind, the static rule
-and whether it agrees, and how much usage the slot shows.  What it learns is
+and whether it agrees, how much usage the slot shows, and what regressions
+that see only part of the slot's features think of the chosen type (views.py).  What it learns is
 whether a guess of this kind is right on code the regression has not seen.
 
 >>> import random
@@ -23,6 +24,8 @@ from __future__ import annotations
 
 import collections
 from typing import NamedTuple
+
+from pulsedev.models.types.views import VIEWS
 
 KIND_CODES = {"parameter": 0, "return": 1, "variable": 2}
 MAX_TYPES = 40  # the most often guessed types get their own category; the rest share one
@@ -41,6 +44,7 @@ class Guess(NamedTuple):
     usage: int  # how many usage features the slot has
     stub: bool = False  # the slot is from a type stub (signature only): guesses there are harder
     fit: float = 0.0  # the chosen type is the static candidate's class and the use fits it (1) or not (-1)
+    views: tuple[float, ...] = ()  # each view's probability of the chosen type (views.py)
 
 
 class Calibrator:
@@ -50,7 +54,7 @@ class Calibrator:
         self.clf, self.types, self.rules = clf, types, rules
 
     @classmethod
-    def fit(cls, guesses: list[Guess], correct: list[bool]) -> "Calibrator":
+    def fit(cls, guesses: list[Guess], correct: list[bool]) -> Calibrator:
         from sklearn.ensemble import HistGradientBoostingClassifier
 
         counts = collections.Counter(g.type for g in guesses)
@@ -64,7 +68,8 @@ class Calibrator:
         clf = HistGradientBoostingClassifier(max_iter=150, learning_rate=0.08, max_leaf_nodes=15,
                                              min_samples_leaf=30, l2_regularization=1.0,
                                              categorical_features=[0, 1, 2],
-                                             monotonic_cst=[0, 0, 0, 1, -1, 1, 0, 0, 0, 0, 1], random_state=0)
+                                             monotonic_cst=[0, 0, 0, 1, -1, 1, 0, 0, 0, 0, 1, *[1] * (len(VIEWS) + 1)],
+                                             random_state=0)
         if len(set(correct)) < 2:
             return self
         clf.fit(X, [bool(c) for c in correct])
@@ -85,14 +90,18 @@ class Calibrator:
         import numpy as np
 
         other_type, other_rule = len(self.types), len(self.rules)
-        return np.array([[KIND_CODES.get(g.kind, 0), self.types.get(g.type, other_type),
-                          self.rules.get(g.rule, other_rule), g.p, g.runner_up, g.p - g.runner_up, g.top,
-                          float(g.agrees), float(min(g.usage, 20)), float(g.stub), g.fit] for g in guesses], dtype=np.float64)
+        rows = []
+        for g in guesses:
+            views = (*g.views, *[0.0] * len(VIEWS))[:len(VIEWS)]
+            rows.append([KIND_CODES.get(g.kind, 0), self.types.get(g.type, other_type), self.rules.get(g.rule, other_rule),
+                         g.p, g.runner_up, g.p - g.runner_up, g.top, float(g.agrees), float(min(g.usage, 20)),
+                         float(g.stub), g.fit, *views, min(views)])
+        return np.array(rows, dtype=np.float64)
 
     def state(self) -> dict:
         """What `model.save` persists."""
         return {"clf": self.clf, "types": self.types, "rules": self.rules}
 
     @classmethod
-    def from_state(cls, state: dict) -> "Calibrator":
+    def from_state(cls, state: dict) -> Calibrator:
         return cls(state["clf"], dict(state["types"]), dict(state["rules"]))

@@ -19,17 +19,17 @@ import time
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from pulsedev.models.types.calibration import Calibrator, Guess
 from pulsedev.models.types.consistency import consistent
 from pulsedev.models.types.corpus import Sample, feature_value
 from pulsedev.models.types.typetext import canonical, split_union
+from pulsedev.models.types.views import Views
 
 STATIC, OTHER = "<static>", "<other>"
 KINDS = ("parameter", "return", "variable")
-MODEL_VERSION = 2
+MODEL_VERSION = 3
 #: Inverse regularisation strength of the logistic regression.
 C = 0.5
 #: A feature whose largest weight over all classes is below this is pruned from the saved model.
@@ -52,6 +52,7 @@ class TypeModel:
     samples: int = 0
     metrics: dict[str, float] = field(default_factory=dict)
     penalties: dict[str, float] = field(default_factory=dict)  # label -> multiplier from rejections
+    views: Views | None = None
 
     def predict(self, feats: list[dict[str, float]], statics: list[str | None],
                 kinds: list[str]) -> list[tuple[str | None, float]]:
@@ -80,6 +81,9 @@ class TypeModel:
             fit = (f"{kind[0]}:fit=found" in f) - (f"{kind[0]}:fit=missing" in f) if agrees else 0
             out.append(Guess(kind, t, float(p) * self.penalties.get(t, 1.0), float(runner_up), float(row.max()),
                              rule, agrees, usage, "stubbed" in f, float(fit)))
+        if self.views is not None:
+            support = self.views.support(feats, statics, [g.type if g else None for g in out], STATIC, OTHER)
+            out = [g._replace(views=s) if g is not None else None for g, s in zip(out, support)]
         return out
 
     def learn_feedback(self, feats: dict[str, float], type_text: str, accepted: bool) -> None:
@@ -195,7 +199,8 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
         if not train_s or not test_s:
             continue
         vec, clf = _fit(train_s, vocab)
-        guesses = TypeModel(vec, clf, None).guesses([s.features for s in test_s], [s.static for s in test_s],
+        views = Views.fit(train_s, lambda part: _fit(part, vocab))
+        guesses = TypeModel(vec, clf, None, views=views).guesses([s.features for s in test_s], [s.static for s in test_s],
                                                     [s.kind for s in test_s])
         for g, s in zip(guesses, test_s):
             if g is not None:
@@ -216,8 +221,9 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
             metrics[f"{kind}_heldout_coverage@0.8"] = round(float(shown.sum() / mask.sum()), 3)
             metrics[f"{kind}_heldout_precision@0.8"] = round(float(ok[shown].mean()) if shown.any() else 0.0, 3)
     vec, clf = _fit(samples, vocab)
+    views = Views.fit(samples, lambda part: _fit(part, vocab))
     metrics["train_seconds"] = round(time.time() - start, 1)
-    return TypeModel(vec, clf, calibrator, time.time(), len(samples), metrics)
+    return TypeModel(vec, clf, calibrator, time.time(), len(samples), metrics, views=views)
 
 
 TRUSTED = ["sklearn.feature_extraction._dict_vectorizer.DictVectorizer",
@@ -236,7 +242,8 @@ def save(model: TypeModel, path: Path) -> None:
 
     state = {"version": MODEL_VERSION, "vectorizer": model.vectorizer, "clf": model.clf,
              "calibrator": model.calibrator.state() if model.calibrator is not None else None, "trained_at": model.trained_at, "samples": model.samples,
-             "metrics": model.metrics, "penalties": model.penalties}
+             "metrics": model.metrics, "penalties": model.penalties,
+             "views": [list(pair) for pair in model.views.fitted] if model.views is not None else None}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     sio.dump(state, tmp, compression=zipfile.ZIP_DEFLATED)  # the feature names' JSON shrinks tenfold
@@ -260,9 +267,14 @@ def load(path: Path) -> TypeModel | None:
     if not isinstance(state, dict) or state.get("version") != MODEL_VERSION or any(
             not isinstance(state.get(k), t) for k, t in need.items()):
         return None
+    views = state.get("views") or []
+    if any(not isinstance(pair, list) or len(pair) != 2 or not isinstance(pair[0], DictVectorizer)
+           or not isinstance(pair[1], LogisticRegression) for pair in views):
+        return None
     try:
         calibrator = Calibrator.from_state(state["calibrator"]) if state.get("calibrator") else None
     except (KeyError, TypeError, AttributeError):
         return None
     return TypeModel(state["vectorizer"], state["clf"], calibrator, state["trained_at"],
-                     state["samples"], state["metrics"], state.get("penalties", {}))
+                     state["samples"], state["metrics"], state.get("penalties", {}),
+                     Views([tuple(pair) for pair in views]) if views else None)
