@@ -67,7 +67,8 @@ class TypeModel:
         """The regression's best consistent type for each slot, as the calibrator sees it."""
         if not feats:
             return []
-        proba = self.clf.predict_proba(self.vectorizer.transform(feats))
+        X = self.vectorizer.transform(feats)
+        proba = self.clf.predict_proba(X)
         classes = [str(c) for c in self.clf.classes_]
         out: list[Guess | None] = []
         for row, static, kind, f in zip(proba, statics, kinds, feats):
@@ -82,7 +83,7 @@ class TypeModel:
             out.append(Guess(kind, t, float(p) * self.penalties.get(t, 1.0), float(runner_up), float(row.max()),
                              rule, agrees, usage, "stubbed" in f, float(fit)))
         if self.views is not None:
-            support = self.views.support(feats, statics, [g.type if g else None for g in out], STATIC, OTHER)
+            support = self.views.support(X, statics, [g.type if g else None for g in out], STATIC, OTHER)
             out = [g._replace(views=s) if g is not None else None for g, s in zip(out, support)]
         return out
 
@@ -148,7 +149,8 @@ def _balance(samples: list[Sample], per_group: int, per_label: int) -> list[Samp
     return out
 
 
-def _fit(samples: list[Sample], vocab: set[str], min_feature_count: int = 3) -> tuple[DictVectorizer, LogisticRegression]:
+def _fit(samples: list[Sample], vocab: set[str],
+         min_feature_count: int = 3) -> tuple[DictVectorizer, LogisticRegression, Views]:
     import numpy as np
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -160,16 +162,17 @@ def _fit(samples: list[Sample], vocab: set[str], min_feature_count: int = 3) -> 
     vec = DictVectorizer(dtype=np.float32)
     X = vec.fit_transform([{k: v for k, v in s.features.items() if k in keep} for s in samples])
     y = [s.label if s.label in vocab else OTHER for s in samples]
-    clf = LogisticRegression(C=C, max_iter=100, tol=1e-3)
-    clf.fit(X, y)
-    # Features that move no class's score are dropped: the file stays small (stub names are many).
-    support = np.abs(clf.coef_).max(axis=0) >= PRUNE_BELOW
+    make = lambda: LogisticRegression(C=C, max_iter=100, tol=1e-3)
+    clf = make().fit(X, y)
+    views = Views.fit(X, y, vec.feature_names_, make)
+    # Features that move no class's score in any regression are dropped: the file stays small (stub names are many).
+    support = np.abs(np.vstack([clf.coef_, *(v.coef_ for v in views.fitted)])).max(axis=0) >= PRUNE_BELOW
     vec.restrict(support)
-    clf.coef_ = clf.coef_[:, support]
-    clf.n_features_in_ = int(support.sum())
-    clf.coef_ = clf.coef_.astype(np.float32)
-    clf.intercept_ = clf.intercept_.astype(np.float32)
-    return vec, clf
+    for c in (clf, *views.fitted):
+        c.coef_ = c.coef_[:, support].astype(np.float32)
+        c.n_features_in_ = int(support.sum())
+        c.intercept_ = c.intercept_.astype(np.float32)
+    return vec, clf, views
 
 
 def _correct(pred: str | None, sample: Sample) -> bool:
@@ -198,8 +201,7 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
         test_s = [s for s in samples if fold_of[s.group] == k]
         if not train_s or not test_s:
             continue
-        vec, clf = _fit(train_s, vocab)
-        views = Views.fit(train_s, lambda part: _fit(part, vocab))
+        vec, clf, views = _fit(train_s, vocab)
         guesses = TypeModel(vec, clf, None, views=views).guesses([s.features for s in test_s], [s.static for s in test_s],
                                                     [s.kind for s in test_s])
         for g, s in zip(guesses, test_s):
@@ -220,8 +222,7 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
             metrics[f"{kind}_heldout_top1"] = round(float(ok[mask].mean()), 3)
             metrics[f"{kind}_heldout_coverage@0.8"] = round(float(shown.sum() / mask.sum()), 3)
             metrics[f"{kind}_heldout_precision@0.8"] = round(float(ok[shown].mean()) if shown.any() else 0.0, 3)
-    vec, clf = _fit(samples, vocab)
-    views = Views.fit(samples, lambda part: _fit(part, vocab))
+    vec, clf, views = _fit(samples, vocab)
     metrics["train_seconds"] = round(time.time() - start, 1)
     return TypeModel(vec, clf, calibrator, time.time(), len(samples), metrics, views=views)
 
@@ -243,7 +244,7 @@ def save(model: TypeModel, path: Path) -> None:
     state = {"version": MODEL_VERSION, "vectorizer": model.vectorizer, "clf": model.clf,
              "calibrator": model.calibrator.state() if model.calibrator is not None else None, "trained_at": model.trained_at, "samples": model.samples,
              "metrics": model.metrics, "penalties": model.penalties,
-             "views": [list(pair) for pair in model.views.fitted] if model.views is not None else None}
+             "views": list(model.views.fitted) if model.views is not None else None}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     sio.dump(state, tmp, compression=zipfile.ZIP_DEFLATED)  # the feature names' JSON shrinks tenfold
@@ -268,8 +269,7 @@ def load(path: Path) -> TypeModel | None:
             not isinstance(state.get(k), t) for k, t in need.items()):
         return None
     views = state.get("views") or []
-    if any(not isinstance(pair, list) or len(pair) != 2 or not isinstance(pair[0], DictVectorizer)
-           or not isinstance(pair[1], LogisticRegression) for pair in views):
+    if not isinstance(views, list) or any(not isinstance(v, LogisticRegression) for v in views):
         return None
     try:
         calibrator = Calibrator.from_state(state["calibrator"]) if state.get("calibrator") else None
@@ -277,4 +277,4 @@ def load(path: Path) -> TypeModel | None:
         return None
     return TypeModel(state["vectorizer"], state["clf"], calibrator, state["trained_at"],
                      state["samples"], state["metrics"], state.get("penalties", {}),
-                     Views([tuple(pair) for pair in views]) if views else None)
+                     Views(views) if views else None)

@@ -9,7 +9,9 @@ type, the guess is right more often than its probability says; when one of
 them thinks little of it, less.  So each view's probability of the chosen
 type is an input of the calibrator (calibration.py), which learns how far
 to trust the agreement.  (A third view, usage apart from the rest, added
-nothing on 15 packages.)
+nothing on 15 packages.)  A view is fitted on the type model's own feature
+matrix with the other view's columns cleared, so its weights there are zero
+and it reads the same vectors the type model reads.
 
 >>> view_of("tok=port"), view_of("u:meth=encode"), view_of("p:rule=nodefault"), view_of("kind=p")
 ('name', 'code', 'code', None)
@@ -23,8 +25,7 @@ from typing import TYPE_CHECKING
 
 from pulsedev.models.types.typetext import canonical
 
-if TYPE_CHECKING:  # scikit-learn is imported only when a model is trained or loaded
-    from sklearn.feature_extraction import DictVectorizer
+if TYPE_CHECKING:  # scikit-learn and numpy are imported only when a model is trained or loaded
     from sklearn.linear_model import LogisticRegression
 
 VIEWS = ("name", "code")
@@ -41,34 +42,33 @@ def view_of(key: str) -> str | None:
     return "code"
 
 
-def seen_by(feats: dict[str, float], view: str) -> dict[str, float]:
-    """The features of a slot that one view sees."""
-    return {k: v for k, v in feats.items() if view_of(k) in (view, None)}
-
-
 @dataclass
 class Views:
-    """One fitted regression per view, with the classes' type texts as the type model names them."""
+    """One fitted regression per view (in `VIEWS` order), over the type model's feature columns."""
 
-    fitted: list[tuple[DictVectorizer, LogisticRegression]]
+    fitted: list[LogisticRegression]
 
     @classmethod
-    def fit(cls, samples: list, fit) -> Views:
-        """`fit(samples)` -> (vectorizer, regression), applied to each view's part of the samples."""
-        from dataclasses import replace
+    def fit(cls, X, y: list[str], feature_names: list[str], make) -> Views:
+        """Fits `make()` (a fresh regression) per view on the columns of `X` that the view sees."""
+        import numpy as np
+        from scipy.sparse import diags
 
-        return cls([fit([replace(s, features=seen_by(s.features, v)) for s in samples]) for v in VIEWS])
+        fitted = []
+        for view in VIEWS:
+            seen = np.array([view_of(k) in (view, None) for k in feature_names], dtype=X.dtype)
+            fitted.append(make().fit(X @ diags(seen), y))
+        return cls(fitted)
 
-    def support(self, feats: list[dict[str, float]], statics: list[str | None], chosen: list[str | None],
+    def support(self, X, statics: list[str | None], chosen: list[str | None],
                 static: str, other: str) -> list[tuple[float, ...]]:
-        """For each slot, each view's probability of the chosen type (0 for slots without one); the
-        class named `static` stands for the slot's static candidate, the one named `other` for none."""
+        """For each row of `X`, each view's probability of the chosen type (0 for slots without one);
+        the class named `static` stands for the slot's static candidate, the one named `other` for none."""
         columns = []
-        for view, (vectorizer, clf) in zip(VIEWS, self.fitted):
-            proba = clf.predict_proba(vectorizer.transform([seen_by(f, view) for f in feats]))
+        for clf in self.fitted:
             classes = [str(c) for c in clf.classes_]
             column = []
-            for row, candidate, t in zip(proba, statics, chosen):
+            for row, candidate, t in zip(clf.predict_proba(X), statics, chosen):
                 mass: dict[str, float] = collections.defaultdict(float)
                 for c, p in zip(classes, row):
                     text = candidate if c == static else None if c == other else c
@@ -76,4 +76,4 @@ class Views:
                         mass[canonical(text) or text] += float(p)
                 column.append(mass.get(canonical(t) or t, 0.0) if t is not None else 0.0)
             columns.append(column)
-        return list(zip(*columns)) if columns else [() for _ in feats]
+        return list(zip(*columns)) if columns else [() for _ in statics]

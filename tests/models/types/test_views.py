@@ -7,7 +7,7 @@ import random
 from pulsedev.models.types.calibration import Calibrator, Guess
 from pulsedev.models.types.corpus import Sample
 from pulsedev.models.types.model import OTHER, STATIC, _fit, load, save, train
-from pulsedev.models.types.views import VIEWS, Views, seen_by, view_of
+from pulsedev.models.types.views import VIEWS, view_of
 
 
 def _sample(name: str, use: str, label: str, group: str) -> Sample:
@@ -28,25 +28,25 @@ def _corpus(n: int = 600, seed: int = 0) -> list[Sample]:
     return out
 
 
-def test_each_view_sees_its_part_of_the_features_and_every_view_the_kind():
-    feats = {"kind=p": 1.0, "p:name=port": 1.0, "tok=port": 1.0, "p:ftok=connect": 1.0, "ctok=pool": 1.0,
-             "u:binop=Add": 1.0, "p:rule=nodefault": 1.0, "p:default=Constant": 1.0}
-    assert seen_by(feats, "name") == {"kind=p": 1.0, "p:name=port": 1.0, "tok=port": 1.0, "p:ftok=connect": 1.0,
-                                      "ctok=pool": 1.0}
-    assert seen_by(feats, "code") == {"kind=p": 1.0, "u:binop=Add": 1.0, "p:rule=nodefault": 1.0,
-                                      "p:default=Constant": 1.0}
-    assert {view_of(k) for k in feats} == {None, *VIEWS}
+def test_features_split_into_what_a_slot_is_called_and_what_the_code_says():
+    feats = ["kind=p", "p:name=port", "tok=port", "p:ftok=connect", "ctok=pool", "u:binop=Add", "p:rule=nodefault",
+             "p:default=Constant"]
+    assert [view_of(k) for k in feats] == [None, "name", "name", "name", "name", "code", "code", "code"]
 
 
 def test_views_say_how_far_each_part_supports_a_type():
-    samples = _corpus()
-    views = Views.fit(samples, lambda part: _fit(part, {"int", "str", STATIC}, min_feature_count=1))
+    vec, _, views = _fit(_corpus(), {"int", "str", STATIC}, min_feature_count=1)
+    names = vec.feature_names_
+    name_view, code_view = views.fitted
+    assert all((name_view.coef_[:, i] == 0).all() for i, k in enumerate(names) if view_of(k) == "code")
+    assert all((code_view.coef_[:, i] == 0).all() for i, k in enumerate(names) if view_of(k) == "name")
     agreeing = _sample("port", "binop=Add", "int", "t").features
     torn = _sample("port", "meth=lower", "int", "t").features
-    (name_a, code_a), (name_t, code_t) = views.support([agreeing, torn], [None, None], ["int", "int"], STATIC, OTHER)
+    X = vec.transform([agreeing, torn])
+    (name_a, code_a), (name_t, code_t) = views.support(X, [None, None], ["int", "int"], STATIC, OTHER)
     assert name_a > 0.8 and name_t > 0.8  # the name view sees only `port`
     assert code_a > 0.6 > 0.4 > code_t  # the code view sees the use
-    assert views.support([agreeing], [None], [None], STATIC, OTHER) == [(0.0, 0.0)]
+    assert views.support(X[:1], [None], [None], STATIC, OTHER) == [(0.0, 0.0)]
 
 
 def test_the_calibrator_trusts_a_guess_its_views_agree_on():
