@@ -204,7 +204,7 @@ def run_type_eval(path: str | Path, mode: str = "lsp", threshold: float = 0.8, p
         opts["dataDir"] = str(data_dir or default_eval_dir())
         opts.update(options or {})
         if mode == "lsp":
-            _via_lsp(workspace, truths, opts, score, server_cmd, package.name, spool_files, traced)
+            _via_lsp(workspace, truths, opts, score, server_cmd, package.name, spool_files, traced, log)
         else:
             _in_process(workspace, truths, opts, score, python, spool_files, traced)
         figures = score.figures()
@@ -305,7 +305,7 @@ def _in_process(workspace: Path, truths: dict, opts: dict, score: Score, python:
 
 
 def _via_lsp(workspace: Path, truths: dict, opts: dict, score: Score, server_cmd, exclude: str,
-             spool_files=(), traced=None) -> None:
+             spool_files=(), traced=None, log=print) -> None:
     import os
 
     from pulsedev.client import LspClient
@@ -315,12 +315,15 @@ def _via_lsp(workspace: Path, truths: dict, opts: dict, score: Score, server_cmd
     err = open(log_path, "w") if log_path else None  # noqa: SIM115 - closed below
     with LspClient.spawn(cmd=server_cmd, env=env, stderr=err) as client:
         client.initialize(root=workspace, options=opts)
-        deadline = time.time() + 600
+        deadline = time.time() + 1800  # training takes minutes, more on a busy machine
         while time.time() < deadline:  # wait for the type index + model to be ready
             status = client.request("pulsedev/typesStatus", None, timeout=30)
             if status and status.get("ready"):
                 break
             time.sleep(1.0)
+        if log and not (status or {}).get("model"):
+            log(f"warning: no type model for {exclude} (training failed or took over 30 minutes): "
+                "these figures are static evidence alone")
         if spool_files:
             _deliver(spool_files, Path(opts["dataDir"]))
             while time.time() < deadline and not client.request("pulsedev/typesStatus", None).get("tracedFunctions"):

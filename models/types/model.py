@@ -7,9 +7,11 @@ in context, and workspace classes outside the vocabulary are reachable) and
 `<other>` (never shown).  Candidates that the slot's usage rules out are
 skipped (consistency.py).  The confidence shown comes from a calibrator
 (calibration.py) fitted on the regression's guesses for packages held out of
-its fit (grouped folds), since the model is used on code it has not seen.  Persisted with skops (no pickle), with
-float32 weights and a pruned vocabulary, well under 20 MB.  Accepted and
-rejected hints adjust it online (`learn_feedback`).
+its fit (grouped folds), since the model is used on code it has not seen; it
+also reads what two regressions on parts of the features say of each guess
+(views.py).  Persisted with skops (no pickle), with float32 weights and a
+pruned vocabulary: about 14 MB on this machine's site-packages, under 20 MB.
+Accepted and rejected hints adjust it online (`learn_feedback`).
 """
 
 from __future__ import annotations
