@@ -66,14 +66,17 @@ class Views:
         the class named `static` stands for the slot's static candidate, the one named `other` for none."""
         columns = []
         for clf in self.fitted:
-            classes = [str(c) for c in clf.classes_]
+            at: dict[str, list[int]] = collections.defaultdict(list)  # a type's classes (several texts may be one type)
+            for i, c in enumerate(map(str, clf.classes_)):
+                if c not in (static, other):
+                    at[canonical(c) or c].append(i)
+            mine = list(map(str, clf.classes_)).index(static) if static in clf.classes_ else None
             column = []
             for row, candidate, t in zip(clf.predict_proba(X), statics, chosen):
-                mass: dict[str, float] = collections.defaultdict(float)
-                for c, p in zip(classes, row):
-                    text = candidate if c == static else None if c == other else c
-                    if text is not None:
-                        mass[canonical(text) or text] += float(p)
-                column.append(mass.get(canonical(t) or t, 0.0) if t is not None else 0.0)
+                want = (canonical(t) or t) if t is not None else None
+                p = sum(float(row[i]) for i in at.get(want, ())) if want is not None else 0.0
+                if want is not None and mine is not None and candidate is not None and (canonical(candidate) or candidate) == want:
+                    p += float(row[mine])
+                column.append(p)
             columns.append(column)
         return list(zip(*columns)) if columns else [() for _ in statics]
