@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from pulsedev.models.types.typetext import canonical
 
-if TYPE_CHECKING:  # scikit-learn and numpy are imported only when a model is trained or loaded
+if TYPE_CHECKING:  # scikit-learn is imported only when a model is trained or loaded
     from sklearn.linear_model import LogisticRegression
 
 VIEWS = ("name", "code")
@@ -66,16 +66,20 @@ class Views:
         the class named `static` stands for the slot's static candidate, the one named `other` for none."""
         columns = []
         for clf in self.fitted:
-            at: dict[str, list[int]] = collections.defaultdict(list)  # a type's classes (several texts may be one type)
-            for i, c in enumerate(map(str, clf.classes_)):
+            classes = [str(c) for c in clf.classes_]
+            of_type: dict[str, list[int]] = collections.defaultdict(list)  # several texts may be one type
+            for i, c in enumerate(classes):
                 if c not in (static, other):
-                    at[canonical(c) or c].append(i)
-            mine = list(map(str, clf.classes_)).index(static) if static in clf.classes_ else None
+                    of_type[canonical(c) or c].append(i)
+            mine = classes.index(static) if static in classes else None
             column = []
             for row, candidate, t in zip(clf.predict_proba(X), statics, chosen):
-                want = (canonical(t) or t) if t is not None else None
-                p = sum(float(row[i]) for i in at.get(want, ())) if want is not None else 0.0
-                if want is not None and mine is not None and candidate is not None and (canonical(candidate) or candidate) == want:
+                if t is None:
+                    column.append(0.0)
+                    continue
+                want = canonical(t) or t
+                p = sum(float(row[i]) for i in of_type.get(want, ()))
+                if mine is not None and candidate is not None and (canonical(candidate) or candidate) == want:
                     p += float(row[mine])
                 column.append(p)
             columns.append(column)
