@@ -7,8 +7,9 @@ gradient-boosted classifier (scikit-learn) fitted on the regression's
 predictions for packages held out of its fit, from the chosen type's
 probability, the runner-up's, the type itself, the slot kind, the static rule
 and whether it agrees, how much usage the slot shows, and what regressions
-that see only part of the slot's features think of the chosen type (views.py).  What it learns is
-whether a guess of this kind is right on code the regression has not seen.
+that see only part of the slot's features think of the chosen type
+(views.py).  What it learns is whether a guess of this kind is right on code
+the regression has not seen.
 
 >>> import random
 >>> rng = random.Random(0)
@@ -44,7 +45,7 @@ class Guess(NamedTuple):
     usage: int  # how many usage features the slot has
     stub: bool = False  # the slot is from a type stub (signature only): guesses there are harder
     fit: float = 0.0  # the chosen type is the static candidate's class and the use fits it (1) or not (-1)
-    views: tuple[float, ...] = ()  # each view's probability of the chosen type (views.py)
+    views: tuple[float, ...] = (0.0,) * len(VIEWS)  # each view's probability of the chosen type (views.py)
 
 
 class Calibrator:
@@ -92,10 +93,9 @@ class Calibrator:
         other_type, other_rule = len(self.types), len(self.rules)
         rows = []
         for g in guesses:
-            views = (*g.views, *[0.0] * len(VIEWS))[:len(VIEWS)]
             rows.append([KIND_CODES.get(g.kind, 0), self.types.get(g.type, other_type), self.rules.get(g.rule, other_rule),
                          g.p, g.runner_up, g.p - g.runner_up, g.top, float(g.agrees), float(min(g.usage, 20)),
-                         float(g.stub), g.fit, *views, min(views)])
+                         float(g.stub), g.fit, *g.views, min(g.views)])
         return np.array(rows, dtype=np.float64)
 
     def state(self) -> dict:

@@ -27,7 +27,7 @@ from pulsedev.models.types.calibration import Calibrator, Guess
 from pulsedev.models.types.consistency import consistent
 from pulsedev.models.types.corpus import Sample, feature_value
 from pulsedev.models.types.typetext import canonical, split_union
-from pulsedev.models.types.views import Views
+from pulsedev.models.types.views import VIEWS, Views
 
 STATIC, OTHER = "<static>", "<other>"
 KINDS = ("parameter", "return", "variable")
@@ -50,11 +50,11 @@ class TypeModel:
     vectorizer: DictVectorizer
     clf: LogisticRegression
     calibrator: Calibrator | None
+    views: Views
     trained_at: float = 0.0
     samples: int = 0
     metrics: dict[str, float] = field(default_factory=dict)
     penalties: dict[str, float] = field(default_factory=dict)  # label -> multiplier from rejections
-    views: Views | None = None
 
     def predict(self, feats: list[dict[str, float]], statics: list[str | None],
                 kinds: list[str]) -> list[tuple[str | None, float]]:
@@ -84,10 +84,8 @@ class TypeModel:
             fit = (f"{kind[0]}:fit=found" in f) - (f"{kind[0]}:fit=missing" in f) if agrees else 0
             out.append(Guess(kind, t, float(p) * self.penalties.get(t, 1.0), float(runner_up), float(row.max()),
                              rule, agrees, usage, "stubbed" in f, float(fit)))
-        if self.views is not None:
-            support = self.views.support(X, statics, [g.type if g else None for g in out], STATIC, OTHER)
-            out = [g._replace(views=s) if g is not None else None for g, s in zip(out, support)]
-        return out
+        support = self.views.support(X, statics, [g.type if g else None for g in out], STATIC, OTHER)
+        return [g._replace(views=s) if g is not None else None for g, s in zip(out, support)]
 
     def learn_feedback(self, feats: dict[str, float], type_text: str, accepted: bool) -> None:
         """Online update from a hint the user accepted (a sample) or rejected (a penalty)."""
@@ -204,7 +202,7 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
         if not train_s or not test_s:
             continue
         vec, clf, views = _fit(train_s, vocab)
-        guesses = TypeModel(vec, clf, None, views=views).guesses([s.features for s in test_s], [s.static for s in test_s],
+        guesses = TypeModel(vec, clf, None, views).guesses([s.features for s in test_s], [s.static for s in test_s],
                                                     [s.kind for s in test_s])
         for g, s in zip(guesses, test_s):
             if g is not None:
@@ -226,7 +224,7 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
             metrics[f"{kind}_heldout_precision@0.8"] = round(float(ok[shown].mean()) if shown.any() else 0.0, 3)
     vec, clf, views = _fit(samples, vocab)
     metrics["train_seconds"] = round(time.time() - start, 1)
-    return TypeModel(vec, clf, calibrator, time.time(), len(samples), metrics, views=views)
+    return TypeModel(vec, clf, calibrator, views, time.time(), len(samples), metrics)
 
 
 TRUSTED = ["sklearn.feature_extraction._dict_vectorizer.DictVectorizer",
@@ -246,7 +244,7 @@ def save(model: TypeModel, path: Path) -> None:
     state = {"version": MODEL_VERSION, "vectorizer": model.vectorizer, "clf": model.clf,
              "calibrator": model.calibrator.state() if model.calibrator is not None else None, "trained_at": model.trained_at, "samples": model.samples,
              "metrics": model.metrics, "penalties": model.penalties,
-             "views": list(model.views.fitted) if model.views is not None else None}
+             "views": list(model.views.fitted)}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     sio.dump(state, tmp, compression=zipfile.ZIP_DEFLATED)  # the feature names' JSON shrinks tenfold
@@ -270,13 +268,12 @@ def load(path: Path) -> TypeModel | None:
     if not isinstance(state, dict) or state.get("version") != MODEL_VERSION or any(
             not isinstance(state.get(k), t) for k, t in need.items()):
         return None
-    views = state.get("views") or []
-    if not isinstance(views, list) or any(not isinstance(v, LogisticRegression) for v in views):
+    views = state.get("views")
+    if not isinstance(views, list) or len(views) != len(VIEWS) or any(not isinstance(v, LogisticRegression) for v in views):
         return None
     try:
         calibrator = Calibrator.from_state(state["calibrator"]) if state.get("calibrator") else None
     except (KeyError, TypeError, AttributeError):
         return None
-    return TypeModel(state["vectorizer"], state["clf"], calibrator, state["trained_at"],
-                     state["samples"], state["metrics"], state.get("penalties", {}),
-                     Views(views) if views else None)
+    return TypeModel(state["vectorizer"], state["clf"], calibrator, Views(views), state["trained_at"],
+                     state["samples"], state["metrics"], state.get("penalties", {}))

@@ -83,4 +83,4 @@ class Views:
                     p += float(row[mine])
                 column.append(p)
             columns.append(column)
-        return list(zip(*columns)) if columns else [() for _ in statics]
+        return list(zip(*columns))
