@@ -22,7 +22,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from pulsedev.models.types.evaluation import prepare, same_type
+from pulsedev.models.types.evaluation import prepare
+from pulsedev.models.types.scoring import same_type
 from pulsedev.models.types.index import WorkspaceIndex, module_name
 from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.static import FileContext, evidence_for

@@ -32,7 +32,8 @@ from pathlib import Path
 
 from pulsedev.client import LspClient
 from pulsedev.models.types.corpus import python_files
-from pulsedev.models.types.evaluation import CURVE, KINDS, default_eval_dir, prepare, run_type_eval
+from pulsedev.models.types.evaluation import default_eval_dir, prepare, run_type_eval
+from pulsedev.models.types.scoring import CURVE, KINDS
 
 
 def accuracy(paths: list[str], threshold: float, mode: str) -> None:

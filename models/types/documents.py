@@ -4,16 +4,24 @@ Per URI: the analyses of its current text, by the line range asked for (a
 hover, a repeated request or scrolling back costs nothing while the text and
 the engine's generation are the same), and the `DocumentMemo` that the next
 edit is re-inferred from (incremental.py).  Only the most recent documents are
-kept.
+kept.  `uri_path` maps a document's file:// URI to its path.
 """
 
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 from pulsedev.models.types.incremental import DocumentMemo
 
 MAX_DOCS = 64
+
+
+def uri_path(uri: str) -> Path | None:
+    """The local path of a file:// URI."""
+    parsed = urlparse(uri)
+    return Path(unquote(parsed.path)) if parsed.scheme == "file" else None
 
 
 def digest(text: str) -> str:

@@ -15,17 +15,15 @@ editor asks for that version first.
 from __future__ import annotations
 
 import gc
-import json
 import logging
 import os
 import subprocess
 import threading
 import time
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from pulsedev.models.types.analysis import analyze
-from pulsedev.models.types.documents import Documents
+from pulsedev.models.types.documents import Documents, uri_path
 from pulsedev.models.types.hintfilter import public, wanted
 from pulsedev.models.types.index import WorkspaceIndex, module_name
 from pulsedev.models.types.model import load
@@ -46,12 +44,6 @@ from pulsedev.models.types.typetext import canonical, normalize
 from pulsedev.models.types.upkeep import IndexUpkeep
 
 log = logging.getLogger(__name__)
-
-
-def uri_path(uri: str) -> Path | None:
-    """The local path of a file:// URI."""
-    parsed = urlparse(uri)
-    return Path(unquote(parsed.path)) if parsed.scheme == "file" else None
 
 
 def _freeze_heap() -> None:
@@ -312,8 +304,3 @@ class TypeEngine:
             return []
         return [{"name": "types", "version": 1, "trained_at": self.model.trained_at,
                  "samples": self.model.samples, "metrics": dict(self.model.metrics)}]
-
-
-def dumps(obj) -> str:
-    """JSON text of a value (for debugging and scripts)."""
-    return json.dumps(obj, indent=1, default=str)

@@ -10,7 +10,7 @@ import pytest
 from pulsedev.models.types.combine import combine, from_trace
 from pulsedev.models.types.corpus import file_samples, sample_files
 from pulsedev.models.types.engine import TypeEngine
-from pulsedev.models.types.evaluation import Score, score_file
+from pulsedev.models.types.scoring import Score, score_file
 from pulsedev.models.types.evidence import Evidence
 from pulsedev.models.types.model import load, save, train
 from pulsedev.models.types.slots import find_slots
@@ -182,7 +182,7 @@ def test_prefetch_gives_way_to_an_editor_that_already_asked_for_the_version(tmp_
 
 
 def test_a_hint_naming_a_type_alias_is_scored_as_what_the_alias_stands_for():
-    from pulsedev.models.types.evaluation import same_type
+    from pulsedev.models.types.scoring import same_type
 
     aliases = {"Send": "Callable[[Message], Awaitable[None]]", "Mode": None}
     truth = "Callable[[Message], Awaitable[None]]"  # prepare() expands the truth `Send`
