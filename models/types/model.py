@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from pulsedev.models.types.calibration import Calibrator, Guess
 from pulsedev.models.types.consistency import consistent
 from pulsedev.models.types.corpus import Sample, feature_value
-from pulsedev.models.types.typetext import canonical, split_union
+from pulsedev.models.types.typetext import canonical, split_union, type_key
 from pulsedev.models.types.views import VIEWS, Views
 
 STATIC, OTHER = "<static>", "<other>"
@@ -107,7 +107,7 @@ def _best(row: np.ndarray, classes: list[str], static: str | None,
         text = static if c == STATIC else str(c)
         if not consistent(text, feats):
             continue
-        key = canonical(text) or text
+        key = type_key(text)
         scores[key] += p
         if c == STATIC or key not in texts:
             texts[key] = text

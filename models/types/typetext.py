@@ -157,6 +157,12 @@ def canonical(text: str | None) -> str | None:
     return _sort_unions(norm)
 
 
+def type_key(text: str) -> str:
+    """What two type texts are the same type by: the canonical form, or the text itself when it
+    has none (`type_key("Optional[int]") == type_key("int | None")`)."""
+    return canonical(text) or text
+
+
 def agreed(found) -> tuple[str, str] | None:
     """The first (type, source) of the pairs `found` when all their types are the same type, else None.
 
@@ -165,7 +171,7 @@ def agreed(found) -> tuple[str, str] | None:
     """
     kinds: dict[str, tuple[str, str]] = {}
     for t, source in found:
-        kinds.setdefault(canonical(t) or t, (t, source))
+        kinds.setdefault(type_key(t), (t, source))
     return next(iter(kinds.values())) if len(kinds) == 1 else None
 
 

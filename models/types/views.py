@@ -23,7 +23,7 @@ import collections
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pulsedev.models.types.typetext import canonical
+from pulsedev.models.types.typetext import type_key
 
 if TYPE_CHECKING:  # scikit-learn is imported only when a model is trained or loaded
     from sklearn.linear_model import LogisticRegression
@@ -70,16 +70,16 @@ class Views:
             of_type: dict[str, list[int]] = collections.defaultdict(list)  # several texts may be one type
             for i, c in enumerate(classes):
                 if c not in (static, other):
-                    of_type[canonical(c) or c].append(i)
+                    of_type[type_key(c)].append(i)
             mine = classes.index(static) if static in classes else None
             column = []
             for row, candidate, t in zip(clf.predict_proba(X), statics, chosen):
                 if t is None:
                     column.append(0.0)
                     continue
-                want = canonical(t) or t
+                want = type_key(t)
                 p = sum(float(row[i]) for i in of_type.get(want, ()))
-                if mine is not None and candidate is not None and (canonical(candidate) or candidate) == want:
+                if mine is not None and candidate is not None and type_key(candidate) == want:
                     p += float(row[mine])
                 column.append(p)
             columns.append(column)
