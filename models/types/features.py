@@ -19,10 +19,10 @@ from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.static import returns_of
 
 #: Bumped whenever features or static rules change meaning: a persisted model of another version is retrained.
-FEATURES_VERSION = 24
+FEATURES_VERSION = 25
 
 #: Rule variants that mean the same as a common rule (async defs are rare in most corpora).
-SHARED_RULES = {"noreturn_async": "noreturn"}
+SHARED_RULES = {"noreturn_async": "noreturn", "raises_call": "raises"}
 #: Families of rules: a rare variant (`name_class_prefix_none`, `stub_doc`) also learns from its family.
 RULE_FAMILIES = ("name_class", "name_alias", "callsite", "doc", "default", "value", "ret")
 

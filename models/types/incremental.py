@@ -20,6 +20,7 @@ import re
 
 from pulsedev.models.types.context import FileContext
 from pulsedev.models.types.reparse import reparse, unit_start
+from pulsedev.models.types.static import always_raises
 from pulsedev.models.types.units import components, digest, referenced, unit_info
 
 _ODD_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -227,9 +228,10 @@ def _surface(key: str, members: list[tuple[ast.AST, ast.ClassDef | None]], ctx: 
     """What the rest of the file can see of a unit, so that an edit which leaves it unchanged does not
     re-infer the unit's dependents (early cutoff); a function of the unit's key alone.
 
-    Of a def: its signature and the return type that `FileContext.function_return` gives (of an
-    `__init__`, also the `self.x` types it sets).  Of a class head: its name, bases, decorators and
-    the statements other than plain assignments (`x: int` says what `self.x` is; `x = 0` does not).
+    Of a def: its signature, the return type that `FileContext.function_return` gives (of an
+    `__init__`, also the `self.x` types it sets) and whether it always raises (`always_raises`).
+    Of a class head: its name, bases, decorators and the statements other than plain assignments
+    (`x: int` says what `self.x` is; `x = 0` does not).
     Of anything else (a module-level assignment, an `if`), its key: its text and dependencies.
     """
     if ctx is None or not members:
@@ -240,7 +242,8 @@ def _surface(key: str, members: list[tuple[ast.AST, ast.ClassDef | None]], ctx: 
             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 attrs = sorted(ctx.class_attrs(cls).items()) if cls is not None and n.name == "__init__" else ""
                 parts.append(f"{type(n).__name__} {n.name} {ast.dump(n.args)} {_dumps(n.decorator_list)} "
-                             f"{ast.dump(n.returns) if n.returns else ''} -> {ctx.function_return(n)!r} {attrs}")
+                             f"{ast.dump(n.returns) if n.returns else ''} -> {ctx.function_return(n)!r} {attrs} "
+                             f"{always_raises(n)}")
             elif isinstance(n, ast.ClassDef):
                 seen = [stmt for stmt in n.body if not isinstance(stmt, (
                     ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign, ast.Expr, ast.Pass))]

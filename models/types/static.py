@@ -1,7 +1,8 @@
 """Static evidence: per slot, the type that follows from the code and the rule that found it.
 
 Built on infer.py.  Returns: dunder conventions, no return value, the union of
-what is returned (generators, stubs and defs that only raise give nothing).
+what is returned, `Iterator[X]` of what a generator yields (stubs, and defs that
+only raise or end calling a function of the file that does, give nothing).
 Parameters: params.py (the default's type, a type the name names, what the
 calls pass).  Variables: the assigned value's type, or what the rest of the
 scope puts in an empty collection or a `None` (assigned.py).  Each `Evidence`
@@ -29,7 +30,7 @@ from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for caller
 )
 from pulsedev.models.types.members import common_base, is_stub_body, override_return
 from pulsedev.models.types.params import parameter_evidence
-from pulsedev.models.types.scope import function_env  # noqa: F401 - re-exported for callers of the rules
+from pulsedev.models.types.scope import function_env
 from pulsedev.models.types.slots import Slot
 
 DUNDER_RETURNS = {"__init__": "None", "__str__": "str", "__repr__": "str", "__len__": "int", "__hash__": "int",
@@ -64,7 +65,7 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
         return Evidence(t, "dunder", f"`{func.name}` returns {t}")
     rets, yields = returns_of(func)
     if yields:
-        return Evidence(None, "generator", "")
+        return _generator(func, ctx, cls)
     if is_stub_body(func):
         doc = _doc_return(func, ctx, "stub")
         found = override_return(ctx, cls, func.name) if doc.type is None and cls is not None else None
@@ -79,6 +80,8 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
         last = func.body[-1]
         if isinstance(last, ast.Raise) and not rets:
             return Evidence(None, "raises", "")
+        if not rets and _raising_call(last, ctx):
+            return Evidence(None, "raises_call", "")
         if isinstance(func, ast.AsyncFunctionDef):
             return Evidence("None", "noreturn_async", "no return value")
         return Evidence("None", "noreturn", "no return value")
@@ -95,6 +98,42 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
         return Evidence(some, "ret_partial", f"returns {some} at {len(known)} of {len(types)} returns")
     rule = "ret_" + rule_kind(valued[0].value)
     return Evidence(t, rule, f"returns only {t}" if len(valued) > 1 else f"returns {t}")
+
+
+def always_raises(func) -> bool:
+    """Whether a def ends in `raise` with no return or yield on the way (`-> NoReturn` if annotated)."""
+    rets, yields = returns_of(func)
+    return not rets and not yields and bool(func.body) and isinstance(func.body[-1], ast.Raise)
+
+
+def _raising_call(stmt: ast.stmt, ctx: FileContext) -> bool:
+    """Whether a statement calls a function of the file that always raises (`_immutable_error(self)`)."""
+    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Name)):
+        return False
+    callee = ctx.functions.get(stmt.value.func.id)
+    return callee is not None and always_raises(callee)
+
+
+def _generator(func, ctx: FileContext, cls: ast.ClassDef | None) -> Evidence:
+    """A generator: `Iterator[X]` (`AsyncIterator[X]` if async) when every value it yields has a known
+    type, `Generator[None, None, None]` when it yields nothing (a bare `yield`); its rule alone when a
+    value's type is not known, or when it delegates (`yield from`)."""
+    values = []
+    for stmt in func.body:
+        for n in _walk_local(stmt):
+            if isinstance(n, ast.YieldFrom):
+                return Evidence(None, "generator", "")
+            if isinstance(n, ast.Yield):
+                values.append(n.value)
+    env = function_env(func, ctx, cls)
+    t = _union(common_base(ctx, [infer(v, env, ctx) if v is not None else "None" for v in values]))
+    if t is None:
+        return Evidence(None, "generator", "")
+    if t == "None":  # a context manager's body, mostly: annotated as a generator twice as often
+        t = "AsyncGenerator[None, None]" if isinstance(func, ast.AsyncFunctionDef) else "Generator[None, None, None]"
+        return Evidence(t, "yields_none", "yields nothing")
+    outer = "AsyncIterator" if isinstance(func, ast.AsyncFunctionDef) else "Iterator"
+    return Evidence(f"{outer}[{t}]", "yields", f"yields {t}")
 
 
 def _doc_return(func, ctx: FileContext, rule: str) -> Evidence:

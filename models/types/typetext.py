@@ -150,6 +150,8 @@ def canonical(text: str | None) -> str | None:
 
     >>> canonical("None | int") == canonical("Optional[int]")
     True
+    >>> canonical("Generator[int, None, None]"), canonical("AsyncGenerator[None, None]")
+    ('Generator[int]', 'AsyncGenerator[None]')
     """
     norm = normalize(text) if text is not None else None
     if norm is None:
@@ -175,14 +177,21 @@ def agreed(found) -> tuple[str, str] | None:
     return next(iter(kinds.values())) if len(kinds) == 1 else None
 
 
+#: Generics whose trailing type arguments default to None (PEP 696, as typeshed declares them):
+#: `Generator[int]` is `Generator[int, None, None]`, written out or not.
+_NONE_DEFAULTS = ("Generator", "AsyncGenerator")
+
+
 def _sort_unions(text: str) -> str:
     members = split_union(text)
     if len(members) > 1:
         return " | ".join(sorted(_sort_unions(m) for m in members))
     if "[" in text and text.endswith("]"):
         head, inner = text.split("[", 1)
-        args = _split_top(inner[:-1], ",")
-        return f"{head}[{', '.join(_sort_unions(a) for a in args)}]"
+        args = [_sort_unions(a) for a in _split_top(inner[:-1], ",")]
+        while head in _NONE_DEFAULTS and len(args) > 1 and args[-1] == "None":
+            args.pop()
+        return f"{head}[{', '.join(args)}]"
     return text
 
 

@@ -344,3 +344,14 @@ def test_reused_slots_keep_their_keys_when_an_earlier_definition_goes():
         assert got == _evidence(analyze(edited, "m"))
     assert ("parameter", "f", "b") in _evidence(analyze(TWICE.replace("def f(a=1):\n    return a\n", ""), "m",
                                                         memo=memo))
+
+
+def test_a_caller_follows_its_callee_when_the_callee_stops_raising():
+    src = "def fail():\n    raise ValueError\n\ndef stop():\n    fail()\n"
+    memo = DocumentMemo()
+    before = _evidence(analyze(src, "m", memo=memo))
+    assert "r:rule=raises_call" in before[("return", "stop", "return")][2]
+    edited = src.replace("    raise ValueError\n", "    return compute()\n")  # what fail returns stays unknown
+    after = _evidence(analyze(edited, "m", memo=memo))
+    assert after == _evidence(analyze(edited, "m"))
+    assert "r:rule=noreturn" in after[("return", "stop", "return")][2]

@@ -589,3 +589,31 @@ def test_an_attribute_set_outside_init_is_known_as_saved():
     assert _evidence(src, "return", "Conn.timeout", "return", index, "pkg.conn").type == "float"
     assert _evidence(src, "return", "Conn.loop", "return", index, "pkg.conn").type is None  # a cycle: unknown
     assert _evidence(src, "return", "Conn.timeout", "return").type is None  # not saved anywhere: not read
+
+
+def test_a_generator_is_an_iterator_of_what_it_yields():
+    src = ("def words(n):\n    for i in range(n):\n        yield str(i)\n"
+           "async def chunks():\n    yield b'a'\n    yield b'b'\n"
+           "def held():\n    yield\n"
+           "def passed_on(xs):\n    yield from xs\n"
+           "def unknown(xs):\n    yield xs\n")
+    got = {name: evidence_at(src, "return", "return", name) for name in ("words", "chunks", "held", "passed_on", "unknown")}
+    assert (got["words"].type, got["words"].rule, got["words"].words) == ("Iterator[str]", "yields", "yields str")
+    assert got["chunks"].type == "AsyncIterator[bytes]"
+    assert (got["held"].type, got["held"].rule) == ("Generator[None, None, None]", "yields_none")  # a context manager
+    assert canonical(got["held"].type) == canonical("Generator[None]")  # the defaults, written out or not
+    assert (got["passed_on"].type, got["passed_on"].rule) == (None, "generator")  # `yield from`: not followed
+    assert (got["unknown"].type, got["unknown"].rule) == (None, "generator")
+
+
+def test_a_def_ending_in_a_call_to_a_raising_function_learns_with_raise():
+    from pulsedev.models.types.features import slot_features
+    src = ("def _immutable(self):\n    raise TypeError('immutable')\n"
+           "class Frozen:\n    def append(self, item):\n        _immutable(self)\n"
+           "    def log(self, item):\n        print(item)\n")
+    ev = evidence_at(src, "return", "return", "Frozen.append")
+    assert (ev.type, ev.rule) == (None, "raises_call")
+    assert evidence_at(src, "return", "return", "Frozen.log").rule == "noreturn"
+    slot = _slots(src)[("return", "Frozen.append", "return")]
+    feats = slot_features(slot, ev)
+    assert "r:rule=raises_call" in feats and "r:rule=raises" in feats
