@@ -1,8 +1,9 @@
 """Static evidence: per slot, the type that follows from the code and the rule that found it.
 
 Built on infer.py.  Returns: dunder conventions, no return value, the union of
-what is returned, `Iterator[X]` of what a generator yields (stubs, and defs that
-only raise or end calling a function of the file that does, give nothing).
+what is returned, `Iterator[X]` of what a generator yields (a
+`Generator[None, None, None]` if it yields nothing); stubs, and defs that only
+raise or end calling a function of the file that does, give nothing.
 Parameters: params.py (the default's type, a type the name names, what the
 calls pass).  Variables: the assigned value's type, or what the rest of the
 scope puts in an empty collection or a `None` (assigned.py).  Each `Evidence`
@@ -129,7 +130,7 @@ def _generator(func, ctx: FileContext, cls: ast.ClassDef | None) -> Evidence:
     t = _union(common_base(ctx, [infer(v, env, ctx) if v is not None else "None" for v in values]))
     if t is None:
         return Evidence(None, "generator", "")
-    if t == "None":  # a context manager's body, mostly: annotated as a generator twice as often
+    if t == "None":  # a context manager's body, mostly: a Generator in 20 of 27 such annotated defs of the corpus
         t = "AsyncGenerator[None, None]" if isinstance(func, ast.AsyncFunctionDef) else "Generator[None, None, None]"
         return Evidence(t, "yields_none", "yields nothing")
     outer = "AsyncIterator" if isinstance(func, ast.AsyncFunctionDef) else "Iterator"

@@ -6,6 +6,8 @@ become builtins (`List[int]` -> `list[int]`), `Optional`/`Union` become `|`
 with `None` last, qualifiers are dropped (`pathlib.Path` -> `Path`), string
 annotations are parsed, `Annotated[X, ...]` is `X`.  `Literal[...]` and
 anything unparsable normalise to None (never shown, never a label).
+`canonical` is the comparison form: union members sorted, and the trailing
+`None` arguments of `Generator` and `AsyncGenerator` (their defaults) dropped.
 """
 
 from __future__ import annotations
