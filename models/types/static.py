@@ -78,10 +78,9 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
     valued = [r for r in rets if r.value is not None and not (isinstance(r.value, ast.Constant)
                                                               and r.value.value is None)]
     if not valued:
-        last = func.body[-1]
-        if isinstance(last, ast.Raise) and not rets:
+        if always_raises(func):
             return Evidence(None, "raises", "")
-        if not rets and _raising_call(last, ctx):
+        if not rets and _raising_call(func.body[-1], ctx):
             return Evidence(None, "raises_call", "")
         if isinstance(func, ast.AsyncFunctionDef):
             return Evidence("None", "noreturn_async", "no return value")
