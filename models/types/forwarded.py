@@ -1,4 +1,5 @@
-"""A parameter its def passes on, as it is, to a def of the workspace: it takes that def's parameter's type.
+"""A parameter its def passes on, as it is, to a def of the workspace or of the standard library: it takes
+that def's parameter's type.
 
 `def get(self, url, timeout): return self.request("GET", url, timeout=timeout)`
 with `def request(self, method, url, timeout=5.0)`: `timeout` is a `float`.
@@ -6,7 +7,9 @@ The callee is found as call sites find it (`CallSites.callee`: functions,
 constructors, `self.m(...)`, methods of receivers of known classes, imported
 defs); its parameter's type is its annotation or what a telling rule of its
 own says (a default, its callers, or a rule a def's names trust: `TELLING`),
-never what a name guesses there.  All the defs it is passed to must agree.
+never what a name guesses there.  A standard-library function's parameter
+is what its stub says, when that is writable in the file (stdlib.py), without
+None: `os.close(fd)` makes `fd` an `int`.  All the defs it is passed to must agree.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from pulsedev.models.types.infer import _walk_local
 from pulsedev.models.types.members import methods
 from pulsedev.models.types.scope import SURE, function_env
 from pulsedev.models.types.slots import Slot, parameter_slot
-from pulsedev.models.types.typetext import agreed, normalize
+from pulsedev.models.types.stdlib import function_param
+from pulsedev.models.types.typetext import agreed, normalize, split_union
 from pulsedev.models.types.units import per_node
 
 #: Rules (prefixes) of the callee's parameter trusted here: its default, its callers, or a sure rule.
@@ -36,11 +40,23 @@ def forwarded_type(slot: Slot, ctx, evidence) -> tuple[str, str] | None:
     for call, i, keyword in uses:
         target = CallSites.callee(call.func, env, ctx, slot.cls)
         callee = _def(ctx, *target) if target is not None else None
-        t = _param_type(callee, i, keyword, evidence) if callee is not None else None
+        if callee is not None:
+            t = _param_type(callee, i, keyword, evidence)
+        elif target is not None and target[1] == "plain":  # a standard-library function: its stub says
+            t = _required(function_param(target[0], i, keyword, ctx.index))
+        else:
+            t = None
         if t is None:
             return None
-        found.append((t, callee[2].name))
+        found.append((t, callee[2].name if callee is not None else target[0]))
     return agreed(found)
+
+
+def _required(t: str | None) -> str | None:
+    """A stub's type without None: what a def passes on to `copy.deepcopy(x, memo)` need not be None
+    itself (a parameter with a None default gets None back in params.py)."""
+    rest = [m for m in split_union(t) if m != "None"] if t else []
+    return " | ".join(rest) if rest else None
 
 
 @per_node

@@ -28,12 +28,42 @@ _lock = threading.Lock()
 def function_return(dotted: str, index=None) -> str | None:
     """The return type of a standard-library function `module.func` (None when unknown or unwritable,
     or when the workspace `index` has a module of that name)."""
+    defs = _defs(dotted, index)
+    return _agreed([d.returns for d in defs]) if defs else None
+
+
+def function_param(dotted: str, position: int | None, keyword: str | None, index=None) -> str | None:
+    """The type of the parameter of a standard-library function `module.func` that an argument at
+    `position` (or passed as `keyword`) lands in: `time.sleep(x)` gives `float`.  None when unknown or
+    unwritable, when the overloads disagree, or when it is `object` or `Any` (which say nothing)."""
+    found = []
+    for d in _defs(dotted, index):
+        a = d.args
+        if position is not None:
+            positional = [*a.posonlyargs, *a.args]
+            arg = positional[position] if position < len(positional) else None
+        else:
+            arg = next((x for x in [*a.args, *a.kwonlyargs] if x.arg == keyword), None)
+        if arg is None:
+            return None
+        found.append(arg.annotation)
+    t = _agreed(found) if found else None
+    return t if t not in ("object", "Any") else None
+
+
+def _defs(dotted: str, index) -> list[ast.FunctionDef]:
     module, _, name = dotted.rpartition(".")
     if not module or name.startswith("_") or index is not None and index.defines(dotted):
-        return None
+        return []
     with _lock:
-        returns = _module_returns(module)
-    return returns.get(name) if returns else None
+        defs = _module_defs(module)
+    return defs.get(name, []) if defs else []
+
+
+def _agreed(annotations: list[ast.expr | None]) -> str | None:
+    """The one writable type all the annotations say, or None."""
+    types = {_writable(a) for a in annotations}
+    return next(iter(types)) if len(types) == 1 and None not in types else None
 
 
 @functools.lru_cache(maxsize=1)
@@ -47,8 +77,8 @@ def typeshed_dir() -> Path | None:
 
 
 @functools.lru_cache(maxsize=256)
-def _module_returns(module: str) -> dict[str, str] | None:
-    """Function name -> return type text for one stdlib module's stub (None if there is no stub)."""
+def _module_defs(module: str) -> dict[str, list[ast.FunctionDef]] | None:
+    """Function name -> its definitions (overloads) in one stdlib module's stub (None if there is no stub)."""
     root = typeshed_dir()
     if root is None or not module.replace(".", "").isidentifier():
         return None
@@ -62,11 +92,11 @@ def _module_returns(module: str) -> dict[str, str] | None:
         tree = ast.parse(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return None
-    found: dict[str, set[str | None]] = {}
+    found: dict[str, list[ast.FunctionDef]] = {}
     for node in _top_level(tree.body):
         if isinstance(node, ast.FunctionDef):
-            found.setdefault(node.name, set()).add(_writable(node.returns))
-    return {name: next(iter(ts)) for name, ts in found.items() if len(ts) == 1 and None not in ts}
+            found.setdefault(node.name, []).append(node)
+    return found
 
 
 def _top_level(body: list[ast.stmt]):

@@ -2,8 +2,8 @@
 
 The engine runs this at low priority so the server's own threads stay
 responsive; it reads the annotated code of the workspace interpreter's
-site-packages (a bounded sample per package), typeshed's stubs (stubs.py)
-and the workspace, trains
+site-packages (a bounded sample per package, its files indexed together as
+a workspace is), typeshed's stubs (stubs.py) and the workspace, trains
 (model.py) and writes the skops file atomically.  Packages named with
 `--exclude` are held out (the evaluation uses this).
 """
@@ -15,7 +15,13 @@ import sys
 import time
 from pathlib import Path
 
-from pulsedev.models.types.corpus import file_samples, package_groups, python_files, sample_files, site_dirs
+from pulsedev.models.types.corpus import (
+    package_groups,
+    package_samples,
+    python_files,
+    sample_files,
+    site_dirs,
+)
 from pulsedev.models.types.index import module_name
 from pulsedev.models.types.model import save, train
 from pulsedev.models.types.stubs import stub_samples
@@ -28,14 +34,22 @@ def collect(python: str, root: Path | None, per_package: int = 30, exclude: set[
     log(f"typeshed stubs: {len(samples)} samples")
     for site in site_dirs(python):
         for group, files in package_groups(site, exclude).items():
-            for f, text in sample_files(files, per_package):
-                samples += file_samples(text, group)
+            samples += _indexed(site, sample_files(files, per_package), group)
         log(f"{site}: {len(samples)} samples")
     if root is not None:
-        files = list(python_files(root, 3000))
-        for f, text in sample_files(files, 400):
-            samples += file_samples(text, "<workspace>", module_name(root, f))
+        samples += _indexed(root, sample_files(list(python_files(root, 3000)), 400), "<workspace>")
     return samples
+
+
+def _indexed(root: Path, picked: list[tuple[Path, str]], group: str) -> list:
+    """Samples of the picked files of one package, indexed together as the server indexes a workspace:
+    the model learns each rule with the evidence from other modules that hints see (on three sets of
+    unseen packages, coverage at precision 0.9 +0.017, +0.011 and -0.002 over file by file)."""
+    texts = {module_name(root, f): text for f, text in picked}
+    try:
+        return package_samples(texts, list(texts), group)
+    except RecursionError:
+        return []
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -51,3 +51,16 @@ def test_callees_in_other_modules_are_read_as_saved():
     app = "from pkg.lib import fetch\n\n\ndef get(url, wait):\n    return fetch(url, timeout=wait)\n"
     index = index_of({"pkg.lib": lib, "pkg.app": app})
     assert _param(app, "get", "wait", "pkg.app", index).type == "float"
+
+
+def test_a_parameter_passed_to_the_standard_library_takes_what_its_stub_says():
+    app = ("import os\nimport socket\n\n\ndef close(fd):\n    os.close(fd)\n\n\n"
+           "def connect(address, timeout=None):\n    return socket.create_connection(address, timeout=timeout)\n\n\n"
+           "def wait(seconds):\n    time.sleep(seconds)\n")
+    index = index_of({"pkg.app": app})
+    ev = _param(app, "close", "fd", "pkg.app", index)
+    assert (ev.type, ev.rule, ev.words) == ("int", "forwarded", "passed on to `os.close`, which takes int")
+    assert _param(app, "connect", "timeout", "pkg.app", index).type == "float | None"  # the stub's None, its own
+    assert _param(app, "wait", "seconds", "pkg.app", index).rule != "forwarded"  # not imported: not known
+    shadowed = index_of({"pkg.app": app, "os": "def close(fd):\n    pass\n"})  # a workspace module named os
+    assert _param(app, "close", "fd", "pkg.app", shadowed).rule != "forwarded"

@@ -1,0 +1,21 @@
+"""The training corpus (models/types/train.py): files of one package are indexed together, as a workspace."""
+
+from __future__ import annotations
+
+from pulsedev.models.types.corpus import feature_value
+from pulsedev.models.types.train import collect
+
+
+def test_training_samples_see_evidence_from_other_modules_of_their_package(tmp_path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "net.py").write_text("def fetch(url: str, timeout: float = 5.0) -> None:\n    pass\n\n\n"
+                                "def close() -> None:\n    pass\n")  # (files with one annotation are not sampled)
+    (pkg / "app.py").write_text("from pkg.net import fetch\n\n\n"
+                                "def get(url: str, wait: float) -> None:\n    fetch(url, timeout=wait)\n\n\n"
+                                "def ping() -> int:\n    return 1\n")
+    samples = collect(str(tmp_path / "no-python"), tmp_path, stubs=False)  # no interpreter: the workspace only
+    wait = [s for s in samples if feature_value(s.features, "p:name") == "wait"]
+    assert len(wait) == 1 and wait[0].group == "<workspace>"
+    assert feature_value(wait[0].features, "p:rule") == "forwarded" and wait[0].label == "<static>"
