@@ -19,7 +19,7 @@ from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.static import returns_of
 
 #: Bumped whenever features or static rules change meaning: a persisted model of another version is retrained.
-FEATURES_VERSION = 25
+FEATURES_VERSION = 26
 
 #: Rule variants that mean the same as a common rule (async defs are rare in most corpora).
 SHARED_RULES = {"noreturn_async": "noreturn", "raises_call": "raises"}
