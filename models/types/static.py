@@ -61,10 +61,10 @@ def returns_of(func) -> tuple[list[ast.Return], bool]:
 
 def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: bool = True) -> Evidence:
     """Static evidence for a def's return type (`deep=False`: not from its family's)."""
-    if func.name in DUNDER_RETURNS:
-        t = DUNDER_RETURNS[func.name]
-        return Evidence(t, "dunder", f"`{func.name}` returns {t}")
     rets, yields = returns_of(func)
+    if func.name in DUNDER_RETURNS and (rets or not _raising_call(func.body[-1], ctx)):  # (`__setitem__` of an
+        t = DUNDER_RETURNS[func.name]  # immutable mapping calls a function that raises: it never returns)
+        return Evidence(t, "dunder", f"`{func.name}` returns {t}")
     if yields:
         return _generator(func, ctx, cls)
     if is_stub_body(func):

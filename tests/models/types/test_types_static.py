@@ -610,10 +610,14 @@ def test_a_def_ending_in_a_call_to_a_raising_function_learns_with_raise():
     from pulsedev.models.types.features import slot_features
     src = ("def _immutable(self):\n    raise TypeError('immutable')\n"
            "class Frozen:\n    def append(self, item):\n        _immutable(self)\n"
-           "    def log(self, item):\n        print(item)\n")
+           "    def log(self, item):\n        print(item)\n"
+           "    def __setitem__(self, key, value):\n        _immutable(self)\n"
+           "    def __delitem__(self, key):\n        print(key)\n")
     ev = evidence_at(src, "return", "return", "Frozen.append")
     assert (ev.type, ev.rule) == (None, "raises_call")
     assert evidence_at(src, "return", "return", "Frozen.log").rule == "noreturn"
+    assert evidence_at(src, "return", "return", "Frozen.__setitem__").rule == "raises_call"  # not the dunder's None
+    assert (evidence_at(src, "return", "return", "Frozen.__delitem__").rule) == "dunder"
     slot = _slots(src)[("return", "Frozen.append", "return")]
     feats = slot_features(slot, ev)
     assert "r:rule=raises_call" in feats and "r:rule=raises" in feats
