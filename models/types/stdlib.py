@@ -1,7 +1,8 @@
-"""What standard-library functions return, as typeshed's stubs say (jedi ships them).
+"""What standard-library functions return and take, as typeshed's stubs say (jedi ships them).
 
-`return base64.b64encode(data)` returns `bytes` and `json.loads(text)` `Any`:
-the stub of the module says so.  Only module-level functions are read, only
+`return base64.b64encode(data)` returns `bytes` and `json.loads(text)` `Any`,
+and `os.close(fd)` takes an `int`: the stub of the module says so.  Only
+module-level functions are read, only
 when every overload agrees, and only when the type is made of builtins and the
 names `render.py` knows how to import (`Any`, `Iterator`, `Path`...): a
 typeshed helper (`StrPath`, `AnyStr`, a TypeVar) or a class of the module
@@ -28,16 +29,23 @@ _lock = threading.Lock()
 def function_return(dotted: str, index=None) -> str | None:
     """The return type of a standard-library function `module.func` (None when unknown or unwritable,
     or when the workspace `index` has a module of that name)."""
-    defs = _defs(dotted, index)
+    return None if _shadowed(dotted, index) else _stub_return(dotted)
+
+
+@functools.lru_cache(maxsize=4096)
+def _stub_return(dotted: str) -> str | None:
+    defs = _defs(dotted)
     return _agreed([d.returns for d in defs]) if defs else None
 
 
 def function_param(dotted: str, position: int | None, keyword: str | None, index=None) -> str | None:
     """The type of the parameter of a standard-library function `module.func` that an argument at
-    `position` (or passed as `keyword`) lands in: `time.sleep(x)` gives `float`.  None when unknown or
+    `position` (or passed as `keyword`) lands in: `os.close(fd)` gives `int`.  None when unknown or
     unwritable, when the overloads disagree, or when it is `object` or `Any` (which say nothing)."""
+    if _shadowed(dotted, index):
+        return None
     found = []
-    for d in _defs(dotted, index):
+    for d in _defs(dotted):
         a = d.args
         if position is not None:
             positional = [*a.posonlyargs, *a.args]
@@ -51,9 +59,15 @@ def function_param(dotted: str, position: int | None, keyword: str | None, index
     return t if t not in ("object", "Any") else None
 
 
-def _defs(dotted: str, index) -> list[ast.FunctionDef]:
+def _shadowed(dotted: str, index) -> bool:
+    """Whether the workspace has a module of that name (its own `utils.load` is not the library's)."""
+    return index is not None and index.defines(dotted)
+
+
+def _defs(dotted: str) -> list[ast.FunctionDef]:
+    """The stub's definitions (overloads) of a public module-level function `module.func`."""
     module, _, name = dotted.rpartition(".")
-    if not module or name.startswith("_") or index is not None and index.defines(dotted):
+    if not module or name.startswith("_"):
         return []
     with _lock:
         defs = _module_defs(module)
