@@ -158,7 +158,7 @@ def canonical(text: str | None) -> str | None:
     norm = normalize(text) if text is not None else None
     if norm is None:
         return None
-    return _sort_unions(norm)
+    return _canonical_form(norm)
 
 
 def type_key(text: str) -> str:
@@ -184,13 +184,15 @@ def agreed(found) -> tuple[str, str] | None:
 _NONE_DEFAULTS = ("Generator", "AsyncGenerator")
 
 
-def _sort_unions(text: str) -> str:
+def _canonical_form(text: str) -> str:
+    """`canonical` of a normalised text: union members sorted, at every depth, and the trailing None
+    arguments of `_NONE_DEFAULTS` dropped."""
     members = split_union(text)
     if len(members) > 1:
-        return " | ".join(sorted(_sort_unions(m) for m in members))
+        return " | ".join(sorted(_canonical_form(m) for m in members))
     if "[" in text and text.endswith("]"):
         head, inner = text.split("[", 1)
-        args = [_sort_unions(a) for a in _split_top(inner[:-1], ",")]
+        args = [_canonical_form(a) for a in _split_top(inner[:-1], ",")]
         while head in _NONE_DEFAULTS and len(args) > 1 and args[-1] == "None":
             args.pop()
         return f"{head}[{', '.join(args)}]"
