@@ -154,6 +154,8 @@ def canonical(text: str | None) -> str | None:
     True
     >>> canonical("Generator[int, None, None]"), canonical("AsyncGenerator[None, None]")
     ('Generator[int]', 'AsyncGenerator[None]')
+    >>> canonical("LocalProxy[Any]"), canonical("Callable[..., Any]"), canonical("tuple[Any, ...]"), canonical("tuple[Any]")
+    ('LocalProxy', 'Callable', 'tuple', 'tuple[Any]')
     """
     norm = normalize(text) if text is not None else None
     if norm is None:
@@ -182,11 +184,14 @@ def agreed(found) -> tuple[str, str] | None:
 #: Generics whose trailing type arguments default to None (PEP 696, as typeshed declares them):
 #: `Generator[int]` is `Generator[int, None, None]`, written out or not.
 _NONE_DEFAULTS = ("Generator", "AsyncGenerator")
+#: The arguments that make these generics their bare selves (for others: `Any` for every argument).
+_ALL_ANY = {"tuple": ["Any", "..."], "Callable": ["...", "Any"]}
 
 
 def _canonical_form(text: str) -> str:
-    """`canonical` of a normalised text: union members sorted, at every depth, and the trailing None
-    arguments of `_NONE_DEFAULTS` dropped."""
+    """`canonical` of a normalised text: union members sorted, at every depth, the trailing None
+    arguments of `_NONE_DEFAULTS` dropped, and a generic whose arguments are all `Any` written bare
+    (PEP 484: a bare `LocalProxy` is `LocalProxy[Any]`; `tuple` is `tuple[Any, ...]`)."""
     members = split_union(text)
     if len(members) > 1:
         return " | ".join(sorted(_canonical_form(m) for m in members))
@@ -195,6 +200,8 @@ def _canonical_form(text: str) -> str:
         args = [_canonical_form(a) for a in _split_top(inner[:-1], ",")]
         while head in _NONE_DEFAULTS and len(args) > 1 and args[-1] == "None":
             args.pop()
+        if args == _ALL_ANY.get(head, ["Any"] * len(args)):
+            return head
         return f"{head}[{', '.join(args)}]"
     return text
 

@@ -191,3 +191,13 @@ def test_a_hint_naming_a_type_alias_is_scored_as_what_the_alias_stands_for():
     assert not same_type("Send", "int", aliases)
     assert not same_type("Mode", None, aliases)
     assert same_type("Optional[int]", "int | None")
+
+
+def test_a_bare_generic_is_scored_as_the_generic_of_any():
+    from pulsedev.models.types.scoring import same_type
+
+    assert same_type("LocalProxy", "LocalProxy[Any]")
+    assert same_type("CliSettingsSource | None", "CliSettingsSource[Any] | None")
+    assert same_type("Callable", "Callable[..., Any]") and same_type("tuple", "tuple[Any, ...]")
+    assert not same_type("tuple", "tuple[Any]")  # a 1-tuple
+    assert not same_type("dict", "dict[str, Any]")
