@@ -22,7 +22,7 @@ from pulsedev.models.types.members import methods
 from pulsedev.models.types.scope import SURE, function_env
 from pulsedev.models.types.slots import Slot, parameter_slot
 from pulsedev.models.types.stdlib import function_param
-from pulsedev.models.types.typetext import agreed, normalize, split_union
+from pulsedev.models.types.typetext import agreed, normalize, without_none
 from pulsedev.models.types.units import per_node
 
 #: Rules (prefixes) of the callee's parameter trusted here: its default, its callers, or a sure rule.
@@ -55,7 +55,7 @@ def forwarded_type(slot: Slot, ctx, evidence) -> tuple[str, str] | None:
 def _required(t: str | None) -> str | None:
     """A stub's type without None: what a def passes on to `copy.deepcopy(x, memo)` need not be None
     itself (a parameter with a None default gets None back in params.py)."""
-    rest = [m for m in split_union(t) if m != "None"] if t else []
+    rest = without_none(t)
     return " | ".join(rest) if rest else None
 
 

@@ -19,7 +19,7 @@ import ast
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pulsedev.models.types.typetext import normalize, split_union
+from pulsedev.models.types.typetext import normalize, split_union, without_none
 from pulsedev.models.types.units import per_node
 
 if TYPE_CHECKING:
@@ -141,7 +141,7 @@ def common_base(ctx: FileContext, types: list[str | None]) -> list[str | None]:
     """The types with their workspace classes replaced by their nearest common workspace base, when
     they are two or more and every member is such a class (`GzipDecoder | DeflateDecoder` ->
     `ContentDecoder`, `BasicAuth | Auth` -> `Auth`): what an annotation of several of them says."""
-    named = {m for t in types if t is not None for m in split_union(t) if m != "None"}
+    named = {m for t in types for m in without_none(t)}
     if len(named) < 2 or any(not m.isidentifier() for m in named):
         return types
     lines = [_ancestors(ctx, m) for m in sorted(named)]

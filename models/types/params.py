@@ -24,7 +24,7 @@ from pulsedev.models.types.infer import Env, FileContext, _union, infer
 from pulsedev.models.types.members import declared_field, fit
 from pulsedev.models.types.names import type_named
 from pulsedev.models.types.slots import Slot
-from pulsedev.models.types.typetext import split_union
+from pulsedev.models.types.typetext import split_union, without_none
 
 _EXIT = ("type[BaseException] | None", "BaseException | None", "TracebackType | None")
 #: The data model's parameter conventions (as typeshed writes them): def name -> types of the
@@ -178,7 +178,7 @@ def default_words(node: ast.expr) -> str:
 
 def _fitted(ev: Evidence, slot: Slot, ctx: FileContext) -> Evidence:
     """The evidence with whether the parameter's use fits its class (members.py), when it names one."""
-    named = [m for m in split_union(ev.type) if m != "None"]
+    named = without_none(ev.type)
     if len(named) != 1 or not named[0].isidentifier():
         return ev
     found = fit(ctx, slot.func, slot.name, named[0])
@@ -217,6 +217,6 @@ def _passed(slot: Slot, ctx: FileContext) -> Evidence | None:
     if t is None or t == "None":
         return None
     n = len(known)
-    shown = " | ".join(m for m in split_union(t) if m != "None") or t
+    shown = " | ".join(without_none(t)) or t
     return Evidence(t, "callsite" + ("_some" if unknown else ""),
                     f"passed {shown} at {n} call{'s' if n != 1 else ''}" + (f" ({unknown} unknown)" if unknown else ""))

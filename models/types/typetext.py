@@ -146,6 +146,15 @@ def split_union(text: str) -> list[str]:
     return [p for p in _split_top(text, "|") if p]
 
 
+def without_none(text: str | None) -> list[str]:
+    """The top-level members of a union text other than None (none for None or no text).
+
+    >>> without_none("int | None"), without_none("None"), without_none(None)
+    (['int'], [], [])
+    """
+    return [m for m in split_union(text) if m != "None"] if text else []
+
+
 @functools.lru_cache(maxsize=8192)
 def canonical(text: str | None) -> str | None:
     """Comparison form: normalised with union members sorted (order-free equality).
