@@ -33,7 +33,7 @@ from pathlib import Path
 from pulsedev.client import LspClient
 from pulsedev.models.types.corpus import python_files
 from pulsedev.models.types.evaluation import default_eval_dir, prepare, run_type_eval
-from pulsedev.models.types.scoring import CURVE, KINDS
+from pulsedev.models.types.scoring import CURVE, KINDS, TARGET_PRECISION, coverage_at
 
 
 def accuracy(paths: list[str], threshold: float, mode: str) -> None:
@@ -41,10 +41,11 @@ def accuracy(paths: list[str], threshold: float, mode: str) -> None:
     total = {"slots": 0, "shown": 0, "correct": 0}
     curve = {t: [0, 0] for t in CURVE if t >= threshold}
     per_kind = {k: [0, 0, 0] for k in KINDS}
-    rows = []
+    rows, confidences = [], []
     for p in paths:
         f = run_type_eval(p, mode=mode, threshold=threshold, log=print)
         rows.append((f["package"], f["coverage"], f["precision"], f["slots"]))
+        confidences += f["confidences"]
         total["slots"] += f["slots"]
         total["shown"] += f["shown"]
         total["correct"] += round(f["precision"] * f["shown"])
@@ -66,6 +67,9 @@ def accuracy(paths: list[str], threshold: float, mode: str) -> None:
         print(f"  {k:9} coverage {s / max(1, n):.3f} precision {c / max(1, s):.3f} ({n} slots)")
     print(f"mean over packages: coverage {statistics.mean(r[1] for r in rows):.3f}, "
           f"precision {statistics.mean(r[2] for r in rows):.3f}")
+    cov, t = coverage_at(confidences, total["slots"], TARGET_PRECISION)
+    print(f"pooled coverage at precision >= {TARGET_PRECISION:.2f}: {cov:.3f}"
+          + (f" (hints from confidence {t:.3f} up)" if t is not None else ""))
     print("\npooled, by threshold (the same hints, shown from each confidence up):")
     for t, (shown, correct) in curve.items():
         print(f"  {t:.2f}: coverage {shown / max(1, total['slots']):.3f}  precision {correct / max(1, shown):.3f}")

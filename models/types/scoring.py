@@ -6,8 +6,9 @@ dropped, the package's own aliases expanded: `type_aliases`); `score_file`
 adds one file's hints (LSP InlayHint dicts) to a `Score`, whose `figures` are
 coverage (share of the stripped slots that got a hint), precision (share of
 shown hints that are right), per kind, per source and per threshold
-(`CURVE`), and the p95 latency of the hint requests; `format_figures` prints
-them.  Slots whose truth cannot be normalised (e.g. `Literal`) are left out.
+(`CURVE`), the largest coverage at which precision stays at `TARGET_PRECISION`
+(`coverage_at`, over the hints the run's threshold let through), and the p95
+latency of the hint requests; `format_figures` prints them.  Slots whose truth cannot be normalised (e.g. `Literal`) are left out.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from pulsedev.models.types.typetext import canonical, normalize, split_union
 KINDS = ("parameter", "return", "variable")
 #: Thresholds at which one run also reports coverage and precision (hints asked for at the lowest).
 CURVE = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
+#: The precision the issue's coverage floor is stated at: the figures say how much is covered at it.
+TARGET_PRECISION = 0.9
 
 
 @dataclass
@@ -55,7 +58,27 @@ class Score:
         out["by_source"] = {src: {"shown": v[0], "precision": ratio(v[1], v[0])} for src, v in self.by_source.items()}
         out["curve"] = {t: {"shown": sum(c >= t for c, _ in self.confidences),
                             "correct": sum(c >= t and ok for c, ok in self.confidences)} for t in CURVE}
+        out["confidences"] = sorted(self.confidences, reverse=True)
+        cov, threshold = coverage_at(self.confidences, n, TARGET_PRECISION)
+        out["at_target"] = {"precision": TARGET_PRECISION, "coverage": round(cov, 3), "threshold": threshold}
         return out
+
+
+def coverage_at(confidences: list[tuple[float, bool]], slots: int, precision: float) -> tuple[float, float | None]:
+    """The largest share of `slots` that hints shown from one confidence up cover while at least
+    `precision` of them are right, and that confidence (None when no such confidence).
+
+    >>> coverage_at([(0.9, True), (0.8, True), (0.7, False), (0.6, True), (0.5, False)], 10, 0.75)
+    (0.4, 0.6)
+    """
+    best, threshold, right, shown = 0.0, None, 0, 0
+    ranked = sorted(confidences, key=lambda c: -c[0])
+    for i, (c, ok) in enumerate(ranked):
+        shown, right = shown + 1, right + ok
+        tie = i + 1 < len(ranked) and ranked[i + 1][0] == c  # a confidence's hints are shown together
+        if not tie and right >= precision * shown and slots:
+            best, threshold = shown / slots, c
+    return best, threshold
 
 
 def type_aliases(files: list[Path]) -> dict[str, str | None]:
@@ -163,6 +186,10 @@ def format_figures(f: dict) -> str:
     if "traced" in f:
         t = f["traced"]
         lines.append(f"  traced functions: slots {t['slots']}  coverage {t['coverage']:.3f}  precision {t['precision']:.3f}")
+    at = f.get("at_target")
+    if at:
+        lines.append(f"  coverage at precision >= {at['precision']:.2f}: {at['coverage']:.3f}"
+                     + (f" (hints from confidence {at['threshold']:.2f} up)" if at["threshold"] is not None else ""))
     for src, v in f["by_source"].items():
         lines.append(f"  source {src:6} shown {v['shown']:5}  precision {v['precision']:.3f}")
     return "\n".join(lines)

@@ -24,5 +24,7 @@ def test_eval_types_prints_figures_from_the_real_server(tmp_path):
     assert files == 3 and slots >= 40  # every annotated parameter, return and variable of the package
     assert hints >= slots // 3 and coverage >= 0.33, out
     assert precision >= 0.8, out
+    at = re.search(r"coverage at precision >= 0.90: ([\d.]+)", out)  # the operating point
+    assert at and 0.0 < float(at[1]) <= coverage, out
     assert "source model" in out, out  # the trained model answered, not the static rules alone
     assert list((tmp_path / "cache" / "pulsedev" / "eval-types" / "types").glob("model-*.skops"))
