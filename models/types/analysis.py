@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from pulsedev.models.types.assigned import reads_class
 from pulsedev.models.types.combine import Prediction, combine
 from pulsedev.models.types.evidence import NO_EVIDENCE
-from pulsedev.models.types.features import add_peer_features, parents, slot_features
+from pulsedev.models.types.features import (
+    add_caller_features,
+    add_peer_features,
+    parents,
+    slot_features,
+)
 from pulsedev.models.types.incremental import DocumentMemo
 from pulsedev.models.types.slots import Slot, find_slots
 from pulsedev.models.types.static import FileContext, evidence_for, is_obvious
@@ -83,7 +88,7 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
                 ev = hit[0]
             f = None
             if inside:  # outside the range only the evidence is needed (for peers)
-                parent = cache.setdefault(id(slot.func), parents(slot.func)) if slot.kind == "parameter" else None
+                parent = cache.setdefault(id(slot.func), parents(slot.func)) if slot.kind != "variable" else None
                 f = slot_features(slot, ev, parent)
             hit = (ev, f, memo.class_keys.get(id(slot.cls)) if memo is not None and reads_class(slot, ev) else None)
             if key is not None:
@@ -94,6 +99,7 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
         else:
             peer_evs.append(hit[0])
     add_peer_features(slots + outside, evs + peer_evs, feats + [{} for _ in outside], getattr(index, "peers", None))
+    add_caller_features(slots, feats, ctx)
     preds = _predict(model, feats, evs, slots, memo) if model and slots else None
     results = []
     for i, slot in enumerate(slots):

@@ -26,6 +26,7 @@ from pulsedev.models.types.infer import (
     infer,
 )
 from pulsedev.models.types.scope import function_env
+from pulsedev.models.types.usage import parents, usage, use_of
 
 #: Calls looked at per file: a bound on background work in huge generated modules.
 MAX_CALLS_PER_FILE = 4000
@@ -33,6 +34,8 @@ MAX_CALLS_PER_FILE = 4000
 #: caller's own parameter is typed by what the caller's callers pass (on 15 packages, 2 passes type
 #: 24 more parameters than 1, 3 passes 6 more than 2).
 ROUNDS = 2
+#: Uses of a def's result kept per def (its callers' `x.encode()`, `if f():`): enough to tell a kind.
+MAX_USES = 60
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Seen:
     unbound: dict[int, list[str | None]] = field(default_factory=dict)  # C.m(obj, a): no way to know yet
     keyword: dict[str, list[str | None]] = field(default_factory=dict)
     calls: int = 0
+    uses: list[str] = field(default_factory=list)  # how the callers use what it returns (usage.py's names)
 
 
 class CallSites:
@@ -56,19 +60,22 @@ class CallSites:
         """Records every call of a parsed module whose callee can be named."""
         budget = [MAX_CALLS_PER_FILE]
         module_code = [s for s in ctx.tree.body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
-        self._scan(module_code, Env(), ctx, None, budget)
+        self._scan(module_code, Env(), ctx, None, budget, None)
         methods: set[int] = set()
         for node in ast.walk(ctx.tree):
             if isinstance(node, ast.ClassDef):
                 for stmt in node.body:
                     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                         methods.add(id(stmt))
-                        self._scan(stmt.body, function_env(stmt, ctx, node), ctx, node, budget)
+                        self._scan(stmt.body, function_env(stmt, ctx, node), ctx, node, budget, stmt)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and id(node) not in methods:
-                self._scan(node.body, function_env(node, ctx), ctx, None, budget)
+                self._scan(node.body, function_env(node, ctx), ctx, None, budget, node)
 
-    def _scan(self, body: list[ast.stmt], env: Env, ctx: FileContext, cls: ast.ClassDef | None, budget: list[int]) -> None:
+    def _scan(self, body: list[ast.stmt], env: Env, ctx: FileContext, cls: ast.ClassDef | None, budget: list[int],
+              func) -> None:
+        names: list[dict] = []  # the caller's loaded names (usage.parents), made once when first needed
         for stmt in body:
+            above: dict[int, ast.AST] = {}
             for node in _walk_local(stmt):
                 if not isinstance(node, ast.Call) or budget[0] <= 0:
                     continue
@@ -79,6 +86,8 @@ class CallSites:
                 name, how = target
                 seen = self.seen.setdefault(name, Seen())
                 seen.calls += 1
+                if len(seen.uses) < MAX_USES:
+                    seen.uses += _result_uses(node, stmt, above, func, names)
                 positions = getattr(seen, how)
                 for i, arg in enumerate(node.args):
                     if isinstance(arg, ast.Starred):
@@ -128,6 +137,11 @@ class CallSites:
                 return f"{home}.{typ}.{attr}", "bound"
         return None
 
+    def result_uses(self, module: str, qualname: str) -> list[str]:
+        """How the callers of a def use what it returns (usage.py's feature names)."""
+        seen = self.seen.get(f"{module}.{qualname}")
+        return seen.uses if seen is not None else []
+
     def types_for(self, module: str, qualname: str, func, cls: ast.ClassDef | None, arg: ast.arg) -> tuple[list[str], int]:
         """(known types passed to a parameter, how many calls passed it a value of unknown type)."""
         names = [qualname, cls.name] if cls is not None and func.name == "__init__" else [qualname]
@@ -152,6 +166,25 @@ class CallSites:
 def decorated(func, name: str) -> bool:
     """Whether a def has the decorator `name` (`@staticmethod`, `@abc.abstractmethod`)."""
     return any((d.id if isinstance(d, ast.Name) else getattr(d, "attr", "")) == name for d in func.decorator_list)
+
+
+def _result_uses(call: ast.Call, stmt: ast.stmt, above: dict[int, ast.AST], func, names: list[dict]) -> list[str]:
+    """How a caller uses what a call returns: its use where the call stands (`discarded` as a statement),
+    and, when it is assigned to a name, that name's uses in the caller (`x = f(); x.encode()`)."""
+    if not above:  # the statement's parents, made once per statement that calls a def
+        for node in _walk_local(stmt):
+            for child in ast.iter_child_nodes(node):
+                above[id(child)] = node
+    p = above.get(id(call))
+    if isinstance(p, ast.Expr):
+        return ["discarded"]
+    uses: list[str] = []
+    use_of(call, p, above.get(id(p)), uses)
+    if isinstance(p, ast.Assign) and len(p.targets) == 1 and isinstance(p.targets[0], ast.Name) and func is not None:
+        if not names:
+            names.append(parents(func))
+        uses += usage(func, p.targets[0].id, names[0])
+    return uses
 
 
 def _arg_type(node: ast.expr, env: Env, ctx: FileContext) -> str | None:

@@ -17,7 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pulsedev.models.types.callsites import ROUNDS, CallSites
-from pulsedev.models.types.features import add_peer_features, parents, slot_features
+from pulsedev.models.types.features import (
+    add_caller_features,
+    add_peer_features,
+    parents,
+    slot_features,
+)
 from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.static import FileContext, evidence_for, is_obvious
 from pulsedev.models.types.strip import strip_source
@@ -162,7 +167,7 @@ def _labelled(tree: ast.Module, stripped: str, labels: dict[str, str], ctx: File
         try:
             ev = evidence_for(slot, ctx)
             parent = None
-            if slot.kind == "parameter":
+            if slot.kind != "variable":
                 parent = cache.setdefault(id(slot.func), parents(slot.func))
             feats = slot_features(slot, ev, parent)
         except RecursionError:
@@ -171,6 +176,7 @@ def _labelled(tree: ast.Module, stripped: str, labels: dict[str, str], ctx: File
         evs.append(ev)
         feats_all.append(feats)
     add_peer_features(slots, evs, feats_all, peers)
+    add_caller_features(slots, feats_all, ctx)
     for slot, ev, feats in zip(slots, evs, feats_all):
         label = labels.get(slot.key)
         if label is None or label in TYPEVARISH or label.startswith("_"):

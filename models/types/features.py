@@ -3,8 +3,10 @@
 Name tokens of the slot, its function and class; the default; how a parameter
 is used in its function (methods called on it, attributes, operators,
 iteration, subscripts, the calls it is passed to, isinstance checks, None
-checks); the shape of a def's returns; what a docstring says; and the static
-candidate with its rule, so the model learns how far each rule is right.
+checks: usage.py); the shape of a def's returns, how the def uses a name it
+returns and how its callers use what it returns; what a docstring says; and
+the static candidate with its rule, so the model learns how far each rule is
+right.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from pulsedev.models.types.evidence import Evidence
 from pulsedev.models.types.params import param_default
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.static import returns_of
+from pulsedev.models.types.usage import callee_name as _callee
+from pulsedev.models.types.usage import parents, usage
 
 #: Bumped whenever features or static rules change meaning: a persisted model of another version is retrained.
-FEATURES_VERSION = 26
+FEATURES_VERSION = 27
 
 #: Rule variants that mean the same as a common rule (async defs are rare in most corpora).
 SHARED_RULES = {"noreturn_async": "noreturn", "raises_call": "raises"}
@@ -44,107 +48,6 @@ def tokens(name: str) -> list[str]:
     for part in name.strip("_").split("_"):
         out.extend(t.lower() for t in _CAMEL.findall(part))
     return out
-
-
-def _callee(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return "?"
-
-
-def parents(func: ast.AST) -> dict:
-    """Loaded names of a def: name -> [(Name node, parent, grandparent)], in one walk."""
-    out: dict[str, list] = {}
-    stack = [(func, None, None)]
-    load = ast.Load
-    while stack:
-        node, p, gp = stack.pop()
-        if node.__class__ is ast.Name:
-            if node.ctx.__class__ is load:
-                out.setdefault(node.id, []).append((node, p, gp))
-            continue
-        for field in node._fields:
-            value = getattr(node, field, None)
-            if isinstance(value, list):
-                for v in value:
-                    if isinstance(v, ast.AST):
-                        stack.append((v, node, p))
-            elif isinstance(value, ast.AST):
-                stack.append((value, node, p))
-    return out
-
-
-def usage(func: ast.AST, name: str, index: dict) -> list[str]:
-    """How a name is used inside a def, as feature names (`index` from `parents`)."""
-    feats: list[str] = []
-    for node, p, gp in index.get(name, ()):
-        if isinstance(p, ast.Attribute):
-            if isinstance(gp, ast.Call) and gp.func is p:
-                feats.append(f"meth={p.attr}")
-            else:
-                feats.append(f"attr={p.attr}")
-        elif isinstance(p, ast.Subscript) and p.value is node:
-            feats.append("subscripted")
-            if isinstance(p.slice, ast.Constant):
-                feats.append(f"sub={type(p.slice.value).__name__}")
-        elif isinstance(p, ast.Call):
-            if p.func is node:
-                feats.append("called")
-            else:
-                callee = _callee(p.func)
-                if callee == "isinstance" and len(p.args) == 2:
-                    cls = p.args[1]
-                    for c in (cls.elts if isinstance(cls, ast.Tuple) else [cls]):
-                        feats.append(f"isinst={_callee(c)}")
-                else:
-                    feats.append(f"arg_of={callee}")
-                    if node in p.args:
-                        feats.append(f"argpos={callee}:{p.args.index(node)}")
-        elif isinstance(p, ast.keyword):
-            feats.append(f"kw={p.arg}")
-        elif isinstance(p, (ast.For, ast.AsyncFor, ast.comprehension)) and p.iter is node:
-            feats.append("iterated")
-        elif isinstance(p, ast.Compare):
-            consts = [c for c in [p.left, *p.comparators] if isinstance(c, ast.Constant)]
-            if any(c.value is None for c in consts):
-                feats.append("cmp_none")
-            elif consts:
-                feats.append(f"cmp={type(consts[0].value).__name__}")
-            else:
-                feats.append("cmp")
-            if any(isinstance(op, (ast.In, ast.NotIn)) for op in p.ops):
-                feats.append("in_left" if p.left is node else "in_right")
-        elif isinstance(p, ast.BinOp):
-            feats.append(f"binop={type(p.op).__name__}")
-            other = p.right if p.left is node else p.left
-            if isinstance(other, ast.Constant):
-                feats.append(f"binop_const={type(other.value).__name__}")
-        elif isinstance(p, ast.AugAssign):
-            feats.append(f"aug={type(p.op).__name__}")
-        elif isinstance(p, ast.Return):
-            feats.append("returned")
-        elif isinstance(p, ast.Await):
-            feats.append("awaited")
-        elif isinstance(p, ast.withitem):
-            feats.append("with")
-        elif isinstance(p, ast.FormattedValue):
-            feats.append("fstr")
-        elif isinstance(p, (ast.If, ast.While, ast.BoolOp, ast.IfExp)) or (
-                isinstance(p, ast.UnaryOp) and isinstance(p.op, ast.Not)):
-            feats.append("truth")
-        elif isinstance(p, ast.Assign):
-            t = p.targets[0]
-            if isinstance(t, ast.Attribute):
-                feats.append(f"to_attr={t.attr}")
-        elif isinstance(p, ast.Starred):
-            feats.append("starred")
-        elif isinstance(p, (ast.Tuple, ast.List)):
-            feats.append("in_display")
-        elif isinstance(p, ast.Dict):
-            feats.append("dict_value" if node in p.values else "dict_key")
-    return feats
 
 
 def slot_features(slot: Slot, ev: Evidence, parent: dict[int, ast.AST] | None = None) -> dict[str, float]:
@@ -201,7 +104,7 @@ def slot_features(slot: Slot, ev: Evidence, parent: dict[int, ast.AST] | None = 
     if slot.kind == "parameter":
         _param_features(slot, add, parent)
     elif slot.kind == "return":
-        _return_features(slot, add)
+        _return_features(slot, add, parent)
     else:
         value = slot.node.value
         add(f"v:value={type(value).__name__}")
@@ -249,7 +152,7 @@ def _param_features(slot: Slot, add, parent) -> None:
         add(f"u:{u}")
 
 
-def _return_features(slot: Slot, add) -> None:
+def _return_features(slot: Slot, add, parent) -> None:
     func = slot.func
     rets, yields = returns_of(func)
     if yields:
@@ -270,6 +173,9 @@ def _return_features(slot: Slot, add) -> None:
             add("r:self" if v.id == "self" else "r:name")
             for t in tokens(v.id)[-1:]:
                 add(f"r:ntok={t}")
+            if parent is not None and v.id != "self":  # `flow = ...; min(flow, n); return flow`
+                for u in usage(func, v.id, parent):
+                    add(f"r:nu={u}")
         elif isinstance(v, ast.Attribute):
             add(f"r:attr={v.attr}")
         elif isinstance(v, ast.Constant):
@@ -295,3 +201,14 @@ def add_peer_features(slots: list[Slot], evs: list[Evidence], feats: list[dict[s
             if found and len(found) == 1:
                 f[f"p:peer={next(iter(found))}"] = 1.0
                 f["p:peer_agrees" if ev.type in found else "p:peer_only"] = 1.0
+
+
+def add_caller_features(slots: list[Slot], feats: list[dict[str, float]], ctx) -> None:
+    """Adds `r:cu=U` to a def's return for each way its callers in the workspace use what it returns
+    (`if f():` is `truth`, `f().encode()` is `meth=encode`, `f()` alone is `discarded`; callsites.py)."""
+    if ctx.calls is None:
+        return
+    for slot, f in zip(slots, feats):
+        if slot.kind == "return":
+            for u in ctx.calls.result_uses(ctx.module, slot.qualname):
+                f[f"r:cu={u}"] = 1.0

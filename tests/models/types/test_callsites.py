@@ -152,3 +152,32 @@ def test_a_parameter_a_sure_rule_types_passes_that_type_on():
     assert ev["draw.n"].type is None  # `count` says nothing of itself
     ret = next(s for s in find_slots(ctx.tree, source) if s.kind == "return" and s.qualname == "show")
     assert evidence_for(ret, ctx).type == "str"
+
+
+def test_how_callers_use_a_result_and_how_a_def_uses_what_it_returns_are_features_of_its_return(tmp_path: Path):
+    (tmp_path / "a.py").write_text(
+        "def ready(job):\n    return job.state\n\n\n"
+        "def label(job):\n    return job.name\n\n\n"
+        "def window(conn):\n    flow = conn.window\n    min(flow, 10)\n    return flow\n")
+    (tmp_path / "b.py").write_text(
+        "from a import label, ready\n\n\n"
+        "def run(job):\n    if ready(job):\n        text = label(job)\n        return text.encode()\n    ready(job)\n")
+    index = WorkspaceIndex(tmp_path)
+    index.build()
+    index.build_callsites()
+    text = (tmp_path / "a.py").read_text()
+    from pulsedev.models.types.features import (
+        add_caller_features,
+        parents,
+        slot_features,
+    )
+
+    ctx = FileContext(ast.parse(text), "a", index)
+    slots = [s for s in find_slots(ctx.tree, text) if s.kind == "return"]
+    feats = [slot_features(s, evidence_for(s, ctx), parents(s.func)) for s in slots]
+    add_caller_features(slots, feats, ctx)
+    by_def = {s.qualname: f for s, f in zip(slots, feats)}
+    assert {"r:cu=truth", "r:cu=discarded"} <= set(by_def["ready"])  # `if ready(job):`, `ready(job)`
+    assert "r:cu=meth=encode" in by_def["label"]  # `text = label(job)`, then `text.encode()`
+    assert not any(k.startswith("r:cu=") for k in by_def["window"])  # nobody calls it
+    assert "r:nu=arg_of=min" in by_def["window"]  # `min(flow, 10)` before `return flow`

@@ -1,0 +1,120 @@
+"""How a value is used where it is read, as feature names for the type model.
+
+`usage` lists the uses of a name inside a def (methods called on it,
+attributes read, operators, iteration, subscripts, the calls it is passed
+to, isinstance and None checks, truth tests); `use_of` classifies one use,
+so the same names describe a parameter, a name a def returns, and the result
+of a call where its callers use it (callsites.py).
+"""
+
+from __future__ import annotations
+
+import ast
+
+
+def callee_name(node: ast.expr) -> str:
+    """The name a call's function goes by (`f`, `obj.meth` -> `meth`), or `?`."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return "?"
+
+
+def parents(func: ast.AST) -> dict:
+    """Loaded names of a def: name -> [(Name node, parent, grandparent)], in one walk."""
+    out: dict[str, list] = {}
+    stack = [(func, None, None)]
+    load = ast.Load
+    while stack:
+        node, p, gp = stack.pop()
+        if node.__class__ is ast.Name:
+            if node.ctx.__class__ is load:
+                out.setdefault(node.id, []).append((node, p, gp))
+            continue
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                for v in value:
+                    if isinstance(v, ast.AST):
+                        stack.append((v, node, p))
+            elif isinstance(value, ast.AST):
+                stack.append((value, node, p))
+    return out
+
+
+def usage(func: ast.AST, name: str, index: dict) -> list[str]:
+    """How a name is used inside a def, as feature names (`index` from `parents`)."""
+    feats: list[str] = []
+    for node, p, gp in index.get(name, ()):
+        use_of(node, p, gp, feats)
+    return feats
+
+
+def use_of(node: ast.expr, p: ast.AST | None, gp: ast.AST | None, feats: list[str]) -> None:
+    """Adds to `feats` how the value of `node` is used by its parent `p` (and grandparent `gp`):
+    `x.encode()` is `meth=encode`, `for a in x` is `iterated`, `if x:` is `truth`."""
+    if isinstance(p, ast.Attribute):
+        if isinstance(gp, ast.Call) and gp.func is p:
+            feats.append(f"meth={p.attr}")
+        else:
+            feats.append(f"attr={p.attr}")
+    elif isinstance(p, ast.Subscript) and p.value is node:
+        feats.append("subscripted")
+        if isinstance(p.slice, ast.Constant):
+            feats.append(f"sub={type(p.slice.value).__name__}")
+    elif isinstance(p, ast.Call):
+        if p.func is node:
+            feats.append("called")
+        else:
+            callee = callee_name(p.func)
+            if callee == "isinstance" and len(p.args) == 2:
+                cls = p.args[1]
+                for c in (cls.elts if isinstance(cls, ast.Tuple) else [cls]):
+                    feats.append(f"isinst={callee_name(c)}")
+            else:
+                feats.append(f"arg_of={callee}")
+                if node in p.args:
+                    feats.append(f"argpos={callee}:{p.args.index(node)}")
+    elif isinstance(p, ast.keyword):
+        feats.append(f"kw={p.arg}")
+    elif isinstance(p, (ast.For, ast.AsyncFor, ast.comprehension)) and p.iter is node:
+        feats.append("iterated")
+    elif isinstance(p, ast.Compare):
+        consts = [c for c in [p.left, *p.comparators] if isinstance(c, ast.Constant)]
+        if any(c.value is None for c in consts):
+            feats.append("cmp_none")
+        elif consts:
+            feats.append(f"cmp={type(consts[0].value).__name__}")
+        else:
+            feats.append("cmp")
+        if any(isinstance(op, (ast.In, ast.NotIn)) for op in p.ops):
+            feats.append("in_left" if p.left is node else "in_right")
+    elif isinstance(p, ast.BinOp):
+        feats.append(f"binop={type(p.op).__name__}")
+        other = p.right if p.left is node else p.left
+        if isinstance(other, ast.Constant):
+            feats.append(f"binop_const={type(other.value).__name__}")
+    elif isinstance(p, ast.AugAssign):
+        feats.append(f"aug={type(p.op).__name__}")
+    elif isinstance(p, ast.Return):
+        feats.append("returned")
+    elif isinstance(p, ast.Await):
+        feats.append("awaited")
+    elif isinstance(p, ast.withitem):
+        feats.append("with")
+    elif isinstance(p, ast.FormattedValue):
+        feats.append("fstr")
+    elif isinstance(p, (ast.If, ast.While, ast.BoolOp, ast.IfExp)) or (
+            isinstance(p, ast.UnaryOp) and isinstance(p.op, ast.Not)):
+        feats.append("truth")
+    elif isinstance(p, ast.Assign):
+        t = p.targets[0]
+        if isinstance(t, ast.Attribute):
+            feats.append(f"to_attr={t.attr}")
+    elif isinstance(p, ast.Starred):
+        feats.append("starred")
+    elif isinstance(p, (ast.Tuple, ast.List)):
+        feats.append("in_display")
+    elif isinstance(p, ast.Dict):
+        feats.append("dict_value" if node in p.values else "dict_key")
