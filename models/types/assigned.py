@@ -19,6 +19,7 @@ from pulsedev.models.types.infer import (
     empty_kind,
     infer,
 )
+from pulsedev.models.types.members import common_base
 from pulsedev.models.types.scope import filled_type, function_env
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.typetext import split_union
@@ -65,7 +66,7 @@ def assigned_later(slot: Slot, ctx: FileContext) -> str | None:
                 and _is(node.targets[0], slot.name) and not (isinstance(node.value, ast.Constant)
                                                              and node.value.value is None):
             types.append(infer(node.value, function_env(func, ctx, slot.cls), ctx))  # envs are memoised
-    t = _union(types, 2) if types else None
+    t = _union(common_base(ctx, types), 2) if types else None
     return None if t is None or "None" in split_union(t) else t
 
 
@@ -86,7 +87,7 @@ def filled_later(slot: Slot, ctx: FileContext) -> str | None:
             env = function_env(func, ctx, slot.cls)
             keys.append(infer(node.targets[0].slice, env, ctx))
             values.append(infer(node.value, env, ctx))
-    return filled_type(kind, keys, values)
+    return filled_type(kind, keys, common_base(ctx, values))
 
 
 def set_elsewhere(ctx: FileContext, cls: ast.ClassDef, name: str) -> str | None:
@@ -102,7 +103,7 @@ def set_elsewhere(ctx: FileContext, cls: ast.ClassDef, name: str) -> str | None:
             for node in ast.walk(stmt):
                 if isinstance(node, ast.Assign) and any(_is(t, "self." + name) for t in node.targets):
                     types.append(infer(node.value, function_env(stmt, ctx, cls), ctx))
-    t = _union(types, 2) if types else None
+    t = _union(common_base(ctx, types), 2) if types else None
     ctx._elsewhere[key] = t if t != "None" else None
     return ctx._elsewhere[key]
 

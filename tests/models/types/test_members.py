@@ -260,3 +260,23 @@ def test_the_common_base_of_classes_imported_from_other_modules(imported):
                     "pkg.kinds": f"from pkg.base import {imported}\nclass File({base}):\n    pass\n"
                                  f"class Redirect({base}):\n    pass\n"})
     assert _return(user, module="pkg.app", index=index).type == "Response"
+
+
+def test_a_variable_given_sibling_classes_is_their_common_base():
+    src = DECODERS + """
+class Reader:
+    def __init__(self):
+        self._decoder = None
+        self.history = []
+
+    def switch(self, mode):
+        self._decoder = GzipDecoder()
+        if mode == "deflate":
+            self._decoder = DeflateDecoder()
+        self.history.append(GzipDecoder())
+        self.history.append(DeflateDecoder())
+"""
+    ctx = FileContext(ast.parse(src))
+    found = {s.name: evidence_for(s, ctx) for s in find_slots(ctx.tree, src) if s.kind == "variable"}
+    assert found["self._decoder"].type == "ContentDecoder | None"  # set later to either: their base
+    assert found["self.history"].type == "list[ContentDecoder]"  # filled with either
