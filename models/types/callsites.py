@@ -53,8 +53,9 @@ class Seen:
 class CallSites:
     """Argument types seen at calls, per callee dotted name (`pkg.mod.func`, `pkg.mod.Class.method`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, results: bool = True) -> None:
         self.seen: dict[str, Seen] = {}
+        self.results = results  # whether to record how callers use what calls return (the last pass only)
 
     def add_module(self, ctx: FileContext) -> None:
         """Records every call of a parsed module whose callee can be named."""
@@ -86,7 +87,7 @@ class CallSites:
                 name, how = target
                 seen = self.seen.setdefault(name, Seen())
                 seen.calls += 1
-                if len(seen.uses) < MAX_USES:
+                if self.results and len(seen.uses) < MAX_USES:
                     seen.uses += _result_uses(node, stmt, above, func, names)
                 positions = getattr(seen, how)
                 for i, arg in enumerate(node.args):

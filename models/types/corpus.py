@@ -125,8 +125,8 @@ def file_samples(text: str, group: str, module: str = "") -> list[Sample]:
         return []
     stripped, labels, tree = found
     ctx = FileContext(tree, module)
-    for _ in range(ROUNDS):  # the file's own calls: what the workspace's are to a server
-        table = CallSites()
+    for n in range(ROUNDS):  # the file's own calls: what the workspace's are to a server
+        table = CallSites(results=n == ROUNDS - 1)
         table.add_module(ctx)
         ctx.calls = table
         ctx.forget_inferred()  # what was inferred while the table filled up did not know what the calls pass

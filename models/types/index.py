@@ -87,8 +87,8 @@ class WorkspaceIndex:
         """Records the argument types at every call of the workspace (callsites.py), in the background."""
         from pulsedev.models.types.callsites import ROUNDS, CallSites
 
-        for _ in range(ROUNDS):
-            table = CallSites()
+        for n in range(ROUNDS):
+            table = CallSites(results=n == ROUNDS - 1)
             for module in list(self.trees):
                 pause()
                 if should_stop():
