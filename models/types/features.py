@@ -23,7 +23,7 @@ from pulsedev.models.types.usage import callee_name as _callee
 from pulsedev.models.types.usage import parents, usage
 
 #: Bumped whenever features or static rules change meaning: a persisted model of another version is retrained.
-FEATURES_VERSION = 28
+FEATURES_VERSION = 29
 
 #: Rule variants that mean the same as a common rule (async defs are rare in most corpora).
 SHARED_RULES = {"noreturn_async": "noreturn", "raises_call": "raises"}

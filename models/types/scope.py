@@ -23,6 +23,7 @@ from pulsedev.models.types.infer import (
     infer,
 )
 from pulsedev.models.types.known import FILLS, empty_kind
+from pulsedev.models.types.members import common_base
 from pulsedev.models.types.typetext import normalize
 
 
@@ -133,7 +134,7 @@ def _scan_body(body: list[ast.stmt], env: Env, ctx: FileContext) -> None:
                 env[name] = typ
             assigned.add(name)
     for name, (kind, keys, values) in empties.items():
-        filled = filled_type(kind, keys, values)
+        filled = filled_type(kind, keys, common_base(ctx, values))
         if filled and env.get(name) in (None, kind):
             env[name] = filled
 

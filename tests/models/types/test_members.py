@@ -275,8 +275,18 @@ class Reader:
             self._decoder = DeflateDecoder()
         self.history.append(GzipDecoder())
         self.history.append(DeflateDecoder())
+
+def collect(modes):
+    found = []
+    for mode in modes:
+        if mode:
+            found.append(GzipDecoder())
+        else:
+            found.append(DeflateDecoder())
+    return found
 """
     ctx = FileContext(ast.parse(src))
     found = {s.name: evidence_for(s, ctx) for s in find_slots(ctx.tree, src) if s.kind == "variable"}
     assert found["self._decoder"].type == "ContentDecoder | None"  # set later to either: their base
     assert found["self.history"].type == "list[ContentDecoder]"  # filled with either
+    assert found["found"].type == "list[ContentDecoder]" == _return(src, "collect").type  # a local list too
