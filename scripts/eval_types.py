@@ -33,7 +33,13 @@ from pathlib import Path
 from pulsedev.client import LspClient
 from pulsedev.models.types.corpus import python_files
 from pulsedev.models.types.evaluation import default_eval_dir, prepare, run_type_eval
-from pulsedev.models.types.scoring import CURVE, KINDS, TARGET_PRECISION, coverage_at
+from pulsedev.models.types.scoring import (
+    CURVE,
+    KINDS,
+    TARGET_PRECISION,
+    at_target_line,
+    coverage_at,
+)
 
 
 def accuracy(paths: list[str], threshold: float, mode: str) -> None:
@@ -67,9 +73,7 @@ def accuracy(paths: list[str], threshold: float, mode: str) -> None:
         print(f"  {k:9} coverage {s / max(1, n):.3f} precision {c / max(1, s):.3f} ({n} slots)")
     print(f"mean over packages: coverage {statistics.mean(r[1] for r in rows):.3f}, "
           f"precision {statistics.mean(r[2] for r in rows):.3f}")
-    cov, t = coverage_at(confidences, total["slots"], TARGET_PRECISION)
-    print(f"pooled coverage at precision >= {TARGET_PRECISION:.2f}: {cov:.3f}"
-          + (f" (hints from confidence {t:.3f} up)" if t is not None else ""))
+    print("pooled " + at_target_line(*coverage_at(confidences, total["slots"], TARGET_PRECISION)))
     print("\npooled, by threshold (the same hints, shown from each confidence up):")
     for t, (shown, correct) in curve.items():
         print(f"  {t:.2f}: coverage {shown / max(1, total['slots']):.3f}  precision {correct / max(1, shown):.3f}")

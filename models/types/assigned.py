@@ -87,7 +87,7 @@ def filled_later(slot: Slot, ctx: FileContext) -> str | None:
             env = function_env(func, ctx, slot.cls)
             keys.append(infer(node.targets[0].slice, env, ctx))
             values.append(infer(node.value, env, ctx))
-    return filled_type(kind, keys, common_base(ctx, values))
+    return filled_type(kind, keys, values, ctx)
 
 
 def set_elsewhere(ctx: FileContext, cls: ast.ClassDef, name: str) -> str | None:

@@ -19,8 +19,7 @@ from pulsedev.models.types.evidence import Evidence
 from pulsedev.models.types.params import param_default
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.static import returns_of
-from pulsedev.models.types.usage import callee_name as _callee
-from pulsedev.models.types.usage import parents, usage
+from pulsedev.models.types.usage import callee_name, parents, usage
 
 #: Bumped whenever features or static rules change meaning: a persisted model of another version is retrained.
 FEATURES_VERSION = 29
@@ -94,7 +93,7 @@ def slot_features(slot: Slot, ev: Evidence, parent: dict[int, ast.AST] | None = 
         if func.name.startswith("__") and func.name.endswith("__"):
             add(f"{kind}:dunder={func.name}")
         for d in func.decorator_list:
-            add(f"{kind}:decor={_callee(d.func if isinstance(d, ast.Call) else d)}")
+            add(f"{kind}:decor={callee_name(d.func if isinstance(d, ast.Call) else d)}")
         if isinstance(func, ast.AsyncFunctionDef):
             add(f"{kind}:async")
     if slot.cls is not None:
@@ -109,7 +108,7 @@ def slot_features(slot: Slot, ev: Evidence, parent: dict[int, ast.AST] | None = 
         value = slot.node.value
         add(f"v:value={type(value).__name__}")
         if isinstance(value, ast.Call):
-            callee = _callee(value.func)
+            callee = callee_name(value.func)
             add(f"v:callee={callee}")
             for t in tokens(callee)[:3]:
                 add(f"v:ctok={t}")
@@ -137,7 +136,7 @@ def _param_features(slot: Slot, add, parent) -> None:
             if isinstance(default.value, (int, float)) and not isinstance(default.value, bool):
                 add("p:def_zero" if default.value == 0 else "p:def_nonzero")
         elif isinstance(default, (ast.Attribute, ast.Name, ast.Call)):
-            add(f"p:defname={_callee(default.func if isinstance(default, ast.Call) else default)}")
+            add(f"p:defname={callee_name(default.func if isinstance(default, ast.Call) else default)}")
     else:
         add("p:nodefault")
     dt = docstrings.param_type(func, slot.name)
@@ -165,7 +164,7 @@ def _return_features(slot: Slot, add, parent) -> None:
             continue
         add(f"r:expr={type(v).__name__}")
         if isinstance(v, ast.Call):
-            callee = _callee(v.func)
+            callee = callee_name(v.func)
             add(f"r:callee={callee}")
             for t in tokens(callee)[:2]:
                 add(f"r:ctok={t}")

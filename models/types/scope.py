@@ -134,14 +134,15 @@ def _scan_body(body: list[ast.stmt], env: Env, ctx: FileContext) -> None:
                 env[name] = typ
             assigned.add(name)
     for name, (kind, keys, values) in empties.items():
-        filled = filled_type(kind, keys, common_base(ctx, values))
+        filled = filled_type(kind, keys, values, ctx)
         if filled and env.get(name) in (None, kind):
             env[name] = filled
 
 
-def filled_type(kind: str, keys: list[str | None], values: list[str | None]) -> str | None:
-    """`list[T]`, `set[T]` or `dict[K, V]` from what was put in an empty collection, when all is known."""
-    elt = _union(values, 2) if values else None
+def filled_type(kind: str, keys: list[str | None], values: list[str | None], ctx: FileContext) -> str | None:
+    """`list[T]`, `set[T]` or `dict[K, V]` from what was put in an empty collection, when all is known
+    (several of the workspace's classes as their common base, `members.common_base`)."""
+    elt = _union(common_base(ctx, values), 2) if values else None
     if elt is None:
         return None
     if kind == "dict":

@@ -8,7 +8,8 @@ coverage (share of the stripped slots that got a hint), precision (share of
 shown hints that are right), per kind, per source and per threshold
 (`CURVE`), the largest coverage at which precision stays at `TARGET_PRECISION`
 (`coverage_at`, over the hints the run's threshold let through), and the p95
-latency of the hint requests; `format_figures` prints them.  Slots whose truth cannot be normalised (e.g. `Literal`) are left out.
+latency of the hint requests; `format_figures` prints them.  Slots whose truth
+cannot be normalised (e.g. `Literal`) are left out.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class Score:
         out["by_source"] = {src: {"shown": v[0], "precision": ratio(v[1], v[0])} for src, v in self.by_source.items()}
         out["curve"] = {t: {"shown": sum(c >= t for c, _ in self.confidences),
                             "correct": sum(c >= t and ok for c, ok in self.confidences)} for t in CURVE}
-        out["confidences"] = sorted(self.confidences, reverse=True)
+        out["confidences"] = list(self.confidences)  # pooled over packages by eval_types.py
         cov, threshold = coverage_at(self.confidences, n, TARGET_PRECISION)
         out["at_target"] = {"precision": TARGET_PRECISION, "coverage": round(cov, 3), "threshold": threshold}
         return out
@@ -79,6 +80,12 @@ def coverage_at(confidences: list[tuple[float, bool]], slots: int, precision: fl
         if not tie and right >= precision * shown and slots:
             best, threshold = shown / slots, c
     return best, threshold
+
+
+def at_target_line(coverage: float, threshold: float | None) -> str:
+    """How `format_figures` and the pooled figures say what `coverage_at` found."""
+    return (f"coverage at precision >= {TARGET_PRECISION:.2f}: {coverage:.3f}"
+            + (f" (hints from confidence {threshold:.3f} up)" if threshold is not None else ""))
 
 
 def type_aliases(files: list[Path]) -> dict[str, str | None]:
@@ -186,10 +193,8 @@ def format_figures(f: dict) -> str:
     if "traced" in f:
         t = f["traced"]
         lines.append(f"  traced functions: slots {t['slots']}  coverage {t['coverage']:.3f}  precision {t['precision']:.3f}")
-    at = f.get("at_target")
-    if at:
-        lines.append(f"  coverage at precision >= {at['precision']:.2f}: {at['coverage']:.3f}"
-                     + (f" (hints from confidence {at['threshold']:.2f} up)" if at["threshold"] is not None else ""))
+    if "at_target" in f:
+        lines.append("  " + at_target_line(f["at_target"]["coverage"], f["at_target"]["threshold"]))
     for src, v in f["by_source"].items():
         lines.append(f"  source {src:6} shown {v['shown']:5}  precision {v['precision']:.3f}")
     return "\n".join(lines)
