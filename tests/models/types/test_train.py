@@ -19,3 +19,15 @@ def test_training_samples_see_evidence_from_other_modules_of_their_package(tmp_p
     wait = [s for s in samples if feature_value(s.features, "p:name") == "wait"]
     assert len(wait) == 1 and wait[0].group == "<workspace>"
     assert feature_value(wait[0].features, "p:rule") == "forwarded" and wait[0].label == "<static>"
+
+
+def test_sampled_files_are_indexed_with_the_rest_of_their_package(tmp_path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "net.py").write_text("def retry(count: int) -> None:\n    pass\n\n\n"
+                                "def close() -> None:\n    pass\n")
+    (pkg / "jobs.py").write_text("from pkg.net import retry\n\n\ndef run():\n    retry(3)\n")  # never sampled: no annotations
+    samples = collect(str(tmp_path / "no-python"), tmp_path, stubs=False)
+    count = next(s for s in samples if feature_value(s.features, "p:name") == "count")
+    assert feature_value(count.features, "p:rule") == "callsite" and count.label == "<static>"  # jobs.py's call
