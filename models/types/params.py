@@ -181,12 +181,21 @@ def _fitted(ev: Evidence, slot: Slot, ctx: FileContext) -> Evidence:
     named = without_none(ev.type)
     if len(named) != 1 or not named[0].isidentifier():
         return ev
+    if _converted(slot.func, slot.name, named[0]):  # `url = URL(url)`: a URL or what makes one
+        return Evidence(ev.type, ev.rule, ev.words + f"; but it is passed to `{named[0]}(...)`", "missing")
     found = fit(ctx, slot.func, slot.name, named[0])
     if found is None:
         return ev
     how, attrs = found
     words = ev.words + ("; it reads " + ", ".join(f"`{a}`" for a in attrs[:3]) + " of it" if how == "found" else "")
     return Evidence(ev.type, ev.rule, words, how)
+
+
+def _converted(func: ast.AST, name: str, class_name: str) -> bool:
+    """Whether `func` passes parameter `name` to `class_name(...)` as its first argument: a parameter
+    made into an object of its class is seldom only that (`url = URL(url)` takes a `URL | str`)."""
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == class_name and n.args
+               and isinstance(n.args[0], ast.Name) and n.args[0].id == name for n in ast.walk(func))
 
 
 def _doc_param(slot: Slot, ctx: FileContext) -> str | None:

@@ -10,6 +10,7 @@ from pulsedev.models.types.index import WorkspaceIndex
 from pulsedev.models.types.members import fit, members
 from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.static import evidence_for
+from type_helpers import evidence_at
 
 STATES = """\
 from typing import Generic, TypeVar
@@ -290,3 +291,13 @@ def collect(modes):
     assert found["self._decoder"].type == "ContentDecoder | None"  # set later to either: their base
     assert found["self.history"].type == "list[ContentDecoder]"  # filled with either
     assert found["found"].type == "list[ContentDecoder]" == _return(src, "collect").type  # a local list too
+
+
+def test_a_parameter_made_into_an_object_of_its_class_does_not_fit_it():
+    src = ("class URL:\n    def __init__(self, raw=''):\n        self.raw = raw\n\n\n"
+           "def fetch(url):\n    url = URL(url)\n    return url.raw\n\n\n"
+           "def show(url):\n    return url.raw\n")
+    converted, plain = evidence_at(src, "parameter", "url", "fetch"), evidence_at(src, "parameter", "url", "show")
+    assert (converted.type, converted.fit) == ("URL", "missing")  # `URL | str`, most likely: not a sure URL
+    assert "passed to `URL(...)`" in converted.words
+    assert (plain.type, plain.fit) == ("URL", "found")
