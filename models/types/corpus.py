@@ -93,15 +93,24 @@ def python_files(root: Path, limit: int = 5000):
                 yield e
 
 
-def sample_files(files: list[Path], per_group: int, max_bytes: int = 200_000) -> list[tuple[Path, str]]:
+#: A larger file is generated or vendored: never read for training.
+MAX_BYTES = 200_000
+
+
+def read_source(path: Path, max_bytes: int = MAX_BYTES) -> str | None:
+    """The text of a source file, or None when it is larger than `max_bytes` or cannot be read."""
+    try:
+        return None if path.stat().st_size > max_bytes else path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def sample_files(files: list[Path], per_group: int, max_bytes: int = MAX_BYTES) -> list[tuple[Path, str]]:
     """Up to `per_group` annotated files (text included), the most annotated first."""
     scored = []
     for f in files:
-        try:
-            if f.stat().st_size > max_bytes:
-                continue
-            text = f.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+        text = read_source(f, max_bytes)
+        if text is None:
             continue
         n = text.count("->")
         if n >= 2:

@@ -19,6 +19,7 @@ from pulsedev.models.types.corpus import (
     package_groups,
     package_samples,
     python_files,
+    read_source,
     sample_files,
     site_dirs,
 )
@@ -28,7 +29,6 @@ from pulsedev.models.types.stubs import stub_samples
 
 #: Source read per package, beyond its sampled files, to index them with the rest of their package.
 INDEX_BYTES = 3_000_000
-MAX_BYTES = 200_000  # a larger file is generated or vendored: skipped, as `sample_files` does
 
 
 def collect(python: str, root: Path | None, per_package: int = 30, exclude: set[str] = frozenset(),
@@ -59,15 +59,10 @@ def _indexed(root: Path, picked: list[tuple[Path, str]], group: str, files: list
         if budget <= 0:
             break
         module = module_name(root, f)
-        if module in texts:
-            continue
-        try:
-            if f.stat().st_size > MAX_BYTES:
-                continue
-            texts[module] = f.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        budget -= len(texts[module])
+        text = read_source(f) if module not in texts else None
+        if text is not None:
+            texts[module] = text
+            budget -= len(text)
     try:
         return package_samples(texts, sampled, group)
     except RecursionError:
