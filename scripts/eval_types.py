@@ -122,7 +122,7 @@ def speed(package: str, files: int = 300) -> None:
         start = time.perf_counter()
         with LspClient.spawn(env=env) as c:  # fresh data dir: no model yet, static evidence only
             c.initialize(root=ws, options={"dataDir": str(data), "features": {"telemetry": False}})
-            first = sources[0]
+            first = next((p for p in sources if "def " in p.read_text()), sources[0])  # a file with slots
             uri, text = first.as_uri(), first.read_text()
             c.open(uri, text)
             while True:
