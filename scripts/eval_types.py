@@ -1,7 +1,7 @@
 """Figures for type hints: accuracy on held-out annotated packages, and speed, through the real server.
 
     .venv/bin/python scripts/eval_types.py accuracy PKG_DIR [PKG_DIR ...]   # coverage/precision per package
-        (with --threshold 0.5, the pooled figures at every threshold from 0.5 up, from one run)
+        (figures at --threshold, default 0.8; pooled figures at every threshold from 0.5 up, from the same run)
     .venv/bin/python scripts/eval_types.py speed PKG_DIR                    # 2,000-line p95 and first-hint time
     .venv/bin/python scripts/eval_types.py traced PKG_DIR TESTS_DIR         # with traces of the package's tests
 
@@ -45,7 +45,7 @@ from pulsedev.models.types.scoring import (
 def accuracy(paths: list[str], threshold: float, mode: str) -> None:
     """Per-package and pooled coverage/precision."""
     total = {"slots": 0, "shown": 0, "correct": 0}
-    curve = {t: [0, 0] for t in CURVE if t >= threshold}
+    curve = {t: [0, 0] for t in CURVE}
     per_kind = {k: [0, 0, 0] for k in KINDS}
     rows, confidences = [], []
     for p in paths:
@@ -55,9 +55,9 @@ def accuracy(paths: list[str], threshold: float, mode: str) -> None:
         total["slots"] += f["slots"]
         total["shown"] += f["shown"]
         total["correct"] += round(f["precision"] * f["shown"])
-        for t in curve:
-            curve[t][0] += f["curve"][t]["shown"]
-            curve[t][1] += f["curve"][t]["correct"]
+        for t, counts in curve.items():
+            counts[0] += f["curve"][t]["shown"]
+            counts[1] += f["curve"][t]["correct"]
         for k in KINDS:
             shown = round(f[k]["coverage"] * f[k]["slots"])
             per_kind[k][0] += f[k]["slots"]
@@ -156,7 +156,7 @@ def speed(package: str, files: int = 300) -> None:
                 t = time.perf_counter()
                 _hint_request(c, uri, text)
                 cached.append(time.perf_counter() - t)
-            p95 = lambda xs: sorted(xs)[int(0.95 * (len(xs) - 1))] * 1000  # noqa: E731
+            p95 = lambda xs: sorted(xs)[int(0.95 * (len(xs) - 1))] * 1000
             print(f"{n_lines}-line file, {len(hints)} hints, after each edit: visible 60 lines p95 {p95(views):.1f} ms "
                   f"(median {statistics.median(views) * 1000:.1f}); whole file p95 {p95(edits):.1f} ms "
                   f"(median {statistics.median(edits) * 1000:.1f}); unchanged p95 {p95(cached):.1f} ms")

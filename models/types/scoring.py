@@ -7,7 +7,8 @@ adds one file's hints (LSP InlayHint dicts) to a `Score`, whose `figures` are
 coverage (share of the stripped slots that got a hint), precision (share of
 shown hints that are right), per kind, per source and per threshold
 (`CURVE`), the largest coverage at which precision stays at `TARGET_PRECISION`
-(`coverage_at`, over the hints the run's threshold let through), and the p95
+(`coverage_at`, over every hint from the curve's lowest threshold up, whatever
+the run's own threshold), and the p95
 latency of the hint requests; `format_figures` prints them.  Slots whose truth
 cannot be normalised (e.g. `Literal`) are left out.
 """
@@ -40,7 +41,8 @@ class Score:
     files: int = 0
     mistakes: list[str] = field(default_factory=list)
     traced: list[int] = field(default_factory=lambda: [0, 0, 0])  # slots, shown, correct in traced functions
-    confidences: list[tuple[float, bool]] = field(default_factory=list)  # (confidence, right) of shown hints
+    confidences: list[tuple[float, bool]] = field(default_factory=list)  # (confidence, right) of every hint
+    threshold: float = 0.0  # hints below it are in `confidences` (the curve) but not shown or counted
 
     def figures(self) -> dict:
         """Coverage, precision, per-kind figures and latency as a dict."""
@@ -85,7 +87,8 @@ def coverage_at(confidences: list[tuple[float, bool]], slots: int, precision: fl
 def at_target_line(coverage: float, threshold: float | None) -> str:
     """How `format_figures` and the pooled figures say what `coverage_at` found."""
     return (f"coverage at precision >= {TARGET_PRECISION:.2f}: {coverage:.3f}"
-            + (f" (hints from confidence {threshold:.3f} up)" if threshold is not None else ""))
+            + (f" (hints from confidence {threshold:.3f} up: typeHintConfidence {threshold:.3f} shows them)"
+               if threshold is not None else ""))
 
 
 def type_aliases(files: list[Path]) -> dict[str, str | None]:
@@ -170,7 +173,10 @@ def score_file(score: Score, text: str, truth: dict, hints: list[dict], traced: 
             continue
         typ = label.removeprefix("->").removeprefix(":").strip()
         ok = same_type(typ, truth[slot.key], aliases)
-        score.confidences.append((float((h.get("data") or {}).get("confidence", 1.0)), ok))
+        confidence = float((h.get("data") or {}).get("confidence", 1.0))
+        score.confidences.append((confidence, ok))
+        if confidence < score.threshold:
+            continue
         score.shown[slot.kind] += 1
         score.correct[slot.kind] += ok
         if slot.kind != "variable" and slot.qualname in traced:

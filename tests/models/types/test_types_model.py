@@ -10,9 +10,9 @@ import pytest
 from pulsedev.models.types.combine import combine, from_trace
 from pulsedev.models.types.corpus import file_samples, sample_files
 from pulsedev.models.types.engine import TypeEngine
-from pulsedev.models.types.scoring import Score, score_file
 from pulsedev.models.types.evidence import Evidence
 from pulsedev.models.types.model import load, save, train
+from pulsedev.models.types.scoring import Score, score_file
 from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.traces import TraceStore
 from pulsedev.options import parse_options
@@ -122,6 +122,21 @@ def test_score_file_counts_coverage_and_precision():
     f = score.figures()
     assert (f["slots"], f["shown"], f["precision"]) == (3, 3, 0.667)
     assert f["parameter"]["precision"] == 1.0 and f["return"]["precision"] == 0.0
+
+
+def test_figures_count_hints_from_the_threshold_up_and_the_curve_counts_them_all():
+    text = "def f(a, b):\n    return a\n"
+    truth = {("parameter", "f", "a"): "int", ("parameter", "f", "b"): "str", ("return", "f", "return"): "int"}
+    hints = [{"position": {"line": 0, "character": 7}, "label": ": int", "data": {"confidence": 0.95}},
+             {"position": {"line": 0, "character": 10}, "label": ": str", "data": {"confidence": 0.6}},
+             {"position": {"line": 0, "character": 11}, "label": "-> str", "data": {"confidence": 0.55}}]
+    score = Score(threshold=0.8)
+    score_file(score, text, truth, hints)
+    f = score.figures()
+    assert (f["shown"], f["coverage"], f["precision"]) == (1, 0.333, 1.0)
+    assert f["curve"][0.6] == {"shown": 2, "correct": 2} and f["curve"][0.5] == {"shown": 3, "correct": 2}
+    # what a lower typeHintConfidence would show: two of three slots, both right
+    assert f["at_target"] == {"precision": 0.9, "coverage": 0.667, "threshold": 0.6}
 
 
 def test_a_range_gets_the_same_hints_as_the_whole_file(tmp_path):
