@@ -163,6 +163,9 @@ def eval_sessions(days: int, seed: int, quick: bool) -> None:
               help="Ask the real server over LSP, or the engine in this process.")
 def eval_types(path: Path, threshold: float, tests: Path | None, mode: str) -> None:
     """Strip an annotated package's annotations; print hint coverage and precision over LSP."""
-    from .models.types.evaluation import run_type_eval
+    from .models.types.evaluation import NoSlots, run_type_eval
 
-    run_type_eval(path, mode=mode, threshold=threshold, tests=tests, log=click.echo)
+    try:
+        run_type_eval(path, mode=mode, threshold=threshold, tests=tests, log=click.echo)
+    except NoSlots as e:
+        raise click.ClickException(str(e)) from None

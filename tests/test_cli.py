@@ -1,4 +1,4 @@
-"""The command line, run as a user runs it: status, replay, forget, doctor, report, demo."""
+"""The command line, run as a user runs it: status, replay, forget, doctor, report, demo, eval types."""
 
 from __future__ import annotations
 
@@ -71,3 +71,10 @@ def test_demo_runs_the_real_server_and_concludes(tmp_path):
                        and set(line.split()[-1]) <= set("FS._"))
     assert "F" in timeline and "S" in timeline and "_" in timeline
     assert "Type hints for demo_project/inventory.py" in out
+
+
+def test_eval_types_refuses_a_package_without_annotations_at_once(tmp_path):
+    (tmp_path / "plain.py").write_text("def f(a, b=1):\n    return a\n")
+    proc = run("eval", "types", str(tmp_path), check=False, timeout=30)  # no model is trained for nothing
+    assert proc.returncode == 1 and "has no annotated parameter, return or variable to score" in proc.stderr
+    assert "Traceback" not in proc.stderr

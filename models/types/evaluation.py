@@ -53,6 +53,10 @@ def prepare(package: Path, dest: Path, max_files: int = 400) -> Truths:
     return truths
 
 
+class NoSlots(ValueError):
+    """The evaluated path holds no annotated slot (nothing to strip, so nothing to score)."""
+
+
 def run_type_eval(path: str | Path, mode: str = "lsp", threshold: float = 0.8, python: str | None = None,
                   data_dir: str | Path | None = None, options: dict | None = None, max_files: int = 400,
                   server_cmd: list[str] | None = None, tests: str | Path | None = None, log=print) -> dict:
@@ -67,6 +71,9 @@ def run_type_eval(path: str | Path, mode: str = "lsp", threshold: float = 0.8, p
     try:
         workspace = tmp / "workspace"
         truths = prepare(package, workspace, max_files)
+        if not any(v is not None for labels in truths.values() for v in labels.values()):
+            raise NoSlots(f"{package} has no annotated parameter, return or variable to score: point it at "
+                          "an annotated package (e.g. one that ships py.typed), whose annotations it strips")
         spool_files, traced = [], {}
         if tests is not None:
             spool_files, traced = run_traced_tests(package, Path(tests), workspace, tmp / "spool", log)
