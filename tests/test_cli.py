@@ -78,3 +78,5 @@ def test_eval_types_refuses_a_package_without_annotations_at_once(tmp_path):
     proc = run("eval", "types", str(tmp_path), check=False, timeout=30)  # no model is trained for nothing
     assert proc.returncode == 1 and "has no annotated parameter, return or variable to score" in proc.stderr
     assert "Traceback" not in proc.stderr
+    wrong = run("eval", "types", str(tmp_path), "--threshold", "1.5", check=False, timeout=30)
+    assert wrong.returncode == 2 and "1.5 is not in the range 0.0<=x<=1.0" in wrong.stderr
