@@ -17,7 +17,6 @@ from pulsedev.models.types.evidence import NO_EVIDENCE
 from pulsedev.models.types.features import (
     add_caller_features,
     add_peer_features,
-    parents,
     slot_features,
 )
 from pulsedev.models.types.incremental import DocumentMemo
@@ -25,6 +24,7 @@ from pulsedev.models.types.slots import Slot, find_slots
 from pulsedev.models.types.static import FileContext, evidence_for, is_obvious
 from pulsedev.models.types.tracefit import doubts
 from pulsedev.models.types.units import unit_of
+from pulsedev.models.types.usage import parents_once
 
 
 @dataclass
@@ -88,7 +88,7 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
                 ev = hit[0]
             f = None
             if inside:  # outside the range only the evidence is needed (for peers)
-                parent = cache.setdefault(id(slot.func), parents(slot.func)) if slot.kind != "variable" else None
+                parent = parents_once(slot.func, cache) if slot.kind != "variable" else None
                 f = slot_features(slot, ev, parent)
             hit = (ev, f, memo.class_keys.get(id(slot.cls)) if memo is not None and reads_class(slot, ev) else None)
             if key is not None:

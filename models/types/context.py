@@ -79,6 +79,8 @@ class FileContext:
         self._attrs: dict[str, dict[str, str | None]] = {}
         self._envs: dict[tuple[int, int], Env] = {}
         self._class_tokens: dict[str, tuple[str, ...]] | None = None
+        self._raising: set[str] = set()  # of those classes, the exceptions and typing constructs
+        self._fits: dict[str, list[tuple[str, list[str]]]] = {}  # name -> `_fitting`
         self._alias_keys: dict[str, list[str]] | None = None
         self._methods: dict[int, ast.ClassDef] | None = None
         self._members: dict = {}  # class name -> members.Members, memoised by members.own_members
@@ -125,24 +127,7 @@ class FileContext:
         `retry_state` -> `RetryCallState` ("contains": the name's words in order).  When several
         fit, `narrow(names)` may pick among them (how the parameter is used, see names.py).
         """
-        from pulsedev.models.types.features import tokens
-
-        if self._class_tokens is None:
-            names = set(self.classes) | {n for n in self.imports if self.is_class_name(n)}
-            self._class_tokens = {n: tuple(tokens(n)) for n in names if n[:1].isupper()}
-        want = tuple(ABBREVIATIONS.get(t, t) for t in tokens(name))
-        if not want:
-            return None
-        classes = self._class_tokens.items()
-        if want[-1] not in _RAISED:  # `host` is not a HostChangedError, though `exc` is an Exception
-            classes = [(n, t) for n, t in classes if t == want or not self._raised(n, t)]
-        tests = (("exact", lambda t: t == want),
-                 ("suffix", lambda t: len(t) > len(want) and t[-len(want):] == want and len(want[-1]) > 2),
-                 ("tail", lambda t: len(want) > len(t) and want[-len(t):] == t and len(t[-1]) > 3),
-                 ("prefix", lambda t: len(want) == 1 and len(t) > 1 and t[0] == want[0] and len(want[0]) > 3),
-                 ("contains", lambda t: len(t) > len(want) > 1 and _in_order(want, t)))
-        for how, test in tests:
-            found = [n for n, t in classes if test(t)]
+        for how, found in self._fitting(name):
             if len(found) > 1 and narrow is not None:
                 found = narrow(sorted(found))
             if len(found) == 1:
@@ -150,6 +135,28 @@ class FileContext:
             if found:
                 return None
         return None
+
+    def _fitting(self, name: str) -> list[tuple[str, list[str]]]:
+        """For each test of `class_for_name` in order, the classes a name fits (once per name)."""
+        from pulsedev.models.types.features import tokens
+
+        if name in self._fits:
+            return self._fits[name]
+        if self._class_tokens is None:
+            names = set(self.classes) | {n for n in self.imports if self.is_class_name(n)}
+            self._class_tokens = {n: tuple(tokens(n)) for n in names if n[:1].isupper()}
+            self._raising = {n for n, t in self._class_tokens.items() if self._raised(n, t)}
+        want = tuple(ABBREVIATIONS.get(t, t) for t in tokens(name))
+        classes = list(self._class_tokens.items()) if want else []
+        if want and want[-1] not in _RAISED:  # `host` is not a HostChangedError, though `exc` is an Exception
+            classes = [(n, t) for n, t in classes if t == want or n not in self._raising]
+        tests = (("exact", lambda t: t == want),
+                 ("suffix", lambda t: len(t) > len(want) and t[-len(want):] == want and len(want[-1]) > 2),
+                 ("tail", lambda t: len(want) > len(t) and want[-len(t):] == t and len(t[-1]) > 3),
+                 ("prefix", lambda t: len(want) == 1 and len(t) > 1 and t[0] == want[0] and len(want[0]) > 3),
+                 ("contains", lambda t: len(t) > len(want) > 1 and _in_order(want, t)))
+        self._fits[name] = [(how, [n for n, t in classes if test(t)]) for how, test in tests]
+        return self._fits[name]
 
     def _raised(self, name: str, words: tuple[str, ...]) -> bool:
         """Whether a class is an exception (by its last word: `HostChangedError`, the module it comes

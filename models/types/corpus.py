@@ -20,13 +20,13 @@ from pulsedev.models.types.callsites import ROUNDS, CallSites
 from pulsedev.models.types.features import (
     add_caller_features,
     add_peer_features,
-    parents,
     slot_features,
 )
 from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.static import FileContext, evidence_for, is_obvious
 from pulsedev.models.types.strip import strip_source
 from pulsedev.models.types.typetext import canonical
+from pulsedev.models.types.usage import parents_once
 
 SKIP_DIRS = {"tests", "test", "testing", "_vendor", "vendor", "__pycache__", "node_modules", ".git",
              ".venv", "venv", "site-packages", "build", "dist", ".tox", ".mypy_cache"}
@@ -177,7 +177,7 @@ def _labelled(tree: ast.Module, stripped: str, labels: dict[str, str], ctx: File
             ev = evidence_for(slot, ctx)
             parent = None
             if slot.kind != "variable":
-                parent = cache.setdefault(id(slot.func), parents(slot.func))
+                parent = parents_once(slot.func, cache)
             feats = slot_features(slot, ev, parent)
         except RecursionError:
             continue

@@ -43,6 +43,14 @@ def parents(func: ast.AST) -> dict:
     return out
 
 
+def parents_once(func: ast.AST, cache: dict[int, dict]) -> dict:
+    """`parents(func)`, walked once per def while `cache` lives (keyed by the def's id)."""
+    found = cache.get(id(func))
+    if found is None:
+        found = cache[id(func)] = parents(func)
+    return found
+
+
 def usage(func: ast.AST, name: str, index: dict) -> list[str]:
     """How a name is used inside a def, as feature names (`index` from `parents`)."""
     feats: list[str] = []
