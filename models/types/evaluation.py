@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pulsedev.models.types.corpus import python_files
 from pulsedev.models.types.scoring import (
-    CURVE,
+    ASKED_FROM,
     Score,
     Truths,
     expand_aliases,
@@ -77,8 +77,8 @@ def run_type_eval(path: str | Path, mode: str = "lsp", threshold: float = 0.8, p
         spool_files, traced = [], {}
         if tests is not None:
             spool_files, traced = run_traced_tests(package, Path(tests), workspace, tmp / "spool", log)
-        score = Score(threshold=threshold)  # the figures at `threshold`; the curve and coverage at 0.9 from CURVE[0] up
-        opts = {"thresholds": {"typeHintConfidence": min(threshold, CURVE[0])}, "features": {"telemetry": False}}
+        score = Score(threshold=threshold)  # the figures at `threshold`; the curve and coverage at 0.9 from ASKED_FROM up
+        opts = {"thresholds": {"typeHintConfidence": min(threshold, ASKED_FROM)}, "features": {"telemetry": False}}
         opts["dataDir"] = str(data_dir or default_eval_dir())
         opts.update(options or {})
         if mode == "lsp":
