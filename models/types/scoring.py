@@ -23,7 +23,7 @@ from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.typetext import canonical, normalize, split_union
 
 KINDS = ("parameter", "return", "variable")
-#: Thresholds at which one run also reports coverage and precision (hints asked for at the lowest).
+#: Thresholds at which one run also reports coverage and precision (all from the hints asked for from `ASKED_FROM` up).
 CURVE = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 #: An evaluation asks for every hint from this confidence up, so that `coverage_at` finds the
 #: operating point wherever it lies (on unseen packages precision is still about 0.9 at 0.5).
