@@ -90,6 +90,7 @@ class Detector:
         self.gap: tuple[float, float] | None = None  # the last long silence (start, end)
         self.tick_state = "neutral"
         self.tick_since: float | None = None
+        self.resumed: float | None = None  # when activity last began after a break
         self.ps = self.pf = 0.0
         self.an = 0.0
         self.x: dict[str, float] = {}
@@ -117,6 +118,8 @@ class Detector:
             if event.ts > self.wf.newest:
                 self.wf.newest = event.ts
                 self.wf.last_act = event.ts
+        if self.wf.last_act != last and self.idle.is_idle(last, self.wf.last_act):
+            self.resumed = self.wf.last_act  # the first activity after a break
         if self.next_tick is None and self.wf.last_act is not None:
             self.next_tick = (math.floor(self.wf.last_act / TICK) + 1) * TICK
 
@@ -152,7 +155,8 @@ class Detector:
         if self.idle.is_idle(self.wf.last_act, t):
             self.ps = self.pf = 0.0
             self.an *= 0.5
-            self._set_tick_state("neutral", t)
+            # neutral once activity resumes, and from then on: not since before the break
+            self.tick_state, self.tick_since = "neutral", None
             self.suggested_episode = False
             return notes
         self.history.append((t, x))
@@ -182,9 +186,10 @@ class Detector:
         return notes
 
     def _set_tick_state(self, new: str, t: float) -> None:
-        if new != self.tick_state or self.tick_since is None:
-            self.tick_state = new
-            self.tick_since = t
+        if self.tick_since is None:  # the first tick of activity: ticks run after the events they follow
+            self.tick_state, self.tick_since = new, max(t, self.resumed or t)
+        elif new != self.tick_state:
+            self.tick_state, self.tick_since = new, t
 
     def _suggest(self, t: float, x: dict) -> dict:
         sid = uuid.uuid4().hex[:12]

@@ -77,6 +77,18 @@ def test_idle_follows_the_setting():
         assert s["state"] == "idle" and s["since"] == T0 + after
 
 
+def test_a_state_after_idle_starts_when_activity_resumes():
+    det = Detector(opts(), None)
+    typing = [make("file_modified", T0 + i * 10, "f", chars_added=3) for i in range(30)]
+    back = T0 + 290 + 15 * 60  # a quarter of an hour away, then typing again
+    notes = run(det, typing, until=back - 60)
+    notes += run(det, [make("file_modified", back + i * 10, "f", chars_added=3) for i in range(6)], until=back + 70)
+    states = [p for m, p in notes if m == "pulsedev/state"]
+    assert [p["state"] for p in states][-2:] == ["idle", "neutral"]
+    assert states[-2]["since"] == T0 + 290 + 180
+    assert states[-1]["since"] >= back  # not the neutral stretch before the break
+
+
 def test_self_report_updates_at_once():
     det = Detector(opts(), None)
     evs = [make("file_modified", T0 + i * 3, "f", chars_added=2) for i in range(200)]
