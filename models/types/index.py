@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 from pulsedev.models.types.corpus import python_files
+from pulsedev.models.types.slots import is_overload
 
 
 def module_name(root: Path, file: Path) -> str:
@@ -33,11 +34,15 @@ def module_name(root: Path, file: Path) -> str:
 
 
 def _annotated(tree: ast.Module) -> bool:
-    """True when a module has at least two annotated defs (training material)."""
+    """True when a module has at least two annotated defs (training material).  `@overload`
+    signatures and an annotated `self` are not: no slot is labelled from them, so a workspace
+    of those alone would train the same model again under another key."""
     count = 0
     for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
-                node.returns is not None or any(a.annotation is not None for a in node.args.args)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not is_overload(node) and (
+                node.returns is not None or any(a.annotation is not None and a.arg not in ("self", "cls")
+                                                for a in [*node.args.posonlyargs, *node.args.args,
+                                                          *node.args.kwonlyargs])):
             count += 1
             if count >= 2:
                 return True

@@ -123,6 +123,11 @@ def is_implicit_first(func: ast.FunctionDef | ast.AsyncFunctionDef, arg: ast.arg
     return "staticmethod" not in decorators
 
 
+def is_overload(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether a def is an `@overload` signature (`typing.overload` or `overload`)."""
+    return any((d.id if isinstance(d, ast.Name) else getattr(d, "attr", "")) == "overload" for d in func.decorator_list)
+
+
 def find_slots(tree: ast.Module, source: str, include_annotated: bool = False, reuse: dict | None = None) -> list[Slot]:
     """Every slot of a parsed module in source order (unannotated ones unless asked).
 
@@ -146,8 +151,7 @@ def find_slots(tree: ast.Module, source: str, include_annotated: bool = False, r
 
     def visit_stmt(stmt: ast.stmt, prefix: str, func, cls, seen: set[str]) -> None:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if any((d.id if isinstance(d, ast.Name) else getattr(d, "attr", "")) == "overload"
-                   for d in stmt.decorator_list):
+            if is_overload(stmt):
                 return  # overload signatures are annotations by nature, never slots
             qual = f"{prefix}{stmt.name}"
             log.append(("def", qual, used.get(qual, 0)))

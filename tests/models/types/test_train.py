@@ -31,3 +31,25 @@ def test_sampled_files_are_indexed_with_the_rest_of_their_package(tmp_path):
     samples = collect(str(tmp_path / "no-python"), tmp_path, stubs=False)
     count = next(s for s in samples if feature_value(s.features, "p:name") == "count")
     assert feature_value(count.features, "p:rule") == "callsite" and count.label == "<static>"  # jobs.py's call
+
+
+def test_a_workspace_counts_as_annotated_only_when_it_gives_training_samples(tmp_path):
+    from pulsedev.models.types.index import WorkspaceIndex
+
+    overloads = ("from typing import overload\n\n\nclass Box:\n"
+                 "    @overload\n    def get(self, key: int) -> int: ...\n"
+                 "    @overload\n    def get(self, key: str) -> str: ...\n"
+                 "    def get(self, key):\n        return key\n\n"
+                 "    def put(self: 'Box', key, value):\n        pass\n")
+    (tmp_path / "box.py").write_text(overloads)
+    index = WorkspaceIndex(tmp_path)
+    index.build()
+    assert not index.annotated  # the model's key: the same as a workspace with no annotations
+    assert collect(str(tmp_path / "no-python"), tmp_path, stubs=False) == []
+
+    (tmp_path / "net.py").write_text("def fetch(url: str) -> bytes:\n    return b''\n\n\n"
+                                     "def close() -> None:\n    pass\n")
+    index = WorkspaceIndex(tmp_path)
+    index.build()
+    assert index.annotated
+    assert collect(str(tmp_path / "no-python"), tmp_path, stubs=False)
