@@ -32,7 +32,12 @@ from pathlib import Path
 
 from pulsedev.client import LspClient
 from pulsedev.models.types.corpus import python_files
-from pulsedev.models.types.evaluation import default_eval_dir, prepare, run_type_eval
+from pulsedev.models.types.evaluation import (
+    NoSlots,
+    default_eval_dir,
+    prepare,
+    run_type_eval,
+)
 from pulsedev.models.types.scoring import (
     CURVE,
     KINDS,
@@ -49,7 +54,11 @@ def accuracy(paths: list[str], threshold: float, mode: str) -> None:
     per_kind = {k: [0, 0, 0] for k in KINDS}
     rows, confidences = [], []
     for p in paths:
-        f = run_type_eval(p, mode=mode, threshold=threshold, log=print)
+        try:
+            f = run_type_eval(p, mode=mode, threshold=threshold, log=print)
+        except NoSlots as e:  # one package without annotations does not end the run
+            print(f"skipped: {e}")
+            continue
         rows.append((f["package"], f["coverage"], f["precision"], f["slots"]))
         confidences += f["confidences"]
         total["slots"] += f["slots"]
@@ -63,6 +72,8 @@ def accuracy(paths: list[str], threshold: float, mode: str) -> None:
             per_kind[k][0] += f[k]["slots"]
             per_kind[k][1] += shown
             per_kind[k][2] += round(f[k]["precision"] * shown)
+    if not rows:
+        sys.exit("no package had annotated slots to score")
     print("\npackage        coverage  precision  slots")
     for name, cov, prec, n in rows:
         print(f"{name:14} {cov:8.3f}  {prec:9.3f}  {n:5}")
