@@ -179,12 +179,19 @@ def _via_lsp(workspace: Path, truths: dict, opts: dict, score: Score, server_cmd
     err = open(log_path, "w") if log_path else None  # noqa: SIM115 - closed below
     with LspClient.spawn(cmd=server_cmd, env=env, stderr=err) as client:
         client.initialize(root=workspace, options=opts)
-        deadline = time.time() + 1800  # training takes minutes, more on a busy machine
+        start = time.time()
+        deadline = start + 1800  # training takes minutes, more on a busy machine
+        told = False
         while time.time() < deadline:  # wait for the type index + model to be ready
             status = client.request("pulsedev/typesStatus", None, timeout=30)
             if status and status.get("ready"):
                 break
+            if log and not told and (status or {}).get("training"):
+                log("training the type model for this evaluation (minutes; later runs reuse it) ...")
+                told = True
             time.sleep(1.0)
+        if told:
+            log(f"model ready after {time.time() - start:.0f} s")
         if log and not (status or {}).get("model"):
             log(f"warning: no type model for {exclude} (training failed or took over 30 minutes): "
                 "these figures are static evidence alone")

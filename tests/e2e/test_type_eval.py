@@ -18,6 +18,8 @@ def test_eval_types_prints_figures_from_the_real_server(tmp_path):
                           capture_output=True, text=True, timeout=900, env=env)
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = proc.stdout
+    # a first run trains: it says so while the user waits, and when the model is ready
+    assert re.search(r"training the type model for this evaluation .*\nmodel ready after \d+ s\n", out), out
     m = re.search(r"shop: (\d+) files, (\d+) slots, (\d+) hints; coverage ([\d.]+), precision ([\d.]+)", out)
     assert m, out
     files, slots, hints, coverage, precision = int(m[1]), int(m[2]), int(m[3]), float(m[4]), float(m[5])
