@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 
 from pulsedev.models.types.corpus import python_files
-from pulsedev.models.types.slots import is_overload
+from pulsedev.models.types.slots import is_implicit_first, is_overload, parameter_slot
 
 
 def module_name(root: Path, file: Path) -> str:
@@ -40,9 +40,9 @@ def _annotated(tree: ast.Module) -> bool:
     count = 0
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not is_overload(node) and (
-                node.returns is not None or any(a.annotation is not None and a.arg not in ("self", "cls")
-                                                for a in [*node.args.posonlyargs, *node.args.args,
-                                                          *node.args.kwonlyargs])):
+                node.returns is not None or any(
+                    a.annotation is not None and not is_implicit_first(node, a, in_class=False)
+                    for a in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs])):
             count += 1
             if count >= 2:
                 return True
@@ -109,7 +109,6 @@ class WorkspaceIndex:
 
     def _parameter_types(self, should_stop, pause) -> dict[str, frozenset[str]]:
         """Per parameter name, the types the workspace's defs give it: annotations, or static evidence."""
-        from pulsedev.models.types.slots import is_implicit_first, parameter_slot
         from pulsedev.models.types.static import evidence_for
         from pulsedev.models.types.typetext import normalize
 
