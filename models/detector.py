@@ -7,21 +7,19 @@ state machine applies hysteresis, the anomaly scorer learns, and a
 `pulsedev/state` notification is produced only when the state changes.
 Labels (`self_report` events, `pulsedev.selfReport`, suggestion feedback)
 update the stuck and flow learners at once from the last minutes' features.
-State persists as one JSON file (`registry.save_state`).
+State persists as one JSON file (detector_state.py, `registry.save_state`).
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 import math
-import time
 import uuid
 from collections import OrderedDict, deque
 from pathlib import Path
 from typing import Any
 
-from pulsedev.models import registry
+from pulsedev.models import detector_state, registry
 from pulsedev.models.anomaly import FEATURES as ANOMALY_FEATURES
 from pulsedev.models.anomaly import SessionAnomaly
 from pulsedev.models.features import WindowFeatures
@@ -292,34 +290,11 @@ class Detector:
 
     def save(self) -> None:
         """Persist the learners and the running window state (atomic JSON write)."""
-        if self.state_path is None:
-            return
-        registry.save_state(self.state_path, {
-            "saved_at": time.time(),
-            "features": self.wf.to_state(),
-            "learners": {n: registry.dump_learner(m) for n, m in
-                         (("stuck", self.stuck), ("flow", self.flow), ("anomaly", self.anomaly))},
-            "detector": {"next_tick": self.next_tick, "tick_state": self.tick_state, "tick_since": self.tick_since,
-                         "ps": self.ps, "pf": self.pf, "an": self.an, "labels": self.labels, "x": self.x,
-                         "reports": self.reports,
-                         "history": [[t, x] for t, x in self.history]},
-        })
+        if self.state_path is not None:
+            registry.save_state(self.state_path, detector_state.dump(self))
 
     def _restore(self, saved: dict) -> None:
-        self.wf = WindowFeatures.from_state(saved["features"])
-        for name, model in (("stuck", self.stuck), ("flow", self.flow), ("anomaly", self.anomaly)):
-            if not registry.restore_learner(model, saved.get("learners", {}).get(name)):
-                log.warning("saved %s model does not fit; using the shipped prior", name)
-        d = saved.get("detector", {})
-        self.next_tick = d.get("next_tick")
-        self.tick_state = d.get("tick_state", "neutral") if d.get("tick_state") in ("flow", "stuck", "neutral") \
-            else "neutral"
-        self.tick_since = d.get("tick_since")
-        self.ps, self.pf, self.an = float(d.get("ps", 0)), float(d.get("pf", 0)), float(d.get("an", 0))
-        self.labels = int(d.get("labels", 0))
-        self.x = {str(k): float(v) for k, v in d.get("x", {}).items()}
-        self.reports = {str(k): int(v) for k, v in d.get("reports", {}).items()}
-        self.history.extend((float(t), dict(x)) for t, x in itertools.islice(d.get("history", []), 8))
+        detector_state.restore(self, saved)
 
     def reset(self) -> None:
         """Forget: back to the shipped prior, empty windows; the state file is removed."""

@@ -89,6 +89,21 @@ def test_a_state_after_idle_starts_when_activity_resumes():
     assert states[-1]["since"] >= back  # not the neutral stretch before the break
 
 
+def test_a_restart_during_a_break_keeps_where_activity_resumes(tmp_path):
+    path = tmp_path / "detector.json"
+    det = Detector(opts(), path)
+    back = T0 + 290 + 15 * 60
+    run(det, [make("file_modified", T0 + i * 10, "f", chars_added=3) for i in range(30)], until=back - 60)
+    det.observe(make("file_modified", back, "f", chars_added=3))  # back at the keyboard, then a restart
+    det.save()
+    again = Detector(opts(), path)
+    assert again.resumed == det.resumed == back and again.gap == det.gap
+    notes = run(again, [make("file_modified", back + i * 10, "f", chars_added=3) for i in range(1, 6)],
+                until=back + 70)
+    states = [p for m, p in notes if m == "pulsedev/state"]
+    assert states[-1]["state"] == "neutral" and states[-1]["since"] >= back
+
+
 def test_self_report_updates_at_once():
     det = Detector(opts(), None)
     evs = [make("file_modified", T0 + i * 3, "f", chars_added=2) for i in range(200)]
