@@ -54,7 +54,7 @@ def test_pause_bands():
         evs.append(edit(ts))
     w = feed(WindowFeatures(), evs)
     b = w.window(ts + 60, 16)  # every bucket still in the ring
-    from pulsedev.models.features import P1, P2, P3, P4
+    from pulsedev.models.window import P1, P2, P3, P4
     assert [b[P1], b[P2], b[P3], b[P4]] == [1, 1, 1, 1]
     w2 = feed(WindowFeatures(), [edit(T0), edit(T0 + 5), edit(T0 + 25)])
     x2 = w2.snapshot(T0 + 60)
