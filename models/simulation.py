@@ -3,7 +3,7 @@
 A day is a sequence of segments (flow, stuck, neutral, breaks) played by a
 `Persona` (typing pace, edit granularity, test habits, context switching,
 pauses differ).  Each segment draws its events from a state-specific mix
-(`_config`), jittered per segment, with hard cases on purpose: red tests
+(segments.py), jittered per segment, with hard cases on purpose: red tests
 inside flow that get fixed, fast rewriting while stuck, stuck without any
 test run, lost browsing that looks like reading.  Ground truth is a label per
 minute; idle minutes are those a break has lasted `idle_after` seconds.
@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
+from pulsedev.models import segments
 from pulsedev.models.personas import NAMED, SENSORS, Persona, random_persona  # noqa: F401 (re-exported)
+from pulsedev.models.segments import STUCK_VARIANTS, UNUSUAL_VARIANTS, Mix
 from pulsedev.telemetry.events import Event, make
 
 ERRORS = ("AssertionError", "TypeError", "KeyError", "ValueError", "AttributeError", "IndexError")
-STUCK_VARIANTS = ("loop", "rewrite", "notests", "lost")
-UNUSUAL_VARIANTS = ("fast", "slow", "regular", "bursty", "terminal", "review")
 
 
 @dataclass
@@ -33,83 +33,6 @@ class Day:
     minutes: list[tuple[float, str, str]] = field(default_factory=list)  # (t, label, unusual variant or "")
     start: float = 0.0
     end: float = 0.0
-
-
-@dataclass
-class _Cfg:
-    gap: float  # in-burst gap mean (s)
-    p_short: float  # share of 2-15 s pauses
-    p_long: float  # share of 15 s+ pauses
-    long_max: float
-    weights: tuple  # edit, nav, switch, save, cmd, debug, error
-    churn: float  # share of typed chars taken back
-    undo: float  # chance an edit undoes the previous one
-    test_every: float  # 0 = no tests
-    fail: float  # chance a test run fails
-    same: bool  # failures repeat one signature
-    p_away: float  # chance per action of leaving the window
-    away_max: float
-    cmd_fail: float
-    err_repeat: bool  # runtime errors repeat one signature
-    chunk: float
-
-
-def _config(p: Persona, state: str, variant: str, rng: random.Random) -> _Cfg:
-    j = lambda lo=0.7, hi=1.4: rng.uniform(lo, hi)  # noqa: E731 - per-segment jitter
-    te = p.test_every
-    if state == "flow":
-        c = _Cfg(p.burst_gap * j(), 0.14 * p.pauses * j(), 0.03 * p.pauses * j(), 45,
-                 (0.76, 0.1 * p.nav, 0.03 * p.switch, 0.06, 0.02 * p.terminal, 0.005 * p.debugger, 0.004),
-                 rng.uniform(0.05, 0.22), 0.02, te * j() if te else 0.0, 0.15, False,
-                 0.0015 * p.away, 40, 0.1, False, p.chunk * j())
-    elif state == "neutral":
-        c = _Cfg(p.burst_gap * j(1.0, 1.8), 0.28 * p.pauses * j(), 0.12 * p.pauses * j(), 90,
-                 (0.42, 0.3 * p.nav, 0.09 * p.switch, 0.06, 0.07 * p.terminal, 0.01 * p.debugger, 0.01),
-                 rng.uniform(0.15, 0.35), 0.05, te * 2 * j() if te else 0.0, 0.25, False,
-                 0.005 * p.away, 120, 0.2, False, p.chunk * j(0.6, 1.1))
-    elif state == "stuck":
-        if variant == "rewrite":
-            c = _Cfg(p.burst_gap * j(0.8, 1.3), 0.16 * p.pauses * j(), 0.06 * p.pauses * j(), 90,
-                     (0.68, 0.16 * p.nav, 0.06 * p.switch, 0.05, 0.03 * p.terminal, 0.02 * p.debugger, 0.02),
-                     rng.uniform(0.55, 0.9), 0.2, (te or 200) * j(0.4, 0.9), 0.92, True,
-                     0.004 * p.away, 90, 0.6, True, p.chunk * j())
-        elif variant == "notests":
-            c = _Cfg(p.burst_gap * j(1.2, 2.0), 0.3 * p.pauses * j(), 0.2 * p.pauses * j(), 120,
-                     (0.35, 0.28 * p.nav, 0.1 * p.switch, 0.05, 0.12 * max(p.terminal, 0.5),
-                      0.04 * p.debugger, 0.06),
-                     rng.uniform(0.4, 0.8), 0.12, 0.0, 0.0, True,
-                     0.01 * p.away, 150, 0.8, True, p.chunk * j(0.5, 1.0))
-        elif variant == "lost":
-            c = _Cfg(p.burst_gap * j(1.3, 2.2), 0.32 * p.pauses * j(), 0.28 * p.pauses * j(), 150,
-                     (0.16, 0.5 * p.nav, 0.2 * p.switch, 0.03, 0.05 * p.terminal, 0.05 * p.debugger, 0.02),
-                     rng.uniform(0.45, 0.85), 0.15, (te * 1.5 * j()) if te else 0.0, 0.85, True,
-                     0.018 * p.away, 170, 0.5, True, p.chunk * j(0.4, 0.9))
-        else:  # loop: the same failing test again and again
-            c = _Cfg(p.burst_gap * j(1.2, 1.8), 0.28 * p.pauses * j(), 0.2 * p.pauses * j(), 120,
-                     (0.4, 0.32 * p.nav, 0.12 * p.switch, 0.05, 0.04 * p.terminal, 0.05 * p.debugger, 0.02),
-                     rng.uniform(0.45, 0.85), 0.15, (te or 240) * j(0.4, 0.9), 0.9, True,
-                     0.01 * p.away, 150, 0.5, True, p.chunk * j(0.5, 1.0))
-    else:
-        raise ValueError(f"Invalid state {state!r}")
-    return c
-
-
-def _unusual(c: _Cfg, variant: str, rng: random.Random) -> _Cfg:
-    """Change pace, rhythm or mix of a segment (not only its counts)."""
-    if variant == "fast":
-        return replace(c, gap=c.gap * rng.uniform(0.3, 0.45), chunk=c.chunk * rng.uniform(1.6, 2.4),
-                       p_short=c.p_short * 0.5, p_long=c.p_long * 0.4)
-    if variant == "slow":
-        return replace(c, gap=c.gap * rng.uniform(2.5, 4.0), chunk=c.chunk * 0.5, p_short=min(0.6, c.p_short * 2.2))
-    if variant == "regular":  # a metronome: no pauses at all, no bursts
-        return replace(c, gap=-rng.uniform(2.5, 4.0), p_short=0.0, p_long=0.0, p_away=0.0)
-    if variant == "bursty":  # bursts and long silences, nothing in between
-        return replace(c, gap=c.gap * 0.4, p_short=0.0, p_long=rng.uniform(0.1, 0.16), long_max=60)
-    if variant == "terminal":
-        return replace(c, weights=(0.12, 0.08, 0.05, 0.01, 0.55, 0.12, 0.07), cmd_fail=0.15)
-    if variant == "review":
-        return replace(c, weights=(0.04, 0.62, 0.3, 0.0, 0.02, 0.0, 0.02), test_every=0.0)
-    raise ValueError(f"Invalid unusual variant {variant!r}")
 
 
 class _Writer:
@@ -133,7 +56,7 @@ class _Writer:
         r = self.rng
         return (f"tests/test_mod.py::test_{r.randint(0, 999)}", r.choice(ERRORS), r.randint(1, 300))
 
-    def segment(self, state: str, t0: float, t1: float, cfg: _Cfg) -> None:
+    def segment(self, state: str, t0: float, t1: float, cfg: Mix) -> None:
         r = self.rng
         t = t0
         sig = self.new_sig() if cfg.same else None
@@ -197,7 +120,7 @@ class _Writer:
         if state == "flow" and r.random() < 0.5:
             self.emit("commit_created", t1 - 1, None, files_changed=r.randint(1, 5))
 
-    def _edit(self, t: float, cfg: _Cfg) -> None:
+    def _edit(self, t: float, cfg: Mix) -> None:
         r = self.rng
         if self.last_added and r.random() < cfg.undo:
             self.emit("file_modified", t, self.uri, chars_added=0, chars_deleted=self.last_added, lines_changed=1)
@@ -214,7 +137,7 @@ class _Writer:
         if r.random() < 0.04:
             self.emit("file_saved", t + 0.2, self.uri)
 
-    def _test(self, t: float, cfg: _Cfg, sig: tuple | None, pending_fix: bool) -> None:
+    def _test(self, t: float, cfg: Mix, sig: tuple | None, pending_fix: bool) -> None:
         r = self.rng
         fails = (r.random() < cfg.fail) and not pending_fix
         dur = round(r.uniform(0.5, 20), 2)
@@ -273,10 +196,10 @@ def simulate_day(persona: Persona, seed: int, start: float = 1_767_258_000.0, ho
         else:
             if kind == "stuck" and not variant:
                 variant = rng.choice(STUCK_VARIANTS)
-            cfg = _config(persona, kind, variant, rng)
+            cfg = segments.mix(persona, kind, variant, rng)
             if unusual and kind != "stuck" and n_unusual < 3 and rng.random() < 0.45:
                 odd = rng.choice(UNUSUAL_VARIANTS)
-                cfg = _unusual(cfg, odd, rng)
+                cfg = segments.unusual(cfg, odd, rng)
                 dur = min(rng.uniform(12, 30) * 60, end - t)
                 n_unusual += 1
             w.segment(kind, t, t + dur, cfg)
