@@ -12,7 +12,8 @@ from .options import Options
 from .runtime import make_detector
 from .telemetry.pipeline import Pipeline
 from .telemetry.privacy import PathPolicy
-from .telemetry.store import MemoryStore, SQLiteStore
+from .telemetry.memstore import MemoryStore
+from .telemetry.store import SQLiteStore
 
 BATCH = 200
 

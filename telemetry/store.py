@@ -1,4 +1,4 @@
-"""The event store: the `Store` interface, its SQLite backend and an in-memory twin.
+"""The event store: the `Store` interface and its SQLite backend (memstore.py is its in-memory twin).
 
 SQLite (through sqlite-utils) in WAL mode with a busy timeout, so several
 servers (editor windows) can share one data dir; a batch acknowledged after
@@ -29,7 +29,7 @@ from typing import Any, Iterator, Protocol
 import sqlite_utils
 
 from .events import Event
-from .writer import Row, WriterProcess, connect, encode, settle, write_rows
+from .writer import Row, WriterProcess, connect, settle, write_rows
 
 log = logging.getLogger(__name__)
 
@@ -87,11 +87,13 @@ class Store(Protocol):
         """Release the database."""
 
 
-def _row_event(ts: float, kind: str, path: str | None, data: str | None) -> Event:
+def row_event(ts: float, kind: str, path: str | None, data: str | None) -> Event:
+    """The event a stored row holds."""
     return Event(kind, ts, path, MappingProxyType(json.loads(data)) if data else MappingProxyType({}))
 
 
-def _day(ts: float) -> str:
+def utc_day(ts: float) -> str:
+    """The UTC day of a timestamp, as the store's summary counts by it."""
     return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d")
 
 
@@ -186,7 +188,7 @@ class SQLiteStore:
             rows = self.db.execute(
                 "SELECT ts, kind, path, data FROM events WHERE ts >= ? AND ts < ? ORDER BY ts, id", (lo, hi)
             ).fetchall()
-        return (_row_event(*r) for r in rows)
+        return (row_event(*r) for r in rows)
 
     def delete(self, before: float | None = None) -> int:
         self.flush()
@@ -233,69 +235,6 @@ class SQLiteStore:
             self.db.conn.close()
 
 
-class MemoryStore:
-    """The same interface in memory: for tests and `replay --dry-run`."""
-
-    def __init__(self) -> None:
-        self.rows: list[Row] = []
-        self.spooled: set[str] = set()
-        self.secrets: dict[str, bytes] = {}
-
-    def insert(self, rows: list[Row], spool_name: str | None = None) -> int:
-        if spool_name is not None:
-            if spool_name in self.spooled:
-                return 0
-            self.spooled.add(spool_name)
-        self.rows.extend((ts, kind, path, encode(data) if data else None) for ts, kind, path, data in rows)
-        return len(rows)
-
-    def submit(self, rows: list[Row], spool_name: str | None = None) -> Future:
-        return settle(Future(), self.insert, rows, spool_name)
-
-    def flush(self) -> None:
-        pass
-
-    def spool_seen(self, name: str) -> bool:
-        return name in self.spooled
-
-    def count(self) -> int:
-        return len(self.rows)
-
-    def summary(self) -> list[dict[str, Any]]:
-        counts: dict[tuple[str, str], int] = {}
-        for ts, kind, _, _ in self.rows:
-            key = (_day(ts), kind)
-            counts[key] = counts.get(key, 0) + 1
-        return [{"day": d, "kind": k, "events": n} for (d, k), n in sorted(counts.items())]
-
-    def events(self, since: float | None = None, until: float | None = None) -> Iterator[Event]:
-        lo = since if since is not None else float("-inf")
-        hi = until if until is not None else float("inf")
-        rows = sorted((r for r in self.rows if lo <= r[0] < hi), key=lambda r: r[0])
-        return (_row_event(*r) for r in rows)
-
-    def delete(self, before: float | None = None) -> int:
-        keep = [] if before is None else [r for r in self.rows if r[0] >= before]
-        n = len(self.rows) - len(keep)
-        self.rows = keep
-        if before is None:
-            self.spooled.clear()
-        return n
-
-    def vacuum(self) -> None:
-        """Nothing to give back in memory."""
-
-    def secret(self, name: str) -> bytes:
-        return self.secrets.setdefault(name, secrets.token_bytes(32))
-
-    def integrity(self) -> str:
-        return "ok"
-
-    def close(self) -> None:
-        """Nothing to release."""
-
-
-
 def read_events(db_path: Path, since: float | None = None, limit: int = 500_000) -> list[Event]:
     """Events from a database on a connection of its own (WAL: never blocks the writer)."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
@@ -306,4 +245,4 @@ def read_events(db_path: Path, since: float | None = None, limit: int = 500_000)
         ).fetchall()
     finally:
         conn.close()
-    return [_row_event(*r) for r in rows]
+    return [row_event(*r) for r in rows]

@@ -7,7 +7,7 @@ import time
 from pulsedev.telemetry.clock import LATE_SECONDS
 from pulsedev.telemetry.pipeline import Pipeline
 from pulsedev.telemetry.privacy import PathPolicy
-from pulsedev.telemetry.store import MemoryStore
+from pulsedev.telemetry.memstore import MemoryStore
 
 
 class Recorder:

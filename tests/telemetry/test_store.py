@@ -6,7 +6,8 @@ from __future__ import annotations
 import stat
 
 import pytest
-from pulsedev.telemetry.store import SCHEMA_VERSION, MemoryStore, SQLiteStore
+from pulsedev.telemetry.memstore import MemoryStore
+from pulsedev.telemetry.store import SCHEMA_VERSION, SQLiteStore
 
 
 @pytest.fixture(params=["sqlite", "sqlite+writer", "memory"])
