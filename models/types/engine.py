@@ -39,6 +39,7 @@ from pulsedev.models.types.modelfile import (
 )
 from pulsedev.models.types.prefetch import Gate, Prefetcher
 from pulsedev.models.types.render import code_action, hint
+from pulsedev.models.types.target import PROJECT_FILES, target_version
 from pulsedev.models.types.traces import TraceStore
 from pulsedev.models.types.typetext import canonical, normalize
 from pulsedev.models.types.upkeep import IndexUpkeep
@@ -61,6 +62,7 @@ class TypeEngine:
         self.root = Path(root) if root else None
         self.data_dir = Path(data_dir)
         self.python = python or workspace_python(self.root)
+        self.target = target_version(self.root, self.python)  # the oldest Python the hints must be valid on
         self.on_change = on_change or (lambda: None)
         self.train_enabled = train
         self.train_delay = float(os.environ.get("PULSEDEV_TYPES_TRAIN_DELAY", "20"))
@@ -200,10 +202,17 @@ class TypeEngine:
         path = uri_path(uri)
         if path is not None:
             self._upkeep.saved(path, text)
+            self._retarget([path])
 
     def files_changed(self, paths: list[Path]) -> None:
         """Files changed outside the editor: a checkout, a formatter (see upkeep.py)."""
         self._upkeep.files_changed(paths)
+        self._retarget(paths)
+
+    def _retarget(self, paths: list[Path]) -> None:
+        if any(Path(p).name in PROJECT_FILES for p in paths):
+            self.target = target_version(self.root, self.python)
+            self._changed()
 
     # -- the fast path ------------------------------------------------------------
     def prefetch(self, uri: str, text: str) -> None:
@@ -262,7 +271,7 @@ class TypeEngine:
         for r in a.results:
             if r.prediction is None or (lines is not None and not lines[0] <= r.slot.line <= lines[1]):
                 continue
-            h = hint(r, a.ctx, a.ctx.tree, self.index)
+            h = hint(r, a.ctx, a.ctx.tree, self.index, target=self.target)
             if h is not None:
                 h["_kind"] = r.slot.kind
                 hints.append(h)

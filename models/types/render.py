@@ -4,7 +4,11 @@ A type is written in PEP 585/604 form with every name reachable in the file:
 builtins, names the file defines or imports, or a name this module knows how
 to import (`typing`, `collections.abc`, common standard library, workspace
 classes from the index) — then an import edit goes with the annotation.  A type
-with a name that cannot be made reachable is not shown.
+with a name that cannot be made reachable is not shown.  For a workspace that
+must run on an older Python (target.py), a file without `from __future__ import
+annotations` gets that import too when the annotation would not evaluate there
+(`X | None` before 3.10, `list[str]` before 3.9), and `Self` / `Never` are not
+offered before 3.11 unless the file imports them.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from pulsedev.models.types.known import KNOWN_IMPORTS
 from pulsedev.models.types.typetext import head_names
 
 BUILTIN_NAMES = {n for n in dir(builtins) if not n.startswith("_")} | {"None", "..."}
+#: Names `typing` has from Python 3.11 on only.
+NEW_IN_311 = {"Self", "Never"}
 
 
 def reachable(type_text: str, ctx, index=None, extra: dict | None = None) -> tuple[str, list[tuple[str, str]]] | None:
@@ -57,35 +63,68 @@ def import_position(tree: ast.Module) -> int:
     return line
 
 
-def _edits(result: SlotResult, text: str, needed, tree) -> list[dict]:
+def _insert(line: int, text: str) -> dict:
+    return {"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}}, "newText": text}
+
+
+def future_position(tree: ast.Module) -> int:
+    """The 0-based line where `from __future__ import annotations` goes: after the top docstring, else
+    before the first statement (below a shebang or leading comments)."""
+    if not tree.body:
+        return 0
+    first = tree.body[0]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        return first.end_lineno
+    return min([first.lineno, *(d.lineno for d in getattr(first, "decorator_list", ()))]) - 1
+
+
+def _has_future_annotations(tree: ast.Module) -> bool:
+    return any(isinstance(n, ast.ImportFrom) and n.module == "__future__" and any(a.name == "annotations" for a in n.names)
+               for n in tree.body)
+
+
+def needs_future(text: str, tree: ast.Module, target: tuple[int, int] | None) -> bool:
+    """Whether an annotation `text` would fail to evaluate on the `target` Python without the future import."""
+    if target is None or target >= (3, 10) or _has_future_annotations(tree):
+        return False
+    return "|" in text or ("[" in text and target < (3, 9))
+
+
+def _edits(result: SlotResult, text: str, needed, tree, future: bool = False) -> list[dict]:
     s = result.slot
     insert = f" -> {text}" if s.kind == "return" else f": {text}"
     edits = [{"range": {"start": {"line": s.line, "character": s.character},
                         "end": {"line": s.line, "character": s.character}}, "newText": insert}]
+    if future:  # before any other import at the same place: edits at one position apply in order
+        edits.append(_insert(future_position(tree), "from __future__ import annotations\n"))
     if needed:
         line = import_position(tree)
         new = "".join(f"from {m} import {n}\n" for m, n in needed)
-        edits.append({"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}},
-                      "newText": new})
+        edits.append(_insert(line, new))
     return edits
 
 
-def hint(result: SlotResult, ctx, tree, index=None, extra=None) -> dict | None:
-    """One InlayHint dict for a slot result, or None when its type cannot be written in the file."""
+def hint(result: SlotResult, ctx, tree, index=None, extra=None, target: tuple[int, int] | None = None) -> dict | None:
+    """One InlayHint dict for a slot result, or None when its type cannot be written in the file
+    (on the `target` Python, the oldest the workspace runs on; None: any)."""
     p = result.prediction
     got = reachable(p.type, ctx, index, extra)
     if got is None:
         return None
     text, needed = got
+    if target is not None and target < (3, 11) and any(m == "typing" and n in NEW_IN_311 for m, n in needed):
+        return None
+    future = needs_future(text, tree, target)
     s = result.slot
     label = f"-> {text}" if s.kind == "return" else f": {text}"
     tooltip = f"**{label.strip()}** — confidence {p.confidence:.0%} ({p.source})\n\n{p.words}"
-    if needed:
-        tooltip += "\n\nAdds: " + ", ".join(f"`from {m} import {n}`" for m, n in needed)
+    adds = [("__future__", "annotations")] * future + needed
+    if adds:
+        tooltip += "\n\nAdds: " + ", ".join(f"`from {m} import {n}`" for m, n in adds)
     return {"position": {"line": s.line, "character": s.character}, "label": label, "kind": 1,
             "paddingLeft": s.kind == "return", "tooltip": {"kind": "markdown", "value": tooltip},
             "data": {"confidence": p.confidence, "source": p.source},
-            "textEdits": _edits(result, text, needed, tree)}
+            "textEdits": _edits(result, text, needed, tree, future)}
 
 
 def code_action(uri: str, h: dict) -> dict:

@@ -43,6 +43,20 @@ def options():
     return {}
 
 
+@pytest.fixture
+def pyproject():
+    """The workspace's pyproject.toml (tests override this fixture's value; None: no file)."""
+    return None
+
+
+@pytest.fixture
+def workspace(workspace, pyproject):
+    """conftest's workspace, with the pyproject.toml a test gives."""
+    if pyproject is not None:
+        (workspace / "pyproject.toml").write_text(pyproject)
+    return workspace
+
+
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env=ENV))
 async def client(lsp_client: LanguageClient, workspace, data_dir, options):
     """A real server with the given settings."""
@@ -112,6 +126,25 @@ async def test_hint_edits_give_valid_annotated_code(client, workspace):
     tree = ast.parse("".join(lines))
     grow = tree.body[0].body[2]
     assert ast.unparse(grow.args.args[1].annotation) == "int" and ast.unparse(grow.returns) == "None"
+
+
+OLD = '"""Runs on Python 3.8."""\nimport os\n\n\ndef words(text=""):\n    return text.split()\n'
+
+
+@pytest.mark.parametrize("pyproject, future", [('[project]\nname = "old"\nrequires-python = ">=3.8"\n', True),
+                                               ('[project]\nname = "new"\nrequires-python = ">=3.10"\n', False)])
+async def test_hint_edits_are_valid_on_the_oldest_python_the_project_declares(client, workspace, pyproject, future):
+    import ast
+
+    hints = await hints_for(client, workspace, OLD, name="old.py")
+    h = next(h for h in hints if h.label == "-> list[str]")
+    lines = OLD.splitlines(keepends=True)
+    for e in sorted(h.text_edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        ln, ch = e.range.start.line, e.range.start.character
+        lines[ln] = lines[ln][:ch] + e.new_text + lines[ln][ch:]
+    body = ast.parse("".join(lines)).body  # `list[str]` in a signature fails on 3.8 unless annotations are lazy
+    assert (isinstance(body[1], ast.ImportFrom) and body[1].module == "__future__") == future
+    assert ("from __future__ import annotations" in h.tooltip.value) == future
 
 
 async def test_whitespace_edits_do_not_change_hints(client, workspace):
