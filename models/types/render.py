@@ -114,8 +114,9 @@ def hint(result: SlotResult, ctx, tree, index=None, extra=None, target: tuple[in
     text, needed = got
     if target is not None and target < (3, 11) and any(m == "typing" and n in NEW_IN_311 for m, n in needed):
         return None
-    future = needs_future(text, tree, target)
     s = result.slot
+    # a local variable's annotation is never evaluated (PEP 526): it needs no future import
+    future = needs_future(text, tree, target) and not (s.kind == "variable" and s.func is not None)
     label = f"-> {text}" if s.kind == "return" else f": {text}"
     tooltip = f"**{label.strip()}** — confidence {p.confidence:.0%} ({p.source})\n\n{p.words}"
     adds = [("__future__", "annotations")] * future + needed

@@ -33,12 +33,14 @@ class Node:
 '''
 
 
-def _hints(text, target):
+def _hints(text, target, said=None):
+    """Hints by (qualname, name); `said` sets some slots' types as a model would say them."""
+    said = {("Node.__enter__", "return"): "Self", **(said or {})}
     a = analyze(text, "m")
     out = {}
     for r in a.results:
-        if r.slot.qualname == "Node.__enter__":  # as a model would say it
-            r = replace(r, prediction=Prediction("Self", 0.9, "model", "name and usage pattern"))
+        if (r.slot.qualname, r.slot.name) in said:
+            r = replace(r, prediction=Prediction(said[r.slot.qualname, r.slot.name], 0.9, "model", "name and usage"))
         h = r.prediction and hint(r, a.ctx, a.ctx.tree, target=target)
         if h:
             out[(r.slot.qualname, r.slot.name)] = h
@@ -70,9 +72,14 @@ def test_a_builtin_generic_brings_the_future_import_before_39(target, future):
 
 @pytest.mark.parametrize("target, future", [((3, 9), True), ((3, 10), False)])
 def test_a_union_brings_the_future_import_before_310(target, future):
-    h = _hints(SOURCE, target)[("first", "found")]
-    assert h["label"] == ": int | None"
+    h = _hints(SOURCE, target, {("first", "items"): "list[str] | None"})[("first", "items")]
+    assert h["label"] == ": list[str] | None"
     assert _future_first(_apply(SOURCE, h["textEdits"])) == future
+
+
+def test_a_local_variable_needs_no_future_import():  # never evaluated (PEP 526)
+    h = _hints(SOURCE, (3, 8))[("first", "found")]
+    assert h["label"] == ": int | None" and len(h["textEdits"]) == 1
 
 
 def test_a_plain_type_needs_no_future_import():
