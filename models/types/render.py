@@ -7,14 +7,17 @@ classes from the index) — then an import edit goes with the annotation.  A typ
 with a name that cannot be made reachable is not shown.  For a workspace that
 must run on an older Python (target.py), a file without `from __future__ import
 annotations` gets that import too when the annotation would not evaluate there
-(`X | None` before 3.10, `list[str]` before 3.9), and `Self` / `Never` are not
-offered before 3.11 unless the file imports them.
+(`X | None` before 3.10, `list[str]` before 3.9) or when it names a class the
+file imports only under `if TYPE_CHECKING:`; `Self` / `Never` are not offered
+before 3.11 unless the file imports them.  A name imported only inside a def
+counts as not imported.
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
+import functools
 
 from pulsedev.models.types.analysis import SlotResult
 from pulsedev.models.types.known import KNOWN_IMPORTS
@@ -25,16 +28,50 @@ BUILTIN_NAMES = {n for n in dir(builtins) if not n.startswith("_")} | {"None", "
 NEW_IN_311 = {"Self", "Never"}
 
 
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+@functools.lru_cache(maxsize=16)
+def module_imports(tree: ast.Module) -> tuple[frozenset[str], frozenset[str]]:
+    """The names the file's module-level imports bind: at run time, and only under `if TYPE_CHECKING:`.
+    An import inside a def or a class binds nothing that another def's signature can use."""
+    runtime: set[str] = set()
+    checking: set[str] = set()
+
+    def visit(body: list[ast.stmt], into: set[str]) -> None:
+        for node in body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                into.update(a.asname or a.name.split(".")[0] for a in node.names if a.name != "*")
+            elif isinstance(node, ast.If):
+                visit(node.body, checking if _is_type_checking(node.test) else into)
+                visit(node.orelse, into)
+            elif isinstance(node, (ast.Try, ast.TryStar)):
+                for part in (node.body, *(h.body for h in node.handlers), node.orelse, node.finalbody):
+                    visit(part, into)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                visit(node.body, into)
+
+    visit(tree.body, runtime)
+    return frozenset(runtime), frozenset(checking - runtime)
+
+
 def reachable(type_text: str, ctx, index=None, extra: dict | None = None) -> tuple[str, list[tuple[str, str]]] | None:
-    """The type text as written in the file and the (module, name) imports it needs; None if not possible."""
+    """The type text as written in the file and the (module, name) imports it needs; None if not possible.
+
+    A name the file imports only inside a def is not reachable from another def's signature: it is
+    treated as not imported."""
+    runtime, checking = module_imports(ctx.tree)
+    imported = runtime | checking
     needed: list[tuple[str, str]] = []
     for name in head_names(type_text):
         head = name.split(".")[0]
         if "." in name:
-            if head in ctx.imports:
+            if head in imported:
                 continue
             return None
-        if name in BUILTIN_NAMES or name in ctx.classes or name in ctx.imports or name in ctx.functions:
+        if name in BUILTIN_NAMES or name in ctx.classes or name in imported or name in ctx.functions:
             continue
         module = KNOWN_IMPORTS.get(name) or (extra or {}).get(name)
         if module is None and index is not None:
@@ -84,8 +121,14 @@ def _has_future_annotations(tree: ast.Module) -> bool:
 
 
 def needs_future(text: str, tree: ast.Module, target: tuple[int, int] | None) -> bool:
-    """Whether an annotation `text` would fail to evaluate on the `target` Python without the future import."""
-    if target is None or target >= (3, 10) or _has_future_annotations(tree):
+    """Whether an annotation `text` would fail to evaluate without the future import: on the `target`
+    Python, or at all when it names what the file imports only under `if TYPE_CHECKING:`."""
+    if _has_future_annotations(tree):
+        return False
+    checking = module_imports(tree)[1]
+    if checking and any(name.split(".")[0] in checking for name in head_names(text)):
+        return True
+    if target is None or target >= (3, 10):
         return False
     return "|" in text or ("[" in text and target < (3, 9))
 

@@ -109,3 +109,44 @@ def test_self_is_offered_only_from_311_or_when_the_file_imports_it():
 ])
 def test_the_future_import_goes_first_below_a_docstring_or_comments(text, line):
     assert future_position(ast.parse(text)) == line
+
+
+CHECKING = '''\
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+
+def price(amount):
+    return amount
+
+
+def total(count):
+    from fractions import Fraction
+    return count
+'''
+
+
+def _run(text):
+    """Executes a module's text as Python runs a file (no future flags inherited from this one)."""
+    namespace: dict = {}
+    exec(compile(text, "checking.py", "exec", dont_inherit=True), namespace)
+    return namespace
+
+
+def test_a_name_imported_only_for_type_checking_brings_the_future_import():
+    h = _hints(CHECKING, None, {("price", "amount"): "Decimal"})[("price", "amount")]
+    assert h["label"] == ": Decimal"
+    assert [e["newText"] for e in h["textEdits"]] == [": Decimal", "from __future__ import annotations\n"]
+    with pytest.raises(NameError):  # what the hint alone would do at import
+        _run(_apply(CHECKING, h["textEdits"][:1]))
+    assert _run(_apply(CHECKING, h["textEdits"]))["price"].__annotations__["amount"] == "Decimal"
+
+
+def test_a_name_imported_only_inside_a_def_is_imported_for_the_signature():
+    h = _hints(CHECKING, None, {("price", "amount"): "Fraction"})[("price", "amount")]
+    text = _apply(CHECKING, h["textEdits"])
+    assert "\nfrom fractions import Fraction\n" in text and "def price(amount: Fraction)" in text
+    namespace = _run(text)
+    assert namespace["price"].__annotations__["amount"] is namespace["Fraction"]
