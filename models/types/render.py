@@ -7,8 +7,9 @@ classes from the index) — then an import edit goes with the annotation.  A typ
 with a name that cannot be made reachable is not shown.  For a workspace that
 must run on an older Python (target.py), a file without `from __future__ import
 annotations` gets that import too when the annotation would not evaluate there
-(`X | None` before 3.10, `list[str]` before 3.9) or when it names a class the
-file imports only under `if TYPE_CHECKING:`; `Self` / `Never` are not offered
+(`X | None` before 3.10, `list[str]` before 3.9), or when it names a class not
+bound yet where it is evaluated (a method returning its own class, a class
+defined further down) or imported only under `if TYPE_CHECKING:`; `Self` / `Never` are not offered
 before 3.11 unless the file imports them.  A name imported only inside a def
 counts as not imported.
 """
@@ -120,13 +121,17 @@ def _has_future_annotations(tree: ast.Module) -> bool:
                for n in tree.body)
 
 
-def needs_future(text: str, tree: ast.Module, target: tuple[int, int] | None) -> bool:
-    """Whether an annotation `text` would fail to evaluate without the future import: on the `target`
-    Python, or at all when it names what the file imports only under `if TYPE_CHECKING:`."""
+def needs_future(text: str, tree: ast.Module, target: tuple[int, int] | None, classes: dict | None = None,
+                 at: int = 0) -> bool:
+    """Whether an annotation `text`, evaluated when line `at` runs, would fail without the future import:
+    on the `target` Python; or at all when it names what the file imports only under `if TYPE_CHECKING:`,
+    or one of the file's `classes` that is not yet bound there (defined below, or the class whose body
+    holds the def: `def copy(self) -> Node` inside `class Node`)."""
     if _has_future_annotations(tree):
         return False
     checking = module_imports(tree)[1]
-    if checking and any(name.split(".")[0] in checking for name in head_names(text)):
+    heads = [name.split(".")[0] for name in head_names(text)]
+    if any(h in checking or (h in (classes or {}) and classes[h].end_lineno >= at) for h in heads):
         return True
     if target is None or target >= (3, 10):
         return False
@@ -158,8 +163,9 @@ def hint(result: SlotResult, ctx, tree, index=None, extra=None, target: tuple[in
     if target is not None and target < (3, 11) and any(m == "typing" and n in NEW_IN_311 for m, n in needed):
         return None
     s = result.slot
-    # a local variable's annotation is never evaluated (PEP 526): it needs no future import
-    future = needs_future(text, tree, target) and not (s.kind == "variable" and s.func is not None)
+    # a local variable's annotation is never evaluated (PEP 526); others are, when their statement runs
+    local = s.kind == "variable" and s.func is not None
+    future = not local and needs_future(text, tree, target, ctx.classes, (s.func or s.node).lineno)
     label = f"-> {text}" if s.kind == "return" else f": {text}"
     tooltip = f"**{label.strip()}** — confidence {p.confidence:.0%} ({p.source})\n\n{p.words}"
     adds = [("__future__", "annotations")] * future + needed

@@ -150,3 +150,35 @@ def test_a_name_imported_only_inside_a_def_is_imported_for_the_signature():
     assert "\nfrom fractions import Fraction\n" in text and "def price(amount: Fraction)" in text
     namespace = _run(text)
     assert namespace["price"].__annotations__["amount"] is namespace["Fraction"]
+
+
+FORWARD = '''\
+class Node:
+    def __init__(self, parent=None):
+        self.parent = parent
+
+    def child(self):
+        return Node(self)
+
+
+def make():
+    return Leaf()
+
+
+class Leaf:
+    pass
+
+
+def grow():
+    return Node()
+'''
+
+
+@pytest.mark.parametrize("qualname, future", [("Node.child", True), ("make", True), ("grow", False)])
+def test_a_class_not_yet_bound_where_the_def_runs_brings_the_future_import(qualname, future):
+    h = _hints(FORWARD, (3, 11))[(qualname, "return")]
+    assert (len(h["textEdits"]) == 2) == future
+    _run(_apply(FORWARD, h["textEdits"]))  # `-> Node` inside `class Node`: a NameError without it
+    if future:
+        with pytest.raises(NameError):
+            _run(_apply(FORWARD, h["textEdits"][:1]))
