@@ -86,12 +86,15 @@ def reachable(type_text: str, ctx, index=None, extra: dict | None = None) -> tup
     return type_text, needed
 
 
+def _is_docstring(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+
+
 def import_position(tree: ast.Module) -> int:
     """The 0-based line where a new import goes: after the top docstring, `__future__` and imports."""
     line = 0
     for i, node in enumerate(tree.body):
-        if i == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) \
-                and isinstance(node.value.value, str):
+        if i == 0 and _is_docstring(node):
             line = node.end_lineno
             continue
         if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -111,7 +114,7 @@ def future_position(tree: ast.Module) -> int:
     if not tree.body:
         return 0
     first = tree.body[0]
-    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+    if _is_docstring(first):
         return first.end_lineno
     return min([first.lineno, *(d.lineno for d in getattr(first, "decorator_list", ()))]) - 1
 

@@ -24,7 +24,9 @@ PROJECT_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
 
 #: A lower bound in a version specifier: `>=3.8`, `~=3.9`, `^3.8` (Poetry), `==3.10.*`, `>3.7`.
 _BOUND = re.compile(r"(>=|~=|\^|==|>)\s*3\.(\d+)")
-_SETUP_PY = re.compile(r"python_requires\s*=\s*['\"]([^'\"]+)['\"]")
+#: Where setup.cfg and setup.py say it.
+_REQUIRES = {"setup.cfg": re.compile(r"^\s*python_requires\s*=\s*(.+)$", re.MULTILINE),
+             "setup.py": re.compile(r"python_requires\s*=\s*['\"]([^'\"]+)['\"]")}
 
 
 def floor(spec: str) -> Version | None:
@@ -42,17 +44,17 @@ def _declared(root: Path) -> Version | None:
         data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
         spec = (data.get("project", {}).get("requires-python")
                 or data.get("tool", {}).get("poetry", {}).get("dependencies", {}).get("python"))
-        if isinstance(spec, str) and floor(spec):
-            return floor(spec)
+        if isinstance(spec, str) and (version := floor(spec)):
+            return version
     except (OSError, ValueError, AttributeError):
         pass
-    for name, pattern in (("setup.cfg", re.compile(r"^\s*python_requires\s*=\s*(.+)$", re.M)), ("setup.py", _SETUP_PY)):
+    for name, pattern in _REQUIRES.items():
         try:
             found = pattern.search((root / name).read_text(encoding="utf-8", errors="replace"))
         except OSError:
             continue
-        if found and floor(found.group(1)):
-            return floor(found.group(1))
+        if found and (version := floor(found.group(1))):
+            return version
     return None
 
 
@@ -62,7 +64,7 @@ def _interpreter(python: str) -> Version | None:
         return sys.version_info[:2]
     try:
         cfg = (path.parent.parent / "pyvenv.cfg").read_text(encoding="utf-8", errors="replace")
-        found = re.search(r"^\s*version(?:_info)?\s*=\s*3\.(\d+)", cfg, re.M)
+        found = re.search(r"^\s*version(?:_info)?\s*=\s*3\.(\d+)", cfg, re.MULTILINE)
         if found:
             return 3, int(found.group(1))
     except OSError:
