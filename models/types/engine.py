@@ -24,16 +24,15 @@ from pathlib import Path
 
 from pulsedev.models.types.analysis import analyze
 from pulsedev.models.types.documents import Documents, uri_path
+from pulsedev.models.types.feedback import HintFeedback
 from pulsedev.models.types.hintfilter import public, wanted
 from pulsedev.models.types.index import WorkspaceIndex, module_name
 from pulsedev.models.types.model import load
 from pulsedev.models.types.modelfile import (
     held_out,
-    load_penalties,
     model_file,
     penalties_file,
     prune,
-    save_penalties,
     start_training,
     workspace_python,
 )
@@ -41,7 +40,6 @@ from pulsedev.models.types.prefetch import Gate, Prefetcher
 from pulsedev.models.types.render import code_action, hint
 from pulsedev.models.types.target import PROJECT_FILES, target_version
 from pulsedev.models.types.traces import TraceStore
-from pulsedev.models.types.typetext import canonical, normalize
 from pulsedev.models.types.upkeep import IndexUpkeep
 
 log = logging.getLogger(__name__)
@@ -75,7 +73,7 @@ class TypeEngine:
         self.ready = threading.Event()
         self._docs = Documents()
         self._generation = 0
-        self._shown: dict[str, dict] = {}  # uri -> slot key -> (type shown, features); memory only
+        self._feedback = HintFeedback()
         self._stop = False
         self._thread: threading.Thread | None = None
         self._lock = threading.RLock()  # analyses run on the request thread and the prefetch thread
@@ -108,9 +106,10 @@ class TypeEngine:
             if self.exclude:  # only packages the interpreter really has change what the model sees
                 self.exclude = held_out(self.exclude, self.python)
             self.model_path = self._model_file()
+            self._feedback.path = penalties_file(self.model_path)
             if self.model_path.exists():
                 self.model = load(self.model_path)
-                self._load_penalties()
+                self._feedback.load(self.model)
             self.training = self.model is None and self.train_enabled
             self._changed()
             self.ready.set()
@@ -134,6 +133,7 @@ class TypeEngine:
         self.training = True
         try:
             out = self.model_path or self._model_file()
+            self._feedback.path = penalties_file(out)
             self._proc = start_training(out, self.python, self.root if self.index.annotated else None, self.exclude)
             _, err = self._proc.communicate()
             if self._proc.returncode != 0:
@@ -143,25 +143,12 @@ class TypeEngine:
             prune(out.parent, keep=4)
             if model is not None:
                 self.model = model
-                self._load_penalties()
+                self._feedback.load(model)
                 self._changed()
                 _freeze_heap()
             return model is not None
         finally:
             self.training = False
-
-    def _penalties_file(self) -> Path:
-        return penalties_file(self.model_path or self._model_file())
-
-    def _load_penalties(self) -> None:
-        load_penalties(self.model, self._penalties_file())
-
-    def _save_penalties(self) -> None:
-        """Persists what feedback taught (type text -> factor; no paths, no code)."""
-        try:
-            save_penalties(self.model.penalties, self._penalties_file())
-        except OSError:
-            log.warning("could not save type feedback")
 
     def _changed(self) -> None:
         self._generation += 1
@@ -173,7 +160,7 @@ class TypeEngine:
     def forget(self) -> None:
         """Drops learned state: traces, feedback and persisted models (retrained later from scratch)."""
         self.traces.clear()
-        self._shown.clear()
+        self._feedback.clear()
         self.model = None
         folder = self.data_dir / "types"
         for f in list(folder.glob("model-*")) if folder.exists() else []:
@@ -189,13 +176,10 @@ class TypeEngine:
             self._changed()
 
     def feedback(self, item: dict) -> None:
-        """Accepted/rejected hint: `{"uri", "line", "character", "label", "accepted"}`."""
-        if self.model is None:
-            return
-        label = str(item.get("label", "")).removeprefix("->").removeprefix(":").strip()
-        self.model.learn_feedback({}, label, bool(item.get("accepted")))
-        self._save_penalties()
-        self._changed()
+        """Accepted/rejected hint: `{"uri", "line", "character", "label", "accepted"}` (feedback.py)."""
+        if self.model is not None:
+            self._feedback.explicit(self.model, item)
+            self._changed()
 
     def saved(self, uri: str, text: str) -> None:
         """A workspace file was saved (see upkeep.py)."""
@@ -262,12 +246,13 @@ class TypeEngine:
         a = analyze(text, module, self.index if self.index.ready else None, self.model, self.traces,
                     str(path.resolve()) if path else None, lines, memo)
         a.partial = lines is not None
-        self._implicit_feedback(uri, a)
+        if a.ctx is not None and self.model is not None:
+            self._feedback.implicit(self.model, uri, a.annotated)
         return a
 
     def _render(self, uri: str, a, lines: tuple[int, int] | None) -> list[dict]:
         """Hint dicts of an analysis' predictions (on `lines` only when given)."""
-        hints, shown = [], self._shown.setdefault(uri, {})
+        hints, shown = [], self._feedback.showing(uri)
         for r in a.results:
             if r.prediction is None or (lines is not None and not lines[0] <= r.slot.line <= lines[1]):
                 continue
@@ -277,17 +262,6 @@ class TypeEngine:
                 hints.append(h)
                 shown[r.slot.key] = (r.prediction.type, r.features)
         return hints
-
-    def _implicit_feedback(self, uri: str, a) -> None:
-        """A shown hint whose slot is now annotated: accepted if with the same type, else rejected."""
-        shown = self._shown.get(uri)
-        if not shown or a.ctx is None or self.model is None:
-            return
-        for slot in a.annotated:
-            if slot.key in shown:
-                typ, feats = shown.pop(slot.key)
-                self.model.learn_feedback(feats, typ, canonical(typ) == canonical(normalize(slot.annotation)))
-                self._save_penalties()
 
     def hints(self, uri: str, text: str, version: int | None = None, options=None, range_=None) -> list[dict]:
         """InlayHint dicts for a document, filtered by threshold, per-kind toggles and range."""

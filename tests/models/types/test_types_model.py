@@ -216,3 +216,19 @@ def test_a_bare_generic_is_scored_as_the_generic_of_any():
     assert same_type("Callable", "Callable[..., Any]") and same_type("tuple", "tuple[Any, ...]")
     assert not same_type("tuple", "tuple[Any]")  # a 1-tuple
     assert not same_type("dict", "dict[str, Any]")
+
+
+def test_feedback_from_annotating_a_hinted_slot_is_learned_and_kept_across_restarts(model, tmp_path):
+    first = TypeEngine(tmp_path, tmp_path / "data", train=False)
+    first.start(wait=True)
+    save(model, first.model_path)
+    engine = TypeEngine(tmp_path, tmp_path / "data", train=False)
+    engine.start(wait=True)
+    assert engine.model is not None and "int" not in engine.model.penalties
+    uri, on = (tmp_path / "a.py").as_uri(), parse_options({})[0]
+    assert ": int" in [h["label"] for h in engine.hints(uri, "def f(n=0):\n    print(n)\n", options=on)]
+    engine.hints(uri, "def f(n: str = 0):\n    print(n)\n", options=on)  # annotated otherwise: a rejection
+    assert engine.model.penalties["int"] < 1.0
+    again = TypeEngine(tmp_path, tmp_path / "data", train=False)
+    again.start(wait=True)
+    assert again.model.penalties["int"] == engine.model.penalties["int"]
