@@ -10,9 +10,9 @@ from typing import Callable
 
 from .options import Options
 from .runtime import make_detector
+from .telemetry.memstore import MemoryStore
 from .telemetry.pipeline import Pipeline
 from .telemetry.privacy import PathPolicy
-from .telemetry.memstore import MemoryStore
 from .telemetry.store import SQLiteStore
 
 BATCH = 200
@@ -86,9 +86,10 @@ def forget_all(data_dir: Path, before: float | None = None) -> int:
     n = pipeline.forget(before)
     pipeline.store.close()
     if before is None:
-        for path in (data_dir / "models").glob("*") if (data_dir / "models").exists() else []:
-            if path.is_file():
-                path.unlink()
+        for folder in (data_dir / "models", data_dir / "types"):  # the learners; the type models and hint feedback
+            for path in folder.glob("*") if folder.exists() else []:
+                if path.is_file():
+                    path.unlink()
         for name in ("report.html",):
             (data_dir / name).unlink(missing_ok=True)
     return n

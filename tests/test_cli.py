@@ -38,7 +38,11 @@ def test_replay_then_status_forget_and_doctor(tmp_path, session):
     assert status["stored"] == 301 and {r["kind"] for r in status["summary"]} == {"file_modified", "test_run"}
     doctor = run("doctor", "--data-dir", data)
     assert "[ok] database integrity: ok; 301 events" in doctor.stdout
+    (tmp_path / "data" / "types").mkdir()
+    for name in ("feedback.json", "model-0123.skops"):
+        (tmp_path / "data" / "types" / name).write_text("{}")
     assert "Deleted 301 events" in run("forget", "--data-dir", data, "--yes").stdout
+    assert not list((tmp_path / "data" / "types").iterdir())
     assert "0 events" in run("status", "--data-dir", data).stdout
 
 

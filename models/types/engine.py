@@ -20,6 +20,7 @@ import os
 import subprocess
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from pulsedev.models.types.analysis import analyze
@@ -31,13 +32,12 @@ from pulsedev.models.types.model import load
 from pulsedev.models.types.modelfile import (
     held_out,
     model_file,
-    penalties_file,
     prune,
     start_training,
     workspace_python,
 )
 from pulsedev.models.types.prefetch import Gate, Prefetcher
-from pulsedev.models.types.render import code_action, hint
+from pulsedev.models.types.render import code_action, hide_action, hint
 from pulsedev.models.types.target import PROJECT_FILES, target_version
 from pulsedev.models.types.traces import TraceStore
 from pulsedev.models.types.upkeep import IndexUpkeep
@@ -73,7 +73,7 @@ class TypeEngine:
         self.ready = threading.Event()
         self._docs = Documents()
         self._generation = 0
-        self._feedback = HintFeedback()
+        self._feedback = HintFeedback(self.data_dir / "types" / "feedback.json")
         self._stop = False
         self._thread: threading.Thread | None = None
         self._lock = threading.RLock()  # analyses run on the request thread and the prefetch thread
@@ -106,7 +106,6 @@ class TypeEngine:
             if self.exclude:  # only packages the interpreter really has change what the model sees
                 self.exclude = held_out(self.exclude, self.python)
             self.model_path = self._model_file()
-            self._feedback.path = penalties_file(self.model_path)
             if self.model_path.exists():
                 self.model = load(self.model_path)
                 self._feedback.load(self.model)
@@ -133,7 +132,6 @@ class TypeEngine:
         self.training = True
         try:
             out = self.model_path or self._model_file()
-            self._feedback.path = penalties_file(out)
             self._proc = start_training(out, self.python, self.root if self.index.annotated else None, self.exclude)
             _, err = self._proc.communicate()
             if self._proc.returncode != 0:
@@ -176,10 +174,18 @@ class TypeEngine:
             self._changed()
 
     def feedback(self, item: dict) -> None:
-        """Accepted/rejected hint: `{"uri", "line", "character", "label", "accepted"}` (feedback.py)."""
-        if self.model is not None:
-            self._feedback.explicit(self.model, item)
-            self._changed()
+        """A hint the user accepted or rejected: `{"uri", "slot": [kind, qualname, name], "label", "accepted"}`
+        (the hide action's arguments); with the label only, the type alone learns (feedback.py)."""
+        label = str(item.get("label", "")).removeprefix("->").removeprefix(":").strip()
+        uri, key, accepted = item.get("uri"), item.get("slot"), bool(item.get("accepted"))
+        if not label:
+            return
+        if isinstance(uri, str) and isinstance(key, list) and len(key) == 3 and all(isinstance(k, str) for k in key):
+            shown = self._feedback.shown(uri, tuple(key))
+            self._feedback.learn(self.model, uri, tuple(key), label, shown[1] if shown else {}, accepted)
+        else:
+            self._feedback.learn_type(self.model, label, {}, accepted)
+        self._changed()
 
     def saved(self, uri: str, text: str) -> None:
         """A workspace file was saved (see upkeep.py)."""
@@ -256,9 +262,10 @@ class TypeEngine:
         for r in a.results:
             if r.prediction is None or (lines is not None and not lines[0] <= r.slot.line <= lines[1]):
                 continue
-            h = hint(r, a.ctx, a.ctx.tree, self.index, target=self.target)
+            pred = self._feedback.adjust(uri, r.slot.key, r.prediction)
+            h = hint(replace(r, prediction=pred), a.ctx, a.ctx.tree, self.index, target=self.target) if pred else None
             if h is not None:
-                h["_kind"] = r.slot.kind
+                h["_kind"], h["_slot"] = r.slot.kind, r.slot.key
                 hints.append(h)
                 shown[r.slot.key] = (r.prediction.type, r.features)
         return hints
@@ -270,11 +277,11 @@ class TypeEngine:
         return [public(h) for h in hints if wanted(h, options, range_)]
 
     def code_actions(self, uri: str, text: str, range_: dict, options=None) -> list[dict]:
-        """Quickfix actions inserting the annotations of the hints within `range_` (a line range)."""
+        """For each hint within `range_` (a line range): a quickfix inserting its annotation, and one hiding it."""
         lo, hi = range_["start"]["line"], range_["end"]["line"]
         _, hints = self._analysis(uri, text, (lo, hi))
-        return [code_action(uri, public(h)) for h in hints
-                if lo <= h["position"]["line"] <= hi and wanted(h, options, None)]
+        return [action for h in hints if lo <= h["position"]["line"] <= hi and wanted(h, options, None)
+                for action in (code_action(uri, public(h)), hide_action(uri, h["label"], h["_slot"]))]
 
     def status(self) -> dict:
         """Readiness for clients and the evaluation."""

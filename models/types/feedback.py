@@ -1,77 +1,172 @@
-"""HintFeedback: what the user's accepted and rejected hints teach the type model.
+"""HintFeedback: what the user's accepted and rejected hints teach, kept across restarts.
 
-Two kinds of feedback: explicit (the client's `pulsedev.typeHintFeedback` on a
-hint) and implicit (a hint shown on a slot that the user has since annotated:
-accepted when with the same type, else rejected).  The model keeps what it
-learns as a factor per type (`TypeModel.learn_feedback`), persisted beside the
-model file (type text -> factor; no paths, no code).  Which hint was shown on
-which slot is kept in memory only.
+Feedback comes two ways: explicitly (the "Hide type hint" code action, which
+runs `pulsedev.typeHintFeedback` for that hint) and implicitly (a hint shown on
+a slot that the user has since annotated: accepted when with the same type,
+else rejected).  Each teaches at three reaches:
+
+- the slot itself: a rejected type is never shown there again (the hint is
+  hidden until its type changes);
+- the same name elsewhere: a parameter or variable of that name, or a def of
+  that name, gets that type at a lower confidence (x0.7 per rejection, down
+  to x0.3; each acceptance takes back x1.1, up to x1);
+- the type everywhere: the model's own factor for it (`TypeModel.learn_feedback`).
+
+Everything is in one JSON file (`types/feedback.json` in the data folder):
+type texts with their factors, and digests of (name, type) and of (document,
+slot, type) — no path, no name, no code.  Which hint was shown on which
+slot is kept in memory only.  `forget` deletes the file.
 
 >>> import tempfile
 >>> from pathlib import Path
->>> class Model:
-...     penalties = {}
-...     def learn_feedback(self, feats, type_text, accepted):
-...         self.penalties[type_text] = 1.05 if accepted else 0.9
->>> fb = HintFeedback()
->>> fb.path = Path(tempfile.mkdtemp()) / "model-x.feedback.json"
->>> fb.explicit(Model(), {"label": ": int", "accepted": False})
->>> fb.path.read_text()
-'{"int": 0.9}'
+>>> fb = HintFeedback(Path(tempfile.mkdtemp()) / "feedback.json")
+>>> fb.factor("parameter", "value", "str")
+1.0
+>>> fb.learn(None, "file:///a.py", ("parameter", "f", "value"), "str", {}, accepted=False)
+>>> fb.factor("parameter", "value", "str"), fb.factor("parameter", "other", "str")
+(0.7, 1.0)
+>>> fb.hidden("file:///a.py", ("parameter", "f", "value"), "str")
+True
+>>> HintFeedback(fb.path).factor("parameter", "value", "str")  # read back after a restart
+0.7
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import logging
 from pathlib import Path
 
-from pulsedev.models.types.modelfile import load_penalties, save_penalties
 from pulsedev.models.types.typetext import canonical, normalize
 
 log = logging.getLogger(__name__)
 
+VERSION = 2
+MAX_HIDDEN = 10_000  # the newest hidden hints kept
+REJECT, ACCEPT, FLOOR = 0.7, 1.1, 0.3
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=8).hexdigest()
+
+
+def _name_of(key: tuple[str, str, str]) -> str:
+    """The name a slot shares with others: its own, or for a return its def's (last part of the qualname)."""
+    kind, qualname, name = key
+    return qualname.rsplit(".", 1)[-1] if kind == "return" else name
+
 
 class HintFeedback:
-    """The hints shown per document, and the model's feedback file (`path`, set with the model's)."""
+    """Feedback state (see module doc); `path` is its file (None: memory only)."""
 
-    def __init__(self):
-        self.path: Path | None = None
+    def __init__(self, path: Path | None = None):
+        self.path = path
+        self.types: dict[str, float] = {}  # type text -> factor (the model's penalties)
+        self.names: dict[str, float] = {}  # digest of (kind, name, type) -> factor
+        self.hidden_hints: dict[str, None] = {}  # digests of (uri, slot, type), oldest first
         self._shown: dict[str, dict] = {}  # uri -> slot key -> (type shown, features)
+        self._read()
+
+    # -- reading -----------------------------------------------------------------------
+    def factor(self, kind: str, name: str, type_text: str) -> float:
+        """How much feedback on the same name and type lowers a hint's confidence (1.0: not at all)."""
+        return self.names.get(_digest(kind, name, canonical(type_text)), 1.0)
+
+    def hidden(self, uri: str, key: tuple[str, str, str], type_text: str) -> bool:
+        """Whether the user rejected this type on this slot."""
+        return _digest(uri, *key, canonical(type_text)) in self.hidden_hints
+
+    def adjust(self, uri: str, key: tuple[str, str, str], prediction):
+        """The prediction as feedback leaves it: None when hidden, else at its confidence times the name's factor."""
+        if prediction is None or not (self.names or self.hidden_hints):
+            return prediction
+        if self.hidden(uri, key, prediction.type):
+            return None
+        f = self.factor(key[0], _name_of(key), prediction.type)
+        if f == 1.0:
+            return prediction
+        return dataclasses.replace(prediction, confidence=prediction.confidence * f,
+                                   words=f"{prediction.words}; lowered by your feedback on `{_name_of(key)}`")
 
     def showing(self, uri: str) -> dict:
-        """The document's record of shown hints, to fill in as they are rendered: slot key -> (type, features)."""
+        """The document's record of shown hints, filled in as they are rendered: slot key -> (type, features)."""
         return self._shown.setdefault(uri, {})
 
-    def load(self, model) -> None:
-        """Adds the saved factors to a freshly loaded model."""
-        if self.path is not None:
-            load_penalties(model, self.path)
+    def shown(self, uri: str, key: tuple[str, str, str]) -> tuple[str, dict] | None:
+        """The type and features of the hint last shown on a slot."""
+        return self._shown.get(uri, {}).get(tuple(key))
 
-    def explicit(self, model, item: dict) -> None:
-        """An accepted or rejected hint: `{"uri", "line", "character", "label", "accepted"}`."""
-        label = str(item.get("label", "")).removeprefix("->").removeprefix(":").strip()
-        model.learn_feedback({}, label, bool(item.get("accepted")))
-        self._save(model)
+    # -- learning ----------------------------------------------------------------------
+    def learn(self, model, uri: str, key: tuple[str, str, str], type_text: str, feats: dict,
+              accepted: bool) -> None:
+        """One accepted or rejected hint, at all three reaches (see module doc); saved at once."""
+        key = tuple(key)
+        name = _digest(key[0], _name_of(key), canonical(type_text))
+        old = self.names.get(name, 1.0)
+        self.names[name] = min(1.0, old * ACCEPT) if accepted else max(FLOOR, old * REJECT)
+        if self.names[name] == 1.0:
+            del self.names[name]
+        if not accepted:
+            self.hidden_hints[_digest(uri, *key, canonical(type_text))] = None
+            while len(self.hidden_hints) > MAX_HIDDEN:
+                del self.hidden_hints[next(iter(self.hidden_hints))]
+        self.learn_type(model, type_text, feats, accepted)
+
+    def learn_type(self, model, type_text: str, feats: dict, accepted: bool) -> None:
+        """Feedback on a type alone (a client that sends only the label)."""
+        if model is not None:
+            model.learn_feedback(feats, type_text, accepted)
+            self.types = dict(model.penalties)
+        self._save()
 
     def implicit(self, model, uri: str, annotated) -> None:
-        """Slots of a new analysis that are annotated now: each one a hint was shown on teaches the model."""
+        """Slots of a new analysis that are annotated now: each one a hint was shown on teaches."""
         shown = self._shown.get(uri)
         if not shown:
             return
         for slot in annotated:
             if slot.key in shown:
                 typ, feats = shown.pop(slot.key)
-                model.learn_feedback(feats, typ, canonical(typ) == canonical(normalize(slot.annotation)))
-                self._save(model)
+                same = canonical(typ) == canonical(normalize(slot.annotation))
+                self.learn(model, uri, slot.key, typ, feats, same)
+
+    def load(self, model) -> None:
+        """Gives a freshly loaded model the type factors learned so far."""
+        model.penalties.update(self.types)
 
     def clear(self) -> None:
-        """Forgets which hints were shown (`forget` deletes the feedback files with the models)."""
+        """Forgets everything, the file included (`pulsedev.forget`)."""
+        self.types, self.names, self.hidden_hints = {}, {}, {}
         self._shown.clear()
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
 
-    def _save(self, model) -> None:
+    # -- the file ----------------------------------------------------------------------
+    def _read(self) -> None:
         if self.path is None:
             return
         try:
-            save_penalties(model.penalties, self.path)
-        except OSError:
-            log.warning("could not save type feedback to %s", self.path)
+            data = json.loads(self.path.read_text())
+            if data.get("version") != VERSION:
+                return
+            self.types = {str(k): float(v) for k, v in data.get("types", {}).items()}
+            self.names = {str(k): float(v) for k, v in data.get("names", {}).items()}
+            self.hidden_hints = dict.fromkeys(str(d) for d in data.get("hidden", []))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError, TypeError, AttributeError) as exc:
+            log.warning("type hint feedback in %s is unreadable (%s); starting afresh", self.path, exc)
+
+    def _save(self) -> None:
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"version": VERSION, "types": self.types, "names": self.names,
+                                       "hidden": list(self.hidden_hints)}))
+            tmp.replace(self.path)
+        except OSError as exc:
+            log.warning("could not save type hint feedback to %s (%s)", self.path, exc)

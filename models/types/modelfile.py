@@ -1,11 +1,11 @@
-"""The persisted type model of a workspace: its file, training it, and the feedback kept beside it.
+"""The persisted type model of a workspace: its file and training it.
 
 The file name is a key over the model and feature versions, a digest of this
 package's source (a changed rule never meets an old model), the interpreter,
 the workspace's annotated packages and the packages held out of training.
 Training runs `pulsedev.models.types.train` in a low-priority child process
-that dies with the server; what feedback taught (type text -> factor) is a JSON
-file next to the model; only the newest few models are kept.
+that dies with the server; only the newest few models are kept (what feedback
+taught outlives them: feedback.py).
 `workspace_python` picks the interpreter whose packages the model learns from.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import subprocess
 import sys
@@ -69,33 +68,11 @@ def start_training(out: Path, python: str, root: Path | None, exclude: str) -> s
                             preexec_fn=_child_setup if os.name == "posix" else None)
 
 
-def penalties_file(model_path: Path) -> Path:
-    """The feedback file kept beside a model."""
-    return model_path.with_suffix(".feedback.json")
-
-
-def load_penalties(model, path: Path) -> None:
-    """Adds the saved feedback factors at `path` to `model.penalties` (nothing if absent or unreadable)."""
-    try:
-        data = json.loads(path.read_text())
-        model.penalties.update({str(k): float(v) for k, v in data.items()})
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
-def save_penalties(penalties: dict, path: Path) -> None:
-    """Writes feedback factors (type text -> factor; no paths, no code) atomically (raises OSError)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(penalties))
-    tmp.replace(path)
-
-
 def prune(folder: Path, keep: int) -> None:
     """Deletes all but the newest `keep` models (one per interpreter and workspace signature)."""
     models = sorted(folder.glob("model-*.skops"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in models[keep:]:
-        for f in (old, old.with_suffix(".feedback.json")):
+        for f in (old, old.with_suffix(".feedback.json")):  # (where feedback was kept before feedback.json)
             f.unlink(missing_ok=True)
 
 

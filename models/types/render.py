@@ -186,3 +186,13 @@ def code_action(uri: str, h: dict) -> dict:
     return {"title": f"Add type annotation `{label.strip()}`", "kind": "quickfix",
             "edit": {"changes": {uri: h["textEdits"]}},
             "data": {**h["data"], "label": label}}
+
+
+def hide_action(uri: str, label: str, key: tuple[str, str, str]) -> dict:
+    """A command (offered among the code actions) rejecting one hint: it is not shown on that slot
+    again, and its type is trusted less on slots of the same name (feedback.py); it edits nothing.
+    A bare Command rather than a CodeAction carrying one: some clients (lsprotocol's) read any
+    action with a `command` member as a Command."""
+    args = {"uri": uri, "slot": list(key), "label": label.strip(), "accepted": False}
+    return {"title": f"Hide type hint `{label.strip()}` (wrong type)", "command": "pulsedev.typeHintFeedback",
+            "arguments": [args]}

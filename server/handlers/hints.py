@@ -78,13 +78,15 @@ def inlay_hint(ls: PulseDevServer, params: types.InlayHintParams) -> list[types.
 
 @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
                 types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
-def code_action(ls: PulseDevServer, params: types.CodeActionParams) -> list[types.CodeAction]:
-    """`Add type annotation` for each hint in the range (acceptance is seen when the annotation appears)."""
+def code_action(ls: PulseDevServer, params: types.CodeActionParams) -> list[types.CodeAction | types.Command]:
+    """`Add type annotation` and `Hide type hint` for each hint in the range, unless the client asks only
+    for kinds other than quickfix (acceptance is seen when the annotation appears)."""
     engine, text = _engine_and_text(ls, params.text_document.uri)
-    if engine is None:
+    only = params.context.only
+    if engine is None or (only and not any(types.CodeActionKind.QuickFix.value.startswith(k) for k in only)):
         return []
     actions = engine.code_actions(params.text_document.uri, text, _converter.unstructure(params.range), ls.options)
-    return [_converter.structure(a, types.CodeAction) for a in actions]
+    return [_converter.structure(a, types.CodeAction if "kind" in a else types.Command) for a in actions]
 
 
 @server.command("pulsedev.typeHintFeedback")

@@ -1,4 +1,5 @@
-"""textDocument/codeAction over stdio: the annotate quickfix inserts valid annotations and needed imports."""
+"""textDocument/codeAction over stdio: the annotate quickfix inserts valid annotations and needed imports;
+the hide action takes a wrong hint away for good."""
 
 from __future__ import annotations
 
@@ -52,18 +53,28 @@ def apply(text, edits):
     return "".join(lines)
 
 
-async def actions_for(client, uri, text, line):
+async def actions_for(client, uri, text, line, only=None):
     client.text_document_did_open(types.DidOpenTextDocumentParams(
         text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)))
     rng = types.Range(start=types.Position(line, 0), end=types.Position(line, 0))
     return await client.text_document_code_action_async(types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri=uri), range=rng,
-        context=types.CodeActionContext(diagnostics=[])))
+        context=types.CodeActionContext(diagnostics=[], only=only)))
+
+
+async def annotate_actions(client, uri, text, line):
+    return [a for a in await actions_for(client, uri, text, line) if a.title.startswith("Add type annotation")]
+
+
+async def hints_of(client, uri):
+    return await client.text_document_inlay_hint_async(types.InlayHintParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        range=types.Range(start=types.Position(0, 0), end=types.Position(10, 0))))
 
 
 async def test_code_action_inserts_annotation_and_import(client, workspace):
     uri = (workspace / "user.py").as_uri()
-    actions = await actions_for(client, uri, USER, 4)
+    actions = await annotate_actions(client, uri, USER, 4)
     titles = sorted(a.title for a in actions)
     assert titles == ["Add type annotation `-> Widget`", "Add type annotation `: int`"]
     ret = next(a for a in actions if "Widget" in a.title)
@@ -78,10 +89,8 @@ async def test_code_action_inserts_annotation_and_import(client, workspace):
 
 async def test_code_action_for_every_hint_matches_the_hint_edit(client, workspace):
     uri = (workspace / "user.py").as_uri()
-    actions = await actions_for(client, uri, USER, 4)
-    hints = await client.text_document_inlay_hint_async(types.InlayHintParams(
-        text_document=types.TextDocumentIdentifier(uri=uri),
-        range=types.Range(start=types.Position(0, 0), end=types.Position(10, 0))))
+    actions = await annotate_actions(client, uri, USER, 4)
+    hints = await hints_of(client, uri)
     assert sorted(h.label for h in hints) == sorted(a.title.split("`")[1] for a in actions)
     for h in hints:
         action = next(a for a in actions if a.title.split("`")[1] == h.label)
@@ -89,9 +98,29 @@ async def test_code_action_for_every_hint_matches_the_hint_edit(client, workspac
         ast.parse(apply(USER, h.text_edits))
 
 
-async def test_no_action_outside_slot_lines_and_feedback_is_accepted(client, workspace):
+async def test_no_action_outside_slot_lines_and_label_only_feedback_is_taken(client, workspace):
     uri = (workspace / "user.py").as_uri()
     assert not await actions_for(client, uri, USER, 1)
+    assert not await actions_for(client, uri, USER, 4, only=[types.CodeActionKind.SourceOrganizeImports])
+    assert await actions_for(client, uri, USER, 4, only=[types.CodeActionKind.QuickFix])
     result = await client.workspace_execute_command_async(types.ExecuteCommandParams(
         command="pulsedev.typeHintFeedback", arguments=[{"label": ": int", "accepted": False}]))
-    assert result is not None
+    assert result == {"ok": True}
+    for bad in ([], [None], ["x"], [{"label": 3, "slot": "nope", "uri": 7}], [{"slot": [1, 2, 3], "label": ": int"}]):
+        assert await client.workspace_execute_command_async(types.ExecuteCommandParams(
+            command="pulsedev.typeHintFeedback", arguments=bad)) == {"ok": True}
+    assert [h.label for h in await hints_of(client, uri)]  # the server is still answering
+
+
+async def test_the_hide_action_takes_that_hint_away_and_edits_nothing(client, workspace):
+    uri = (workspace / "user.py").as_uri()
+    before = sorted(h.label for h in await hints_of(client, uri))
+    actions = await actions_for(client, uri, USER, 4)
+    hide = next(a for a in actions if a.title == "Hide type hint `: int` (wrong type)")
+    assert isinstance(hide, types.Command) and hide.command == "pulsedev.typeHintFeedback"
+    await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command=hide.command, arguments=hide.arguments))
+    after = sorted(h.label for h in await hints_of(client, uri))
+    assert ": int" in before and after == [label for label in before if label != ": int"]
+    titles = [a.title for a in await actions_for(client, uri, USER, 4)]
+    assert not any("`: int`" in t for t in titles) and any("-> Widget" in t for t in titles)

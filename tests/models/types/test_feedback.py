@@ -1,12 +1,15 @@
-"""HintFeedback: explicit and implicit feedback reach the model and its feedback file."""
+"""HintFeedback: a rejected hint is hidden on its slot, its name and type are trusted less, all kept on disk."""
 
 from __future__ import annotations
 
 import ast
 import json
 
+from pulsedev.models.types.combine import Prediction
 from pulsedev.models.types.feedback import HintFeedback
 from pulsedev.models.types.slots import find_slots
+
+SLOT = ("parameter", "f", "value")
 
 
 class Model:
@@ -24,49 +27,91 @@ def _annotated(src):
     return [s for s in find_slots(ast.parse(src), src, include_annotated=True) if s.annotation is not None]
 
 
+def _slots(src):
+    return find_slots(ast.parse(src), src)
+
+
+def test_a_rejected_hint_is_hidden_on_its_slot_only_and_its_name_is_trusted_less(tmp_path):
+    fb = HintFeedback(tmp_path / "feedback.json")
+    pred = Prediction("str", 0.9, "model", "name and usage pattern, 90%")
+    fb.learn(Model(), "file:///a.py", SLOT, "str", {}, accepted=False)
+    assert fb.adjust("file:///a.py", SLOT, pred) is None
+    elsewhere = fb.adjust("file:///b.py", ("parameter", "g", "value"), pred)
+    assert elsewhere.type == "str" and abs(elsewhere.confidence - 0.63) < 1e-9
+    assert "lowered by your feedback on `value`" in elsewhere.words
+    assert fb.adjust("file:///a.py", SLOT, Prediction("bytes", 0.9, "model", "")).confidence == 0.9  # another type
+    assert fb.adjust("file:///a.py", ("parameter", "f", "other"), pred) is pred  # another name
+
+
+def test_rejections_compound_to_a_floor_and_acceptances_take_them_back(tmp_path):
+    fb = HintFeedback(tmp_path / "feedback.json")
+    for _ in range(6):
+        fb.learn(None, "u", SLOT, "str", {}, accepted=False)
+    assert fb.factor("parameter", "value", "str") == 0.3
+    for _ in range(20):
+        fb.learn(None, "u", SLOT, "str", {}, accepted=True)
+    assert fb.factor("parameter", "value", "str") == 1.0 and not fb.names
+
+
+def test_a_return_is_known_by_its_def_name(tmp_path):
+    fb = HintFeedback(tmp_path / "feedback.json")
+    fb.learn(None, "u", ("return", "Box.size", "return"), "str", {}, accepted=False)
+    assert fb.factor("return", "size", "str") == 0.7 and fb.factor("parameter", "size", "str") == 1.0
+
+
 def test_a_hinted_slot_annotated_with_the_same_type_is_an_acceptance_and_another_a_rejection(tmp_path):
-    fb, model = HintFeedback(), Model()
-    fb.path = tmp_path / "model-x.feedback.json"
-    slots = find_slots(ast.parse("def f(a, b):\n    pass\n"), "def f(a, b):\n    pass\n")
+    fb, model = HintFeedback(tmp_path / "feedback.json"), Model()
+    a, b, _ = _slots("def f(a, b):\n    pass\n")  # and the return
     shown = fb.showing("file:///a.py")
-    shown[slots[0].key] = ("int", {"tok=a": 1.0})
-    shown[slots[1].key] = ("str | None", {"tok=b": 1.0})
+    shown[a.key] = ("int", {"tok=a": 1.0})
+    shown[b.key] = ("str | None", {"tok=b": 1.0})
     fb.implicit(model, "file:///a.py", _annotated("def f(a: int, b: Optional[bytes]):\n    pass\n"))
     assert model.seen == [({"tok=a": 1.0}, "int", True), ({"tok=b": 1.0}, "str | None", False)]
-    assert json.loads(fb.path.read_text()) == {"int": 1.05, "str | None": 0.9}
+    assert fb.hidden("file:///a.py", b.key, "Optional[str]") and not fb.hidden("file:///a.py", a.key, "int")
     fb.implicit(model, "file:///a.py", _annotated("def f(a: int, b: bytes):\n    pass\n"))
     assert len(model.seen) == 2  # each shown hint teaches once
 
 
 def test_optional_and_union_spellings_of_the_shown_type_count_as_accepted(tmp_path):
-    fb, model = HintFeedback(), Model()
-    slot = find_slots(ast.parse("def f(b=None):\n    pass\n"), "def f(b=None):\n    pass\n")[0]
-    fb.showing("u")[slot.key] = ("str | None", {})
+    fb, model = HintFeedback(tmp_path / "feedback.json"), Model()
+    fb.showing("u")[_slots("def f(b=None):\n    pass\n")[0].key] = ("str | None", {})
     fb.implicit(model, "u", _annotated("def f(b: Optional[str] = None):\n    pass\n"))
     assert model.seen == [({}, "str | None", True)]
 
 
-def test_explicit_feedback_strips_the_label_and_is_reloaded_into_a_new_model(tmp_path):
-    fb, model = HintFeedback(), Model()
-    fb.path = tmp_path / "types" / "model-x.feedback.json"
-    fb.explicit(model, {"label": "-> list[str]", "accepted": False})
-    fresh = Model()
-    HintFeedback.load(fb, fresh)
-    assert fresh.penalties == {"list[str]": 0.9}
+def test_the_file_holds_digests_and_type_factors_only_and_is_read_back(tmp_path):
+    fb = HintFeedback(tmp_path / "types" / "feedback.json")
+    fb.learn(Model(), "file:///home/me/secret_project/a.py", ("parameter", "charge_card", "card_number"), "str",
+             {}, accepted=False)
+    text = fb.path.read_text()
+    assert "secret" not in text and "card" not in text and json.loads(text)["types"] == {"str": 0.9}
+    again, model = HintFeedback(fb.path), Model()
+    again.load(model)
+    assert model.penalties == {"str": 0.9}
+    assert again.hidden("file:///home/me/secret_project/a.py", ("parameter", "charge_card", "card_number"), "str")
 
 
-def test_an_unwritable_feedback_file_is_logged_and_learning_goes_on(tmp_path, caplog):
-    fb, model = HintFeedback(), Model()
+def test_an_unreadable_file_is_reported_and_replaced(tmp_path, caplog):
+    path = tmp_path / "feedback.json"
+    path.write_text("{not json")
+    fb = HintFeedback(path)
+    assert "unreadable" in caplog.text and not fb.names
+    fb.learn(None, "u", SLOT, "str", {}, accepted=False)
+    assert json.loads(path.read_text())["version"] == 2
+
+
+def test_an_unwritable_file_is_logged_and_learning_goes_on(tmp_path, caplog):
     (tmp_path / "ro").write_text("a file, not a folder")
-    fb.path = tmp_path / "ro" / "model-x.feedback.json"
-    fb.explicit(model, {"label": ": int", "accepted": True})
-    assert model.penalties == {"int": 1.05} and "could not save type feedback" in caplog.text
+    fb, model = HintFeedback(tmp_path / "ro" / "feedback.json"), Model()
+    fb.learn_type(model, "int", {}, accepted=True)
+    assert model.penalties == {"int": 1.05} and "could not save type hint feedback" in caplog.text
 
 
-def test_clear_forgets_shown_hints():
-    fb, model = HintFeedback(), Model()
-    slot = find_slots(ast.parse("def f(a):\n    pass\n"), "def f(a):\n    pass\n")[0]
+def test_clear_forgets_everything_and_deletes_the_file(tmp_path):
+    fb, model = HintFeedback(tmp_path / "feedback.json"), Model()
+    slot = _slots("def f(a):\n    pass\n")[0]
     fb.showing("u")[slot.key] = ("int", {})
+    fb.learn(model, "u", SLOT, "str", {}, accepted=False)
     fb.clear()
     fb.implicit(model, "u", _annotated("def f(a: int):\n    pass\n"))
-    assert model.seen == []
+    assert len(model.seen) == 1 and not fb.path.exists() and not fb.hidden("u", SLOT, "str")

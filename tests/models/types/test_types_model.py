@@ -232,3 +232,19 @@ def test_feedback_from_annotating_a_hinted_slot_is_learned_and_kept_across_resta
     again = TypeEngine(tmp_path, tmp_path / "data", train=False)
     again.start(wait=True)
     assert again.model.penalties["int"] == engine.model.penalties["int"]
+
+
+def test_a_hidden_hint_stays_hidden_after_a_restart_and_forget_brings_it_back(tmp_path):
+    src, uri, on = "def f(n=0):\n    print(n)\n", (tmp_path / "a.py").as_uri(), parse_options({})[0]
+    engine = TypeEngine(tmp_path, tmp_path / "data", train=False)
+    engine.start(wait=True)
+    assert ": int" in [h["label"] for h in engine.hints(uri, src, options=on)]
+    hide = next(a for a in engine.code_actions(uri, src, {"start": {"line": 0}, "end": {"line": 0}}, on)
+                if a["title"].startswith("Hide type hint `: int`"))
+    engine.feedback(hide["arguments"][0])
+    assert ": int" not in [h["label"] for h in engine.hints(uri, src, options=on)]
+    again = TypeEngine(tmp_path, tmp_path / "data", train=False)
+    again.start(wait=True)
+    assert ": int" not in [h["label"] for h in again.hints(uri, src, options=on)]
+    again.forget()
+    assert ": int" in [h["label"] for h in again.hints(uri, src, options=on)]
