@@ -151,6 +151,12 @@ def test_inlay_hints(e2e: dict) -> None:
     _check(e2e, "inlay_hints_displayed")
 
 
+def test_hide_a_hint_from_the_code_action_menu(e2e: dict) -> None:
+    """vim.lsp.buf.code_action offers "Add type annotation `: int`" and "Hide type hint `: int`" on the
+    hint's line; applying the second takes the hint away."""
+    _check(e2e, "hide_hint")
+
+
 def test_focus_and_buffer_switch_counted(e2e: dict) -> None:
     """FocusLost/FocusGained and a buffer switch raise `events.stored`, and are in the SQLite store."""
     _check(e2e, "events_counted")

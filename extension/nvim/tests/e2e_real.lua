@@ -153,6 +153,34 @@ local ok_run, err_run = xpcall(function()
   })
   check("inlay_hints_displayed", #shown > 0, { count = #shown })
 
+  -- 2b. Neovim's own code action menu hides the wrong hint: gone from the next inlay hints
+  local titles = {}
+  if factor_line then
+    vim.api.nvim_win_set_cursor(0, { factor_line + 1, 0 })
+    vim.lsp.buf.code_action({
+      filter = function(action)
+        table.insert(titles, action.title)
+        return action.title:match("^Hide type hint `: int`") ~= nil
+      end,
+      apply = true,
+    })
+  end
+  local hidden = false
+  vim.wait(timeout, function()
+    local res = vim.lsp.buf_request_sync(a, "textDocument/inlayHint", params, 5000) or {}
+    local still = false
+    for _, r in pairs(res) do
+      for _, h in ipairs(r.result or {}) do
+        if h.position.line == factor_line and h.position.character == factor_end then
+          still = true
+        end
+      end
+    end
+    hidden = res and next(res) ~= nil and not still
+    return hidden
+  end, 200)
+  check("hide_hint", hidden and vim.tbl_contains(titles, "Add type annotation `: int`"), { titles = titles })
+
   -- 3. focus pair and buffer switch counted by the server
   local function stored()
     local r
