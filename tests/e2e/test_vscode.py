@@ -182,7 +182,8 @@ def _focus_events(data_dir: Path) -> list[dict]:
 
 
 def test_vscode_end_to_end(e2e_tools: Path, vsix: Path, tmp_path: Path):
-    """In code-server: server starts, status bar state, inlay hints, focus events counted."""
+    """In code-server: server starts, status bar state, inlay hints, a hint hidden from the quick fix menu,
+    focus events counted."""
     data_dir = tmp_path / "data"
     ws = _workspace(tmp_path, data_dir)
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
@@ -210,6 +211,7 @@ def test_vscode_end_to_end(e2e_tools: Path, vsix: Path, tmp_path: Path):
     assert checks["installed"], "the .vsix did not install" + why
     assert checks["statusState"], f"no state in the status bar: {result.get('statusText')!r}" + why
     assert checks["inlayHints"], "no type inlay hints drawn in the editor" + why
+    assert checks["hideHint"], f"the quick fix menu did not hide greet's `: int` hint: {result.get('quickFixes')}" + why
     assert checks["eventsCounted"], "pulsedev/status did not count the focus events" + why
     assert checks["absentServerMessage"], \
         f"server absent: expected 'PulseDev: off' and one message, saw {result.get('absentToasts')}" + why

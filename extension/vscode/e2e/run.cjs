@@ -170,6 +170,30 @@ async function main() {
         log(`inlay hints: ${JSON.stringify(result.hints)}`);
         await page.screenshot({ path: path.join(ARTIFACTS, "vscode-e2e.png") });
 
+        // 2b. The quick fix menu on greet's line offers to hide its `: int` hint; choosing it takes the hint away.
+        await page.locator(".editor-instance .view-lines").first().click({ position: { x: 5, y: 5 } });
+        await page.keyboard.press("Control+Home");
+        await page.keyboard.press("Control+.");
+        const rows = page.locator(".action-widget .monaco-list-row");
+        const hide = rows.filter({ hasText: "Hide type hint" }).filter({ hasText: ": int" }).first();
+        await hide.waitFor({ state: "visible", timeout: TIMEOUT_MS }).catch(() => {});
+        result.quickFixes = (await rows.allInnerTexts()).map((t) => t.trim());
+        log(`quick fixes: ${JSON.stringify(result.quickFixes)}`);
+        if ((await hide.count()) > 0) {
+            await hide.click();
+        } else {
+            await page.keyboard.press("Escape");
+        }
+        const greetHasInt = (found) => found.some((h) => h.line.startsWith("def greet") && /^:\s*int$/.test(h.label));
+        const hidden = await poll(async () => {
+            const found = await inlayHints(page, source);
+            return found.length > 0 && !greetHasInt(found) ? found : undefined;
+        }, TIMEOUT_MS, 500);
+        result.hintsAfterHide = hidden ?? [];
+        result.checks.hideHint = greetHasInt(result.hints) && !!hidden
+            && result.quickFixes.some((t) => t.includes("Add type annotation"));
+        log(`after hiding: ${JSON.stringify(result.hintsAfterHide)}`);
+
         // 3. Focus events counted by pulsedev/status.
         const before = await storedEvents(page);
         log(`events stored before: ${before}`);
