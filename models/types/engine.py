@@ -174,18 +174,15 @@ class TypeEngine:
             self._changed()
 
     def feedback(self, item: dict) -> None:
-        """A hint the user accepted or rejected: `{"uri", "slot": [kind, qualname, name], "label", "accepted"}`
-        (the hide action's arguments); with the label only, the type alone learns (feedback.py)."""
-        label = str(item.get("label", "")).removeprefix("->").removeprefix(":").strip()
-        uri, key, accepted = item.get("uri"), item.get("slot"), bool(item.get("accepted"))
-        if not label:
-            return
-        if isinstance(uri, str) and isinstance(key, list) and len(key) == 3 and all(isinstance(k, str) for k in key):
-            shown = self._feedback.shown(uri, tuple(key))
-            self._feedback.learn(self.model, uri, tuple(key), label, shown[1] if shown else {}, accepted)
-        else:
-            self._feedback.learn_type(self.model, label, {}, accepted)
+        """A hint the user accepted or rejected (`pulsedev.typeHintFeedback`'s argument; feedback.py)."""
+        if self._feedback.take(self.model, item):
+            self._changed()
+
+    def unhide(self) -> int:
+        """Shows the hints the user hid again (feedback.py); returns how many were hidden."""
+        n = self._feedback.unhide()
         self._changed()
+        return n
 
     def saved(self, uri: str, text: str) -> None:
         """A workspace file was saved (see upkeep.py)."""

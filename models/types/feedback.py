@@ -6,7 +6,8 @@ a slot that the user has since annotated: accepted when with the same type,
 else rejected).  Each teaches at three reaches:
 
 - the slot itself: a rejected type is never shown there again (the hint is
-  hidden until its type changes);
+  hidden until its type changes, or until `unhide`, the "Show hidden type
+  hints" command);
 - the same name elsewhere: a parameter or variable of that name, or a def of
   that name, gets that type at a lower confidence (x0.7 per rejection, down
   to x0.3; each acceptance takes back x1.1, up to x1);
@@ -99,6 +100,20 @@ class HintFeedback:
         return self._shown.get(uri, {}).get(tuple(key))
 
     # -- learning ----------------------------------------------------------------------
+    def take(self, model, item: dict) -> bool:
+        """`pulsedev.typeHintFeedback`'s argument, `{"uri", "slot": [kind, qualname, name], "label", "accepted"}`
+        (the hide action's): learns from it; with the label only, the type alone learns.  False if unusable."""
+        label = str(item.get("label", "")).removeprefix("->").removeprefix(":").strip()
+        uri, key, accepted = item.get("uri"), item.get("slot"), bool(item.get("accepted"))
+        if not label:
+            return False
+        if isinstance(uri, str) and isinstance(key, list) and len(key) == 3 and all(isinstance(k, str) for k in key):
+            shown = self.shown(uri, tuple(key))
+            self.learn(model, uri, tuple(key), label, shown[1] if shown else {}, accepted)
+        else:
+            self.learn_type(model, label, {}, accepted)
+        return True
+
     def learn(self, model, uri: str, key: tuple[str, str, str], type_text: str, feats: dict,
               accepted: bool) -> None:
         """One accepted or rejected hint, at all three reaches (see module doc); saved at once."""
@@ -135,6 +150,13 @@ class HintFeedback:
     def load(self, model) -> None:
         """Gives a freshly loaded model the type factors learned so far."""
         model.penalties.update(self.types)
+
+    def unhide(self) -> int:
+        """Shows every hidden hint again and drops what hiding taught about names; returns how many were hidden."""
+        n = len(self.hidden_hints)
+        self.hidden_hints, self.names = {}, {}
+        self._save()
+        return n
 
     def clear(self) -> None:
         """Forgets everything, the file included (`pulsedev.forget`)."""

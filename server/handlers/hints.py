@@ -99,6 +99,13 @@ def type_hint_feedback(ls: PulseDevServer, *args) -> dict:
     return {"ok": engine is not None}
 
 
+@server.command("pulsedev.showHiddenHints")
+def show_hidden_hints(ls: PulseDevServer, *args) -> dict:
+    """`[]`: every type hint hidden with "Hide type hint" is shown again; `{"restored": n}`."""
+    engine = ls.services.get("types")
+    return {"restored": engine.unhide() if engine is not None else 0}
+
+
 @server.feature("pulsedev/typesStatus")
 def types_status(ls: PulseDevServer, params) -> dict:
     """Whether the type engine is indexed and has a model (scripts wait on this)."""

@@ -153,8 +153,9 @@ def test_inlay_hints(e2e: dict) -> None:
 
 def test_hide_a_hint_from_the_code_action_menu(e2e: dict) -> None:
     """vim.lsp.buf.code_action offers "Add type annotation `: int`" and "Hide type hint `: int`" on the
-    hint's line; applying the second takes the hint away."""
+    hint's line; applying the second takes the hint away, and `:PulseDev unhide` brings it back."""
     _check(e2e, "hide_hint")
+    _check(e2e, "unhide_hint")
 
 
 def test_focus_and_buffer_switch_counted(e2e: dict) -> None:

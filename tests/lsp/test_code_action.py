@@ -124,3 +124,7 @@ async def test_the_hide_action_takes_that_hint_away_and_edits_nothing(client, wo
     assert ": int" in before and after == [label for label in before if label != ": int"]
     titles = [a.title for a in await actions_for(client, uri, USER, 4)]
     assert not any("`: int`" in t for t in titles) and any("-> Widget" in t for t in titles)
+    restored = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="pulsedev.showHiddenHints", arguments=[]))
+    assert restored == {"restored": 1}
+    assert sorted(h.label for h in await hints_of(client, uri)) == before

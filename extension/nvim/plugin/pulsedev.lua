@@ -1,4 +1,4 @@
--- :PulseDev {status|stuck|flow|neutral|train|report|forget|restart|tracer|log}; nothing else runs at startup.
+-- :PulseDev {status|stuck|flow|neutral|train|report|forget|restart|tracer|unhide|suggestion|log}; nothing else runs at startup.
 if vim.g.loaded_pulsedev then
   return
 end

@@ -231,15 +231,19 @@ H.test("telemetry off in settings: no autocmds, nothing sent", function()
   H.eq(0, #H.method(rec, "pulsedev/telemetry"), "telemetry requests")
 end)
 
-H.test(":PulseDev report, tracer, train and unknown subcommands", function()
+H.test(":PulseDev report, tracer, train, unhide and unknown subcommands", function()
   local rec = start(nil, { report_open = false })
   vim.cmd("PulseDev report")
   vim.cmd("PulseDev tracer")
   vim.cmd("PulseDev train")
+  vim.cmd("PulseDev unhide")
   vim.cmd("PulseDev bogus")
   H.wait(3000, function()
-    return #H.method(rec, "workspace/executeCommand") == 3
-  end, "three commands")
+    return #H.method(rec, "workspace/executeCommand") == 4
+  end, "four commands")
+  H.wait(2000, function()
+    return #H.notes_matching("2 hidden type hints are shown again") == 1
+  end, "unhide count")
   H.wait(2000, function()
     return #H.notes_matching("report written to /tmp/pulsedev%-fake%-report.html") == 1
   end, "report path")

@@ -180,6 +180,21 @@ local ok_run, err_run = xpcall(function()
     return hidden
   end, 200)
   check("hide_hint", hidden and vim.tbl_contains(titles, "Add type annotation `: int`"), { titles = titles })
+  -- and `:PulseDev unhide` brings it back
+  vim.cmd("PulseDev unhide")
+  local back = false
+  vim.wait(timeout, function()
+    local res = vim.lsp.buf_request_sync(a, "textDocument/inlayHint", params, 5000) or {}
+    for _, r in pairs(res) do
+      for _, h in ipairs(r.result or {}) do
+        if h.position.line == factor_line and h.position.character == factor_end then
+          back = true
+        end
+      end
+    end
+    return back
+  end, 200)
+  check("unhide_hint", back, {})
 
   -- 3. focus pair and buffer switch counted by the server
   local function stored()

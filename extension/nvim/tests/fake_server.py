@@ -80,6 +80,8 @@ def command(args, params):
         return {"started": ["detector"], "running": True}
     if name == "pulsedev.report":
         return "file:///tmp/pulsedev-fake-report.html"
+    if name == "pulsedev.showHiddenHints":
+        return {"restored": 2}
     if name == "pulsedev.tracerSetup":
         return {"env": {"PYTHONPATH": "/fake/tracer"}, "args": ["-p", "pulsedev_tracer"]}
     return None
@@ -115,7 +117,7 @@ def main():
                 "capabilities": {
                     "textDocumentSync": 1,
                     "inlayHintProvider": True,
-                    "executeCommandProvider": {"commands": ["pulsedev.feedback", "pulsedev.selfReport", "pulsedev.train", "pulsedev.report", "pulsedev.forget", "pulsedev.tracerSetup"]},
+                    "executeCommandProvider": {"commands": ["pulsedev.feedback", "pulsedev.selfReport", "pulsedev.train", "pulsedev.report", "pulsedev.forget", "pulsedev.tracerSetup", "pulsedev.showHiddenHints"]},
                 },
                 "serverInfo": {"name": "fake-pulsedev", "version": "0"},
             }

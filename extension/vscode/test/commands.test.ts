@@ -76,6 +76,14 @@ describe("client commands", () => {
         expect(client.requests.length).toBe(1);
     });
 
+    it("show hidden hints reaches the server and says how many came back", async () => {
+        const client = fakeClient({ "pulsedev.showHiddenHints": { restored: 2 } });
+        const { run } = setup(client);
+        expect(await run(COMMANDS.showHiddenHints)).toEqual({ restored: 2 });
+        expect(client.requests).toEqual([["workspace/executeCommand", { command: "pulsedev.showHiddenHints", arguments: [] }]]);
+        expect(messages.map((m) => m.text)).toEqual(["PulseDev: 2 hidden type hints are shown again."]);
+    });
+
     it("tracer setup sets the terminal environment and pytest arguments", async () => {
         workspace.workspaceFolders = [{ uri: Uri.file("/ws"), name: "ws", index: 0 }];
         const setupResult = { env: { PYTHONPATH: "/tracer", PYTEST_PLUGINS: "pulsedev_trace" }, args: ["-p", "pulsedev_trace"] };

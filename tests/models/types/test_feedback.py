@@ -115,3 +115,19 @@ def test_clear_forgets_everything_and_deletes_the_file(tmp_path):
     fb.clear()
     fb.implicit(model, "u", _annotated("def f(a: int):\n    pass\n"))
     assert len(model.seen) == 1 and not fb.path.exists() and not fb.hidden("u", SLOT, "str")
+
+
+def test_unhide_shows_hidden_hints_again_and_keeps_the_type_factors(tmp_path):
+    fb, model = HintFeedback(tmp_path / "feedback.json"), Model()
+    fb.learn(model, "u", SLOT, "str", {}, accepted=False)
+    assert fb.unhide() == 1 and not fb.hidden("u", SLOT, "str") and fb.factor("parameter", "value", "str") == 1.0
+    assert HintFeedback(fb.path).types == {"str": 0.9} and fb.unhide() == 0
+
+
+def test_take_reads_the_commands_argument_and_refuses_what_it_cannot_use(tmp_path):
+    fb, model = HintFeedback(tmp_path / "feedback.json"), Model()
+    assert not fb.take(model, {}) and not fb.take(model, {"label": "   "})
+    assert fb.take(model, {"label": ": int", "slot": "x", "uri": 3, "accepted": False})  # the type alone
+    assert model.penalties == {"int": 0.9} and not fb.hidden_hints
+    assert fb.take(model, {"uri": "u", "slot": list(SLOT), "label": "-> bytes", "accepted": False})
+    assert fb.hidden("u", SLOT, "bytes")

@@ -81,6 +81,17 @@ M.handlers = {
       log.notify("to trace a test run, use (copied to the unnamed register):\n" .. line, vim.log.levels.INFO)
     end)
   end,
+  unhide = function()
+    server().execute("pulsedev.showHiddenHints", {}, function(err, result)
+      if err then
+        return
+      end
+      local n = type(result) == "table" and tonumber(result.restored) or 0
+      local msg = n > 0 and ("%d hidden type hint%s shown again"):format(n, n == 1 and " is" or "s are")
+        or "no type hints were hidden"
+      log.notify(msg, vim.log.levels.INFO)
+    end)
+  end,
   suggestion = function()
     require("pulsedev.suggestions").last()
   end,

@@ -19,6 +19,7 @@ export const COMMANDS = {
     report: "pulsedev.client.report",
     forget: "pulsedev.client.forget",
     tracerSetup: "pulsedev.client.tracerSetup",
+    showHiddenHints: "pulsedev.client.showHiddenHints",
     restart: "pulsedev.client.restart",
     showLog: "pulsedev.client.showLog",
 } as const;
@@ -151,6 +152,18 @@ export function registerCommands(deps: ICommandDeps): vscode.Disposable[] {
             }
             await applyTracer(deps, setup);
             return setup;
+        }),
+        registerCommand(COMMANDS.showHiddenHints, async () => {
+            const client = await needClient(deps);
+            if (!client) {
+                return undefined;
+            }
+            const result = await executeServerCommand<{ restored?: number }>(client, "pulsedev.showHiddenHints", []);
+            const n = result?.restored ?? 0;
+            void showInformationMessage(
+                n > 0 ? `PulseDev: ${n} hidden type hint${n === 1 ? " is" : "s are"} shown again.` : "PulseDev: no type hints were hidden.",
+            );
+            return result;
         }),
         registerCommand(COMMANDS.restart, () => deps.restart()),
         registerCommand(COMMANDS.showLog, () => deps.outputChannel.show()),
