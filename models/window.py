@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from typing import Any
+from typing import Any, Self
 
 from pulsedev.models.failures import error_quotient_and_red, failure_line, failure_signature, hashable, jsonable
 
@@ -226,7 +226,7 @@ class EventWindow:
         }
 
     @classmethod
-    def from_state(cls, state: dict[str, Any]):
+    def from_state(cls, state: dict[str, Any]) -> Self:
         """Rebuild from `to_state` output; raises on a malformed state."""
         w = cls()
         buckets = state["buckets"]
