@@ -158,7 +158,8 @@ class TypeEngine:
     def forget(self) -> None:
         """Drops learned state: traces, feedback and persisted models (retrained later from scratch)."""
         self.traces.clear()
-        self._feedback.clear()
+        with self._lock:
+            self._feedback.clear()
         self.model = None
         folder = self.data_dir / "types"
         for f in list(folder.glob("model-*")) if folder.exists() else []:
@@ -175,12 +176,15 @@ class TypeEngine:
 
     def feedback(self, item: dict) -> None:
         """A hint the user accepted or rejected (`pulsedev.typeHintFeedback`'s argument; feedback.py)."""
-        if self._feedback.take(self.model, item):
+        with self._lock:  # analyses teach it too (implicit feedback)
+            taken = self._feedback.take(self.model, item)
+        if taken:
             self._changed()
 
     def unhide(self) -> int:
         """Shows the hints the user hid again (feedback.py); returns how many were hidden."""
-        n = self._feedback.unhide()
+        with self._lock:
+            n = self._feedback.unhide()
         self._changed()
         return n
 

@@ -60,7 +60,8 @@ def _name_of(key: tuple[str, str, str]) -> str:
 
 
 class HintFeedback:
-    """Feedback state (see module doc); `path` is its file (None: memory only)."""
+    """Feedback state (see module doc); `path` is its file (None: memory only).  Not locked itself:
+    the engine calls it under its analysis lock."""
 
     def __init__(self, path: Path | None = None):
         self.path = path
