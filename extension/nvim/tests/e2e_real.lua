@@ -165,34 +165,29 @@ local ok_run, err_run = xpcall(function()
       apply = true,
     })
   end
-  local hidden = false
-  vim.wait(timeout, function()
-    local res = vim.lsp.buf_request_sync(a, "textDocument/inlayHint", params, 5000) or {}
-    local still = false
+  ---Whether the server answers with a hint at factor's position now (nil: no answer).
+  local function factor_hint()
+    local res = vim.lsp.buf_request_sync(a, "textDocument/inlayHint", params, 5000)
+    if not res or next(res) == nil then
+      return nil
+    end
     for _, r in pairs(res) do
       for _, h in ipairs(r.result or {}) do
         if h.position.line == factor_line and h.position.character == factor_end then
-          still = true
+          return true
         end
       end
     end
-    hidden = res and next(res) ~= nil and not still
-    return hidden
+    return false
+  end
+  local hidden = vim.wait(timeout, function()
+    return factor_hint() == false
   end, 200)
   check("hide_hint", hidden and vim.tbl_contains(titles, "Add type annotation `: int`"), { titles = titles })
   -- and `:PulseDev unhide` brings it back
   vim.cmd("PulseDev unhide")
-  local back = false
-  vim.wait(timeout, function()
-    local res = vim.lsp.buf_request_sync(a, "textDocument/inlayHint", params, 5000) or {}
-    for _, r in pairs(res) do
-      for _, h in ipairs(r.result or {}) do
-        if h.position.line == factor_line and h.position.character == factor_end then
-          back = true
-        end
-      end
-    end
-    return back
+  local back = vim.wait(timeout, function()
+    return factor_hint() == true
   end, 200)
   check("unhide_hint", back, {})
 
