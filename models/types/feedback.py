@@ -53,6 +53,11 @@ def _digest(*parts: str) -> str:
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=8).hexdigest()
 
 
+def _type(type_text: str) -> str:
+    """The type's canonical text (the text itself if it does not parse)."""
+    return canonical(type_text) or type_text
+
+
 def _name_of(key: tuple[str, str, str]) -> str:
     """The name a slot shares with others: its own, or for a return its def's (last part of the qualname)."""
     kind, qualname, name = key
@@ -74,11 +79,11 @@ class HintFeedback:
     # -- reading -----------------------------------------------------------------------
     def factor(self, kind: str, name: str, type_text: str) -> float:
         """How much feedback on the same name and type lowers a hint's confidence (1.0: not at all)."""
-        return self.names.get(_digest(kind, name, canonical(type_text)), 1.0)
+        return self.names.get(_digest(kind, name, _type(type_text)), 1.0)
 
     def hidden(self, uri: str, key: tuple[str, str, str], type_text: str) -> bool:
         """Whether the user rejected this type on this slot."""
-        return _digest(uri, *key, canonical(type_text)) in self.hidden_hints
+        return _digest(uri, *key, _type(type_text)) in self.hidden_hints
 
     def adjust(self, uri: str, key: tuple[str, str, str], prediction):
         """The prediction as feedback leaves it: None when hidden, else at its confidence times the name's factor."""
@@ -106,7 +111,7 @@ class HintFeedback:
         (the hide action's): learns from it; with the label only, the type alone learns.  False if unusable."""
         label = str(item.get("label", "")).removeprefix("->").removeprefix(":").strip()
         uri, key, accepted = item.get("uri"), item.get("slot"), bool(item.get("accepted"))
-        if not label:
+        if not label or len(label) > 200 or canonical(label) is None:  # not a type: nothing to learn
             return False
         if isinstance(uri, str) and isinstance(key, list) and len(key) == 3 and all(isinstance(k, str) for k in key):
             shown = self.shown(uri, tuple(key))
@@ -119,13 +124,13 @@ class HintFeedback:
               accepted: bool) -> None:
         """One accepted or rejected hint, at all three reaches (see module doc); saved at once."""
         key = tuple(key)
-        name = _digest(key[0], _name_of(key), canonical(type_text))
+        name = _digest(key[0], _name_of(key), _type(type_text))
         old = self.names.get(name, 1.0)
         self.names[name] = min(1.0, old * ACCEPT) if accepted else max(FLOOR, old * REJECT)
         if self.names[name] == 1.0:
             del self.names[name]
         if not accepted:
-            self.hidden_hints[_digest(uri, *key, canonical(type_text))] = None
+            self.hidden_hints[_digest(uri, *key, _type(type_text))] = None
             while len(self.hidden_hints) > MAX_HIDDEN:
                 del self.hidden_hints[next(iter(self.hidden_hints))]
         self.learn_type(model, type_text, feats, accepted)
@@ -174,9 +179,10 @@ class HintFeedback:
             data = json.loads(self.path.read_text())
             if data.get("version") != VERSION:
                 return
-            self.types = {str(k): float(v) for k, v in data.get("types", {}).items()}
-            self.names = {str(k): float(v) for k, v in data.get("names", {}).items()}
+            types = {str(k): float(v) for k, v in data.get("types", {}).items()}
+            names = {str(k): float(v) for k, v in data.get("names", {}).items()}
             self.hidden_hints = dict.fromkeys(str(d) for d in data.get("hidden", []))
+            self.types, self.names = types, names
         except FileNotFoundError:
             return
         except (OSError, ValueError, TypeError, AttributeError) as exc:

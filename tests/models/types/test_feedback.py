@@ -127,6 +127,8 @@ def test_unhide_shows_hidden_hints_again_and_keeps_the_type_factors(tmp_path):
 def test_take_reads_the_commands_argument_and_refuses_what_it_cannot_use(tmp_path):
     fb, model = HintFeedback(tmp_path / "feedback.json"), Model()
     assert not fb.take(model, {}) and not fb.take(model, {"label": "   "})
+    assert not any(fb.take(model, {"uri": "u", "slot": list(SLOT), "label": bad}) for bad in ("][", "list[", "x" * 300))
+    assert not model.seen and not fb.hidden_hints
     assert fb.take(model, {"label": ": int", "slot": "x", "uri": 3, "accepted": False})  # the type alone
     assert model.penalties == {"int": 0.9} and not fb.hidden_hints
     assert fb.take(model, {"uri": "u", "slot": list(SLOT), "label": "-> bytes", "accepted": False})
