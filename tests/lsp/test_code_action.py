@@ -106,7 +106,8 @@ async def test_no_action_outside_slot_lines_and_label_only_feedback_is_taken(cli
     result = await client.workspace_execute_command_async(types.ExecuteCommandParams(
         command="pulsedev.typeHintFeedback", arguments=[{"label": ": int", "accepted": False}]))
     assert result == {"ok": True}
-    for bad in ([], [None], ["x"], [{"label": 3, "slot": "nope", "uri": 7}], [{"slot": [1, 2, 3], "label": ": int"}]):
+    for bad in ([], [None], ["x"], [{"label": 3, "slot": "nope", "uri": 7}], [{"slot": [1, 2, 3], "label": ": int"}],
+                [{"uri": "file:///x.py", "slot": ["parameter", "f", "a"], "label": "]["}]):
         assert await client.workspace_execute_command_async(types.ExecuteCommandParams(
             command="pulsedev.typeHintFeedback", arguments=bad)) == {"ok": True}
     assert [h.label for h in await hints_of(client, uri)]  # the server is still answering
