@@ -15,8 +15,11 @@ else rejected).  Each teaches at three reaches:
 
 Everything is in one JSON file (`types/feedback.json` in the data folder):
 type texts with their factors, and digests of (name, type) and of (document,
-slot, type) — no path, no name, no code.  Which hint was shown on which
-slot is kept in memory only.  `forget` deletes the file.
+slot, type) — no path, no name, no code.  The servers of several editor
+windows share it: each save merges what this server changed into the file
+as it is then, and takes the result in (another window's hides show here
+from this server's next save or start).  Which hint was shown on which slot
+is kept in memory only.  `forget` deletes the file.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -38,6 +41,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+import os
 from pathlib import Path
 
 from pulsedev.models.types.typetext import canonical, normalize
@@ -74,7 +78,15 @@ class HintFeedback:
         self.names: dict[str, float] = {}  # digest of (kind, name, type) -> factor
         self.hidden_hints: dict[str, None] = {}  # digests of (uri, slot, type), oldest first
         self._shown: dict[str, dict] = {}  # uri -> slot key -> (type shown, features)
-        self._read()
+        # What this server changed since its last save, merged into the file as it is then (another
+        # editor window's server may have saved its own feedback since): factors (None: back to 1),
+        # hints hidden, and whether all hidden hints were shown again.
+        self._changed: dict[str, dict] = {"types": {}, "names": {}}
+        self._hid: list[str] = []
+        self._unhid = False
+        state = self._read()
+        if state is not None:
+            self.types, self.names, self.hidden_hints = state
 
     # -- reading -----------------------------------------------------------------------
     def factor(self, kind: str, name: str, type_text: str) -> float:
@@ -126,21 +138,23 @@ class HintFeedback:
         key = tuple(key)
         name = _digest(key[0], _name_of(key), _type(type_text))
         old = self.names.get(name, 1.0)
-        self.names[name] = min(1.0, old * ACCEPT) if accepted else max(FLOOR, old * REJECT)
-        if self.names[name] == 1.0:
-            del self.names[name]
+        new = min(1.0, old * ACCEPT) if accepted else max(FLOOR, old * REJECT)
+        self.names[name] = new
+        self._changed["names"][name] = new
         if not accepted:
-            self.hidden_hints[_digest(uri, *key, _type(type_text))] = None
-            while len(self.hidden_hints) > MAX_HIDDEN:
-                del self.hidden_hints[next(iter(self.hidden_hints))]
+            hidden = _digest(uri, *key, _type(type_text))
+            self.hidden_hints[hidden] = None
+            self._hid.append(hidden)
         self.learn_type(model, type_text, feats, accepted)
 
     def learn_type(self, model, type_text: str, feats: dict, accepted: bool) -> None:
         """Feedback on a type alone (a client that sends only the label)."""
         if model is not None:
             model.learn_feedback(feats, type_text, accepted)
-            self.types = dict(model.penalties)
+            self._changed["types"][type_text] = model.penalties.get(type_text, 1.0)
         self._save()
+        if model is not None:
+            model.penalties.update(self.types)  # with what other servers taught, as merged
 
     def implicit(self, model, uri: str, annotated) -> None:
         """Slots of a new analysis that are annotated now: each one a hint was shown on teaches."""
@@ -161,41 +175,56 @@ class HintFeedback:
         """Shows every hidden hint again and drops what hiding taught about names; returns how many were hidden."""
         n = len(self.hidden_hints)
         self.hidden_hints, self.names = {}, {}
+        self._changed["names"], self._hid, self._unhid = {}, [], True
         self._save()
         return n
 
     def clear(self) -> None:
         """Forgets everything, the file included (`pulsedev.forget`)."""
         self.types, self.names, self.hidden_hints = {}, {}, {}
+        self._changed, self._hid, self._unhid = {"types": {}, "names": {}}, [], False
         self._shown.clear()
         if self.path is not None:
             self.path.unlink(missing_ok=True)
 
     # -- the file ----------------------------------------------------------------------
-    def _read(self) -> None:
+    def _read(self) -> tuple[dict, dict, dict] | None:
+        """The file's types, names and hidden hints (None: no usable file)."""
         if self.path is None:
-            return
+            return None
         try:
             data = json.loads(self.path.read_text())
             if data.get("version") != VERSION:
-                return
-            types = {str(k): float(v) for k, v in data.get("types", {}).items()}
-            names = {str(k): float(v) for k, v in data.get("names", {}).items()}
-            self.hidden_hints = dict.fromkeys(str(d) for d in data.get("hidden", []))
-            self.types, self.names = types, names
+                return None
+            return ({str(k): float(v) for k, v in data.get("types", {}).items()},
+                    {str(k): float(v) for k, v in data.get("names", {}).items()},
+                    dict.fromkeys(str(d) for d in data.get("hidden", [])))
         except FileNotFoundError:
-            return
+            return None
         except (OSError, ValueError, TypeError, AttributeError) as exc:
             log.warning("type hint feedback in %s is unreadable (%s); starting afresh", self.path, exc)
+            return None
 
     def _save(self) -> None:
+        """Merges this server's changes into the file as it is now, and takes the result as its state."""
         if self.path is None:
             return
+        types, names, hidden = self._read() or ({}, {}, {})
+        if self._unhid:
+            names, hidden = {}, {}
+        types.update(self._changed["types"])
+        names.update(self._changed["names"])
+        hidden.update(dict.fromkeys(self._hid))
+        names = {k: v for k, v in names.items() if v != 1.0}
+        types = {k: v for k, v in types.items() if v != 1.0}
+        while len(hidden) > MAX_HIDDEN:
+            del hidden[next(iter(hidden))]
+        self.types, self.names, self.hidden_hints = types, names, hidden
+        self._changed, self._hid, self._unhid = {"types": {}, "names": {}}, [], False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"version": VERSION, "types": self.types, "names": self.names,
-                                       "hidden": list(self.hidden_hints)}))
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"version": VERSION, "types": types, "names": names, "hidden": list(hidden)}))
             tmp.replace(self.path)
         except OSError as exc:
             log.warning("could not save type hint feedback to %s (%s)", self.path, exc)
