@@ -9,7 +9,7 @@ else rejected).  Each teaches at three reaches:
   hidden until its type changes, or until `unhide`, the "Show hidden type
   hints" command);
 - the same name elsewhere: a parameter or variable of that name, or a def of
-  that name, gets that type at a lower confidence (x0.7 per rejection, down
+  that name, gets that type at a lower confidence (x0.85 per rejection, down
   to x0.3; each acceptance takes back x1.1, up to x1);
 - the type everywhere: the model's own factor for it (`TypeModel.learn_feedback`).
 
@@ -28,11 +28,11 @@ is kept in memory only.  `forget` deletes the file.
 1.0
 >>> fb.learn(None, "file:///a.py", ("parameter", "f", "value"), "str", {}, accepted=False)
 >>> fb.factor("parameter", "value", "str"), fb.factor("parameter", "other", "str")
-(0.7, 1.0)
+(0.85, 1.0)
 >>> fb.hidden("file:///a.py", ("parameter", "f", "value"), "str")
 True
 >>> HintFeedback(fb.path).factor("parameter", "value", "str")  # read back after a restart
-0.7
+0.85
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 
 VERSION = 2
 MAX_HIDDEN = 10_000  # the newest hidden hints kept
-REJECT, ACCEPT, FLOOR = 0.7, 1.1, 0.3
+REJECT, ACCEPT, FLOOR = 0.85, 1.1, 0.3  # one rejection dims a name's hints, a few hide them
 
 
 def _digest(*parts: str) -> str:
