@@ -135,6 +135,31 @@ class HintFeedback:
     def learn(self, model, uri: str, key: tuple[str, str, str], type_text: str, feats: dict,
               accepted: bool) -> None:
         """One accepted or rejected hint, at all three reaches (see module doc); saved at once."""
+        self._teach(model, uri, key, type_text, feats, accepted)
+        self._saved(model)
+
+    def learn_type(self, model, type_text: str, feats: dict, accepted: bool) -> None:
+        """Feedback on a type alone (a client that sends only the label)."""
+        self._teach_type(model, type_text, feats, accepted)
+        self._saved(model)
+
+    def implicit(self, model, uri: str, annotated) -> None:
+        """Slots of a new analysis that are annotated now: each one a hint was shown on teaches (one save)."""
+        shown = self._shown.get(uri)
+        if not shown:
+            return
+        taught = False
+        for slot in annotated:
+            if slot.key in shown:
+                typ, feats = shown.pop(slot.key)
+                same = canonical(typ) == canonical(normalize(slot.annotation))
+                self._teach(model, uri, slot.key, typ, feats, same)
+                taught = True
+        if taught:
+            self._saved(model)
+
+    def _teach(self, model, uri: str, key: tuple[str, str, str], type_text: str, feats: dict,
+               accepted: bool) -> None:
         key = tuple(key)
         name = _digest(key[0], _name_of(key), _type(type_text))
         old = self.names.get(name, 1.0)
@@ -145,27 +170,18 @@ class HintFeedback:
             hidden = _digest(uri, *key, _type(type_text))
             self.hidden_hints[hidden] = None
             self._hid.append(hidden)
-        self.learn_type(model, type_text, feats, accepted)
+        self._teach_type(model, type_text, feats, accepted)
 
-    def learn_type(self, model, type_text: str, feats: dict, accepted: bool) -> None:
-        """Feedback on a type alone (a client that sends only the label)."""
+    def _teach_type(self, model, type_text: str, feats: dict, accepted: bool) -> None:
         if model is not None:
             model.learn_feedback(feats, type_text, accepted)
             self._changed["types"][type_text] = model.penalties.get(type_text, 1.0)
+
+    def _saved(self, model) -> None:
+        """Saves, and gives the model the type factors as merged (with what other servers taught)."""
         self._save()
         if model is not None:
-            model.penalties.update(self.types)  # with what other servers taught, as merged
-
-    def implicit(self, model, uri: str, annotated) -> None:
-        """Slots of a new analysis that are annotated now: each one a hint was shown on teaches."""
-        shown = self._shown.get(uri)
-        if not shown:
-            return
-        for slot in annotated:
-            if slot.key in shown:
-                typ, feats = shown.pop(slot.key)
-                same = canonical(typ) == canonical(normalize(slot.annotation))
-                self.learn(model, uri, slot.key, typ, feats, same)
+            model.penalties.update(self.types)
 
     def load(self, model) -> None:
         """Gives a freshly loaded model the type factors learned so far."""

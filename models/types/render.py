@@ -104,8 +104,9 @@ def import_position(tree: ast.Module) -> int:
     return line
 
 
-def _insert(line: int, text: str) -> dict:
-    return {"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}}, "newText": text}
+def _insert(line: int, text: str, character: int = 0) -> dict:
+    at = {"line": line, "character": character}
+    return {"range": {"start": at, "end": dict(at)}, "newText": text}
 
 
 def future_position(tree: ast.Module) -> int:
@@ -119,6 +120,7 @@ def future_position(tree: ast.Module) -> int:
     return min([first.lineno, *(d.lineno for d in getattr(first, "decorator_list", ()))]) - 1
 
 
+@functools.lru_cache(maxsize=16)
 def _has_future_annotations(tree: ast.Module) -> bool:
     return any(isinstance(n, ast.ImportFrom) and n.module == "__future__" and any(a.name == "annotations" for a in n.names)
                for n in tree.body)
@@ -144,8 +146,7 @@ def needs_future(text: str, tree: ast.Module, target: tuple[int, int] | None, cl
 def _edits(result: SlotResult, text: str, needed, tree, future: bool = False) -> list[dict]:
     s = result.slot
     insert = f" -> {text}" if s.kind == "return" else f": {text}"
-    edits = [{"range": {"start": {"line": s.line, "character": s.character},
-                        "end": {"line": s.line, "character": s.character}}, "newText": insert}]
+    edits = [_insert(s.line, insert, s.character)]
     if future:  # before any other import at the same place: edits at one position apply in order
         edits.append(_insert(future_position(tree), "from __future__ import annotations\n"))
     if needed:
