@@ -120,7 +120,7 @@ class TypeEngine:
                     time.sleep(0.2)
                 if not self._stop:
                     self.train()
-        except Exception:  # noqa: BLE001 - never take the server down
+        except Exception:  # never take the server down
             log.exception("type engine background work failed")
             self.ready.set()
 
@@ -152,7 +152,7 @@ class TypeEngine:
         self._generation += 1
         try:
             self.on_change()
-        except Exception:  # noqa: BLE001
+        except Exception:  # never take the server down
             log.exception("type engine change callback failed")
 
     def forget(self) -> None:
@@ -225,6 +225,8 @@ class TypeEngine:
             return self._analysis_locked(uri, text, lines)
 
     def _analysis_locked(self, uri: str, text: str, lines: tuple[int, int] | None) -> tuple[object, list[dict]]:
+        if self._feedback.refresh(self.model):  # another editor window's server saved feedback
+            self._generation += 1
         entry = self._docs.entry(uri, text, self._generation)
         ranges = entry["ranges"]
         if None in ranges:

@@ -16,10 +16,11 @@ else rejected).  Each teaches at three reaches:
 Everything is in one JSON file (`types/feedback.json` in the data folder):
 type texts with their factors, and digests of (name, type) and of (document,
 slot, type) — no path, no name, no code.  The servers of several editor
-windows share it: each save merges what this server changed into the file
-as it is then, and takes the result in (another window's hides show here
-from this server's next save or start).  Which hint was shown on which slot
-is kept in memory only.  `forget` deletes the file.
+windows share it: each save, under a file lock, merges what this server
+changed into the file as it is then, and takes the result in; `refresh()`
+takes in what another window saved (the engine calls it per analysis: one
+`stat`).  Which hint was shown on which slot is kept in memory only.
+`forget` deletes the file.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -44,12 +45,14 @@ import logging
 import os
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from pulsedev.models.types.typetext import canonical, normalize
 
 log = logging.getLogger(__name__)
 
 VERSION = 2
 MAX_HIDDEN = 10_000  # the newest hidden hints kept
+LOCK_TIMEOUT = 5.0  # seconds to wait for another server's save
 REJECT, ACCEPT, FLOOR = 0.85, 1.1, 0.3  # one rejection dims a name's hints, a few hide them
 
 
@@ -84,9 +87,8 @@ class HintFeedback:
         self._changed: dict[str, dict] = {"types": {}, "names": {}}
         self._hid: list[str] = []
         self._unhid = False
-        state = self._read()
-        if state is not None:
-            self.types, self.names, self.hidden_hints = state
+        self._seen: tuple | None = None  # the file's stamp when this server last read or wrote it
+        self.refresh()
 
     # -- reading -----------------------------------------------------------------------
     def factor(self, kind: str, name: str, type_text: str) -> float:
@@ -202,8 +204,28 @@ class HintFeedback:
         self._shown.clear()
         if self.path is not None:
             self.path.unlink(missing_ok=True)
+            Path(f"{self.path}.lock").unlink(missing_ok=True)
+            self._seen = None
 
     # -- the file ----------------------------------------------------------------------
+    def _stamp(self) -> tuple | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return st.st_mtime_ns, st.st_size, st.st_ino
+
+    def refresh(self, model=None) -> bool:
+        """Takes in the file (and gives `model` its type factors) when another server has saved or
+        deleted it since this one last read or wrote it; True if so.  One `stat` when nothing changed."""
+        if self.path is None or (stamp := self._stamp()) == self._seen:
+            return False
+        self._seen = stamp
+        self.types, self.names, self.hidden_hints = self._read() or ({}, {}, {})
+        if model is not None:
+            self.load(model)
+        return True
+
     def _read(self) -> tuple[dict, dict, dict] | None:
         """The file's types, names and hidden hints (None: no usable file)."""
         if self.path is None:
@@ -222,9 +244,23 @@ class HintFeedback:
             return None
 
     def _save(self) -> None:
-        """Merges this server's changes into the file as it is now, and takes the result as its state."""
+        """Merges this server's changes into the file as it is now (under the file's lock, which
+        the servers of other editor windows take too), and takes the result as its state."""
         if self.path is None:
             return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT)
+            with lock:
+                self._merge_and_write()
+        except Timeout:  # a server hung mid-save: save anyway rather than lose this feedback
+            log.warning("type hint feedback: %s.lock is held for over %.0f s; saving without it", self.path,
+                        LOCK_TIMEOUT)
+            self._merge_and_write()
+        except OSError as exc:
+            log.warning("could not save type hint feedback to %s (%s)", self.path, exc)
+
+    def _merge_and_write(self) -> None:
         types, names, hidden = self._read() or ({}, {}, {})
         if self._unhid:
             names, hidden = {}, {}
@@ -238,9 +274,8 @@ class HintFeedback:
         self.types, self.names, self.hidden_hints = types, names, hidden
         self._changed, self._hid, self._unhid = {"types": {}, "names": {}}, [], False
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps({"version": VERSION, "types": types, "names": names, "hidden": list(hidden)}))
             tmp.replace(self.path)
-        except OSError as exc:
-            log.warning("could not save type hint feedback to %s (%s)", self.path, exc)
+        finally:
+            self._seen = self._stamp()

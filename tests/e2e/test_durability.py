@@ -114,3 +114,31 @@ def test_a_commit_in_the_workspace_is_seen(tmp_path):
         assert commit == [{"files_changed": 2}]
         # the new files were changed outside the editor
         assert any(k == "file_modified" and json.loads(d) == {"external": True} for k, d in kinds())
+
+
+def test_a_hint_hidden_in_one_editor_window_goes_from_the_others_at_once(tmp_path):
+    """Two servers on one data dir: a hint hidden through one is gone from the other's next inlayHint."""
+    data_dir, ws = tmp_path / "data", tmp_path / "ws"
+    ws.mkdir()
+    text = "def build(count=3):\n    return count\n"
+    (ws / "user.py").write_text(text)
+    uri = (ws / "user.py").as_uri()
+    env = {**os.environ, "PULSEDEV_TYPES_TRAIN_DELAY": "3600"}
+    rng = {"start": {"line": 0, "character": 0}, "end": {"line": 2, "character": 0}}
+
+    def labels(client):
+        return sorted(h["label"] for h in client.request("textDocument/inlayHint",
+                                                         {"textDocument": {"uri": uri}, "range": rng}))
+
+    with LspClient.spawn(env=env) as a, LspClient.spawn(env=env) as b:
+        for c in (a, b):
+            c.initialize(ws, {"dataDir": str(data_dir)})
+            c.open(uri, text)
+        assert _wait(lambda: ": int" in labels(a) and ": int" in labels(b))
+        actions = a.request("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": rng,
+                                                        "context": {"diagnostics": []}})
+        hide = next(x for x in actions if x["title"] == "Hide type hint `: int` (wrong type)")
+        a.command(hide["command"], *hide["arguments"])
+        assert ": int" not in labels(a) and ": int" not in labels(b)  # b did nothing to learn it
+        assert b.command("pulsedev.showHiddenHints") == {"restored": 1}
+        assert ": int" in labels(a) and ": int" in labels(b)

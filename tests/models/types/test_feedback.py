@@ -151,3 +151,44 @@ def test_two_servers_on_one_data_folder_keep_each_others_feedback(tmp_path):
     again = HintFeedback(path)
     assert not again.hidden("file:///one.py", SLOT, "str") and not again.hidden("file:///two.py", ("parameter", "g", "count"), "int")
     assert again.hidden("file:///two.py", ("parameter", "g", "size"), "int")  # hidden after the unhide: kept
+
+
+def test_refresh_takes_in_what_another_server_saved_and_costs_nothing_otherwise(tmp_path):
+    path = tmp_path / "feedback.json"
+    a, b, model_b = HintFeedback(path), HintFeedback(path), Model()
+    assert not b.refresh(model_b)  # no file yet
+    a.learn(Model(), "file:///one.py", SLOT, "str", {}, accepted=False)
+    assert not b.hidden("file:///one.py", SLOT, "str")
+    assert b.refresh(model_b) and b.hidden("file:///one.py", SLOT, "str") and model_b.penalties == {"str": 0.9}
+    assert not b.refresh(model_b)  # unchanged since
+    b.learn(model_b, "file:///two.py", SLOT, "int", {}, accepted=False)
+    assert not b.refresh()  # its own save is not news
+    assert a.refresh() and a.hidden("file:///two.py", SLOT, "int")
+    a.clear()  # `forget` in the other window
+    assert b.refresh() and not b.hidden("file:///one.py", SLOT, "str") and b.names == {}
+    assert not (tmp_path / "feedback.json.lock").exists()
+
+
+def _hide_many(path, worker, n, start):
+    fb = HintFeedback(path)
+    start.wait()
+    for i in range(n):
+        fb.learn(None, f"file:///w{worker}.py", ("parameter", "f", f"p{i}"), "str", {}, accepted=False)
+
+
+def test_servers_saving_at_the_same_time_lose_nothing(tmp_path):
+    """Four processes hide 25 hints each at once: the file lock keeps every one of the 100."""
+    import multiprocessing
+
+    path = tmp_path / "feedback.json"
+    ctx = multiprocessing.get_context("spawn")
+    start = ctx.Barrier(4)
+    procs = [ctx.Process(target=_hide_many, args=(path, w, 25, start)) for w in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    fb = HintFeedback(path)
+    assert len(fb.hidden_hints) == 100
+    assert all(fb.hidden(f"file:///w{w}.py", ("parameter", "f", f"p{i}"), "str") for w in range(4) for i in range(25))
