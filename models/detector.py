@@ -25,7 +25,7 @@ from pulsedev.models.anomaly import SessionAnomaly
 from pulsedev.models.features import WindowFeatures
 from pulsedev.models.flow import FlowClassifier
 from pulsedev.models.idle import IdleRule
-from pulsedev.models.labelling import add_votes, reason
+from pulsedev.models.labelling import add_votes, reason, report_weight
 from pulsedev.models.stuck import StuckClassifier
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,6 @@ ENTER_STUCK, EXIT_STUCK = 0.4, 0.3
 ENTER_FLOW, EXIT_FLOW = 0.55, 0.4
 LABEL_WINDOW = 120.0  # a label applies to the ticks of the last 2 minutes and now
 LABEL_WEIGHT = 1.0
-PSEUDO_REPORTS = 5.0
 BASE_RATES = {"stuck": 0.2, "flow": 0.35}  # used when a prior does not say its training rate
 LR_WEIGHTS, LR_CAL = 0.005, 0.05  # personal labels: slow weights, faster recalibration
 _LABEL_TARGETS = {"stuck": (True, False), "flow": (False, True), "neutral": (False, False)}
@@ -63,7 +62,7 @@ class Detector:
         if saved is not None:
             try:
                 self._restore(saved)
-            except Exception as exc:  # a damaged file must never stop the server
+            except Exception as exc:  # noqa: BLE001 - a damaged file must never stop the server
                 log.warning("learned state %s is damaged (%s); using the shipped prior", self.state_path, exc)
                 self._fresh()
 
@@ -234,8 +233,8 @@ class Detector:
             x_now = add_votes(self.wf.snapshot(ts, learn=False))
             xs.append(x_now)
         self.reports[state] = self.reports.get(state, 0) + 1
-        ws = self._label_weight(self.stuck, "stuck", ys)
-        wf = self._label_weight(self.flow, "flow", yf)
+        ws = LABEL_WEIGHT * report_weight(self._rate(self.stuck, "stuck"), self.reports, "stuck", ys)
+        wf = LABEL_WEIGHT * report_weight(self._rate(self.flow, "flow"), self.reports, "flow", yf)
         for x in xs:
             if self.on_stuck:
                 self.stuck.learn_one(x, ys, w=ws)
@@ -247,19 +246,10 @@ class Detector:
         self.pf = max(self.pf, ENTER_FLOW) if yf else min(self.pf, EXIT_FLOW - 0.01)
         self._set_tick_state(state, ts)
 
-    def _label_weight(self, model: Any, cls: str, positive: bool) -> float:
-        """Correct for which states people report: weight = base rate / share of reports.
-
-        Developers report being stuck far more often than being fine; learning
-        from reports as they come would shift the model toward the reported
-        class (prior-shift).  The share is smoothed toward the base rate with
-        `PSEUDO_REPORTS` pseudo-reports, and the weight clipped to [0.25, 4].
-        """
-        rate = float((model.prior or {}).get("rate", BASE_RATES[cls]))
-        n = sum(self.reports.values())
-        share = (self.reports.get(cls, 0) + PSEUDO_REPORTS * rate) / (n + PSEUDO_REPORTS)
-        w = rate / share if positive else (1 - rate) / (1 - share)
-        return LABEL_WEIGHT * min(max(w, 0.25), 4.0)
+    @staticmethod
+    def _rate(model: Any, cls: str) -> float:
+        """How often `cls` occurred in the prior's training data."""
+        return float((model.prior or {}).get("rate", BASE_RATES[cls]))
 
     def feedback(self, suggestion_id: str, helpful: bool) -> None:
         """Suggestion feedback: helpful = the developer was stuck then; not helpful = was not."""

@@ -6,12 +6,14 @@ ratios, FlowLight's activity) as a vote for stuck or flow, or an abstention.
 Their vote counts are features of the learners (`lf_stuck`, `lf_flow`), so
 the prior learns how far to trust them, and the firing LFs become the
 `reason` of a state in words ("same AssertionError in 5 test runs over 12 min").
+`report_weight` is how much one self report weighs when the learners learn it.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, NamedTuple
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 _e = math.expm1
 
@@ -97,3 +99,27 @@ def reason(state: str, x: dict, wf: Any = None, idle_s: float = 0.0, limit: int 
     if labels:
         return f"learned from your own reports ({state})"
     return f"the overall mix of recent activity looks like {state}; no single sign stands out"
+
+
+PSEUDO_REPORTS = 5.0
+
+
+def report_weight(rate: float, reports: dict[str, int], cls: str, positive: bool) -> float:
+    """The weight of a self report for class `cls`, which occurs at `rate`: base rate / share of reports.
+
+    Developers report being stuck far more often than being fine; learning
+    from reports as they come would shift the model toward the reported
+    class (prior-shift).  The share is smoothed toward the base rate with
+    `PSEUDO_REPORTS` pseudo-reports, and the weight clipped to [0.25, 4].
+
+    >>> round(report_weight(0.2, {}, "stuck", True), 3)  # no reports yet: the share is the base rate
+    1.0
+    >>> round(report_weight(0.2, {"stuck": 15}, "stuck", True), 3)  # mostly "stuck": each counts less
+    0.25
+    >>> round(report_weight(0.2, {"stuck": 15}, "stuck", False), 3)  # and the rare "not stuck" more
+    4.0
+    """
+    n = sum(reports.values())
+    share = (reports.get(cls, 0) + PSEUDO_REPORTS * rate) / (n + PSEUDO_REPORTS)
+    w = rate / share if positive else (1 - rate) / (1 - share)
+    return min(max(w, 0.25), 4.0)
