@@ -1,6 +1,11 @@
 """Bench the test tracer: untraced vs pulsedev_trace vs MonkeyType on the same suites.
 
-Usage: `.venv/bin/python scripts/bench_tracer.py [--runs 5] [--suites fixture,toolz,markdown] [--no-monkeytype]`
+Usage: `.venv/bin/python scripts/bench_tracer.py [--runs 5] [--suites fixture,toolz,markdown] [--no-monkeytype]
+[--python PYTHON]`
+
+`--python` builds the venv on another interpreter: on 3.12 and later the
+tracer records through `sys.monitoring`, and a third mode, `pulsedev_wrap`
+(`PULSEDEV_TRACE_MODE=wrap`), runs the wrappers there for comparison.
 
 Builds a throwaway venv (pytest + MonkeyType from PyPI, nothing of PulseDev:
 the tracer reaches it only through the env of `tracer_setup`, as in a user's
@@ -16,9 +21,9 @@ figure.  Then the cost per call of a wrapped function, in process.  Suites:
   ~190 tests, many tiny hot functions: the hard case for a wrapping tracer);
 - `markdown`: Python-Markdown's tests (~1,300 tests over ~300 functions,
   the parser's recursion included).  One test,
-  `test_blockquotes.py::test_nesting_limit`, fails traced: it asserts how
-  deep Markdown nests under a recursion limit of 120, and each installed
-  wrapper is one more stack frame;
+  `test_blockquotes.py::test_nesting_limit`, fails traced with wrappers: it
+  asserts how deep Markdown nests under a recursion limit of 120, and each
+  installed wrapper is one more stack frame (with `sys.monitoring` it passes);
 - `more-itertools` (opt-in, ~25 s a run): `tests/test_more.py` of its sdist,
   ~600 tests and 11k subtests over 200 functions; give `--no-monkeytype`
   unless you have many minutes.
@@ -58,12 +63,13 @@ def sh(cmd, **kw):
     return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
 
 
-def make_venv(work: Path) -> Path:
-    """A clean venv with pytest and MonkeyType; returns its python."""
-    venv = work / "venv"
+def make_venv(work: Path, base: str) -> Path:
+    """A clean venv on `base` with pytest and MonkeyType; returns its python."""
+    version = sh([base, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"]).stdout.strip()
+    venv = work / f"venv-{version}"
     python = venv / "bin" / "python"
     if not python.exists():
-        sh([sys.executable, "-m", "venv", str(venv)])
+        sh([base, "-m", "venv", str(venv)])
         sh([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "pytest", "monkeytype"])
     return python
 
@@ -143,10 +149,12 @@ def run(python: Path, root: Path, targets: list[str], mode: str, work: Path) -> 
     env = clean_env()
     args = ["-q", "-p", "no:cacheprovider", *targets]
     spool = work / "data" / "spool"
-    if mode == "pulsedev_trace":
+    if mode in ("pulsedev_trace", "pulsedev_wrap"):
         shutil.rmtree(spool, ignore_errors=True)
         setup = tracer_setup(work / "data", root, environ={})
         env.update(setup["env"])
+        if mode == "pulsedev_wrap":
+            env["PULSEDEV_TRACE_MODE"] = "wrap"
         cmd = [str(python), "-m", "pytest", *setup["args"], *args]
     elif mode == "monkeytype":
         env["MT_DB_PATH"] = str(work / "monkeytype.sqlite3")
@@ -166,7 +174,7 @@ def run(python: Path, root: Path, targets: list[str], mode: str, work: Path) -> 
         print(f"  ! {mode} run ended {proc.returncode}: {(proc.stdout + proc.stderr)[-500:]}", file=sys.stderr)
     out = {"wall": wall, "cpu": cpu, "session": session,
            "summary": summary[-1].strip("= ") if summary else f"exit {proc.returncode}"}
-    if mode == "pulsedev_trace":
+    if mode in ("pulsedev_trace", "pulsedev_wrap"):
         lines = [json.loads(x) for f in spool.glob("*.jsonl") for x in f.read_text().splitlines()]
         out["functions"] = sum(1 for x in lines if x["type"] == "trace")
         out["spool_bytes"] = sum(f.stat().st_size for f in spool.glob("*.jsonl"))
@@ -182,12 +190,16 @@ def main() -> None:
     parser.add_argument("--suites", default="fixture,toolz,markdown")
     parser.add_argument("--no-monkeytype", action="store_true")
     parser.add_argument("--work", type=Path, help="keep the venv and suites here (default: a temp dir)")
+    parser.add_argument("--python", default=sys.executable, help="the interpreter to build the venv on")
     opts = parser.parse_args()
     work = opts.work or Path(tempfile.mkdtemp(prefix="bench-tracer-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        python = make_venv(work)
+        python = make_venv(work, opts.python)
         version = sh([str(python), "-c", "import sys, pytest; print(sys.version.split()[0], pytest.__version__)"]).stdout.split()
+        modes = ["untraced", "pulsedev_trace"]
+        if tuple(int(x) for x in version[0].split(".")[:2]) >= (3, 12):
+            modes.append("pulsedev_wrap")  # sys.monitoring is the default there; the wrappers for comparison
         print(f"python {version[0]}, pytest {version[1]}, {opts.runs} runs each, medians\n")
         header = (f"{'suite':14} {'mode':15} {'session s':>9} {'x':>6} {'cpu s':>7} {'x':>6} "
                   f"{'cpu min':>7} {'x':>6}  notes")
@@ -195,7 +207,7 @@ def main() -> None:
         print("-" * len(header))
         for name in opts.suites.split(","):
             root, targets = suite(name, work, python)
-            results: dict[str, list[dict]] = {"untraced": [], "pulsedev_trace": []}
+            results: dict[str, list[dict]] = {mode: [] for mode in modes}
             for _ in range(opts.runs):
                 for mode in results:
                     results[mode].append(run(python, root, targets, mode, work))

@@ -13,18 +13,28 @@ Enable it with `pytest -p pulsedev_trace` or `PYTEST_PLUGINS=pulsedev_trace`
   site-packages, a virtualenv or the interpreter's own folders.
 - `PULSEDEV_TRACE_FULL` (32), `PULSEDEV_TRACE_STRIDE` (16),
   `PULSEDEV_TRACE_LIMIT` (1000): each function's first FULL calls are recorded
-  in full, then one in STRIDE; after LIMIT calls the original function is put
-  back and costs nothing more.
+  in full, then one in STRIDE; after LIMIT calls the function runs untraced
+  and costs nothing more.
+- `PULSEDEV_TRACE_MODE=wrap`: use wrappers even where `sys.monitoring` exists.
 
-What is not traced: code run while test modules are imported (wrapping
+How: on Python 3.12 and later, `sys.monitoring` reports the starts, returns
+and yields of the project's own code objects only (`pulsedev_trace_monitor`);
+nothing is replaced, so the traced code sees no difference (its stack depth,
+`warnings`' `stacklevel`, identity checks).  Before 3.12 (or when another
+tool holds every free monitoring id) each function is replaced by a
+recording wrapper (`pulsedev_trace_wrap`); the original is put back after
+LIMIT calls.
+
+What is not traced: code run while test modules are imported (tracing
 starts when collection ends), a project installed into site-packages (an
-editable install is traced), functions that something other than a module
-or class namespace also holds (a registry, `curry(f)`, a parametrize list,
-a doctest's globals) because replacing them would break identity checks,
-async generator functions, and calls made through references taken before
-the wrappers went in.  While installed, a wrapper is one more stack frame:
-code that measures its own stack depth or inspects its caller's frame sees
-it (a recursive function is put back after 8 nested calls for this reason).
+editable install is traced), async generator functions.  With wrappers
+also: functions that something other than a module or class namespace
+holds (a registry, `curry(f)`, a parametrize list, a doctest's globals),
+because replacing them would break identity checks, and calls made through
+references taken before the wrappers went in; and a wrapper is one more
+stack frame: code that measures its own stack depth or inspects its
+caller's frame sees it (a recursive function is put back after 8 nested
+calls for this reason).
 
 At the end of the session it writes `<spool>/pytest-<ms>-<pid>.jsonl.tmp` and
 renames it to `.jsonl` (the server claims only complete files).  One JSON

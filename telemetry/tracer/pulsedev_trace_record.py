@@ -58,6 +58,7 @@ class FunctionRecord:
         self.qualname = fn.__qualname__
         self.file = code.co_filename
         self.first_line = code.co_firstlineno
+        self.code = code  # the code that runs the body (`sys.monitoring` watches it)
         self.generator = bool(fn.__code__.co_flags & _CO_GENERATOR)
         names, npos, nkw = code.co_varnames, code.co_argcount, code.co_kwonlyargcount
         nposonly = code.co_posonlyargcount
@@ -109,6 +110,26 @@ class FunctionRecord:
             for name, index, desc in self.defaults:
                 if (index is None or index >= len(args)) and name not in kwargs:
                     _add(slots[name], desc)
+        except Exception:  # recording must never break the user's code
+            pass
+
+    def enter_locals(self, values):
+        """Record the arguments of one sampled call from its frame's locals as it starts (`sys.monitoring`)."""
+        self.sampled += 1
+        try:
+            slots = self.slots
+            for name, kind in self.params:
+                if name not in values:
+                    continue
+                value = values[name]
+                if kind == "var_positional":
+                    for item in value:
+                        _add(slots[name], describe(item))
+                elif kind == "var_keyword":
+                    for item in value.values():
+                        _add(slots[name], describe(item))
+                else:
+                    _add(slots[name], describe(value))
         except Exception:  # recording must never break the user's code
             pass
 

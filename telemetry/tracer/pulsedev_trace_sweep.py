@@ -1,15 +1,17 @@
-"""Finding a project's own functions and putting recording wrappers in their place.
+"""Finding a project's own functions and having their calls recorded.
 
 Part of the stdlib-only tracer (see `pulsedev_trace` for the record format).
 `Tracer.sweep()` finds the modules imported from under the project root (not
-site-packages, not test files), replaces each plain function, method,
-staticmethod, classmethod and property accessor defined there by a recording
-wrapper (`pulsedev_trace_wrap`), and points the project and test modules'
-other references to it (`from pkg.mod import f`) at the wrapper too.  No
-global `sys.setprofile`/`settrace` hook is used: those fire on every Python
-call, pytest's own included, and cost 6-12x.
+site-packages, not test files) and each plain function, method,
+staticmethod, classmethod and property accessor defined there.  On Python
+3.12 and later a `Monitor` (`pulsedev_trace_monitor`) watches each one's code
+through `sys.monitoring`, and nothing is replaced.  Before 3.12 each one is
+replaced by a recording wrapper (`pulsedev_trace_wrap`), and the project and
+test modules' other references to it (`from pkg.mod import f`) are pointed at
+the wrapper too.  No global `sys.setprofile`/`settrace` hook is used: those
+fire on every Python call, pytest's own included, and cost 6-12x.
 
-A function that something else also holds (a registry, `curry(f)`, a
+With wrappers, a function that something else also holds (a registry, `curry(f)`, a
 default argument, a parametrize list) is left alone: a wrapper there would
 not be called through that holder anyway, and would break identity checks
 between the two (`toolz.curried` compares them).  Holders are found by
@@ -22,9 +24,11 @@ import types
 from fnmatch import fnmatch
 
 try:
+    from .pulsedev_trace_monitor import Monitor
     from .pulsedev_trace_record import FunctionRecord
     from .pulsedev_trace_wrap import make_wrapper
 except ImportError:  # loaded as a top-level module from PYTHONPATH
+    from pulsedev_trace_monitor import Monitor
     from pulsedev_trace_record import FunctionRecord
     from pulsedev_trace_wrap import make_wrapper
 
@@ -41,8 +45,11 @@ def _norm(path):
 class Tracer:
     """The functions wrapped in one test session, by the module sweep."""
 
-    def __init__(self, root, test_patterns=("test_*.py", "*_test.py")):
-        """`root`: the project folder; `test_patterns`: file names of test modules (not wrapped)."""
+    def __init__(self, root, test_patterns=("test_*.py", "*_test.py"), monitor=True):
+        """`root`: the project folder; `test_patterns`: file names of test modules (not wrapped);
+        `monitor`: use `sys.monitoring` where the interpreter has it."""
+        self.monitor = Monitor.claim() if monitor else None
+        self.mode = "monitor" if self.monitor is not None else "wrap"
         self.root = _norm(root).rstrip(os.sep) + os.sep
         self.test_patterns = tuple(test_patterns) + ("conftest.py",)
         self.records = []
@@ -93,16 +100,21 @@ class Tracer:
                 ours.append(module)
                 if kind == "project":
                     project.append(module)
-        self._shared = self._find_shared(ours, project)
+        if self.monitor is None:
+            self._shared = self._find_shared(ours, project)
         for module in project:
             self._wrap_module(module)
-        for module in ours:
-            self._point_references(module)
+        if self.monitor is None:
+            for module in ours:
+                self._point_references(module)
 
     def restore(self):
-        """Put every original back (end of session)."""
+        """Put every original back, or stop watching (end of session)."""
         for rec in self.records:
             rec.restore(limited=False)
+        if self.monitor is not None:
+            self.monitor.close()
+            self.monitor = None
 
     def _find_shared(self, ours, project):
         """ids of functions that something besides the namespaces of `ours` and their classes holds."""
@@ -161,6 +173,11 @@ class Tracer:
         if fn.__code__.co_flags & _CO_ASYNC_GENERATOR or getattr(fn, "__pulsedev_traced__", False):
             return None, None
         rec = FunctionRecord(fn, kind)
+        if self.monitor is not None:  # watched where it runs: nothing to install
+            self.monitor.watch(rec.code, rec)
+            self._wrappers[id(fn)] = (fn, None, rec)
+            self.records.append(rec)
+            return None, rec
         wrapper = make_wrapper(fn, rec)
         self._wrappers[id(fn)] = (fn, wrapper, rec)
         self.records.append(rec)
@@ -194,7 +211,8 @@ class Tracer:
                 fget, r1 = self._wrap_callable(value.fget, "property", module_name, file)
                 fset, r2 = self._wrap_callable(value.fset, "setter", module_name, file)
                 recs = r1 + r2
-                installed = property(fget or value.fget, fset or value.fset, value.fdel, value.__doc__) if recs else None
+                installed = (property(fget or value.fget, fset or value.fset, value.fdel, value.__doc__)
+                             if fget or fset else None)
             else:
                 continue
             if installed is None:

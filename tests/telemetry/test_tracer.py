@@ -184,8 +184,29 @@ def test_wrapper_counts_raises_and_reraises():
 # ---- real pytest runs of the fixture project ----------------------------------------------
 
 
-def run_traced(tmp_path, env_setup, extra_files=None, args=(), use_env=True, use_args=True, extra_env=None):
-    """Copy the fixture, run pytest on it with the tracer; return (spool files, process)."""
+def newer_python():
+    """A Python 3.12+ (which has `sys.monitoring`) to run the fixture under, or None."""
+    if sys.version_info >= (3, 12):
+        return sys.executable
+    found = sorted(str(p) for p in Path.home().glob(".pyenv/versions/3.1[2-9]*/bin/python"))
+    found += [shutil.which(f"python3.{minor}") for minor in range(12, 16)]
+    check = "import sys; assert sys.version_info >= (3, 12) and hasattr(sys, 'monitoring')"
+    for python in filter(None, found):
+        if subprocess.run([python, "-c", check], capture_output=True, timeout=30).returncode == 0:
+            return python
+    return None
+
+
+NEWER = newer_python()
+needs_monitoring = pytest.mark.skipif(NEWER is None, reason="needs a Python 3.12+ interpreter (sys.monitoring)")
+
+
+def run_traced(tmp_path, env_setup, extra_files=None, args=(), use_env=True, use_args=True, extra_env=None,
+               python=None):
+    """Copy the fixture, run pytest on it with the tracer; return (spool files, process).
+
+    `python`: another interpreter, which then imports pytest from this one's site-packages (pure
+    Python) with plugin autoloading off."""
     project = tmp_path / "project"
     shutil.copytree(FIXTURE, project)
     for name, body in (extra_files or {}).items():
@@ -199,7 +220,12 @@ def run_traced(tmp_path, env_setup, extra_files=None, args=(), use_env=True, use
         env["PYTHONPATH"] = setup["env"]["PYTHONPATH"]
         env["PULSEDEV_SPOOL"] = setup["env"]["PULSEDEV_SPOOL"]
     env.update(extra_env or {})
-    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:asyncio", *(setup["args"] if use_args else []), *args]
+    if python not in (None, sys.executable):
+        site = os.path.dirname(os.path.dirname(pytest.__file__))
+        env["PYTHONPATH"] = os.pathsep.join([env.get("PYTHONPATH", ""), site]).lstrip(os.pathsep)
+        env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    cmd = [python or sys.executable, "-m", "pytest", "-q", "-p", "no:asyncio", *(setup["args"] if use_args else []),
+           *args]
     proc = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, timeout=120)
     spool = Path(setup["env"]["PULSEDEV_SPOOL"])
     return sorted(spool.glob("*.jsonl")), proc
@@ -333,6 +359,83 @@ def test_limit_puts_originals_back_and_args_only_loading(tmp_path):
     normalize = traces["Item.normalize"]  # called 10 times
     assert normalize["calls"] == 5 and not normalize["calls_complete"]
     assert normalize["sampled_calls"] == 3
+    assert traces["parse_price"]["calls_complete"]
+
+
+FRAMES = {
+    "shop/frames.py": """import sys
+import warnings
+
+
+def depth_here():
+    frame, n = sys._getframe(), 0
+    while frame is not None:
+        frame, n = frame.f_back, n + 1
+    return n
+
+
+def one_deeper():
+    return depth_here()
+
+
+def deprecated(x):
+    warnings.warn("deprecated", DeprecationWarning, stacklevel=2)
+    return x
+""",
+    "checks/check_frames.py": """import pytest
+
+from shop import frames
+
+
+def test_a_call_is_one_frame_deeper():
+    assert frames.one_deeper() == frames.depth_here() + 1
+
+
+def test_a_warning_names_the_caller():
+    with pytest.warns(DeprecationWarning) as caught:
+        frames.deprecated(1)
+    assert caught[0].filename == __file__
+""",
+}
+
+
+@needs_monitoring
+def test_on_python_3_12_sys_monitoring_traces_without_replacing_anything(tmp_path):
+    """The same exact types, with no wrapper: held functions are traced, and no frame is added."""
+    setup = tracer_setup(tmp_path / "data", tmp_path / "project")
+    files, proc = run_traced(tmp_path, setup, FRAMES, python=NEWER)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    traces, [event] = load(files)
+    got = {q: ({p["name"]: p["type"] for p in r["params"]}, r["returns"]["type"])
+           for q, r in traces.items() if r["module"] not in ("shop.tricky", "shop.frames")}
+    assert got == {**EXPECTED, "tax": ({"amount": "float"}, "float")}  # the registry's, now traced too
+    assert traces["Cart.lines"]["yields"]["type"] == "tuple[shop.models.Item, int]"
+    assert traces["apply_discount"]["raises"] == {"ValueError": 1} and traces["apply_discount"]["calls"] == 3
+    assert traces["one_deeper"]["returns"]["type"] == "int" and traces["deprecated"]["params"][0]["type"] == "int"
+    assert event["data"]["passed"] == 20 and event["data"]["failed"] == 0
+
+
+def test_wrappers_are_one_frame_each_where_sys_monitoring_is_missing(tmp_path):
+    """What PULSEDEV_TRACE_MODE=wrap (and Python before 3.12) costs: the frame checks fail traced."""
+    setup = tracer_setup(tmp_path / "data", tmp_path / "project")
+    _, proc = run_traced(tmp_path, setup, FRAMES, args=["checks/check_frames.py"],
+                         extra_env={"PULSEDEV_TRACE_MODE": "wrap"})
+    assert proc.returncode == 1 and "2 failed" in proc.stdout, proc.stdout + proc.stderr
+    untraced = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:asyncio", "checks/check_frames.py"],
+                              check=False, cwd=tmp_path / "project", capture_output=True, text=True,
+                              timeout=120)
+    assert untraced.returncode == 0, untraced.stdout
+
+
+@needs_monitoring
+def test_on_python_3_12_the_limit_switches_a_function_off(tmp_path):
+    setup = tracer_setup(tmp_path / "data", tmp_path / "project")
+    files, proc = run_traced(tmp_path, setup, python=NEWER, extra_env={
+        "PULSEDEV_TRACE_LIMIT": "5", "PULSEDEV_TRACE_FULL": "2", "PULSEDEV_TRACE_STRIDE": "2"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    traces, _ = load(files)
+    normalize = traces["Item.normalize"]  # called 10 times
+    assert normalize["calls"] == 5 and not normalize["calls_complete"] and normalize["sampled_calls"] == 3
     assert traces["parse_price"]["calls_complete"]
 
 
