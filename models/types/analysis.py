@@ -102,8 +102,9 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
     add_caller_features(slots, feats, ctx)
     preds = _predict(model, feats, evs, slots, memo) if model and slots else None
     results = []
+    redefined = {s.qualname.split("@", 1)[0] for s in every if "@" in s.qualname} if traces else set()
     for i, slot in enumerate(slots):
-        trace = traces.lookup(path, slot) if traces is not None and path else None
+        trace = traces.lookup(path, slot, slot.qualname in redefined) if traces is not None and path else None
         if trace is not None:  # what the code says beyond the tests: (type, calls, penalty, reasons)
             shown, penalty, why = doubts(trace[0], slot, ctx, index)
             trace = (shown, trace[1], penalty, why)

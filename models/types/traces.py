@@ -53,14 +53,18 @@ class TraceStore:
                 n += 1
         return n
 
-    def lookup(self, path: str | None, slot) -> tuple[str, int] | None:
-        """(observed type, calls) for a parameter or return slot, or None."""
+    def lookup(self, path: str | None, slot, redefined: bool = False) -> tuple[str, int] | None:
+        """(observed type, calls) for a parameter or return slot, or None.
+
+        `redefined`: the file has more than one def of the slot's qualname (a property's setter,
+        `@f.register def _`); the trace is then taken only by the def on its line (the tracer
+        records the def that the module or class holds, a setter apart)."""
         if path is None or slot.kind == "variable" or not self._funcs:
             return None
-        if "@" in slot.qualname:  # a redefinition (e.g. a property setter): traces do not tell them apart
-            return None
-        rec = self._funcs.get(_key(path, slot.qualname))
+        rec = self._funcs.get(_key(path, slot.qualname.split("@", 1)[0]))
         if rec is None:
+            return None
+        if (redefined or "@" in slot.qualname) and (slot.func is None or rec.get("lineno") != slot.func.lineno):
             return None
         if slot.kind == "return":
             if rec.get("yields"):

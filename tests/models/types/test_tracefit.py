@@ -104,3 +104,37 @@ def test_a_union_inside_a_container_is_trusted_less_than_a_plain_one():
 
     assert complexity("dict[str, bytes | None]") >= complexity("dict[str, bytes]") + 0.2
     assert from_trace("dict[str, bytes | None]", 200, None).confidence < 0.8 <= from_trace("dict[str, bytes]", 200, None).confidence
+
+
+REDEFINED = '''
+import functools
+
+
+@functools.singledispatch
+def show(x):
+    return "object"
+
+
+@show.register
+def _(x):
+    return "int"
+
+
+@show.register
+def _(x):
+    return "str"
+'''
+
+
+def test_a_trace_of_a_redefined_name_types_only_the_def_it_came_from(tmp_path):
+    """`sys.monitoring` traces the last `_` (the module's); its types must not land on the first."""
+    path = str(tmp_path / "m.py")
+    store = TraceStore()
+    last_def = max(i for i, line in enumerate(REDEFINED.splitlines(), 1) if line.startswith("def _"))
+    store.add([{"type": "trace", "file": path, "qualname": "_", "lineno": last_def, "calls": 40,
+                "params": [{"name": "x", "type": "str", "observed": {"str": 40}}],
+                "returns": {"type": "str", "observed": {"str": 40}}}])
+    a = analyze(REDEFINED, "m", traces=store, path=path)
+    traced = {(r.slot.qualname, r.slot.name) for r in a.results
+              if r.prediction is not None and r.prediction.source == "trace"}
+    assert traced == {("_@2", "x"), ("_@2", "return")}
