@@ -17,29 +17,8 @@ if TYPE_CHECKING:  # a cycle at run time: infer.py builds on this module
 
 GENERIC_CLASSES = {"defaultdict", "OrderedDict", "deque", "Counter", "ChainMap", "list", "dict", "set",
                    "frozenset", "tuple", "type", "object", "super", "property", "staticmethod", "classmethod"}
-
-
-#: Abbreviations in parameter names, spelled out as class names spell them.
-ABBREVIATIONS = {"conn": "connection", "req": "request", "resp": "response", "res": "response",
-                 "ctx": "context", "cfg": "config", "conf": "config", "exc": "exception", "err": "error",
-                 "msg": "message", "addr": "address", "evt": "event", "buf": "buffer", "db": "database",
-                 "sess": "session", "tx": "transaction", "dt": "datetime", "proc": "process", "tmpl": "template",
-                 "doc": "document", "elem": "element", "attr": "attribute", "param": "parameter",
-                 "spec": "specification", "env": "environment", "repo": "repository", "dir": "directory"}
-#: Last words of exception class names: a parameter is named after one only when it names the error.
-_RAISED = {"error", "exception", "warning", "defect", "exit", "interrupt"}
-_RAISING_MODULES = {"exceptions", "errors", "exc", "error", "exception"}
-#: Their classes (`TypedDict`, `KeysView`) are named by a parameter only exactly.
-_TYPING_MODULES = ("typing.", "typing_extensions.", "collections.abc.")
-ALIAS_SUFFIXES = ("types", "type", "like", "input")
 _TYPING_FORMS = {"Union", "Optional", "Callable", "Mapping", "Sequence", "Iterable", "Dict", "List", "Tuple",
                  "Type", "Awaitable", "Literal", "TypeVar", "NewType", "TypeAliasType"}
-
-
-def _in_order(want: tuple[str, ...], have: tuple[str, ...]) -> bool:
-    """True when the words of `want` appear in `have` in order (not necessarily adjacent)."""
-    it = iter(have)
-    return all(w in it for w in want)
 
 
 def is_type_expr(node: ast.expr) -> bool:
@@ -78,10 +57,12 @@ class FileContext:
         self._busy: set[int] = set()
         self._attrs: dict[str, dict[str, str | None]] = {}
         self._envs: dict[tuple[int, int], Env] = {}
-        self._class_tokens: dict[str, tuple[str, ...]] | None = None
-        self._raising: set[str] = set()  # of those classes, the exceptions and typing constructs
-        self._fits: dict[str, list[tuple[str, list[str]]]] = {}  # name -> `_fitting`
-        self._alias_keys: dict[str, list[str]] | None = None
+        # What names.py reads of names (memoised): class name -> its words, the exceptions and typing
+        # constructs among them, parameter name -> the classes it fits, alias key -> type aliases.
+        self.class_words: dict[str, tuple[str, ...]] | None = None
+        self.raising: set[str] = set()
+        self.fits: dict[str, list[tuple[str, list[str]]]] = {}
+        self.alias_keys: dict[str, list[str]] | None = None
         self._methods: dict[int, ast.ClassDef] | None = None
         self._members: dict = {}  # class name -> members.Members, memoised by members.own_members
         self._elsewhere: dict[tuple[str, str], str | None] = {}  # (class, attribute) -> set_elsewhere
@@ -117,83 +98,6 @@ class FileContext:
             return True
         short = origin.rsplit(".", 1)[-1]
         return short[:1].isupper() and not short.isupper() and short not in GENERIC_CLASSES
-
-    def class_for_name(self, name: str, narrow=None) -> tuple[str, str] | None:
-        """A class defined in or imported into the file that a parameter's name names.
-
-        Tried in order, each only when one class fits: `console` -> `Console` ("exact",
-        common abbreviations spelled out: `conn` -> `Connection`); `options` -> `ConsoleOptions`
-        ("suffix"); `parent_scope` -> `Scope` ("tail"); `state` -> `StateInline` ("prefix");
-        `retry_state` -> `RetryCallState` ("contains": the name's words in order).  When several
-        fit, `narrow(names)` may pick among them (how the parameter is used, see names.py).
-        """
-        for how, found in self._fitting(name):
-            if len(found) > 1 and narrow is not None:
-                found = narrow(sorted(found))
-            if len(found) == 1:
-                return found[0], how
-            if found:
-                return None
-        return None
-
-    def _fitting(self, name: str) -> list[tuple[str, list[str]]]:
-        """For each test of `class_for_name` in order, the classes a name fits (once per name)."""
-        from pulsedev.models.types.features import tokens
-
-        if name in self._fits:
-            return self._fits[name]
-        if self._class_tokens is None:
-            names = set(self.classes) | {n for n in self.imports if self.is_class_name(n)}
-            self._class_tokens = {n: tuple(tokens(n)) for n in names if n[:1].isupper()}
-            self._raising = {n for n, t in self._class_tokens.items() if self._raised(n, t)}
-        want = tuple(ABBREVIATIONS.get(t, t) for t in tokens(name))
-        classes = list(self._class_tokens.items()) if want else []
-        if want and want[-1] not in _RAISED:  # `host` is not a HostChangedError, though `exc` is an Exception
-            classes = [(n, t) for n, t in classes if t == want or n not in self._raising]
-        tests = (("exact", lambda t: t == want),
-                 ("suffix", lambda t: len(t) > len(want) and t[-len(want):] == want and len(want[-1]) > 2),
-                 ("tail", lambda t: len(want) > len(t) and want[-len(t):] == t and len(t[-1]) > 3),
-                 ("prefix", lambda t: len(want) == 1 and len(t) > 1 and t[0] == want[0] and len(want[0]) > 3),
-                 ("contains", lambda t: len(t) > len(want) > 1 and _in_order(want, t)))
-        self._fits[name] = [(how, [n for n, t in classes if test(t)]) for how, test in tests]
-        return self._fits[name]
-
-    def _raised(self, name: str, words: tuple[str, ...]) -> bool:
-        """Whether a class is an exception (by its last word: `HostChangedError`, the module it comes
-        from: `InvalidURL` from `._exceptions`, or, defined here, its bases) or a typing construct."""
-        if words[-1] in _RAISED:
-            return True
-        origin = self.imports.get(name)
-        if origin is not None:
-            module = origin.rsplit(".", 2)[-2] if origin.count(".") else ""
-            return module.strip("_") in _RAISING_MODULES or origin.startswith(_TYPING_MODULES)
-        node = self.classes.get(name)
-        return node is not None and any(
-            (b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute) else "").endswith(
-                ("Error", "Exception", "Warning")) for b in node.bases)
-
-    def alias_for_name(self, name: str) -> str | None:
-        """A type alias of the file or imported into it that a parameter's name names.
-
-        Libraries name the union a parameter accepts after it: `style: StyleType`,
-        `cookies: CookieTypes`, `dtype: DTypeLike`.  Only aliases so suffixed count.
-        """
-        if self._alias_keys is None:
-            names = [n for n, node in self.assignments.items() if is_type_expr(node)]
-            names += [n for n in self.imports if n not in self.classes]
-            keys: dict[str, list[str]] = {}
-            for n in names:
-                low = n.lower().replace("_", "")
-                for suffix in ALIAS_SUFFIXES:
-                    if low.endswith(suffix) and len(low) > len(suffix) and n[:1].isupper():
-                        keys.setdefault(low[: -len(suffix)], []).append(n)
-                        break
-            self._alias_keys = keys
-        want = name.lower().replace("_", "")
-        found = self._alias_keys.get(want) or (self._alias_keys.get(want[:-1]) if want.endswith("s") else None)
-        if found is None and want.endswith("ies"):
-            found = self._alias_keys.get(want[:-3] + "y")
-        return found[0] if found and len(found) == 1 else None
 
     def function_return(self, func) -> str | None:
         """The annotated or inferred return type of a def of this file (memoised)."""

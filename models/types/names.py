@@ -1,10 +1,11 @@
 """What a parameter's name says about its type, given the classes its file can see.
 
 `console` is a `Console`, `state` a `StateInline`, `settings_cls` is
-`type[BaseSettings]` and `tokens`, looped over, an `Iterable[Token]`.  The
-matching of name words to class names is `FileContext.class_for_name`; this
-module adds the class-itself and collection forms and picks the container
-from how the body uses the parameter.  These are candidates only: the model
+`type[BaseSettings]` and `tokens`, looped over, an `Iterable[Token]`, and
+`style` a `StyleType` alias.  `class_for_name` matches a name's words to
+class names (`alias_for_name` to type aliases); `type_named` adds the
+class-itself and collection forms and picks the container from how the
+body uses the parameter.  These are candidates only: the model
 learns from the corpus how far each form is right (see static.py).
 """
 
@@ -13,12 +14,26 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from pulsedev.models.types.context import is_type_expr
 from pulsedev.models.types.members import fit
 
 if TYPE_CHECKING:
     from pulsedev.models.types.context import FileContext
     from pulsedev.models.types.slots import Slot
 
+#: Abbreviations in parameter names, spelled out as class names spell them.
+ABBREVIATIONS = {"conn": "connection", "req": "request", "resp": "response", "res": "response",
+                 "ctx": "context", "cfg": "config", "conf": "config", "exc": "exception", "err": "error",
+                 "msg": "message", "addr": "address", "evt": "event", "buf": "buffer", "db": "database",
+                 "sess": "session", "tx": "transaction", "dt": "datetime", "proc": "process", "tmpl": "template",
+                 "doc": "document", "elem": "element", "attr": "attribute", "param": "parameter",
+                 "spec": "specification", "env": "environment", "repo": "repository", "dir": "directory"}
+#: Last words of exception class names: a parameter is named after one only when it names the error.
+_RAISED = {"error", "exception", "warning", "defect", "exit", "interrupt"}
+_RAISING_MODULES = {"exceptions", "errors", "exc", "error", "exception"}
+#: Their classes (`TypedDict`, `KeysView`) are named by a parameter only exactly.
+_TYPING_MODULES = ("typing.", "typing_extensions.", "collections.abc.")
+ALIAS_SUFFIXES = ("types", "type", "like", "input")
 #: Name endings of a parameter that takes a class itself (`settings_cls: type[BaseSettings]`).
 _CLASS_OF = ("_cls", "_class", "_klass", "_type_cls")
 #: Methods that only a list (of the common sequences) has: a plural parameter using them is a list.
@@ -30,15 +45,15 @@ def type_named(slot: Slot, ctx: FileContext) -> tuple[str, str, str] | None:
     (`console` -> `Console`), the class itself (`settings_cls` -> `type[BaseSettings]`), or a
     collection of it (`tokens` -> `Sequence[Token]`, the container chosen by how it is used)."""
     name = slot.name
-    found = ctx.class_for_name(name, lambda names: [n for n in names if (f := fit(ctx, slot.func, name, n))
+    found = class_for_name(ctx, name, lambda names: [n for n in names if (f := fit(ctx, slot.func, name, n))
                                                     and f[0] == "found"])
     if found is not None:
         return found[0], f"name_class_{found[1]}", f"named like the class `{found[0]}`"
     stem = next((name[: -len(e)] for e in _CLASS_OF if name.endswith(e) and len(name) > len(e) + 1), None)
-    if stem is not None and (found := ctx.class_for_name(stem)) is not None:
+    if stem is not None and (found := class_for_name(ctx, stem)) is not None:
         return f"type[{found[0]}]", "name_class_type", f"named like the class `{found[0]}` itself"
     if len(name) > 4 and name.endswith("s") and not name.endswith("ss"):
-        found = ctx.class_for_name(name[:-3] + "y" if name.endswith("ies") else name[:-1])
+        found = class_for_name(ctx, name[:-3] + "y" if name.endswith("ies") else name[:-1])
         container = _container(slot.func, name) if found is not None and found[1] == "exact" else None
         if container is not None:
             return f"{container}[{found[0]}]", "name_class_plural", f"named like {found[0]} objects"
@@ -62,3 +77,90 @@ def _container(func, name: str) -> str | None:
                 and node.iter.id == name:
             found = found or "Iterable"
     return found
+
+
+def _in_order(want: tuple[str, ...], have: tuple[str, ...]) -> bool:
+    """True when the words of `want` appear in `have` in order (not necessarily adjacent)."""
+    it = iter(have)
+    return all(w in it for w in want)
+
+
+def class_for_name(ctx: FileContext, name: str, narrow=None) -> tuple[str, str] | None:
+    """A class defined in or imported into the file that a parameter's name names.
+
+    Tried in order, each only when one class fits: `console` -> `Console` ("exact",
+    common abbreviations spelled out: `conn` -> `Connection`); `options` -> `ConsoleOptions`
+    ("suffix"); `parent_scope` -> `Scope` ("tail"); `state` -> `StateInline` ("prefix");
+    `retry_state` -> `RetryCallState` ("contains": the name's words in order).  When several
+    fit, `narrow(names)` may pick among them (how the parameter is used, see `type_named`).
+    """
+    for how, found in _fitting(ctx, name):
+        if len(found) > 1 and narrow is not None:
+            found = narrow(sorted(found))
+        if len(found) == 1:
+            return found[0], how
+        if found:
+            return None
+    return None
+
+
+def _fitting(ctx: FileContext, name: str) -> list[tuple[str, list[str]]]:
+    """For each test of `class_for_name` in order, the classes a name fits (once per name)."""
+    from pulsedev.models.types.features import tokens
+
+    if name in ctx.fits:
+        return ctx.fits[name]
+    if ctx.class_words is None:
+        names = set(ctx.classes) | {n for n in ctx.imports if ctx.is_class_name(n)}
+        ctx.class_words = {n: tuple(tokens(n)) for n in names if n[:1].isupper()}
+        ctx.raising = {n for n, t in ctx.class_words.items() if _raised(ctx, n, t)}
+    want = tuple(ABBREVIATIONS.get(t, t) for t in tokens(name))
+    classes = list(ctx.class_words.items()) if want else []
+    if want and want[-1] not in _RAISED:  # `host` is not a HostChangedError, though `exc` is an Exception
+        classes = [(n, t) for n, t in classes if t == want or n not in ctx.raising]
+    tests = (("exact", lambda t: t == want),
+             ("suffix", lambda t: len(t) > len(want) and t[-len(want):] == want and len(want[-1]) > 2),
+             ("tail", lambda t: len(want) > len(t) and want[-len(t):] == t and len(t[-1]) > 3),
+             ("prefix", lambda t: len(want) == 1 and len(t) > 1 and t[0] == want[0] and len(want[0]) > 3),
+             ("contains", lambda t: len(t) > len(want) > 1 and _in_order(want, t)))
+    ctx.fits[name] = [(how, [n for n, t in classes if test(t)]) for how, test in tests]
+    return ctx.fits[name]
+
+
+def _raised(ctx: FileContext, name: str, words: tuple[str, ...]) -> bool:
+    """Whether a class is an exception (by its last word: `HostChangedError`, the module it comes
+    from: `InvalidURL` from `._exceptions`, or, defined here, its bases) or a typing construct."""
+    if words[-1] in _RAISED:
+        return True
+    origin = ctx.imports.get(name)
+    if origin is not None:
+        module = origin.rsplit(".", 2)[-2] if origin.count(".") else ""
+        return module.strip("_") in _RAISING_MODULES or origin.startswith(_TYPING_MODULES)
+    node = ctx.classes.get(name)
+    return node is not None and any(
+        (b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute) else "").endswith(
+            ("Error", "Exception", "Warning")) for b in node.bases)
+
+
+def alias_for_name(ctx: FileContext, name: str) -> str | None:
+    """A type alias of the file or imported into it that a parameter's name names.
+
+    Libraries name the union a parameter accepts after it: `style: StyleType`,
+    `cookies: CookieTypes`, `dtype: DTypeLike`.  Only aliases so suffixed count.
+    """
+    if ctx.alias_keys is None:
+        names = [n for n, node in ctx.assignments.items() if is_type_expr(node)]
+        names += [n for n in ctx.imports if n not in ctx.classes]
+        keys: dict[str, list[str]] = {}
+        for n in names:
+            low = n.lower().replace("_", "")
+            for suffix in ALIAS_SUFFIXES:
+                if low.endswith(suffix) and len(low) > len(suffix) and n[:1].isupper():
+                    keys.setdefault(low[: -len(suffix)], []).append(n)
+                    break
+        ctx.alias_keys = keys
+    want = name.lower().replace("_", "")
+    found = ctx.alias_keys.get(want) or (ctx.alias_keys.get(want[:-1]) if want.endswith("s") else None)
+    if found is None and want.endswith("ies"):
+        found = ctx.alias_keys.get(want[:-3] + "y")
+    return found[0] if found and len(found) == 1 else None

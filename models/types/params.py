@@ -22,7 +22,7 @@ from pulsedev.models.types.family import family_type
 from pulsedev.models.types.forwarded import forwarded_type
 from pulsedev.models.types.infer import Env, FileContext, _union, infer
 from pulsedev.models.types.members import declared_field, fit
-from pulsedev.models.types.names import type_named
+from pulsedev.models.types.names import alias_for_name, type_named
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.typetext import split_union, without_none
 
@@ -58,7 +58,7 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
     is_none = isinstance(default, ast.Constant) and default.value is None
     if default is None or is_none:
         named = slot.node not in (slot.func.args.vararg, slot.func.args.kwarg)
-        alias = ctx.alias_for_name(slot.name) if named else None
+        alias = alias_for_name(ctx, slot.name) if named else None
         if alias is not None:
             t = f"{alias} | None" if is_none else alias
             return Evidence(t, "name_alias" + ("_none" if is_none else ""),
@@ -94,7 +94,7 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
             return Evidence(_optional(t, is_none), "forwarded", f"passed on to `{callee}`, which takes {t}")
         return Evidence(None, "default_none" if is_none else "nodefault", "")
     literal = isinstance(default, ast.Constant) and type(default.value) in (str, int, float)
-    alias = ctx.alias_for_name(slot.name) if literal else None
+    alias = alias_for_name(ctx, slot.name) if literal else None
     if alias is not None:  # `style: StyleType = "none"`: the alias admits the literal default
         return Evidence(alias, "name_alias_default", f"named like the type `{alias}`")
     t = infer(default, Env(), ctx)

@@ -30,6 +30,7 @@ from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for caller
     resolve_relative,
 )
 from pulsedev.models.types.members import common_base, is_stub_body, override_return
+from pulsedev.models.types.names import class_for_name
 from pulsedev.models.types.params import parameter_evidence
 from pulsedev.models.types.scope import function_env
 from pulsedev.models.types.slots import Slot
@@ -155,7 +156,7 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
     t = infer(value, env, ctx)
     if t == "None" and (later := assigned_later(slot, ctx)) is not None:
         return Evidence(f"{later} | None", "value_none_later", f"None here, later assigned {later}")
-    named = ctx.class_for_name(slot.name.removeprefix("self.").lstrip("_")) if t == "None" else None
+    named = class_for_name(ctx, slot.name.removeprefix("self.").lstrip("_")) if t == "None" else None
     if named is not None and named[1] in ("exact", "tail"):  # `_token`, `parent_node`; not `data` -> DataTable
         return Evidence(f"{named[0]} | None", f"value_none_named_{named[1]}", f"None here, named like the class `{named[0]}`")
     if t is None:
