@@ -90,6 +90,10 @@ class Monitor:
         if n >= LIMIT:  # this call counts; later ones run unwatched
             record.off = record.limited = True
             _monitoring.set_local_events(self.tool, code, 0)
+            # Its calls in flight will not report their return: forget them, or another frame
+            # at the same address would later be taken for one of them.
+            for key in [key for key, call in self.open.items() if call[0] is record]:
+                del self.open[key]
             return None
         if n > FULL and n % STRIDE:
             return None
