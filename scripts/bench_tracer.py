@@ -137,6 +137,43 @@ def per_call_costs() -> list[tuple[str, float]]:
     return out
 
 
+MONITOR_COSTS = r"""
+import sys, timeit
+sys.path.insert(0, sys.argv[1])
+import pulsedev_trace_monitor as mon
+from pulsedev_trace_record import FunctionRecord
+
+def f(a, b=2):
+    return a + b
+
+def cost(n=100_000):
+    return min(timeit.repeat(lambda: f(1, b=3), number=n, repeat=5)) / n * 1e9
+
+out = [("plain call", cost())]
+monitor = mon.Monitor.claim()
+rec = FunctionRecord(f, "function")
+monitor.watch(f.__code__, rec)
+mon.FULL, mon.LIMIT = 10**12, 10**12
+out.append(("sys.monitoring, recorded in full", cost()))
+mon.FULL, mon.STRIDE = 0, 10**12
+out.append(("sys.monitoring, counted only", cost()))
+mon.LIMIT = 0
+f(1)
+out.append(("sys.monitoring, after its limit", cost()))
+monitor.close()
+for label, ns in out:
+    print("%s\t%f" % (label, ns))
+"""
+
+
+def monitor_costs(python: Path) -> list[tuple[str, float]]:
+    """The same per-call figures for `sys.monitoring`, measured in the venv's (3.12+) interpreter."""
+    from pulsedev.telemetry.tracing import TRACER_DIR
+
+    out = sh([str(python), "-c", MONITOR_COSTS, str(TRACER_DIR)]).stdout
+    return [(label, float(ns)) for label, ns in (line.split("\t") for line in out.splitlines())]
+
+
 def clean_env() -> dict[str, str]:
     """This environment without anything that would load a plugin or a tracer."""
     env = {k: v for k, v in os.environ.items()
@@ -228,9 +265,13 @@ def main() -> None:
                     notes += f"; db {last['db_bytes'] // 1024} KiB"
                 print(f"{name:14} {mode:15} {session:9.2f} {session / base_session:6.2f} {cpu:7.2f} "
                       f"{cpu / base_cpu:6.2f} {cpu_min:7.2f} {cpu_min / base_min:6.2f}  {notes}")
-        print("\nper call, in process (ns):")
+        print(f"\nper call, in process (ns; wrappers on {sys.version.split()[0]}):")
         for label, ns in per_call_costs():
             print(f"  {label:42} {ns:8.0f}")
+        if "pulsedev_wrap" in modes:
+            print(f"per call, in process (ns; {version[0]}):")
+            for label, ns in monitor_costs(python):
+                print(f"  {label:42} {ns:8.0f}")
     finally:
         if opts.work is None:
             shutil.rmtree(work, ignore_errors=True)
