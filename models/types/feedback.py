@@ -250,13 +250,13 @@ class HintFeedback:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            lock = FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT)
-            with lock:
+            try:
+                with FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT):
+                    self._merge_and_write()
+            except Timeout:  # a server hung mid-save: save anyway rather than lose this feedback
+                log.warning("type hint feedback: %s.lock is held for over %.0f s; saving without it", self.path,
+                            LOCK_TIMEOUT)
                 self._merge_and_write()
-        except Timeout:  # a server hung mid-save: save anyway rather than lose this feedback
-            log.warning("type hint feedback: %s.lock is held for over %.0f s; saving without it", self.path,
-                        LOCK_TIMEOUT)
-            self._merge_and_write()
         except OSError as exc:
             log.warning("could not save type hint feedback to %s (%s)", self.path, exc)
 
@@ -273,9 +273,8 @@ class HintFeedback:
             del hidden[next(iter(hidden))]
         self.types, self.names, self.hidden_hints = types, names, hidden
         self._changed, self._hid, self._unhid = {"types": {}, "names": {}}, [], False
-        try:
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"version": VERSION, "types": types, "names": names, "hidden": list(hidden)}))
-            tmp.replace(self.path)
-        finally:
-            self._seen = self._stamp()
+        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"version": VERSION, "types": types, "names": names, "hidden": list(hidden)}))
+        stamp = os.stat(tmp)  # a rename keeps it: this is the file's stamp until another server saves
+        tmp.replace(self.path)
+        self._seen = stamp.st_mtime_ns, stamp.st_size, stamp.st_ino

@@ -192,3 +192,32 @@ def test_servers_saving_at_the_same_time_lose_nothing(tmp_path):
     fb = HintFeedback(path)
     assert len(fb.hidden_hints) == 100
     assert all(fb.hidden(f"file:///w{w}.py", ("parameter", "f", f"p{i}"), "str") for w in range(4) for i in range(25))
+
+
+def test_a_lock_held_too_long_is_logged_and_the_feedback_still_saved(tmp_path, monkeypatch, caplog):
+    """A server that hung mid-save must not cost this one its feedback."""
+    import threading
+
+    from filelock import FileLock
+
+    from pulsedev.models.types import feedback
+
+    monkeypatch.setattr(feedback, "LOCK_TIMEOUT", 0.2)
+    path = tmp_path / "feedback.json"
+    held, release = threading.Event(), threading.Event()
+
+    def hang():
+        with FileLock(f"{path}.lock"):
+            held.set()
+            release.wait(10)
+
+    other = threading.Thread(target=hang)
+    other.start()
+    held.wait(10)
+    try:
+        HintFeedback(path).learn(None, "file:///a.py", SLOT, "str", {}, accepted=False)
+    finally:
+        release.set()
+        other.join(10)
+    assert "held for over" in caplog.text
+    assert HintFeedback(path).hidden("file:///a.py", SLOT, "str")
