@@ -254,7 +254,9 @@ class TraceSession:
                 os.remove(path + ".tmp")
             raise
         traced = len(lines) - ran_event
-        what = "%d functions traced" % traced if traced else "test results (no project functions traced here)"
+        how = "sys.monitoring" if self.tracer.mode == "monitor" else "wrappers"
+        what = ("%d functions traced (%s)" % (traced, how) if traced
+                else "test results (no project functions traced here)")
         self.summary = "pulsedev_trace: %s, written to %s" % (what, path)
 
     def pytest_terminal_summary(self, terminalreporter):

@@ -263,10 +263,11 @@ EXPECTED = {
 
 def test_traced_fixture_gives_exact_types(tmp_path):
     setup = tracer_setup(tmp_path / "data", tmp_path / "project")
-    files, proc = run_traced(tmp_path, setup)
+    files, proc = run_traced(tmp_path, setup, extra_env={"PULSEDEV_TRACE_MODE": "wrap"})  # any Python
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert len(files) == 1 and not list(files[0].parent.glob("*.tmp"))
     assert proc.stdout.count("pulsedev_trace: ") == 1  # -p and PYTEST_PLUGINS together: loaded once
+    assert "functions traced (wrappers)" in proc.stdout
     traces, events = load(files)
     got = {q: ({p["name"]: p["type"] for p in r["params"]}, r["returns"]["type"])
            for q, r in traces.items() if r["module"] != "shop.tricky"}
@@ -285,10 +286,12 @@ def test_traced_fixture_gives_exact_types(tmp_path):
     assert "tax" not in traces  # held by a registry: left alone, so the identity test passed
 
 
-def test_tricky_constructs_still_pass_and_are_traced(tmp_path):
+@pytest.mark.parametrize("python", [None, pytest.param(NEWER, marks=needs_monitoring, id="sys.monitoring")])
+def test_tricky_constructs_still_pass_and_are_traced(tmp_path, python):
     """Enums, dataclasses, slots, ABCs, NamedTuples, functools.wraps, lru_cache, singledispatch, defaults."""
     setup = tracer_setup(tmp_path / "data", tmp_path / "project")
-    files, proc = run_traced(tmp_path, setup, args=["checks/check_tricky.py"])
+    mode = {} if python else {"PULSEDEV_TRACE_MODE": "wrap"}
+    files, proc = run_traced(tmp_path, setup, args=["checks/check_tricky.py"], python=python, extra_env=mode)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     traces, _ = load(files)
     got = {q: ({p["name"]: p["type"] for p in r["params"]}, r["returns"]["type"], r["kind"])
@@ -300,7 +303,11 @@ def test_tricky_constructs_still_pass_and_are_traced(tmp_path):
     assert got["Point.norm1"] == ({}, "int", "method") and got["Square.area"] == ({}, "int", "method")
     assert got["depth"][0] == {"tree": "list[list[list]]"}
     assert traces["countdown"]["yields"]["type"] == "int" and got["countdown"][1] == "str"
-    assert not {"fib", "show", "_", "helper", "Point.__init__"} & set(traces)
+    assert not {"fib", "show", "Point.__init__"} & set(traces)  # not functions of the project's files
+    if python:  # what a registry or a default argument holds is traced too, nothing being replaced
+        assert got["_"] == ({"x": "int"}, "str", "function") and got["helper"] == ({"x": "int"}, "int", "function")
+    else:  # wrappers leave them alone
+        assert not {"_", "helper"} & set(traces)
 
 
 BROKEN = '''
@@ -414,6 +421,7 @@ def test_on_python_3_12_sys_monitoring_traces_without_replacing_anything(tmp_pat
     assert traces["apply_discount"]["raises"] == {"ValueError": 1} and traces["apply_discount"]["calls"] == 3
     assert traces["one_deeper"]["returns"]["type"] == "int" and traces["deprecated"]["params"][0]["type"] == "int"
     assert event["data"]["passed"] == 20 and event["data"]["failed"] == 0
+    assert "functions traced (sys.monitoring)" in proc.stdout
 
 
 def test_wrappers_are_one_frame_each_where_sys_monitoring_is_missing(tmp_path):
