@@ -6,10 +6,19 @@ import importlib
 import os
 import stat
 import sys
+from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
-from typing import Callable
 
-REQUIRED = ("pygls", "lsprotocol", "river", "sklearn", "sqlite_utils", "watchdog", "platformdirs", "click", "skops")
+REQUIRED = ("pygls", "lsprotocol", "river", "sklearn", "sqlite_utils", "watchdog", "platformdirs", "click", "skops",
+            "numpy", "msgspec", "jedi", "filelock")  # every dependency in pyproject.toml
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return ""
 
 
 def run_checks(data_dir: Path, echo: Callable[[str], None] = print) -> bool:
@@ -22,10 +31,11 @@ def run_checks(data_dir: Path, echo: Callable[[str], None] = print) -> bool:
         echo(f"[{'ok' if good else 'FAIL'}] {text}" + (f"\n       fix: {fix}" if fix and not good else ""))
 
     report(sys.version_info >= (3, 11), f"Python {sys.version.split()[0]} ({sys.executable})", "use Python 3.11 or newer")
+    dists = metadata.packages_distributions()
     for name in REQUIRED:
         try:
-            module = importlib.import_module(name)
-            report(True, f"{name} {getattr(module, '__version__', '')}".strip())
+            importlib.import_module(name)
+            report(True, f"{name} {_version((dists.get(name) or [name])[0])}".strip())
         except Exception as exc:  # noqa: BLE001
             report(False, f"{name} cannot be imported: {exc}", f"{sys.executable} -m pip install pulsedev")
     try:
