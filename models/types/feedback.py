@@ -82,7 +82,7 @@ class HintFeedback:
         self.hidden_hints: dict[str, None] = {}  # digests of (uri, slot, type), oldest first
         self._shown: dict[str, dict] = {}  # uri -> slot key -> (type shown, features)
         # What this server changed since its last save, merged into the file as it is then (another
-        # editor window's server may have saved its own feedback since): factors (None: back to 1),
+        # editor window's server may have saved its own feedback since): factors (1.0: none left),
         # hints hidden, and whether all hidden hints were shown again.
         self._changed: dict[str, dict] = {"types": {}, "names": {}}
         self._hid: list[str] = []
@@ -183,10 +183,10 @@ class HintFeedback:
         """Saves, and gives the model the type factors as merged (with what other servers taught)."""
         self._save()
         if model is not None:
-            model.penalties.update(self.types)
+            self.load(model)
 
     def load(self, model) -> None:
-        """Gives a freshly loaded model the type factors learned so far."""
+        """Gives a model the type factors learned so far (a freshly loaded one; after a save or a refresh)."""
         model.penalties.update(self.types)
 
     def unhide(self) -> int:

@@ -46,7 +46,7 @@ def type_named(slot: Slot, ctx: FileContext) -> tuple[str, str, str] | None:
     collection of it (`tokens` -> `Sequence[Token]`, the container chosen by how it is used)."""
     name = slot.name
     found = class_for_name(ctx, name, lambda names: [n for n in names if (f := fit(ctx, slot.func, name, n))
-                                                    and f[0] == "found"])
+                                                     and f[0] == "found"])
     if found is not None:
         return found[0], f"name_class_{found[1]}", f"named like the class `{found[0]}`"
     stem = next((name[: -len(e)] for e in _CLASS_OF if name.endswith(e) and len(name) > len(e) + 1), None)

@@ -174,11 +174,10 @@ class Tracer:
             return None, None
         rec = FunctionRecord(fn, kind)
         if self.monitor is not None:  # watched where it runs: nothing to install
+            wrapper = None
             self.monitor.watch(rec.code, rec)
-            self._wrappers[id(fn)] = (fn, None, rec)
-            self.records.append(rec)
-            return None, rec
-        wrapper = make_wrapper(fn, rec)
+        else:
+            wrapper = make_wrapper(fn, rec)
         self._wrappers[id(fn)] = (fn, wrapper, rec)
         self.records.append(rec)
         return wrapper, rec
