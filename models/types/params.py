@@ -181,8 +181,9 @@ def _fitted(ev: Evidence, slot: Slot, ctx: FileContext) -> Evidence:
     named = without_none(ev.type)
     if len(named) != 1 or not named[0].isidentifier():
         return ev
-    if _converted(slot.func, slot.name, named[0]):  # `url = URL(url)`: a URL or what makes one
-        return Evidence(ev.type, ev.rule, ev.words + f"; but it is passed to `{named[0]}(...)`", "missing")
+    made = _converted(slot.func, slot.name, named[0], ctx)
+    if made is not None:  # `url = URL(url)`: a URL or what makes one
+        return Evidence(ev.type, ev.rule, ev.words + f"; but {made}", "missing")
     found = fit(ctx, slot.func, slot.name, named[0])
     if found is None:
         return ev
@@ -191,11 +192,20 @@ def _fitted(ev: Evidence, slot: Slot, ctx: FileContext) -> Evidence:
     return Evidence(ev.type, ev.rule, words, how)
 
 
-def _converted(func: ast.AST, name: str, class_name: str) -> bool:
-    """Whether `func` passes parameter `name` to `class_name(...)` as its first argument: a parameter
-    made into an object of its class is seldom only that (`url = URL(url)` takes a `URL | str`)."""
-    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == class_name and n.args
-               and isinstance(n.args[0], ast.Name) and n.args[0].id == name for n in ast.walk(func))
+def _converted(func: ast.AST, name: str, class_name: str, ctx: FileContext) -> str | None:
+    """How `func` makes an object of `class_name` out of parameter `name`, if it does: a parameter made
+    into an object of its class is seldom only that.  The parameter is the first argument of
+    `class_name(...)` (`url = URL(url)` takes a `URL | str`) or of a call that returns one
+    (`parse_url(url)`)."""
+    for n in ast.walk(func):
+        if not (isinstance(n, ast.Call) and n.args and isinstance(n.args[0], ast.Name) and n.args[0].id == name):
+            continue
+        if isinstance(n.func, ast.Name) and n.func.id == class_name:
+            return f"it is passed to `{class_name}(...)`"
+        callee = n.func.id if isinstance(n.func, ast.Name) else getattr(n.func, "attr", None)
+        if callee is not None and class_name[:1].isupper() and without_none(infer(n, Env(), ctx)) == [class_name]:
+            return f"it is passed to `{callee}`, which returns a `{class_name}`"
+    return None
 
 
 def _doc_param(slot: Slot, ctx: FileContext) -> str | None:

@@ -301,3 +301,14 @@ def test_a_parameter_made_into_an_object_of_its_class_does_not_fit_it():
     assert (converted.type, converted.fit) == ("URL", "missing")  # `URL | str`, most likely: not a sure URL
     assert "passed to `URL(...)`" in converted.words
     assert (plain.type, plain.fit) == ("URL", "found")
+
+
+def test_a_parameter_passed_to_what_makes_an_object_of_its_class_does_not_fit_it():
+    src = ("class Url:\n    def __init__(self, host=''):\n        self.host = host\n\n\n"
+           "def parse_url(text):\n    return Url(text.strip())\n\n\n"
+           "def connect(url):\n    parsed = parse_url(url)\n    return parsed.host\n\n\n"
+           "def wrap(url):\n    label = repr(url)\n    return url.host, label\n")
+    converted, plain = evidence_at(src, "parameter", "url", "connect"), evidence_at(src, "parameter", "url", "wrap")
+    assert (converted.type, converted.fit) == ("Url", "missing")  # a `str` made into a Url, most likely
+    assert "passed to `parse_url`, which returns a `Url`" in converted.words
+    assert (plain.type, plain.fit) == ("Url", "found")  # repr() returns a str, not a Url: no conversion
