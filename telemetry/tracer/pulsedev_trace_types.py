@@ -23,8 +23,11 @@ from itertools import islice
 SAMPLE = 5
 #: Nesting depth past which a container is named without its element types.
 MAX_DEPTH = 3
-#: Tuples longer than this are recorded as `tuple[T, ...]`.
-MAX_FIXED_TUPLE = 6
+#: Tuples up to this long are recorded element by element (`tuple[int, int]`, `tuple[str, None]`).
+SHORT_TUPLE = 6
+#: Longer tuples up to this long too when their elements differ (a record: `(year, ..., tzinfo, raw)`);
+#: others as `tuple[T, ...]`.
+MAX_FIXED_TUPLE = 12
 #: Members of a union (None not counted) past which it is widened.
 MAX_UNION = 3
 
@@ -120,9 +123,12 @@ def describe(value, depth=0):
         return ("dict", frozenset(describe(k, depth) for k, _ in items),
                 frozenset(describe(v, depth) for _, v in items))
     if cls is tuple:
-        if len(value) > MAX_FIXED_TUPLE:
-            return ("tuple...", _union(value, depth))
-        return ("tuple",) + tuple(frozenset((describe(v, depth),)) for v in value)
+        if len(value) <= SHORT_TUPLE:
+            return ("tuple",) + tuple(frozenset((describe(v, depth),)) for v in value)
+        elements = [describe(v, depth) for v in islice(value, MAX_FIXED_TUPLE)]
+        if len(value) > MAX_FIXED_TUPLE or len(set(elements)) == 1:
+            return ("tuple...", frozenset(elements))
+        return ("tuple",) + tuple(frozenset((e,)) for e in elements)
     if cls is set or cls is frozenset:
         return (cls.__name__, _union(value, depth))
     if issubclass(cls, type):

@@ -55,6 +55,8 @@ class Other(Base):
     (((1, "a"), (2, "b")), "tuple[int, str]"),
     (((1,), (1, 2)), "tuple[int, ...]"),
     ((tuple(range(10)),), "tuple[int, ...]"),
+    (((2024, 1, 2, 3, 4, 5, 6, None, "raw"),), "tuple[int, int, int, int, int, int, int, None, str]"),  # a record
+    (((1, "a") * 10,), "tuple[int | str, ...]"),  # too long to be a record
     (((),), "tuple[()]"),
     (({1, 2},), "set[int]"),
     ((frozenset({"a"}),), "frozenset[str]"),
