@@ -62,6 +62,7 @@ class WorkspaceIndex:
         self.ready = False
         self.callsites = None  # CallSites over every file, once `build_callsites` has run
         self.peers: dict[str, frozenset[str]] = {}  # parameter name -> its types over the workspace (ditto)
+        self.fields: dict[str, frozenset[str]] = {}  # field name -> the types classes declare it with (ditto)
         self._derived: dict[str, list] = {}  # base name -> (module, ClassDef) deriving from it (`subclasses`)
 
     def build(self, should_stop=lambda: False, pause=lambda: None) -> None:
@@ -105,7 +106,23 @@ class WorkspaceIndex:
             with self._lock:
                 self.callsites = table
                 self._contexts = {}  # made again on demand, with what the calls pass (their returns may change)
+        self.fields = self._field_types()
         self.peers = self._parameter_types(should_stop, pause)
+
+    def _field_types(self) -> dict[str, frozenset[str]]:
+        """Per field name, the types the workspace's classes declare it with (`case_sensitive: bool` in
+        a config TypedDict, a dataclass or a model; class-body declarations stay in a stripped copy)."""
+        from pulsedev.models.types.typetext import normalize
+
+        found: dict[str, set[str]] = {}
+        for tree in list(self.trees.values()):
+            for c in tree.body:
+                for node in c.body if isinstance(c, ast.ClassDef) else ():
+                    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                        t = normalize(node.annotation)
+                        if t and not t.startswith("ClassVar"):
+                            found.setdefault(node.target.id, set()).add(t)
+        return {name: frozenset(types) for name, types in found.items()}
 
     def _parameter_types(self, should_stop, pause) -> dict[str, frozenset[str]]:
         """Per parameter name, the types the workspace's defs give it: annotations, or static evidence."""

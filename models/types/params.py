@@ -3,10 +3,11 @@
 Tried in order for a parameter without a telling default: a data-model
 convention (`__exit__`'s `exc_tb`), a type alias or class its name names
 (names.py: `console` -> `Console`, checked against what the def reads of it,
-members.py), what its docstring states, what the workspace's calls pass
-(callsites.py), the declared field it is stored in, what the def puts in
-it when None, what its family of overrides says (family.py), and what the
-def it is passed on to takes (forwarded.py).  With a default: the default's
+members.py, and against what makes one of it or takes it), what its docstring
+states, what the workspace's calls pass (callsites.py), the declared field it
+is stored in, what the def puts in it when None, what its family of overrides
+says (family.py), what the def it is passed on to takes (forwarded.py), and
+the type the workspace's classes declare a field of its name with.  With a default: the default's
 type, or the docstring's when it admits the default.  The words of each
 `Evidence` are the tooltip's.
 """
@@ -67,7 +68,7 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
         if named_type is not None:
             t, rule, words = named_type
             return _fitted(Evidence(f"{t} | None" if is_none else t, rule + ("_none" if is_none else ""),
-                                    words + (", default None" if is_none else "")), slot, ctx)
+                                    words + (", default None" if is_none else "")), slot, ctx, onward)
         doc = _doc_param(slot, ctx)
         if doc is not None:
             return _fitted(Evidence(_optional(doc, is_none), "doc" + ("_none" if is_none else ""), f"the docstring says {doc}"), slot, ctx)
@@ -92,6 +93,9 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
         if passed_on is not None:
             t, callee = passed_on
             return Evidence(_optional(t, is_none), "forwarded", f"passed on to `{callee}`, which takes {t}")
+        declared = _declared_elsewhere(slot, ctx) if named else None
+        if declared is not None:
+            return Evidence(_optional(declared, is_none), "field_named", f"a field `{slot.name}` is declared {declared}")
         return Evidence(None, "default_none" if is_none else "nodefault", "")
     literal = isinstance(default, ast.Constant) and type(default.value) in (str, int, float)
     alias = alias_for_name(ctx, slot.name) if literal else None
@@ -107,6 +111,13 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
     if doc is not None and doc != t and _admits(doc, t, ctx):
         return Evidence(doc, "doc_default", f"the docstring says {doc}, default is {default_words(default)}")
     return Evidence(t, "default_" + rule_kind(default), f"default is {default_words(default)}")
+
+
+def _declared_elsewhere(slot: Slot, ctx: FileContext) -> str | None:
+    """The one type the workspace's classes declare a field of the parameter's name with, if any:
+    options passed on by name (`case_sensitive=None`, a config TypedDict's `case_sensitive: bool`)."""
+    found = ctx.index.fields.get(slot.name) if ctx.index is not None else None
+    return next(iter(found)) if found and len(found) == 1 else None
 
 
 def _shallow(slot: Slot, ctx: FileContext) -> Evidence:
@@ -176,14 +187,19 @@ def default_words(node: ast.expr) -> str:
     return text if len(text) <= 30 else text[:27] + "..."
 
 
-def _fitted(ev: Evidence, slot: Slot, ctx: FileContext) -> Evidence:
-    """The evidence with whether the parameter's use fits its class (members.py), when it names one."""
+def _fitted(ev: Evidence, slot: Slot, ctx: FileContext, onward: bool = False) -> Evidence:
+    """The evidence with whether the parameter's use fits its class (members.py), when it names one;
+    with `onward`, also whether the defs it is passed on to take that class."""
     named = without_none(ev.type)
     if len(named) != 1 or not named[0].isidentifier():
         return ev
     made = _converted(slot.func, slot.name, named[0], ctx)
     if made is not None:  # `url = URL(url)`: a URL or what makes one
         return Evidence(ev.type, ev.rule, ev.words + f"; but {made}", "missing")
+    passed_on = forwarded_type(slot, ctx, _shallow) if onward else None
+    if passed_on is not None and named[0] not in split_union(passed_on[0]):
+        return Evidence(ev.type, ev.rule, ev.words + f"; but it is passed on to `{passed_on[1]}`, which takes {passed_on[0]}",
+                        "missing")
     found = fit(ctx, slot.func, slot.name, named[0])
     if found is None:
         return ev

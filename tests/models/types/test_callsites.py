@@ -181,3 +181,24 @@ def test_how_callers_use_a_result_and_how_a_def_uses_what_it_returns_are_feature
     assert "r:cu=meth=encode" in by_def["label"]  # `text = label(job)`, then `text.encode()`
     assert not any(k.startswith("r:cu=") for k in by_def["window"])  # nobody calls it
     assert "r:nu=arg_of=min" in by_def["window"]  # `min(flow, 10)` before `return flow`
+
+
+def test_a_parameter_named_like_a_field_the_workspace_declares_takes_its_type(tmp_path: Path):
+    (tmp_path / "config.py").write_text("from typing import TypedDict\n\n\nclass Config(TypedDict, total=False):\n"
+                                        "    case_sensitive: bool\n    prefix: str\n\n\n"
+                                        "class Other:\n    prefix: bytes\n")
+    (tmp_path / "source.py").write_text("class Source:\n    def __init__(self, case_sensitive=None, prefix=None):\n"
+                                        "        self.case_sensitive = case_sensitive\n        self.prefix = prefix\n\n\n"
+                                        "def load(case_sensitive):\n    return case_sensitive\n")
+    index = WorkspaceIndex(tmp_path)
+    index.build()
+    index.build_callsites()
+    assert index.fields["case_sensitive"] == {"bool"} and index.fields["prefix"] == {"str", "bytes"}
+    text = (tmp_path / "source.py").read_text()
+    ctx = FileContext(ast.parse(text), "source", index)
+    ev = _evidence(text, ctx)
+    assert (ev["Source.__init__.case_sensitive"].type, ev["Source.__init__.case_sensitive"].rule) == \
+        ("bool | None", "field_named")
+    assert ev["load.case_sensitive"].type == "bool"
+    assert "declared bool" in ev["load.case_sensitive"].words
+    assert ev["Source.__init__.prefix"].type is None  # declared two ways: no telling which

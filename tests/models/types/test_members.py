@@ -312,3 +312,14 @@ def test_a_parameter_passed_to_what_makes_an_object_of_its_class_does_not_fit_it
     assert (converted.type, converted.fit) == ("Url", "missing")  # a `str` made into a Url, most likely
     assert "passed to `parse_url`, which returns a `Url`" in converted.words
     assert (plain.type, plain.fit) == ("Url", "found")  # repr() returns a str, not a Url: no conversion
+
+
+def test_a_parameter_passed_on_to_a_def_taking_another_type_does_not_fit_the_class_its_name_names():
+    src = ("class Comment:\n    def __init__(self, text=''):\n        self.text = text\n\n\n"
+           "def validate(text=''):\n    return text.strip()\n\n\n"
+           "def add(comment):\n    validate(comment)\n    return comment.text\n\n\n"
+           "def show(comment):\n    return comment.text\n")
+    passed, plain = evidence_at(src, "parameter", "comment", "add"), evidence_at(src, "parameter", "comment", "show")
+    assert (passed.type, passed.fit) == ("Comment", "missing")  # `validate` takes a str: a str, most likely
+    assert "passed on to `validate`, which takes str" in passed.words
+    assert (plain.type, plain.fit) == ("Comment", "found")
