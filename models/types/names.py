@@ -47,6 +47,8 @@ def type_named(slot: Slot, ctx: FileContext) -> tuple[str, str, str] | None:
     name = slot.name
     found = class_for_name(ctx, name, lambda names: [n for n in names if (f := fit(ctx, slot.func, name, n))
                                                      and f[0] == "found"])
+    if found is not None and found[0] == slot.qualname.split(".")[0] and found[0] in ctx.classes:
+        found = None  # a method's `header` in `HeaderSet`, `file` in `FileWrapper`: a part, seldom the class itself
     if found is not None:
         return found[0], f"name_class_{found[1]}", f"named like the class `{found[0]}`"
     stem = next((name[: -len(e)] for e in _CLASS_OF if name.endswith(e) and len(name) > len(e) + 1), None)

@@ -323,3 +323,12 @@ def test_a_parameter_passed_on_to_a_def_taking_another_type_does_not_fit_the_cla
     assert (passed.type, passed.fit) == ("Comment", "missing")  # `validate` takes a str: a str, most likely
     assert "passed on to `validate`, which takes str" in passed.words
     assert (plain.type, plain.fit) == ("Comment", "found")
+
+
+def test_a_method_parameter_named_like_its_own_class_is_not_taken_for_it():
+    src = ("class HeaderSet:\n    def __init__(self):\n        self.items = []\n\n"
+           "    def add(self, header):\n        self.items.append(header.lower())\n\n\n"
+           "def merge(header):\n    return header.items\n")
+    in_method, outside = evidence_at(src, "parameter", "header", "HeaderSet.add"), evidence_at(src, "parameter", "header", "merge")
+    assert in_method.type is None  # one header of the set, not a set
+    assert (outside.type, outside.rule) == ("HeaderSet", "name_class_prefix")
