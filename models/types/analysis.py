@@ -9,7 +9,7 @@ the result per document version and the evaluation can call it directly.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pulsedev.models.types.assigned import reads_class
 from pulsedev.models.types.combine import Prediction, combine
@@ -22,7 +22,7 @@ from pulsedev.models.types.features import (
 from pulsedev.models.types.incremental import DocumentMemo
 from pulsedev.models.types.slots import Slot, find_slots
 from pulsedev.models.types.static import FileContext, evidence_for, is_obvious
-from pulsedev.models.types.tracefit import doubts
+from pulsedev.models.types.tracefit import contradicted, doubts
 from pulsedev.models.types.units import unit_of
 from pulsedev.models.types.usage import parents_once
 
@@ -109,6 +109,10 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
             shown, penalty, why = doubts(trace[0], slot, ctx, index)
             trace = (shown, trace[1], penalty, why)
         p = combine(evs[i], preds[i] if preds else None, trace, slot.kind)
+        if p is not None and trace is None and traces is not None and path:  # a class the tests never passed
+            passed = contradicted(p.type, traces.seen(path, slot, slot.qualname in redefined), ctx, index)
+            p = replace(p, confidence=round(p.confidence * 0.5, 3), words=f"{p.words}; but tests passed {passed}") \
+                if passed else p
         results.append(SlotResult(slot, p, feats[i]))
     if memo is not None:
         memo.commit(partial=lines is not None)

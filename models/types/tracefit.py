@@ -241,3 +241,26 @@ def doubts(observed: str, slot, ctx, index=None) -> tuple[str, float, list[str]]
             penalty += 0.15
         why.append(f"{', '.join(subs)} may stand for a base class")
     return t, penalty, why
+
+
+#: Runtime types no class of the workspace stands for (a subclass of one is named by its own class).
+_BUILTINS = {"str", "bytes", "bytearray", "int", "float", "complex", "bool", "list", "dict", "tuple", "set"}
+
+
+def contradicted(predicted: str, seen: set[str], ctx, index=None) -> str | None:
+    """What the tests passed to a parameter that a class predicted for it (by its name, its callers,
+    the model) cannot be, in words (`a str`, `a function`), or None.  Only a plain class of the
+    workspace is checked, not a Protocol; the tracer names each value's own class, so a `str` seen
+    is no object of that class."""
+    members = [m for m in split_union(predicted) if m != "None"]
+    cls = _class(members[0], ctx, index) if len(members) == 1 and members[0].isidentifier() else None
+    if cls is None or any(_name(b) == "Protocol" for b in cls.bases):
+        return None
+    for t in sorted(seen):
+        head = t.split("[", 1)[0]
+        if head in _BUILTINS:
+            return f"a {head}"
+        if head == "collections.abc.Callable" and not any(
+                isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == "__call__" for n in cls.body):
+            return "a function"
+    return None

@@ -59,19 +59,7 @@ class TraceStore:
         `redefined`: the file has more than one def of the slot's qualname (a property's setter,
         `@f.register def _`); the trace is then taken only by the def on its line (the tracer
         records the def that the module or class holds, a setter apart)."""
-        if path is None or slot.kind == "variable" or not self._funcs:
-            return None
-        rec = self._funcs.get(_key(path, slot.qualname.split("@", 1)[0]))
-        if rec is None:
-            return None
-        if (redefined or "@" in slot.qualname) and (slot.func is None or rec.get("lineno") != slot.func.lineno):
-            return None
-        if slot.kind == "return":
-            if rec.get("yields"):
-                return None
-            entry = rec.get("returns")
-        else:
-            entry = next((p for p in rec.get("params") or [] if p.get("name") == slot.name), None)
+        rec, entry = self._entry(path, slot, redefined)
         if not entry or not entry.get("type"):
             return None
         t = normalize(entry["type"])
@@ -79,6 +67,25 @@ class TraceStore:
             return None
         calls = sum((entry.get("observed") or {}).values()) or int(rec.get("sampled_calls") or rec.get("calls") or 1)
         return t, int(calls)
+
+    def seen(self, path: str | None, slot, redefined: bool = False) -> set[str]:
+        """The runtime types the tests passed to a parameter slot, those too vague to show included
+        (`str`, `pkg.items.Comment`, `collections.abc.Callable` for a function)."""
+        entry = self._entry(path, slot, redefined)[1] if slot.kind == "parameter" else None
+        return set((entry or {}).get("observed") or ())
+
+    def _entry(self, path: str | None, slot, redefined: bool) -> tuple[dict | None, dict | None]:
+        """(the function's record, the slot's entry in it)."""
+        if path is None or slot.kind == "variable" or not self._funcs:
+            return None, None
+        rec = self._funcs.get(_key(path, slot.qualname.split("@", 1)[0]))
+        if rec is None:
+            return None, None
+        if (redefined or "@" in slot.qualname) and (slot.func is None or rec.get("lineno") != slot.func.lineno):
+            return None, None
+        if slot.kind == "return":
+            return rec, None if rec.get("yields") else rec.get("returns")
+        return rec, next((p for p in rec.get("params") or [] if p.get("name") == slot.name), None)
 
     def clear(self) -> None:
         """Forgets every trace."""

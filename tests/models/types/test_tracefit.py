@@ -138,3 +138,46 @@ def test_a_trace_of_a_redefined_name_types_only_the_def_it_came_from(tmp_path):
     traced = {(r.slot.qualname, r.slot.name) for r in a.results
               if r.prediction is not None and r.prediction.source == "trace"}
     assert traced == {("_@2", "x"), ("_@2", "return")}
+
+
+CLASSES = '''
+class Key:
+    def __init__(self, text=""):
+        self.text = text
+
+
+class Encoder:
+    def encode(self, value):
+        return str(value)
+
+
+def add(key, value):
+    return key.text, value
+
+
+def register(encoder):
+    return encoder.encode
+
+
+def lookup(key):
+    return key.text
+'''
+
+
+def test_a_class_its_name_names_is_trusted_less_when_the_tests_passed_something_it_cannot_be(tmp_path):
+    path = str(tmp_path / "m.py")
+    store = TraceStore()
+    store.add([{"type": "trace", "file": path, "qualname": "add", "calls": 20,  # `object`: too vague to show
+                "params": [{"name": "key", "type": "object", "observed": {"str": 14, "m.Key": 6}},
+                           {"name": "value", "type": "int", "observed": {"int": 20}}], "returns": {}},
+               {"type": "trace", "file": path, "qualname": "register", "calls": 5,
+                "params": [{"name": "encoder", "type": "collections.abc.Callable",
+                            "observed": {"collections.abc.Callable": 5}}], "returns": {}}])
+    untraced = {(r.slot.qualname, r.slot.name): r.prediction for r in analyze(CLASSES, "m").results}
+    traced = {(r.slot.qualname, r.slot.name): r.prediction for r in analyze(CLASSES, "m", traces=store, path=path).results}
+    for slot in (("add", "key"), ("register", "encoder")):
+        assert untraced[slot].type == traced[slot].type  # the same candidate ...
+        assert traced[slot].confidence == round(untraced[slot].confidence * 0.5, 3)  # ... trusted half as much
+    assert "but tests passed a str" in traced[("add", "key")].words
+    assert "but tests passed a function" in traced[("register", "encoder")].words
+    assert traced[("lookup", "key")] == untraced[("lookup", "key")]  # not traced: unchanged
