@@ -243,8 +243,9 @@ def doubts(observed: str, slot, ctx, index=None) -> tuple[str, float, list[str]]
     return t, penalty, why
 
 
-#: Runtime types no class of the workspace stands for (a subclass of one is named by its own class).
-_BUILTINS = {"str", "bytes", "bytearray", "int", "float", "complex", "bool", "list", "dict", "tuple", "set"}
+#: Runtime types no class of the workspace stands for (a subclass of one is named by its own class;
+#: not `dict`, which a TypedDict's values are).
+_BUILTINS = {"str", "bytes", "bytearray", "int", "float", "complex", "bool", "list", "tuple", "set"}
 
 
 def contradicted(predicted: str, seen: set[str], ctx, index=None) -> str | None:

@@ -181,3 +181,15 @@ def test_a_class_its_name_names_is_trusted_less_when_the_tests_passed_something_
     assert "but tests passed a str" in traced[("add", "key")].words
     assert "but tests passed a function" in traced[("register", "encoder")].words
     assert traced[("lookup", "key")] == untraced[("lookup", "key")]  # not traced: unchanged
+
+
+def test_what_a_protocol_or_a_typed_dict_takes_is_no_contradiction():
+    from pulsedev.models.types.tracefit import contradicted
+
+    ctx = FileContext(ast.parse("from typing import Protocol, TypedDict\n\n\nclass Config(TypedDict):\n    name: str\n\n\n"
+                                "class Encoder(Protocol):\n    def __call__(self, value): ...\n\n\nclass Key:\n    pass\n"))
+    assert contradicted("Config", {"dict[str, str]"}, ctx) is None  # a TypedDict's values are plain dicts
+    assert contradicted("Encoder", {"str", "collections.abc.Callable"}, ctx) is None
+    assert contradicted("Key | None", {"None", "str"}, ctx) == "a str"
+    assert contradicted("Key", {"collections.abc.Callable"}, ctx) == "a function"
+    assert contradicted("str", {"int"}, ctx) is None  # not a class of the workspace: the model's business
