@@ -293,36 +293,35 @@ def collect(modes):
     assert found["found"].type == "list[ContentDecoder]" == _return(src, "collect").type  # a local list too
 
 
-def test_a_parameter_made_into_an_object_of_its_class_does_not_fit_it():
-    src = ("class URL:\n    def __init__(self, raw=''):\n        self.raw = raw\n\n\n"
-           "def fetch(url):\n    url = URL(url)\n    return url.raw\n\n\n"
-           "def show(url):\n    return url.raw\n")
-    converted, plain = evidence_at(src, "parameter", "url", "fetch"), evidence_at(src, "parameter", "url", "show")
-    assert (converted.type, converted.fit) == ("URL", "missing")  # `URL | str`, most likely: not a sure URL
-    assert "passed to `URL(...)`" in converted.words
-    assert (plain.type, plain.fit) == ("URL", "found")
+#: (source, parameter, the def that makes its class out of it or passes it on, a def that only uses it,
+#: the class its name names, what the tooltip says): a parameter made into an object of its class, or
+#: passed on as another type, is seldom only that class (`URL | str`, most likely: not a sure URL).
+NOT_FITTING = [
+    (("class URL:\n    def __init__(self, raw=''):\n        self.raw = raw\n\n\n"
+     "def fetch(url):\n    url = URL(url)\n    return url.raw\n\n\n"
+     "def show(url):\n    return url.raw\n"), "url", "fetch", "show", "URL", "passed to `URL(...)`"),
+    # repr() returns a str, not a Url: `wrap` makes no Url of it
+    (("class Url:\n    def __init__(self, host=''):\n        self.host = host\n\n\n"
+     "def parse_url(text):\n    return Url(text.strip())\n\n\n"
+     "def connect(url):\n    parsed = parse_url(url)\n    return parsed.host\n\n\n"
+     "def wrap(url):\n    label = repr(url)\n    return url.host, label\n"),
+     "url", "connect", "wrap", "Url", "passed to `parse_url`, which returns a `Url`"),
+    # `validate` takes a str: a str, most likely
+    (("class Comment:\n    def __init__(self, text=''):\n        self.text = text\n\n\n"
+     "def validate(text=''):\n    return text.strip()\n\n\n"
+     "def add(comment):\n    validate(comment)\n    return comment.text\n\n\n"
+     "def show(comment):\n    return comment.text\n"),
+     "comment", "add", "show", "Comment", "passed on to `validate`, which takes str"),
+]
 
 
-def test_a_parameter_passed_to_what_makes_an_object_of_its_class_does_not_fit_it():
-    src = ("class Url:\n    def __init__(self, host=''):\n        self.host = host\n\n\n"
-           "def parse_url(text):\n    return Url(text.strip())\n\n\n"
-           "def connect(url):\n    parsed = parse_url(url)\n    return parsed.host\n\n\n"
-           "def wrap(url):\n    label = repr(url)\n    return url.host, label\n")
-    converted, plain = evidence_at(src, "parameter", "url", "connect"), evidence_at(src, "parameter", "url", "wrap")
-    assert (converted.type, converted.fit) == ("Url", "missing")  # a `str` made into a Url, most likely
-    assert "passed to `parse_url`, which returns a `Url`" in converted.words
-    assert (plain.type, plain.fit) == ("Url", "found")  # repr() returns a str, not a Url: no conversion
-
-
-def test_a_parameter_passed_on_to_a_def_taking_another_type_does_not_fit_the_class_its_name_names():
-    src = ("class Comment:\n    def __init__(self, text=''):\n        self.text = text\n\n\n"
-           "def validate(text=''):\n    return text.strip()\n\n\n"
-           "def add(comment):\n    validate(comment)\n    return comment.text\n\n\n"
-           "def show(comment):\n    return comment.text\n")
-    passed, plain = evidence_at(src, "parameter", "comment", "add"), evidence_at(src, "parameter", "comment", "show")
-    assert (passed.type, passed.fit) == ("Comment", "missing")  # `validate` takes a str: a str, most likely
-    assert "passed on to `validate`, which takes str" in passed.words
-    assert (plain.type, plain.fit) == ("Comment", "found")
+@pytest.mark.parametrize(("src", "name", "making", "using", "cls", "words"), NOT_FITTING,
+                         ids=["constructor", "converter", "passed-on"])
+def test_a_parameter_made_into_or_passed_on_as_another_type_does_not_fit_its_class(src, name, making, using, cls, words):
+    made, plain = evidence_at(src, "parameter", name, making), evidence_at(src, "parameter", name, using)
+    assert (made.type, made.fit) == (cls, "missing")
+    assert words in made.words
+    assert (plain.type, plain.fit) == (cls, "found")
 
 
 def test_a_method_parameter_named_like_its_own_class_is_not_taken_for_it():
