@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from pulsedev.models.types import stdclasses
+from pulsedev.models.types.known import KNOWN_IMPORTS
 from pulsedev.models.types.typetext import normalize
 
 if TYPE_CHECKING:  # a cycle at run time: infer.py builds on this module
@@ -146,7 +148,19 @@ class FileContext:
         member of the file, tie most of a big file together and re-infer it at each keystroke
         (incremental.py); the index changes only on a save, and then every analysis starts afresh."""
         origin = self.origin(class_name) if self.index is not None else None
-        return self.index.member_type(origin, name, call) if origin else None
+        found = self.index.member_type(origin, name, call) if origin else None
+        return found if found is not None else self._library_member(class_name, name, call)
+
+    def _library_member(self, class_name: str, name: str, call: bool) -> str | None:
+        """`member_type` for a standard-library class (`Path`, imported or as `KNOWN_IMPORTS` knows it)."""
+        if class_name in self.classes or (self.index is not None and class_name in self.index.classes
+                                          and class_name not in self.imports):
+            return None
+        origin = self.imports.get(class_name) or (
+            f"{KNOWN_IMPORTS[class_name]}.{class_name}" if class_name in KNOWN_IMPORTS else None)
+        if origin is None or (self.index is not None and self.index.defines(origin)):
+            return None
+        return stdclasses.member_type(origin, name, call, class_name)
 
     def own_member_type(self, class_name: str, name: str, call: bool) -> str | None:
         """`member_type` for a class of this file (see `class_member_type`)."""

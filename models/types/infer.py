@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 
-from pulsedev.models.types import stdlib
+from pulsedev.models.types import stdclasses, stdlib
 from pulsedev.models.types.context import FileContext, resolve_relative  # noqa: F401 - re-exported
 from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind re-exported for the rules
     ANY_RECEIVER_METHODS,
@@ -20,6 +20,7 @@ from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind r
     BUILTIN_TYPES,
     FILLS,
     INT_FUNCS,
+    KNOWN_IMPORTS,
     REBUILT,
     STDLIB_CALLS,
     STR_FUNCS,
@@ -260,6 +261,10 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
             full = f"{origin}{dotted[len(head):]}" if origin else dotted
             if head not in env and full in STDLIB_CALLS:
                 return STDLIB_CALLS[full]
+            module, _, last = full.rpartition(".")
+            if head not in env and origin and KNOWN_IMPORTS.get(last) == module and not stdclasses.is_generic(full) \
+                    and not (ctx.index is not None and ctx.index.defines(full)):
+                return last  # `pathlib.Path(...)`
             if head not in env and origin and ctx.index is not None:
                 ret = ctx.index.function_return(full)
                 if ret is not None:

@@ -91,8 +91,8 @@ def typeshed_dir() -> Path | None:
 
 
 @functools.lru_cache(maxsize=256)
-def _module_defs(module: str) -> dict[str, list[ast.FunctionDef]] | None:
-    """Function name -> its definitions (overloads) in one stdlib module's stub (None if there is no stub)."""
+def module_stub(module: str) -> ast.Module | None:
+    """The parsed typeshed stub of one stdlib module (None if there is none)."""
     root = typeshed_dir()
     if root is None or not module.replace(".", "").isidentifier():
         return None
@@ -103,22 +103,30 @@ def _module_defs(module: str) -> dict[str, list[ast.FunctionDef]] | None:
     else:
         return None
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        return ast.parse(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return None
+
+
+@functools.lru_cache(maxsize=256)
+def _module_defs(module: str) -> dict[str, list[ast.FunctionDef]] | None:
+    """Function name -> its definitions (overloads) in one stdlib module's stub (None if there is no stub)."""
+    tree = module_stub(module)
+    if tree is None:
+        return None
     found: dict[str, list[ast.FunctionDef]] = {}
-    for node in _top_level(tree.body):
+    for node in top_level(tree.body):
         if isinstance(node, ast.FunctionDef):
             found.setdefault(node.name, []).append(node)
     return found
 
 
-def _top_level(body: list[ast.stmt]):
+def top_level(body: list[ast.stmt]):
     """Module-level statements, those under `if sys.version_info >= ...:` included."""
     for node in body:
         if isinstance(node, ast.If):
-            yield from _top_level(node.body)
-            yield from _top_level(node.orelse)
+            yield from top_level(node.body)
+            yield from top_level(node.orelse)
         else:
             yield node
 

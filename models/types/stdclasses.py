@@ -1,0 +1,132 @@
+"""What the members of standard-library classes give, as typeshed's stubs say.
+
+`self._path.suffix` is a `str` and `self._path.read_bytes()` `bytes` when
+`self._path` is a `Path`; `Path.cwd()` is a `Path` (`-> Self`, the receiver).
+A class is found by its dotted name (`pathlib.Path`) in its module's stub and
+its members are looked up there and in its bases (through the stub's imports),
+a property or annotated attribute for `obj.x`, a method for `obj.x()`.  As for
+module functions (stdlib.py), overloads must agree and the type must be made of
+names the file can write: builtins, typing names, and the classes `KNOWN_IMPORTS`
+knows, when the stub means that class (`Event` in asyncio's stub is not
+`threading.Event`).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import functools
+import re
+
+from pulsedev.models.types.known import KNOWN_IMPORTS
+from pulsedev.models.types.stdlib import module_stub, top_level
+from pulsedev.models.types.typetext import head_names, normalize
+
+_BUILTINS = {n for n in dir(builtins) if not n.startswith("_")} | {"None"}
+_TYPING = {n for n, m in KNOWN_IMPORTS.items() if m in ("typing", "collections.abc")}
+_PROPERTIES = {"property", "cached_property"}
+
+
+def member_type(dotted: str, name: str, call: bool, receiver: str) -> str | None:
+    """What `obj.name()` (`call`) or `obj.name` gives for an `obj` of the stdlib class `dotted`
+    (`pathlib.Path`), written as `receiver` in the file; None when unknown or not writable."""
+    if name.startswith("_"):
+        return None
+    module, _, cls = dotted.rpartition(".")
+    found = _member(module, cls, name, call, 0) if module else None
+    if found is None:
+        return None
+    home, annotations = found
+    types = {_writable(a, home, receiver) for a in annotations}
+    return next(iter(types)) if len(types) == 1 and None not in types else None
+
+
+def is_generic(dotted: str) -> bool:
+    """Whether the stdlib class takes type parameters (`Popen[bytes]`): its bare name is not its type."""
+    module, _, cls = dotted.rpartition(".")
+    found = _class_def(module, cls) if module else None
+    return found is None or any(isinstance(b, ast.Subscript) for b in found[1].bases)
+
+
+@functools.lru_cache(maxsize=2048)
+def _member(module: str, cls: str, name: str, call: bool, depth: int) -> tuple[str, tuple] | None:
+    """(the stub module where it is defined, the return annotations of its overloads) of a member."""
+    found = _class_def(module, cls)
+    if found is None or depth > 6:
+        return None
+    module, node = found
+    overloads = []
+    for stmt in top_level(node.body):
+        if isinstance(stmt, ast.FunctionDef) and stmt.name == name:
+            decorators = {d.id if isinstance(d, ast.Name) else d.attr if isinstance(d, ast.Attribute) else ""
+                          for d in stmt.decorator_list}
+            if decorators & {"setter", "deleter"}:
+                continue
+            if bool(decorators & _PROPERTIES) == call:
+                return None  # `obj.x()` of a property, `obj.x` of a method: not what the code means
+            overloads.append(stmt.returns)
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+            return None if call else (module, (stmt.annotation,))
+    if overloads:
+        return module, tuple(overloads)
+    for base in node.bases:
+        home = _base(module, base)
+        if home is not None and (got := _member(*home, name, call, depth + 1)) is not None:
+            return got
+    return None
+
+
+def _class_def(module: str, cls: str, depth: int = 0) -> tuple[str, ast.ClassDef] | None:
+    """(the stub module that defines it, its definition) of a class, through re-exports (`io.BytesIO`)."""
+    tree = module_stub(module)
+    if tree is None or depth > 3:
+        return None
+    found = next((n for n in top_level(tree.body) if isinstance(n, ast.ClassDef) and n.name == cls), None)
+    if found is not None:
+        return module, found
+    origin = _imports(module).get(cls)
+    return _class_def(*origin.rpartition(".")[::2], depth + 1) if origin and "." in origin else None
+
+
+def _base(module: str, base: ast.expr) -> tuple[str, str] | None:
+    """(module, class) of a base class in a stub: of the stub, imported by it, or `module.Class`."""
+    if isinstance(base, ast.Subscript):  # `Generic[T]`, `MutableSequence[str]`
+        base = base.value
+    if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name):
+        return _imports(module).get(base.value.id, base.value.id), base.attr
+    if isinstance(base, ast.Name):
+        origin = _imports(module).get(base.id)
+        return origin.rpartition(".")[::2] if origin else (module, base.id)
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _imports(module: str) -> dict[str, str]:
+    """Local name -> dotted origin, for the stub's imports (`import _socket`, `from os import PathLike`)."""
+    tree = module_stub(module)
+    found: dict[str, str] = {}
+    for node in top_level(tree.body if tree is not None else []):
+        if isinstance(node, ast.Import):
+            found.update({a.asname or a.name: a.name for a in node.names})
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.update({a.asname or a.name: f"{node.module}.{a.name}" for a in node.names})
+    return found
+
+
+def _writable(annotation: ast.expr | None, module: str, receiver: str) -> str | None:
+    """The annotation as type text a file can write (`Self` is the receiver), or None."""
+    if annotation is None:
+        return None
+    text = normalize(annotation)
+    if text is None:
+        return None
+    imports = _imports(module)
+    for name in head_names(text):
+        if name == "Self":
+            continue
+        if name in _BUILTINS or name in _TYPING:
+            continue
+        home = KNOWN_IMPORTS.get(name)
+        if home is None or imports.get(name, f"{module}.{name}") != f"{home}.{name}":
+            return None
+    return re.sub(r"\bSelf\b", receiver, text)

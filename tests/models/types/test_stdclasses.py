@@ -1,0 +1,68 @@
+"""What members of standard-library classes give, from typeshed's stubs, and the rules that use it."""
+
+from __future__ import annotations
+
+import pytest
+
+from pulsedev.models.types.stdclasses import is_generic, member_type
+from type_helpers import evidence_at
+
+
+@pytest.mark.parametrize("dotted, name, call, expected", [
+    ("pathlib.Path", "suffix", False, "str"),  # a property of a base class (PurePath)
+    ("pathlib.Path", "read_bytes", True, "bytes"),
+    ("pathlib.Path", "with_suffix", True, "Path"),  # `-> Self`: the receiver
+    ("pathlib.Path", "iterdir", True, "Generator[Path]"),
+    ("io.BytesIO", "getvalue", True, "bytes"),  # io re-exports _io's class
+    ("threading.Thread", "is_alive", True, "bool"),
+    ("pathlib.Path", "suffix", True, None),  # `p.suffix()` is not what a property gives
+    ("pathlib.Path", "exists", False, None),  # nor `p.exists` what a method returns
+    ("collections.deque", "popleft", True, None),  # a TypeVar: not writable
+    ("pathlib.Path", "_flavour", False, None),
+    ("pathlib.Path", "no_such_member", True, None),
+    ("nosuchmodule.Thing", "x", False, None),
+])
+def test_member_type_reads_the_stub(dotted, name, call, expected):
+    assert member_type(dotted, name, call, dotted.rpartition(".")[2]) == expected
+
+
+def test_generic_classes_are_told_apart():
+    assert is_generic("subprocess.Popen") and is_generic("collections.deque")
+    assert not is_generic("pathlib.Path") and not is_generic("io.BytesIO")
+
+
+SRC = '''
+import io
+import pathlib
+
+class Wrapper:
+    def __init__(self, where):
+        self._path = pathlib.Path(where)
+        self._buffer = io.BytesIO()
+
+    def suffix(self):
+        return self._path.suffix
+
+    def parent(self):
+        return self._path.parent
+
+    def contents(self):
+        return self._buffer.getvalue()
+
+    def size(self):
+        return self._path.stat().st_size
+'''
+
+
+@pytest.mark.parametrize("qualname, expected", [
+    ("Wrapper.suffix", "str"), ("Wrapper.parent", "Path"), ("Wrapper.contents", "bytes"),
+    ("Wrapper.size", None),  # `stat()` gives a `stat_result`, which the file cannot write
+])
+def test_a_wrapper_returns_what_the_wrapped_stdlib_object_gives(qualname, expected):
+    assert evidence_at(SRC, "return", "return", qualname).type == expected
+
+
+def test_a_workspace_class_named_like_a_stdlib_one_is_not_read_from_the_stub():
+    src = SRC.replace("import pathlib", "import pathlib\nclass Path:\n    suffix = None")
+    src = src.replace("pathlib.Path(where)", "Path(where)")
+    assert evidence_at(src, "return", "return", "Wrapper.suffix").type is None
