@@ -209,7 +209,7 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
     if node.args and is_cast(f, ctx.imports):
         return normalize(node.args[0])  # `cast(T, x)` says it is a T
     if env.cls is not None and _is_own_class(f):  # `type(self)(...)`: whatever class `self` is, one of it
-        return "Self"
+        return ctx.own_type(env.cls)
     if isinstance(f, ast.Name):
         name = f.id
         if name == "cls" and env.cls is not None:

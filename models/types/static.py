@@ -86,6 +86,10 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
         if isinstance(func, ast.AsyncFunctionDef):
             return Evidence("None", "noreturn_async", "no return value")
         return Evidence("None", "noreturn", "no return value")
+    if cls is not None and len(valued) == len(rets) and func.name not in ("__iter__", "__aiter__") and all(
+            isinstance(r.value, ast.Name) and r.value.id == "self" for r in rets):
+        t = ctx.own_type(cls)
+        return Evidence(t, "ret_self_styled" if t == "Self" else "ret_self", "returns `self`" if t else "")
     env = function_env(func, ctx, cls)
     types = common_base(ctx, [infer(r.value, env, ctx) if r.value is not None else "None" for r in rets])
     t = _union(types)

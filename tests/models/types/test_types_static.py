@@ -276,14 +276,36 @@ def test_an_empty_list_joined_with_a_str_or_bytes_holds_them():
     assert evidence_at(src, "variable", "mixed").type is None  # joined with both: no type
 
 
-def test_an_object_of_selfs_own_class_is_a_self():
-    src = ("class Path:\n    def parent(self):\n        return type(self)(self._raw)\n"
+@pytest.mark.parametrize("header, own", [
+    ("", "Path"),  # a file that does not write `Self` names the class
+    ("from typing import Self\n", "Self"),
+    ("import typing_extensions as te\n", "Self"),  # there for `te.Self`, more often than not
+])
+def test_self_and_an_object_of_selfs_own_class_are_written_as_the_file_writes_them(header, own):
+    src = (header + "class Path:\n    def parent(self):\n        return type(self)(self._raw)\n"
            "    def copy(self):\n        new = self.__class__(self._raw)\n        return new\n"
+           "    def chain(self):\n        return self\n    def __iter__(self):\n        return self\n"
            "    @classmethod\n    def make(cls):\n        return cls()\n")
     tree = ast.parse(src)
     ctx = FileContext(tree)
-    got = {s.qualname: evidence_for(s, ctx).type for s in find_slots(tree, src) if s.kind == "return"}
-    assert got == {"Path.parent": "Self", "Path.copy": "Self", "Path.make": "Path"}
+    got = {s.qualname: evidence_for(s, ctx) for s in find_slots(tree, src) if s.kind == "return"}
+    assert {q: e.type for q, e in got.items()} == {
+        "Path.parent": own, "Path.copy": own, "Path.chain": own, "Path.make": "Path",
+        "Path.__iter__": "Path"}  # (an iterator returning itself is annotated as the iterator it is)
+    assert got["Path.chain"].rule == ("ret_self" if own == "Path" else "ret_self_styled")
+
+
+def test_a_generic_class_returning_self_is_written_with_its_type_parameters():
+    src = ("from typing import Generic, TypeVar\nfrom .types import T_co\nK = TypeVar('K')\nV = TypeVar('V')\n"
+           "class Box(Generic[K]):\n    def __enter__(self):\n        return self\n"
+           "class Table(dict[K, V]):\n    def chain(self):\n        return self\n"
+           "class Stream(Base[T_co]):\n    def chain(self):\n        return self\n"
+           "class Words(list[str]):\n    def chain(self):\n        return self\n"
+           "class Odd(Generic[K], Base[Unknown]):\n    def chain(self):\n        return self\n")
+    got = {q: evidence_at(src, "return", "return", q).type for q in
+           ("Box.__enter__", "Table.chain", "Stream.chain", "Words.chain", "Odd.chain")}
+    assert got == {"Box.__enter__": "Box[K]", "Table.chain": "Table[K, V]", "Stream.chain": "Stream[T_co]",
+                   "Words.chain": "Words", "Odd.chain": "Odd[K]"}
 
 
 def test_none_first_then_named_like_a_class_is_optional_and_none_is_never_obvious():
