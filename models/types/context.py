@@ -189,11 +189,19 @@ class FileContext:
 
     def own_type(self, cls: ast.ClassDef) -> str | None:
         """How the file writes the type of `self` of `cls` in a signature: `Self` when it imports `Self`
-        or the module `typing_extensions` (its style: 70 of 82 methods returning only `self` in such files of the corpus and the three
-        evaluation sets), else the class, with its type parameters (`MultiDict[K, V]`), or None when
-        those are not plain TypeVars of the file or imported."""
+        or the module `typing_extensions` (its style: 70 of 82 methods returning only `self` in such
+        files of the corpus and the three evaluation sets), else the class, with its type parameters
+        (`MultiDict[K, V]`), or None when those are not plain names."""
         if self.imports.get("Self", "").endswith(".Self") or "typing_extensions" in self.imports.values():
             return "Self"  # (`import typing_extensions as te` is there for `te.Self` more often than not)
+        params = self.type_params(cls)
+        if params is None:
+            return None
+        return f"{cls.name}[{', '.join(params)}]" if params else cls.name
+
+    def type_params(self, cls: ast.ClassDef) -> list[str] | None:
+        """The type parameters of a class (`Generic[K, V]`, or the TypeVars its bases take:
+        `dict[K, V]`); [] for a class that takes none, None when a `Generic[...]` has odd ones."""
         params: list[str] = []
         for base in cls.bases:
             if not isinstance(base, ast.Subscript):
@@ -201,18 +209,18 @@ class FileContext:
             args = base.slice.elts if isinstance(base.slice, ast.Tuple) else [base.slice]
             head = base.value.attr if isinstance(base.value, ast.Attribute) else getattr(base.value, "id", "")
             if head in ("Generic", "Protocol"):
-                params = [a.id if isinstance(a, ast.Name) else "" for a in args]
-                break
+                if not all(isinstance(a, ast.Name) for a in args):
+                    return None
+                return [a.id for a in args if self._is_typevar(a.id) or a.id not in self.assignments]
             params += [a.id for a in args if isinstance(a, ast.Name) and self._is_typevar(a.id) and a.id not in params]
-        if not all(params):
-            return None
-        return f"{cls.name}[{', '.join(params)}]" if params else cls.name
+        return params
 
     def _is_typevar(self, name: str) -> bool:
         value = self.assignments.get(name)
-        if isinstance(value, ast.Call):
+        if isinstance(value, ast.Call):  # (one with a default may be left out: `Request` for `Request[State]`)
             f = value.func
-            return (f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")) in ("TypeVar", "ParamSpec")
+            return (f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")) in ("TypeVar", "ParamSpec") \
+                and not any(k.arg == "default" for k in value.keywords)
         return value is None and name in self.imports and re.fullmatch(r"_?[A-Z]{1,2}\d?(_co|_contra)?", name) is not None
 
     def class_attrs(self, cls: ast.ClassDef) -> dict[str, str | None]:

@@ -262,7 +262,7 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
             if head not in env and full in STDLIB_CALLS:
                 return STDLIB_CALLS[full]
             module, _, last = full.rpartition(".")
-            if head not in env and origin and KNOWN_IMPORTS.get(last) == module and not stdclasses.is_generic(full) \
+            if head not in env and origin and KNOWN_IMPORTS.get(last) == module and stdclasses.generic(full) is False \
                     and not (ctx.index is not None and ctx.index.defines(full)):
                 return last  # `pathlib.Path(...)`
             if head not in env and origin and ctx.index is not None:

@@ -41,11 +41,31 @@ def member_type(dotted: str, name: str, call: bool, receiver: str) -> str | None
     return next(iter(types)) if len(types) == 1 and None not in types else None
 
 
-def is_generic(dotted: str) -> bool:
-    """Whether the stdlib class takes type parameters (`Popen[bytes]`): its bare name is not its type."""
+def generic(dotted: str) -> bool | None:
+    """Whether the stdlib class takes type parameters (`Popen[bytes]`: its bare name is not its whole
+    type); None when the stubs have no such class."""
     module, _, cls = dotted.rpartition(".")
     found = _class_def(module, cls) if module else None
-    return found is None or any(isinstance(b, ast.Subscript) for b in found[1].bases)
+    if found is None:
+        return None
+    typevars = _typevars(found[0]) | {"AnyStr"}
+    for base in found[1].bases:
+        if isinstance(base, ast.Subscript):
+            head = base.value.attr if isinstance(base.value, ast.Attribute) else getattr(base.value, "id", "")
+            if head in ("Generic", "Protocol") or any(
+                    isinstance(n, ast.Name) and n.id in typevars for n in ast.walk(base.slice)):
+                return True
+    return False
+
+
+@functools.lru_cache(maxsize=256)
+def _typevars(module: str) -> frozenset[str]:
+    """The TypeVars a stub defines (`_T = TypeVar("_T")`)."""
+    tree = module_stub(module)
+    return frozenset(t.id for n in top_level(tree.body if tree is not None else [])
+                     if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+                     and getattr(n.value.func, "id", getattr(n.value.func, "attr", "")) == "TypeVar"
+                     for t in n.targets if isinstance(t, ast.Name))
 
 
 @functools.lru_cache(maxsize=2048)
@@ -85,7 +105,12 @@ def _class_def(module: str, cls: str, depth: int = 0) -> tuple[str, ast.ClassDef
     if found is not None:
         return module, found
     origin = _imports(module).get(cls)
-    return _class_def(*origin.rpartition(".")[::2], depth + 1) if origin and "." in origin else None
+    if origin and "." in origin:
+        return _class_def(*origin.rpartition(".")[::2], depth + 1)
+    for star in _imports(module).get("*", "").split():  # `from .futures import *`
+        if (found := _class_def(star, cls, depth + 1)) is not None:
+            return found
+    return None
 
 
 def _base(module: str, base: ast.expr) -> tuple[str, str] | None:
@@ -108,9 +133,25 @@ def _imports(module: str) -> dict[str, str]:
     for node in top_level(tree.body if tree is not None else []):
         if isinstance(node, ast.Import):
             found.update({a.asname or a.name: a.name for a in node.names})
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.update({a.asname or a.name: f"{node.module}.{a.name}" for a in node.names})
+        elif isinstance(node, ast.ImportFrom) and (source := _source(module, node)):
+            for a in node.names:
+                if a.name == "*":
+                    found["*"] = f"{found.get('*', '')} {source}".strip()
+                else:
+                    found[a.asname or a.name] = f"{source}.{a.name}"
     return found
+
+
+def _source(module: str, node: ast.ImportFrom) -> str | None:
+    """The module an import of a stub reads from (`from ._base import Future` in `concurrent.futures`)."""
+    if not node.level:
+        return node.module
+    for package in (module, module.rpartition(".")[0]):  # the stub's package: itself if an `__init__`
+        base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+        source = f"{base}.{node.module}" if node.module else base
+        if base and module_stub(source) is not None:
+            return source
+    return None
 
 
 def _writable(annotation: ast.expr | None, module: str, receiver: str) -> str | None:

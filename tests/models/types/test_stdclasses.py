@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from pulsedev.models.types.stdclasses import is_generic, member_type
+from pulsedev.models.types.stdclasses import generic, member_type
 from type_helpers import evidence_at
 
 
@@ -27,8 +26,9 @@ def test_member_type_reads_the_stub(dotted, name, call, expected):
 
 
 def test_generic_classes_are_told_apart():
-    assert is_generic("subprocess.Popen") and is_generic("collections.deque")
-    assert not is_generic("pathlib.Path") and not is_generic("io.BytesIO")
+    assert generic("subprocess.Popen") and generic("collections.deque")
+    assert generic("pathlib.Path") is False and generic("io.BytesIO") is False
+    assert generic("nosuchmodule.Thing") is None and generic("pathlib.NoSuchClass") is None
 
 
 SRC = '''

@@ -396,6 +396,20 @@ def test_exceptions_are_named_only_by_names_of_errors():
     assert ev("drop_event") == "DropEvent"  # named exactly
 
 
+def test_a_parameter_is_not_named_after_a_class_whose_bare_name_is_no_whole_type():
+    src = ("from typing import Generic, Iterable, TypeVar\nfrom asyncio import Future\nfrom contextvars import Context\n"
+           "T = TypeVar('T')\nS = TypeVar('S', default=None)\n"
+           "class Token(Generic[T]): pass\nclass Request(Generic[S]): pass\nclass Words(list[str]): pass\n"
+           "def f(iterable, future, token, request, context, words):\n    pass\n")
+    slots = _slots(src)
+    ctx = FileContext(ast.parse(src), "pkg.mod")
+    got = {n: evidence_for(slots[("parameter", "f", n)], ctx).type
+           for n in ("iterable", "future", "token", "request", "context", "words")}
+    assert got == {"iterable": None, "future": None, "token": None,  # Iterable[T], Future[T], Token[T]
+                   "request": "Request",  # its type parameter has a default: `Request` is whole
+                   "context": "Context", "words": "Words"}  # subscripted bases, but no parameters
+
+
 def test_keyword_arguments_are_any_by_convention():
     from pulsedev.models.types.combine import combine
 
