@@ -165,7 +165,7 @@ def test_data_model_parameter_conventions():
     assert ev("__getattr__", "name").rule != "dunder_param"  # module-level __getattr__: not a method
 
 
-def test_a_convention_keeps_its_prior_unless_the_model_is_sure_of_another_type():
+def test_a_convention_keeps_its_prior_unless_the_model_is_surer_of_another_type():
     from pulsedev.models.types.combine import combine
     from pulsedev.models.types.evidence import Evidence
 
@@ -173,7 +173,8 @@ def test_a_convention_keeps_its_prior_unless_the_model_is_sure_of_another_type()
     assert combine(conv, ("Any", 0.3), kind="parameter").type == "TracebackType | None"
     assert combine(conv, ("Any", 0.3), kind="parameter").confidence == 0.9
     assert combine(conv, ("TracebackType | None", 0.97), kind="parameter").confidence == 0.97
-    assert combine(conv, ("Any", 0.7), kind="parameter").type == "Any"
+    assert combine(conv, ("Any", 0.7), kind="parameter").type == "TracebackType | None"  # less sure than 0.9
+    assert combine(conv, ("Any", 0.95), kind="parameter").type == "Any"
 
 
 def test_async_no_return_shares_the_noreturn_rule_feature():
@@ -417,7 +418,8 @@ def test_keyword_arguments_are_any_by_convention():
     assert (ev.type, ev.rule) == ("Any", "kwargs_any")
     assert _evidence("def f(a, *args, **kwargs):\n    pass\n", "parameter", "f", "args").rule != "kwargs_any"
     assert combine(ev, ("object", 0.4), kind="parameter").confidence == 0.85  # the model is unsure
-    assert combine(ev, ("str", 0.9), kind="parameter").type == "str"  # it is sure of something else
+    assert combine(ev, ("object", 0.8), kind="parameter").type == "Any"  # less sure than the convention
+    assert combine(ev, ("str", 0.9), kind="parameter").type == "str"  # surer of something else
 
 
 def test_what_the_docstring_states_is_evidence_when_the_code_does_not_tell():
