@@ -58,3 +58,14 @@ def test_the_sentinel_class_is_joined_to_the_models_choice_and_taken_out_of_what
     assert _without_sentinel(Sample(feats, "UseClientDefault", None, "parameter", "g")).label == "UseClientDefault"
     assert _without_sentinel(Sample({}, "bool | UseClientDefault", None, "parameter", "g")).label == \
         "bool | UseClientDefault"
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("    if path is None:\n        return\n", ("str | None", "default_none_checked")),
+    ("    return None if path is not None else 1\n", ("str | None", "default_none_checked")),
+    ("    return path == ''\n", ("str", "default_literal")),  # compared, but not with None
+    ("    other = None\n    return other is None\n", ("str", "default_literal")),  # another name
+])
+def test_a_literal_default_of_a_parameter_compared_with_none_may_be_none(body, expected):
+    ev = evidence_at(f"def cookie(path='/'):\n{body}", "parameter", "path")
+    assert (ev.type, ev.rule) == expected
