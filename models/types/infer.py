@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 
 from pulsedev.models.types import stdclasses, stdlib
+from pulsedev.models.types.awaited import awaited
 from pulsedev.models.types.context import FileContext, resolve_relative  # noqa: F401 - re-exported
 from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind re-exported for the rules
     ANY_RECEIVER_METHODS,
@@ -133,6 +134,8 @@ def infer(node: ast.expr | None, env: Env, ctx: FileContext, depth: int = 0) -> 
         return ctx.member_type(recv, node.attr, call=False) if recv and recv.isidentifier() else None
     if isinstance(node, ast.Call):
         return _call(node, env, ctx, d)
+    if isinstance(node, ast.Await):
+        return awaited(node.value, env, ctx, d)
     if isinstance(node, ast.Subscript):
         return element_of(node, infer(node.value, env, ctx, d))
     return None
