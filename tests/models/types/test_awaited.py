@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from type_helpers import evidence_at, index_of
 
 SRC = '''
