@@ -26,6 +26,7 @@ from pulsedev.models.types.members import declared_field, fit
 from pulsedev.models.types.names import alias_for_name, type_named
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.typetext import split_union, without_none
+from pulsedev.models.types.usage import only_truth_tested
 
 _EXIT = ("type[BaseException] | None", "BaseException | None", "TracebackType | None")
 #: The data model's parameter conventions (as typeshed writes them): def name -> types of the
@@ -93,6 +94,8 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
         if passed_on is not None:
             t, callee = passed_on
             return Evidence(_optional(t, is_none), "forwarded", f"passed on to `{callee}`, which takes {t}")
+        if named and only_truth_tested(slot.func, slot.name):
+            return Evidence(_optional("bool", is_none), "truth_tested", "only its truth is tested")
         declared = _declared_elsewhere(slot, ctx) if named else None
         if declared is not None:
             return Evidence(_optional(declared, is_none), "field_named", f"a field `{slot.name}` is declared {declared}")

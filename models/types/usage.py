@@ -126,3 +126,20 @@ def use_of(node: ast.expr, p: ast.AST | None, gp: ast.AST | None, feats: list[st
         feats.append("in_display")
     elif isinstance(p, ast.Dict):
         feats.append("dict_value" if node in p.values else "dict_key")
+
+
+def only_truth_tested(func: ast.AST, name: str) -> bool:
+    """Whether every read of a name in a def tests its truth (`if silent:`, `while not done`,
+    `a if flag else b`, `if x and flag:`), and there is one."""
+    uses = parents(func).get(name, [])
+    tests = (ast.If, ast.While, ast.IfExp, ast.Assert)
+    for node, p, gp in uses:
+        if isinstance(p, ast.UnaryOp) and isinstance(p.op, ast.Not) or isinstance(p, ast.BoolOp):
+            node, p = p, gp  # `not flag`, `a and flag`: tested if what they make is
+            if isinstance(p, ast.BoolOp) or isinstance(p, ast.UnaryOp) and isinstance(p.op, ast.Not):
+                continue  # (`not a and flag`: deeper than this reads; a truth test still)
+        if not (isinstance(p, tests) and p.test is node):
+            return False
+    stores = any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load) for n in ast.walk(func))
+    return bool(uses) and not stores
+

@@ -69,3 +69,18 @@ def test_the_sentinel_class_is_joined_to_the_models_choice_and_taken_out_of_what
 def test_a_literal_default_of_a_parameter_compared_with_none_may_be_none(body, expected):
     ev = evidence_at(f"def cookie(path='/'):\n{body}", "parameter", "path")
     assert (ev.type, ev.rule) == expected
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("    if silent:\n        return True\n", "bool"),
+    ("    while not silent and x:\n        x -= 1\n    return x if silent else 0\n", "bool"),
+    ("    assert silent or x\n", "bool"),
+    ("    if silent:\n        print(silent)\n", None),  # also passed on: a value, not only a flag
+    ("    if silent:\n        silent = 2\n", None),  # also assigned
+    ("    return x\n", None),  # not read at all
+])
+def test_a_parameter_whose_truth_alone_is_tested_is_a_bool(body, expected):
+    ev = evidence_at(f"def rule(x, silent):\n{body}", "parameter", "silent")
+    assert ev.type == expected
+    assert evidence_at(f"def rule(x, silent=None):\n{body}", "parameter", "silent").type == (
+        expected and f"{expected} | None")
