@@ -19,7 +19,7 @@ import functools
 import re
 
 from pulsedev.models.types.known import KNOWN_IMPORTS
-from pulsedev.models.types.stdlib import module_stub, top_level
+from pulsedev.models.types.stdlib import full_generators, module_stub, top_level
 from pulsedev.models.types.typetext import head_names, normalize
 
 _BUILTINS = {n for n in dir(builtins) if not n.startswith("_")} | {"None"}
@@ -158,7 +158,7 @@ def _writable(annotation: ast.expr | None, module: str, receiver: str) -> str | 
     """The annotation as type text a file can write (`Self` is the receiver), or None."""
     if annotation is None:
         return None
-    text = normalize(annotation)
+    text = normalize(full_generators(annotation))
     if text is None:
         return None
     imports = _imports(module)

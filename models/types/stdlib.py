@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import copy
 import functools
 import importlib.util
 import threading
@@ -134,7 +135,28 @@ def top_level(body: list[ast.stmt]):
 def _writable(annotation: ast.expr | None) -> str | None:
     if annotation is None:
         return None
-    text = normalize(annotation)
+    text = normalize(full_generators(annotation))
     if text is None or not all(n in _WRITABLE for n in head_names(text)):
         return None
     return text
+
+
+def full_generators(annotation: ast.expr) -> ast.expr:
+    """The annotation with the defaults of `Generator[X]` and `AsyncGenerator[X]` written out, as
+    typeshed leaves them out but Python before 3.13 needs them (`Generator[X, None, None]`)."""
+    return _FullGenerators().visit(copy.deepcopy(annotation))
+
+
+_GENERATOR_ARGS = {"Generator": 3, "AsyncGenerator": 2}
+
+
+class _FullGenerators(ast.NodeTransformer):
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.Subscript:
+        self.generic_visit(node)
+        head = node.value.attr if isinstance(node.value, ast.Attribute) else getattr(node.value, "id", "")
+        args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        missing = _GENERATOR_ARGS.get(head, 0) - len(args)
+        if missing > 0:
+            node.slice = ast.Tuple([*args, *[ast.Constant(None)] * missing], ast.Load())
+        return node

@@ -11,7 +11,7 @@ from type_helpers import evidence_at
     ("pathlib.Path", "suffix", False, "str"),  # a property of a base class (PurePath)
     ("pathlib.Path", "read_bytes", True, "bytes"),
     ("pathlib.Path", "with_suffix", True, "Path"),  # `-> Self`: the receiver
-    ("pathlib.Path", "iterdir", True, "Generator[Path]"),
+    ("pathlib.Path", "iterdir", True, "Generator[Path, None, None]"),  # the stub's `Generator[Self]`, written out
     ("io.BytesIO", "getvalue", True, "bytes"),  # io re-exports _io's class
     ("threading.Thread", "is_alive", True, "bool"),
     ("pathlib.Path", "suffix", True, None),  # `p.suffix()` is not what a property gives
