@@ -132,8 +132,29 @@ def _generator(func, yields: list[ast.Yield | ast.YieldFrom], ctx: FileContext, 
     if t == "None":  # a context manager's body, mostly: a Generator in 20 of 27 such annotated defs of the corpus
         t = "AsyncGenerator[None, None]" if isinstance(func, ast.AsyncFunctionDef) else "Generator[None, None, None]"
         return Evidence(t, "yields_none", "yields nothing")
-    outer = "AsyncIterator" if isinstance(func, ast.AsyncFunctionDef) else "Iterator"
-    return Evidence(f"{outer}[{t}]", "yields", f"yields {t}")
+    outer = _iterator_style(ctx, isinstance(func, ast.AsyncFunctionDef))
+    rule = "yields" if outer in ("Iterator", "AsyncIterator") else "yields_styled"
+    return Evidence(_ITERATORS[outer].format(t), rule, f"yields {t}")
+
+
+_ITERATORS = {"Iterator": "Iterator[{}]", "Generator": "Generator[{}, None, None]", "Iterable": "Iterable[{}]",
+              "AsyncIterator": "AsyncIterator[{}]", "AsyncGenerator": "AsyncGenerator[{}, None]",
+              "AsyncIterable": "AsyncIterable[{}]"}
+
+
+def _iterator_style(ctx: FileContext, is_async: bool) -> str:
+    """How the file writes a generator's type, by what it imports: `Generator` when it imports that,
+    else `Iterator`, else `Iterable` when that is all it imports, else `Iterator`.  In the corpus,
+    141 of 144 generators in files importing `Generator` (and not `Iterator`) say `Generator`, 290
+    of 300 in files importing `Iterator` `Iterator`, and all 67 in files importing only `Iterable`
+    `Iterable`."""
+    prefix = "Async" if is_async else ""
+    have = {name for name, origin in ctx.imports.items()
+            if origin.rpartition(".")[0] in ("typing", "typing_extensions", "collections.abc") and origin.endswith(name)}
+    for kind in ("Generator", "Iterator", "Iterable"):
+        if prefix + kind in have:
+            return prefix + kind
+    return prefix + "Iterator"
 
 
 def _doc_return(func, ctx: FileContext, rule: str) -> Evidence:

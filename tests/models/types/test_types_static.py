@@ -644,6 +644,19 @@ def test_a_generator_is_an_iterator_of_what_it_yields():
     assert (got["unknown"].type, got["unknown"].rule) == (None, "generator")
 
 
+@pytest.mark.parametrize("imports, sync, asynchronous", [
+    ("", "Iterator[str]", "AsyncIterator[bytes]"),
+    ("from typing import Generator, Iterator\n", "Generator[str, None, None]", "AsyncIterator[bytes]"),
+    ("from collections.abc import Iterable, Iterator\n", "Iterator[str]", "AsyncIterator[bytes]"),
+    ("from collections.abc import Iterable, AsyncGenerator\n", "Iterable[str]", "AsyncGenerator[bytes, None]"),
+    ("from typing import AsyncIterable\n", "Iterator[str]", "AsyncIterable[bytes]"),
+])
+def test_a_generator_is_written_as_the_file_writes_generators(imports, sync, asynchronous):
+    src = imports + "def words(n):\n    yield str(n)\nasync def chunks():\n    yield b'a'\n"
+    assert evidence_at(src, "return", "return", "words").type == sync
+    assert evidence_at(src, "return", "return", "chunks").type == asynchronous
+
+
 def test_a_def_ending_in_a_call_to_a_raising_function_learns_with_raise():
     from pulsedev.models.types.features import slot_features
     src = ("def _immutable(self):\n    raise TypeError('immutable')\n"
