@@ -12,6 +12,7 @@ import ast
 from dataclasses import dataclass, field, replace
 
 from pulsedev.models.types.assigned import reads_class
+from pulsedev.models.types.checked import checked_against
 from pulsedev.models.types.combine import Prediction, combine
 from pulsedev.models.types.evidence import NO_EVIDENCE
 from pulsedev.models.types.features import (
@@ -113,6 +114,9 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
             passed = contradicted(p.type, traces.seen(path, slot, slot.qualname in redefined), ctx, index)
             p = replace(p, confidence=round(p.confidence * 0.5, 3), words=f"{p.words}; but tests passed {passed}") \
                 if passed else p
+        if p is not None and trace is None and (checked := checked_against(p.type, slot, ctx)):
+            p = replace(p, confidence=round(p.confidence * 0.5, 3), words=f"{p.words}; but it is checked "
+                                                                          f"against {checked}")
         results.append(SlotResult(slot, p, feats[i]))
     if memo is not None:
         memo.commit(partial=lines is not None)

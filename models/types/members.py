@@ -77,7 +77,7 @@ def _base_members(ctx: FileContext, base: ast.expr, seen: frozenset[str]) -> Mem
     """A base's members; True for a base that adds none; None when they cannot be known."""
     if isinstance(base, ast.Subscript):  # Generic[T], Base[int]
         base = base.value
-    name = _base_name(base)
+    name = base_name(base)
     if name in PLAIN_BASES:
         return True
     if not isinstance(base, ast.Name):
@@ -130,7 +130,7 @@ def subclasses(trees, name: str) -> list[ast.ClassDef]:
     while todo:
         base = todo.pop()
         for c in classes:
-            if c.name not in seen and any(_base_name(b) == base for b in c.bases):
+            if c.name not in seen and any(base_name(b) == base for b in c.bases):
                 seen.add(c.name)
                 out.append(c)
                 todo.append(c.name)
@@ -170,7 +170,7 @@ def class_homes(ctx: FileContext, name: str) -> list[tuple[FileContext, ast.Clas
         if home is None or any(c.name == home[1].name for _, c in out):
             continue
         out.append(home)
-        todo += [(home[0], b) for b in map(_base_name, home[1].bases) if b and b not in PLAIN_BASES
+        todo += [(home[0], b) for b in map(base_name, home[1].bases) if b and b not in PLAIN_BASES
                  and not b.endswith("Mixin")]  # a mixin adds behaviour; it is not what its users are
     return out
 
@@ -184,7 +184,7 @@ def _class_home(ctx: FileContext, name: str) -> tuple[FileContext, ast.ClassDef]
     return ctx.index.class_home(origin) if origin else None
 
 
-def _base_name(base: ast.expr) -> str:
+def base_name(base: ast.expr) -> str:
     """The class name a base expression names (`Base`, `mod.Base`, `Generic[T]`), or ""."""
     if isinstance(base, ast.Subscript):
         base = base.value

@@ -41,7 +41,7 @@ def _own_nodes(func):
                 stack.append(child)
 
 
-def _checks(func, name: str) -> tuple[set[str], bool]:
+def isinstance_checks(func, name: str) -> tuple[set[str], bool]:
     """(classes a parameter is tested against with isinstance, whether it is compared with None)."""
     classes, none = set(), False
     for node in _own_nodes(func):
@@ -130,7 +130,7 @@ def _forwarded(func, name: str, cls, ctx, index, depth: int = 0, seen=None) -> t
         param = _parameter(callee, pos if kw is None else None, kw, offset)
         if param is None:
             continue
-        classes, _ = _checks(callee, param)
+        classes, _ = isinstance_checks(callee, param)
         if classes:
             return callee.name, classes
         owner = where.classes.get(_name(node.func)) if isinstance(node.func, ast.Name) else cls
@@ -196,7 +196,7 @@ def doubts(observed: str, slot, ctx, index=None) -> tuple[str, float, list[str]]
     func = slot.func
     members = split_union(observed)
     if slot.kind == "parameter" and func is not None:
-        classes, none_check = _checks(func, slot.name)
+        classes, none_check = isinstance_checks(func, slot.name)
         real = [m for m in members if m != "None"]
         if classes and len(real) == 1:
             penalty += 0.25
