@@ -150,7 +150,7 @@ class FileContext:
         (incremental.py); the index changes only on a save, and then every analysis starts afresh."""
         origin = self.origin(class_name) if self.index is not None else None
         found = self.index.member_type(origin, name, call) if origin else None
-        return found if found is not None else self._library_member(class_name, name, call)
+        return _as_receiver(found, class_name) if found is not None else self._library_member(class_name, name, call)
 
     def _library_member(self, class_name: str, name: str, call: bool) -> str | None:
         """`member_type` for a standard-library class (`Path`, imported or as `KNOWN_IMPORTS` knows it)."""
@@ -166,7 +166,7 @@ class FileContext:
     def own_member_type(self, class_name: str, name: str, call: bool) -> str | None:
         """`member_type` for a class of this file (see `class_member_type`)."""
         cls = self.classes.get(class_name)
-        return None if cls is None else self.class_member_type(cls, name, call)
+        return None if cls is None else _as_receiver(self.class_member_type(cls, name, call), class_name)
 
     def class_member_type(self, cls: ast.ClassDef, name: str, call: bool) -> str | None:
         """What `obj.name()` (`call`) or `obj.name` gives for an instance of `cls`: a method's return,
@@ -249,6 +249,11 @@ class FileContext:
                             else:
                                 attrs[t.attr] = typ
         return attrs
+
+
+def _as_receiver(t: str | None, class_name: str) -> str | None:
+    """A member's type as seen from outside its class: `Self` is the class it was read on."""
+    return re.sub(r"\bSelf\b", class_name, t) if t and "Self" in t else t
 
 
 def resolve_relative(module: str, name: str | None, level: int) -> str:

@@ -90,6 +90,11 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
             isinstance(r.value, ast.Name) and r.value.id == "self" for r in rets):
         t = ctx.own_type(cls)
         return Evidence(t, "ret_self_styled" if t == "Self" else "ret_self", "returns `self`" if t else "")
+    if cls is not None and len(valued) == len(rets) and _is_classmethod(func) and all(  # `return cls(...)`: alike
+            isinstance(r.value, ast.Call) and isinstance(r.value.func, ast.Name) and r.value.func.id == "cls"
+            for r in rets):  # (38 of 53 such say Self in files importing it, 82 of 95 the class in others)
+        t = ctx.own_type(cls)
+        return Evidence(t, "ret_cls_styled" if t == "Self" else "ret_cls", "returns `cls(...)`" if t else "")
     env = function_env(func, ctx, cls)
     types = common_base(ctx, [infer(r.value, env, ctx) if r.value is not None else "None" for r in rets])
     t = _union(types)
@@ -103,6 +108,10 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
         return Evidence(some, "ret_partial", f"returns {some} at {len(known)} of {len(types)} returns")
     rule = "ret_" + rule_kind(valued[0].value)
     return Evidence(t, rule, f"returns only {t}" if len(valued) > 1 else f"returns {t}")
+
+
+def _is_classmethod(func) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "classmethod" for d in func.decorator_list)
 
 
 def always_raises(func) -> bool:

@@ -11,7 +11,7 @@ from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.static import FileContext, evidence_for, is_obvious
 from pulsedev.models.types.strip import strip_source
 from pulsedev.models.types.typetext import canonical, normalize
-from type_helpers import evidence_at
+from type_helpers import evidence_at, index_of
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -291,9 +291,24 @@ def test_self_and_an_object_of_selfs_own_class_are_written_as_the_file_writes_th
     ctx = FileContext(tree)
     got = {s.qualname: evidence_for(s, ctx) for s in find_slots(tree, src) if s.kind == "return"}
     assert {q: e.type for q, e in got.items()} == {
-        "Path.parent": own, "Path.copy": own, "Path.chain": own, "Path.make": "Path",
+        "Path.parent": own, "Path.copy": own, "Path.chain": own, "Path.make": own,  # (a classmethod's `cls()`)
         "Path.__iter__": "Path"}  # (an iterator returning itself is annotated as the iterator it is)
     assert got["Path.chain"].rule == ("ret_self" if own == "Path" else "ret_self_styled")
+    assert got["Path.make"].rule == ("ret_cls" if own == "Path" else "ret_cls_styled")
+
+
+def test_self_is_the_receivers_class_when_read_from_outside():
+    src = ("from typing import Self\nclass Retry:\n    def new(self):\n        return type(self)()\n"
+           "    @classmethod\n    def make(cls):\n        return cls()\n"
+           "def more(retry: Retry):\n    return retry.new()\ndef made():\n    return Retry.make()\n")
+    index = index_of({"pkg.retry": src})
+
+    def returns(qualname):
+        return evidence_at(src, "return", "return", qualname, module="pkg.retry", index=index).type
+
+    assert returns("Retry.new") == "Self"
+    assert returns("more") == "Retry"  # not `Self` out of its class
+    assert returns("made") == "Retry"
 
 
 def test_a_generic_class_returning_self_is_written_with_its_type_parameters():
