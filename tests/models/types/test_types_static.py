@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 
 import pytest
-
 from pulsedev.models.types.index import WorkspaceIndex
 from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.static import FileContext, evidence_for, is_obvious
