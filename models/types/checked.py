@@ -12,10 +12,10 @@ of an alias `HeaderTypes`).
 
 from __future__ import annotations
 
+import ast
 import builtins
 
 from pulsedev.models.types.members import base_name, class_homes
-from pulsedev.models.types.tracefit import isinstance_checks
 from pulsedev.models.types.typetext import split_union
 
 
@@ -27,10 +27,26 @@ def checked_against(predicted: str, slot, ctx) -> str | None:
     real = [m for m in split_union(predicted) if m != "None"]
     if len(real) != 1 or real[0] in ("Any", "object"):
         return None
+    classes = _checks(slot.func, ctx).get(slot.name)
+    if not classes:
+        return None
     head = real[0].split("[", 1)[0]
-    classes, _ = isinstance_checks(slot.func, slot.name)
     others = sorted(c for c in classes if c != head and _known(c, ctx) and not _covers(head, c, ctx))
     return ", ".join(others) or None
+
+
+def _checks(func, ctx) -> dict[str, set[str]]:
+    """Name -> the classes a def tests it against with isinstance, one walk per def (memoised on the context)."""
+    found = ctx.isinstance_checks.get(id(func))
+    if found is None:
+        found = ctx.isinstance_checks[id(func)] = {}
+        for node in ast.walk(func):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "isinstance"
+                    and len(node.args) == 2 and isinstance(node.args[0], ast.Name)):
+                spec = node.args[1]
+                found.setdefault(node.args[0].id, set()).update(
+                    n for c in (spec.elts if isinstance(spec, ast.Tuple) else [spec]) if (n := base_name(c)))
+    return found
 
 
 def _known(name: str, ctx) -> bool:
