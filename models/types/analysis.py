@@ -112,15 +112,18 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
         p = combine(evs[i], preds[i] if preds else None, trace, slot.kind)
         if p is not None and trace is None and traces is not None and path:  # a class the tests never passed
             passed = contradicted(p.type, traces.seen(path, slot, slot.qualname in redefined), ctx, index)
-            p = replace(p, confidence=round(p.confidence * 0.5, 3), words=f"{p.words}; but tests passed {passed}") \
-                if passed else p
+            p = _trusted_less(p, f"tests passed {passed}") if passed else p
         if p is not None and trace is None and (checked := checked_against(p.type, slot, ctx)):
-            p = replace(p, confidence=round(p.confidence * 0.5, 3), words=f"{p.words}; but it is checked "
-                                                                          f"against {checked}")
+            p = _trusted_less(p, f"it is checked against {checked}")
         results.append(SlotResult(slot, p, feats[i]))
     if memo is not None:
         memo.commit(partial=lines is not None)
     return Analysis(ctx, results, text, annotated)
+
+
+def _trusted_less(p: Prediction, why: str) -> Prediction:
+    """The prediction at half its confidence, the reason added to its words."""
+    return replace(p, confidence=round(p.confidence * 0.5, 3), words=f"{p.words}; but {why}")
 
 
 def _units(tree: ast.Module, memo: DocumentMemo, ctx: FileContext) -> dict[int, str]:

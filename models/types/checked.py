@@ -12,10 +12,10 @@ of an alias `HeaderTypes`).
 
 from __future__ import annotations
 
-import ast
 import builtins
 
 from pulsedev.models.types.members import base_name, class_homes
+from pulsedev.models.types.tracefit import isinstance_classes
 from pulsedev.models.types.typetext import split_union
 
 
@@ -36,16 +36,10 @@ def checked_against(predicted: str, slot, ctx) -> str | None:
 
 
 def _checks(func, ctx) -> dict[str, set[str]]:
-    """Name -> the classes a def tests it against with isinstance, one walk per def (memoised on the context)."""
+    """`isinstance_classes` of a def, read once per def (memoised on the context)."""
     found = ctx.isinstance_checks.get(id(func))
     if found is None:
-        found = ctx.isinstance_checks[id(func)] = {}
-        for node in ast.walk(func):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "isinstance"
-                    and len(node.args) == 2 and isinstance(node.args[0], ast.Name)):
-                spec = node.args[1]
-                found.setdefault(node.args[0].id, set()).update(
-                    n for c in (spec.elts if isinstance(spec, ast.Tuple) else [spec]) if (n := base_name(c)))
+        found = ctx.isinstance_checks[id(func)] = isinstance_classes(func)
     return found
 
 

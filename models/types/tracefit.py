@@ -41,22 +41,28 @@ def _own_nodes(func):
                 stack.append(child)
 
 
-def isinstance_checks(func, name: str) -> tuple[set[str], bool]:
-    """(classes a parameter is tested against with isinstance, whether it is compared with None)."""
-    classes, none = set(), False
+def isinstance_classes(func) -> dict[str, set[str]]:
+    """Name -> the classes a def tests it against with isinstance (`isinstance(x, (A, B))`), in one walk."""
+    found: dict[str, set[str]] = {}
     for node in _own_nodes(func):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "isinstance"
-                and len(node.args) == 2 and isinstance(node.args[0], ast.Name) and node.args[0].id == name):
+                and len(node.args) == 2 and isinstance(node.args[0], ast.Name)):
             spec = node.args[1]
-            classes.update(_name(c) for c in (spec.elts if isinstance(spec, ast.Tuple) else [spec]))
-        elif isinstance(node, ast.Compare) and any(isinstance(op, (ast.Is, ast.IsNot, ast.Eq, ast.NotEq))
-                                                   for op in node.ops):
+            classes = {_name(c) for c in (spec.elts if isinstance(spec, ast.Tuple) else [spec])} - {""}
+            found.setdefault(node.args[0].id, set()).update(classes)
+    return found
+
+
+def _compared_with_none(func, name: str) -> bool:
+    """Whether a def compares a parameter with None (`is`, `is not`, `==`, `!=`)."""
+    for node in _own_nodes(func):
+        if isinstance(node, ast.Compare) and any(isinstance(op, (ast.Is, ast.IsNot, ast.Eq, ast.NotEq))
+                                                 for op in node.ops):
             sides = [node.left, *node.comparators]
             if any(isinstance(s, ast.Name) and s.id == name for s in sides) and any(
                     isinstance(s, ast.Constant) and s.value is None for s in sides):
-                none = True
-    classes.discard("")
-    return classes, none
+                return True
+    return False
 
 
 def _parameter(func, pos: int | None, keyword: str | None, offset: int) -> str | None:
@@ -130,7 +136,7 @@ def _forwarded(func, name: str, cls, ctx, index, depth: int = 0, seen=None) -> t
         param = _parameter(callee, pos if kw is None else None, kw, offset)
         if param is None:
             continue
-        classes, _ = isinstance_checks(callee, param)
+        classes = isinstance_classes(callee).get(param)
         if classes:
             return callee.name, classes
         owner = where.classes.get(_name(node.func)) if isinstance(node.func, ast.Name) else cls
@@ -196,7 +202,7 @@ def doubts(observed: str, slot, ctx, index=None) -> tuple[str, float, list[str]]
     func = slot.func
     members = split_union(observed)
     if slot.kind == "parameter" and func is not None:
-        classes, none_check = isinstance_checks(func, slot.name)
+        classes, none_check = isinstance_classes(func).get(slot.name), _compared_with_none(func, slot.name)
         real = [m for m in members if m != "None"]
         if classes and len(real) == 1:
             penalty += 0.25
