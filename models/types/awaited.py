@@ -12,6 +12,8 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from pulsedev.models.types.members import methods
+
 if TYPE_CHECKING:
     from pulsedev.models.types.infer import Env, FileContext
 
@@ -44,8 +46,7 @@ def awaited(call: ast.expr, env: Env, ctx: FileContext, depth: int) -> str | Non
 
 
 def _method(ctx: FileContext, cls: ast.ClassDef, name: str) -> str | None:
-    func = next((s for s in cls.body if isinstance(s, ast.AsyncFunctionDef) and s.name == name), None)
-    return _returns(ctx, func) if func is not None else None
+    return _returns(ctx, next((m for m in methods(cls, name) if isinstance(m, ast.AsyncFunctionDef)), None))
 
 
 def _returns(ctx: FileContext, func) -> str | None:

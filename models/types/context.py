@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from pulsedev.models.types import stdclasses
 from pulsedev.models.types.known import KNOWN_IMPORTS
+from pulsedev.models.types.members import base_name
 from pulsedev.models.types.typetext import normalize
 
 if TYPE_CHECKING:  # a cycle at run time: infer.py builds on this module
@@ -208,8 +209,7 @@ class FileContext:
             if not isinstance(base, ast.Subscript):
                 continue
             args = base.slice.elts if isinstance(base.slice, ast.Tuple) else [base.slice]
-            head = base.value.attr if isinstance(base.value, ast.Attribute) else getattr(base.value, "id", "")
-            if head in ("Generic", "Protocol"):
+            if base_name(base) in ("Generic", "Protocol"):
                 if not all(isinstance(a, ast.Name) for a in args):
                     return None
                 return [a.id for a in args if self._is_typevar(a.id) or a.id not in self.assignments]
@@ -219,9 +219,7 @@ class FileContext:
     def _is_typevar(self, name: str) -> bool:
         value = self.assignments.get(name)
         if isinstance(value, ast.Call):  # (one with a default may be left out: `Request` for `Request[State]`)
-            f = value.func
-            return (f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", "")) in ("TypeVar", "ParamSpec") \
-                and not any(k.arg == "default" for k in value.keywords)
+            return base_name(value.func) in ("TypeVar", "ParamSpec") and not any(k.arg == "default" for k in value.keywords)
         return value is None and name in self.imports and re.fullmatch(r"_?[A-Z]{1,2}\d?(_co|_contra)?", name) is not None
 
     def class_attrs(self, cls: ast.ClassDef) -> dict[str, str | None]:

@@ -18,6 +18,7 @@ import ast
 
 from pulsedev.models.types import docstrings
 from pulsedev.models.types.assigned import assigned_later, filled_later, joined
+from pulsedev.models.types.callsites import decorated
 from pulsedev.models.types.evidence import Evidence, rule_kind
 from pulsedev.models.types.family import family_return
 from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for callers of the rules
@@ -90,7 +91,7 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
             isinstance(r.value, ast.Name) and r.value.id == "self" for r in rets):
         t = ctx.own_type(cls)
         return Evidence(t, "ret_self_styled" if t == "Self" else "ret_self", "returns `self`" if t else "")
-    if cls is not None and len(valued) == len(rets) and _is_classmethod(func) and all(  # `return cls(...)`: alike
+    if cls is not None and len(valued) == len(rets) and decorated(func, "classmethod") and all(  # `return cls(...)`: alike
             isinstance(r.value, ast.Call) and isinstance(r.value.func, ast.Name) and r.value.func.id == "cls"
             for r in rets):  # (38 of 53 such say Self in files importing it, 82 of 95 the class in others)
         t = ctx.own_type(cls)
@@ -108,10 +109,6 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
         return Evidence(some, "ret_partial", f"returns {some} at {len(known)} of {len(types)} returns")
     rule = "ret_" + rule_kind(valued[0].value)
     return Evidence(t, rule, f"returns only {t}" if len(valued) > 1 else f"returns {t}")
-
-
-def _is_classmethod(func) -> bool:
-    return any(isinstance(d, ast.Name) and d.id == "classmethod" for d in func.decorator_list)
 
 
 def always_raises(func) -> bool:

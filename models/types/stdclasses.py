@@ -14,15 +14,19 @@ knows, when the stub means that class (`Event` in asyncio's stub is not
 from __future__ import annotations
 
 import ast
-import builtins
 import functools
 import re
 
 from pulsedev.models.types.known import KNOWN_IMPORTS
-from pulsedev.models.types.stdlib import full_generators, module_stub, top_level
+from pulsedev.models.types.members import base_name
+from pulsedev.models.types.stdlib import (
+    BUILTIN_NAMES,
+    full_generators,
+    module_stub,
+    top_level,
+)
 from pulsedev.models.types.typetext import head_names, normalize
 
-_BUILTINS = {n for n in dir(builtins) if not n.startswith("_")} | {"None"}
 _TYPING = {n for n, m in KNOWN_IMPORTS.items() if m in ("typing", "collections.abc")}
 _PROPERTIES = {"property", "cached_property"}
 
@@ -49,13 +53,8 @@ def generic(dotted: str) -> bool | None:
     if found is None:
         return None
     typevars = _typevars(found[0]) | {"AnyStr"}
-    for base in found[1].bases:
-        if isinstance(base, ast.Subscript):
-            head = base.value.attr if isinstance(base.value, ast.Attribute) else getattr(base.value, "id", "")
-            if head in ("Generic", "Protocol") or any(
-                    isinstance(n, ast.Name) and n.id in typevars for n in ast.walk(base.slice)):
-                return True
-    return False
+    return any(isinstance(base, ast.Subscript) and (base_name(base) in ("Generic", "Protocol") or any(
+        isinstance(n, ast.Name) and n.id in typevars for n in ast.walk(base.slice))) for base in found[1].bases)
 
 
 @functools.lru_cache(maxsize=256)
@@ -64,7 +63,7 @@ def _typevars(module: str) -> frozenset[str]:
     tree = module_stub(module)
     return frozenset(t.id for n in top_level(tree.body if tree is not None else [])
                      if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
-                     and getattr(n.value.func, "id", getattr(n.value.func, "attr", "")) == "TypeVar"
+                     and base_name(n.value.func) == "TypeVar"
                      for t in n.targets if isinstance(t, ast.Name))
 
 
@@ -78,8 +77,7 @@ def _member(module: str, cls: str, name: str, call: bool, depth: int) -> tuple[s
     overloads = []
     for stmt in top_level(node.body):
         if isinstance(stmt, ast.FunctionDef) and stmt.name == name:
-            decorators = {d.id if isinstance(d, ast.Name) else d.attr if isinstance(d, ast.Attribute) else ""
-                          for d in stmt.decorator_list}
+            decorators = {base_name(d) for d in stmt.decorator_list}
             if decorators & {"setter", "deleter"}:
                 continue
             if bool(decorators & _PROPERTIES) == call:
@@ -165,7 +163,7 @@ def _writable(annotation: ast.expr | None, module: str, receiver: str) -> str | 
     for name in head_names(text):
         if name == "Self":
             continue
-        if name in _BUILTINS or name in _TYPING:
+        if name in BUILTIN_NAMES or name in _TYPING:
             continue
         home = KNOWN_IMPORTS.get(name)
         if home is None or imports.get(name, f"{module}.{name}") != f"{home}.{name}":

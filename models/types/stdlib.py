@@ -21,9 +21,12 @@ import threading
 from pathlib import Path
 
 from pulsedev.models.types.known import KNOWN_IMPORTS
+from pulsedev.models.types.members import base_name
 from pulsedev.models.types.typetext import head_names, normalize
 
-_WRITABLE = {n for n in dir(builtins) if not n.startswith("_")} | set(KNOWN_IMPORTS) | {"None"}
+#: Names every file can write without an import.
+BUILTIN_NAMES = {n for n in dir(builtins) if not n.startswith("_")} | {"None"}
+_WRITABLE = BUILTIN_NAMES | set(KNOWN_IMPORTS)
 _lock = threading.Lock()
 
 
@@ -154,9 +157,8 @@ class _FullGenerators(ast.NodeTransformer):
 
     def visit_Subscript(self, node: ast.Subscript) -> ast.Subscript:
         self.generic_visit(node)
-        head = node.value.attr if isinstance(node.value, ast.Attribute) else getattr(node.value, "id", "")
         args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-        missing = _GENERATOR_ARGS.get(head, 0) - len(args)
+        missing = _GENERATOR_ARGS.get(base_name(node), 0) - len(args)
         if missing > 0:
             node.slice = ast.Tuple([*args, *[ast.Constant(None)] * missing], ast.Load())
         return node
