@@ -139,7 +139,7 @@ def _generic(ctx: FileContext, name: str) -> bool:
     if name in ctx.classes:
         return ctx.type_params(ctx.classes[name]) != []
     origin = ctx.imports.get(name, "")
-    if origin.rpartition(".")[0] in ("typing", "typing_extensions", "collections.abc"):
+    if origin.startswith(_TYPING_MODULES):
         return name not in _WHOLE_TYPING
     home = ctx.index.class_home(origin) if ctx.index is not None else None
     if home is not None:
