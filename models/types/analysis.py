@@ -99,7 +99,8 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
             feats.append(dict(hit[1]))
         else:
             peer_evs.append(hit[0])
-    add_peer_features(slots + outside, evs + peer_evs, feats + [{} for _ in outside], getattr(index, "peers", None))
+    evs = add_peer_features(slots + outside, evs + peer_evs, feats + [{} for _ in outside],
+                            getattr(index, "peers", None))[:len(slots)]
     add_caller_features(slots, feats, ctx)
     preds = _predict(model, feats, evs, slots, memo) if model and slots else None
     results = []

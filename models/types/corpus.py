@@ -168,7 +168,7 @@ def package_samples(texts: dict[str, str], sampled: list[str], group: str) -> li
 
 
 def _labelled(tree: ast.Module, stripped: str, labels: dict[str, str], ctx: FileContext, group: str,
-              peers: dict[str, frozenset[str]] | None = None) -> list[Sample]:
+              peers: dict[str, frozenset[tuple[str, str]]] | None = None) -> list[Sample]:
     out = []
     cache: dict[int, dict] = {}
     slots, evs, feats_all = [], [], []
@@ -184,7 +184,7 @@ def _labelled(tree: ast.Module, stripped: str, labels: dict[str, str], ctx: File
         slots.append(slot)
         evs.append(ev)
         feats_all.append(feats)
-    add_peer_features(slots, evs, feats_all, peers)
+    evs = add_peer_features(slots, evs, feats_all, peers)
     add_caller_features(slots, feats_all, ctx)
     for slot, ev, feats in zip(slots, evs, feats_all):
         label = labels.get(slot.key)

@@ -12,17 +12,21 @@ right.
 from __future__ import annotations
 
 import ast
+import collections.abc
 import re
+import typing
 
 from pulsedev.models.types import docstrings
 from pulsedev.models.types.evidence import Evidence
 from pulsedev.models.types.params import param_default
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.static import returns_of
+from pulsedev.models.types.stdlib import BUILTIN_NAMES
+from pulsedev.models.types.typetext import head_names
 from pulsedev.models.types.usage import callee_name, parents, usage
 
 #: Bumped whenever features or static rules change meaning: a persisted model of another version is retrained.
-FEATURES_VERSION = 34
+FEATURES_VERSION = 35
 
 #: Rule variants that mean the same as a common rule (async defs are rare in most corpora).
 SHARED_RULES = {"noreturn_async": "noreturn", "raises_call": "raises"}
@@ -37,6 +41,9 @@ def rule_family(rule: str) -> str | None:
     ('name_class', 'doc', None)
     """
     return next((f for f in RULE_FAMILIES if rule.startswith(f + "_") or rule.endswith("_" + f)), None)
+
+#: Names that are not a class of anyone's code: builtins and the generics of typing and collections.abc.
+_PLAIN = BUILTIN_NAMES | set(typing.__all__) | set(collections.abc.__all__)
 
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
@@ -187,19 +194,60 @@ def _return_features(slot: Slot, add, parent) -> None:
 
 
 def add_peer_features(slots: list[Slot], evs: list[Evidence], feats: list[dict[str, float]],
-                      elsewhere: dict[str, frozenset[str]] | None = None) -> None:
+                      elsewhere: dict[str, frozenset[tuple[str, str]]] | None = None) -> list[Evidence]:
     """Adds `peer=T` when other parameters of the file with the same name have one static type T
-    (or, when none in the file has one, those of the workspace: `elsewhere`, from the index)."""
-    peers: dict[str, set[str]] = {}
+    (or, when none in the file has one, those of the workspace: `elsewhere`, from the index:
+    name -> (type, rule)), and `peer_rule=R` for each rule that gave it (`annotation` for one
+    written down): a type from a default (`encoding="utf-8"`) says less of a parameter without one.
+
+    Returns the evidence with T as the candidate of each parameter that has none (rule `peer`)
+    when T names a class, so the model can choose a class it has no class of its own for (`ctx`
+    is a `Context` in 42 other defs of typer); its features say so as `slot_features` would
+    have.  A builtin T is left to the model, which has a class for it: on three sets of
+    unseen packages, 350 `str`/`int`/`bool` peers offered as candidates were right 73% of the
+    time, where the model alone had been right 80% on the same slots, and 101 classes 89%.
+    `*args` and `**kwargs` are peers of their own kind only."""
+    peers: dict[str, set[tuple[str, str]]] = {}
     for slot, ev in zip(slots, evs):
         if slot.kind == "parameter" and ev.type is not None:
-            peers.setdefault(slot.name, set()).add(ev.type)
-    for slot, ev, f in zip(slots, evs, feats):
-        if slot.kind == "parameter":
-            found = peers.get(slot.name) or (elsewhere.get(slot.name) if elsewhere else None)
-            if found and len(found) == 1:
-                f[f"p:peer={next(iter(found))}"] = 1.0
-                f["p:peer_agrees" if ev.type in found else "p:peer_only"] = 1.0
+            peers.setdefault(_peer_name(slot), set()).add((ev.type, ev.rule))
+    out = list(evs)
+    for i, (slot, ev, f) in enumerate(zip(slots, evs, feats)):
+        if slot.kind != "parameter":
+            continue
+        name = _peer_name(slot)
+        local = peers.get(name)
+        found = local or (elsewhere.get(name) if elsewhere else None)
+        types = {t for t, _ in found or ()}
+        if len(types) != 1:
+            continue
+        t = next(iter(types))
+        f[f"p:peer={t}"] = 1.0
+        f["p:peer_agrees" if ev.type == t else "p:peer_only"] = 1.0
+        for _, rule in found:
+            f[f"p:peer_rule={rule}"] = 1.0
+        if ev.type is None and names_a_class(t):
+            where = "in this file" if local else "in the workspace"
+            out[i] = Evidence(t, "peer", f"other parameters named `{slot.name}` {where} are {t}")
+            f.pop(f"p:rule={ev.rule}", None)
+            f.update({"p:rule=peer": 1.0, f"p:st={t}": 1.0, "has_st": 1.0})
+    return out
+
+
+def names_a_class(type_text: str) -> bool:
+    """Whether a type names a class beyond builtins and typing's generics.
+
+    >>> names_a_class("Sequence[Token] | None"), names_a_class("dict[str, Any]"), names_a_class("socket")
+    (True, False, True)
+    """
+    return any(n.rsplit(".", 1)[-1] not in _PLAIN for n in head_names(type_text))
+
+
+def _peer_name(slot: Slot) -> str:
+    """A parameter's name as peers match it: `*args` and `**kwargs` apart from plain `args`."""
+    func = slot.func
+    star = "*" if slot.node is func.args.vararg else "**" if slot.node is func.args.kwarg else ""
+    return star + slot.name
 
 
 def add_caller_features(slots: list[Slot], feats: list[dict[str, float]], ctx) -> None:

@@ -61,7 +61,7 @@ class WorkspaceIndex:
         self._lock = threading.RLock()
         self.ready = False
         self.callsites = None  # CallSites over every file, once `build_callsites` has run
-        self.peers: dict[str, frozenset[str]] = {}  # parameter name -> its types over the workspace (ditto)
+        self.peers: dict[str, frozenset[tuple[str, str]]] = {}  # parameter name -> (type, rule) over the workspace
         self.fields: dict[str, frozenset[str]] = {}  # field name -> the types classes declare it with (ditto)
         self._derived: dict[str, list] = {}  # base name -> (module, ClassDef) deriving from it (`subclasses`)
 
@@ -124,12 +124,13 @@ class WorkspaceIndex:
                             found.setdefault(node.target.id, set()).add(t)
         return {name: frozenset(types) for name, types in found.items()}
 
-    def _parameter_types(self, should_stop, pause) -> dict[str, frozenset[str]]:
-        """Per parameter name, the types the workspace's defs give it: annotations, or static evidence."""
+    def _parameter_types(self, should_stop, pause) -> dict[str, frozenset[tuple[str, str]]]:
+        """Per parameter name, the types the workspace's defs give it, each with what gave it: an
+        annotation (`annotation`), or the rule of its static evidence."""
         from pulsedev.models.types.static import evidence_for
         from pulsedev.models.types.typetext import normalize
 
-        found: dict[str, set[str]] = {}
+        found: dict[str, set[tuple[str, str]]] = {}
         for module, tree in list(self.trees.items()):
             pause()
             if should_stop():
@@ -144,12 +145,15 @@ class WorkspaceIndex:
                     if is_implicit_first(func, arg, cls is not None):
                         continue
                     try:
-                        t = normalize(arg.annotation) if arg.annotation is not None else \
-                            evidence_for(parameter_slot(func, cls, arg, i), ctx).type
+                        if arg.annotation is not None:
+                            t, rule = normalize(arg.annotation), "annotation"
+                        else:
+                            ev = evidence_for(parameter_slot(func, cls, arg, i), ctx)
+                            t, rule = ev.type, ev.rule
                     except RecursionError:
                         continue
                     if t:
-                        found.setdefault(arg.arg, set()).add(t)
+                        found.setdefault(arg.arg, set()).add((t, rule))
         return {name: frozenset(types) for name, types in found.items()}
 
     def replace(self, module: str, text: str) -> bool:

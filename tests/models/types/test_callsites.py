@@ -109,14 +109,15 @@ def test_what_calls_pass_reaches_return_inference():
 
 
 def test_the_index_knows_what_types_each_parameter_name_has_across_the_workspace(tmp_path: Path):
-    (tmp_path / "a.py").write_text("def fetch(url, timeout=5.0, retries: int = 3):\n    pass\n")
+    (tmp_path / "a.py").write_text("class Session:\n    pass\n\n\n"
+                                   "def fetch(url, session: Session, timeout=5.0, retries: int = 3):\n    pass\n")
     (tmp_path / "b.py").write_text("class Client:\n    def get(self, url, timeout):\n        pass\n\n"
-                                   "    def put(self, url, timeout, retries):\n        pass\n")
+                                   "    def put(self, url, timeout, retries, session):\n        pass\n")
     index = WorkspaceIndex(tmp_path)
     index.build()
     index.build_callsites()
-    assert index.peers["timeout"] == {"float"}  # a default in one file
-    assert index.peers["retries"] == {"int"}  # an annotation
+    assert index.peers["timeout"] == {("float", "default_literal")}  # a default in one file
+    assert index.peers["retries"] == {("int", "annotation")}
     assert "url" not in index.peers and "self" not in index.peers
     text = (tmp_path / "b.py").read_text()
     from pulsedev.models.types.features import add_peer_features, slot_features
@@ -125,11 +126,37 @@ def test_the_index_knows_what_types_each_parameter_name_has_across_the_workspace
     slots = [s for s in find_slots(ctx.tree, text) if s.kind == "parameter"]
     evs = [evidence_for(s, ctx) for s in slots]
     feats = [slot_features(s, e) for s, e in zip(slots, evs)]
-    add_peer_features(slots, evs, feats, index.peers)
+    peered = add_peer_features(slots, evs, feats, index.peers)
     by_name = {(s.qualname, s.name): f for s, f in zip(slots, feats)}
     assert by_name[("Client.get", "timeout")].get("p:peer=float") == 1.0
     assert by_name[("Client.put", "retries")].get("p:peer=int") == 1.0
+    assert by_name[("Client.put", "retries")].get("p:peer_rule=annotation") == 1.0
+    assert by_name[("Client.get", "timeout")].get("p:peer_rule=default_literal") == 1.0
     assert not any(k.startswith("p:peer=") for k in by_name[("Client.get", "url")])
+    # A parameter with no evidence of its own takes its peers' class as the model's candidate.
+    ev = {(s.qualname, s.name): e for s, e in zip(slots, peered)}
+    assert ev[("Client.put", "session")].type == "Session" and ev[("Client.put", "session")].rule == "peer"
+    assert ev[("Client.put", "session")].words == "other parameters named `session` in the workspace are Session"
+    assert by_name[("Client.put", "session")].get("p:rule=peer") == 1.0
+    assert by_name[("Client.put", "session")].get("p:st=Session") == 1.0
+    # A builtin is left to the model (a feature only), and so is a name without peers.
+    assert ev[("Client.put", "retries")].type is None and ev[("Client.get", "url")].type is None
+
+
+def test_star_parameters_are_peers_of_their_own_kind_only():
+    source = ("def pack(args=(1, 2), kwargs={'a': 1}):\n    pass\n\n\n"
+              "def call(*args, **kwargs):\n    pass\n\n\ndef again(args):\n    pass\n")
+    from pulsedev.models.types.features import add_peer_features, slot_features
+
+    ctx = _file_context(source)
+    slots = [s for s in find_slots(ctx.tree, source) if s.kind == "parameter"]
+    evs = [evidence_for(s, ctx) for s in slots]
+    feats = [slot_features(s, e) for s, e in zip(slots, evs)]
+    add_peer_features(slots, evs, feats)
+    by_name = {(s.qualname, s.name): f for s, f in zip(slots, feats)}
+    assert by_name[("again", "args")].get("p:peer=tuple[int, int]") == 1.0
+    assert not any(k.startswith("p:peer") for k in by_name[("call", "args")])
+    assert "p:peer=dict[str, int]" not in by_name[("call", "kwargs")]
 
 
 def test_a_parameter_passed_on_takes_what_its_own_callers_pass(tmp_path: Path):
