@@ -32,8 +32,11 @@ from pulsedev.models.types.views import VIEWS, Views
 STATIC, OTHER = "<static>", "<other>"
 KINDS = ("parameter", "return", "variable")
 MODEL_VERSION = 3
-#: Inverse regularisation strength of the logistic regression.
-C = 0.5
+#: Inverse regularisation strength of the logistic regression.  Offline, on the samples of three
+#: sets of unseen packages, coverage at precision 0.9 at C = 1, 0.5, 0.25, 0.125: 0.598, 0.605,
+#: 0.625, 0.619 (held-out set); 0.528, 0.522, 0.527, 0.524; 0.481, 0.485, 0.495, 0.489; and 0.25
+#: kept its lead over 0.5 with a twentieth of the corpus's packages left out.
+C = 0.25
 #: A feature whose largest weight over all classes is below this is pruned from the saved model.
 PRUNE_BELOW = 0.05
 
