@@ -15,7 +15,7 @@ from __future__ import annotations
 import builtins
 
 from pulsedev.models.types.members import base_name, class_homes
-from pulsedev.models.types.tracefit import isinstance_classes
+from pulsedev.models.types.tracefit import isinstance_checks
 from pulsedev.models.types.typetext import split_union
 
 
@@ -27,20 +27,12 @@ def checked_against(predicted: str, slot, ctx) -> str | None:
     real = [m for m in split_union(predicted) if m != "None"]
     if len(real) != 1 or real[0] in ("Any", "object"):
         return None
-    classes = _checks(slot.func, ctx).get(slot.name)
+    classes = isinstance_checks(slot.func, ctx).get(slot.name)
     if not classes:
         return None
     head = real[0].split("[", 1)[0]
     others = sorted(c for c in classes if c != head and _known(c, ctx) and not _covers(head, c, ctx))
     return ", ".join(others) or None
-
-
-def _checks(func, ctx) -> dict[str, set[str]]:
-    """`isinstance_classes` of a def, read once per def (memoised on the context)."""
-    found = ctx.isinstance_checks.get(id(func))
-    if found is None:
-        found = ctx.isinstance_checks[id(func)] = isinstance_classes(func)
-    return found
 
 
 def _known(name: str, ctx) -> bool:

@@ -72,7 +72,7 @@ class FileContext:
         self._elsewhere: dict[tuple[str, str], str | None] = {}  # (class, attribute) -> set_elsewhere
         self._stating: set[int] = set()  # defs whose parameters' rules are being read (scope._stated)
         self._params: dict[tuple[int, bool, bool], object] = {}  # params.parameter_evidence, memoised
-        self.isinstance_checks: dict[int, dict[str, set[str]]] = {}  # def id -> checked.py's, memoised
+        self.isinstance_checks: dict[int, dict[str, set[str]]] = {}  # def id -> tracefit.isinstance_checks, memoised
 
     def forget_inferred(self) -> None:
         """Drops memoised scopes, returns and attributes (after `calls` changed what they would be)."""

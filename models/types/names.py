@@ -33,7 +33,7 @@ ABBREVIATIONS = {"conn": "connection", "req": "request", "resp": "response", "re
 _RAISED = {"error", "exception", "warning", "defect", "exit", "interrupt"}
 _RAISING_MODULES = {"exceptions", "errors", "exc", "error", "exception"}
 #: Their classes (`TypedDict`, `KeysView`) are named by a parameter only exactly.
-_TYPING_MODULES = ("typing.", "typing_extensions.", "collections.abc.")
+TYPING_MODULES = ("typing.", "typing_extensions.", "collections.abc.")
 #: The typing names that are whole types without parameters.
 _WHOLE_TYPING = {"Any", "Hashable", "Sized", "TextIO", "BinaryIO", "NamedTuple", "TypedDict", "Protocol"}
 ALIAS_SUFFIXES = ("types", "type", "like", "input")
@@ -139,7 +139,7 @@ def _generic(ctx: FileContext, name: str) -> bool:
     if name in ctx.classes:
         return ctx.type_params(ctx.classes[name]) != []
     origin = ctx.imports.get(name, "")
-    if origin.startswith(_TYPING_MODULES):
+    if origin.startswith(TYPING_MODULES):
         return name not in _WHOLE_TYPING
     home = ctx.index.class_home(origin) if ctx.index is not None else None
     if home is not None:
@@ -155,7 +155,7 @@ def _raised(ctx: FileContext, name: str, words: tuple[str, ...]) -> bool:
     origin = ctx.imports.get(name)
     if origin is not None:
         module = origin.rsplit(".", 2)[-2] if origin.count(".") else ""
-        return module.strip("_") in _RAISING_MODULES or origin.startswith(_TYPING_MODULES)
+        return module.strip("_") in _RAISING_MODULES or origin.startswith(TYPING_MODULES)
     node = ctx.classes.get(name)
     return node is not None and any(
         (b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute) else "").endswith(

@@ -31,7 +31,7 @@ from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for caller
     resolve_relative,
 )
 from pulsedev.models.types.members import common_base, is_stub_body, override_return
-from pulsedev.models.types.names import class_for_name
+from pulsedev.models.types.names import TYPING_MODULES, class_for_name
 from pulsedev.models.types.params import parameter_evidence
 from pulsedev.models.types.scope import function_env
 from pulsedev.models.types.slots import Slot
@@ -156,7 +156,7 @@ def _iterator_style(ctx: FileContext, is_async: bool) -> str:
     `Iterable`."""
     prefix = "Async" if is_async else ""
     have = {name for name, origin in ctx.imports.items()
-            if origin.rpartition(".")[0] in ("typing", "typing_extensions", "collections.abc") and origin.endswith(name)}
+            if origin.startswith(TYPING_MODULES) and origin.endswith(name)}
     for kind in ("Generator", "Iterator", "Iterable"):
         if prefix + kind in have:
             return prefix + kind

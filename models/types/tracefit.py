@@ -53,6 +53,14 @@ def isinstance_classes(func) -> dict[str, set[str]]:
     return found
 
 
+def isinstance_checks(func, ctx) -> dict[str, set[str]]:
+    """`isinstance_classes` of a def of the file `ctx`, read once per def (memoised on the context)."""
+    found = ctx.isinstance_checks.get(id(func))
+    if found is None:
+        found = ctx.isinstance_checks[id(func)] = isinstance_classes(func)
+    return found
+
+
 def _compared_with_none(func, name: str) -> bool:
     """Whether a def compares a parameter with None (`is`, `is not`, `==`, `!=`)."""
     for node in _own_nodes(func):
@@ -136,7 +144,7 @@ def _forwarded(func, name: str, cls, ctx, index, depth: int = 0, seen=None) -> t
         param = _parameter(callee, pos if kw is None else None, kw, offset)
         if param is None:
             continue
-        classes = isinstance_classes(callee).get(param)
+        classes = isinstance_checks(callee, where).get(param)
         if classes:
             return callee.name, classes
         owner = where.classes.get(_name(node.func)) if isinstance(node.func, ast.Name) else cls
@@ -202,7 +210,7 @@ def doubts(observed: str, slot, ctx, index=None) -> tuple[str, float, list[str]]
     func = slot.func
     members = split_union(observed)
     if slot.kind == "parameter" and func is not None:
-        classes, none_check = isinstance_classes(func).get(slot.name), _compared_with_none(func, slot.name)
+        classes, none_check = isinstance_checks(func, ctx).get(slot.name), _compared_with_none(func, slot.name)
         real = [m for m in members if m != "None"]
         if classes and len(real) == 1:
             penalty += 0.25
