@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pulsedev.models.types.corpus import feature_value
+from pulsedev.models.types.corpus import feature_value, package_groups
 from pulsedev.models.types.train import collect
 
 
@@ -19,6 +19,21 @@ def test_training_samples_see_evidence_from_other_modules_of_their_package(tmp_p
     wait = [s for s in samples if feature_value(s.features, "p:name") == "wait"]
     assert len(wait) == 1 and wait[0].group == "<workspace>"
     assert feature_value(wait[0].features, "p:rule") == "forwarded" and wait[0].label == "<static>"
+
+
+def test_code_another_distribution_was_copied_into_is_not_learned_as_the_package_s(tmp_path):
+    pkg = tmp_path / "site" / "pkg"
+    (pkg / "externals" / "compat" / "common").mkdir(parents=True)
+    (pkg / "__init__.py").write_text('__version__ = "2.1"\n')  # the package's own version: its code is kept
+    (pkg / "core.py").write_text("def fit(x: int) -> int:\n    return x\n")
+    (pkg / "externals" / "__init__.py").write_text("")
+    (pkg / "externals" / "helpers.py").write_text("def ok() -> bool:\n    return True\n")
+    (pkg / "externals" / "compat" / "__init__.py").write_text('__version__: str = "1.12.0"\n')  # a copied library
+    (pkg / "externals" / "compat" / "common" / "__init__.py").write_text("")
+    (pkg / "externals" / "compat" / "common" / "_aliases.py").write_text("def std(axis: int) -> float: ...\n")
+    files = package_groups(tmp_path / "site")["pkg"]
+    assert sorted(f.relative_to(pkg).as_posix() for f in files) == [
+        "__init__.py", "core.py", "externals/__init__.py", "externals/helpers.py"]
 
 
 def test_sampled_files_are_indexed_with_the_rest_of_their_package(tmp_path):
