@@ -88,11 +88,9 @@ def vendored(package: Path) -> list[Path]:
     scikit-learn, and 17 of SciPy's, were array-api-compat's and array-api-extra's."""
     out = []
     for init in package.glob("*/**/__init__.py"):
-        try:
-            if init.stat().st_size <= MAX_BYTES and _VERSIONED.search(init.read_text(encoding="utf-8", errors="replace")):
-                out.append(init.parent)
-        except OSError:
-            continue
+        text = read_source(init)
+        if text is not None and _VERSIONED.search(text):
+            out.append(init.parent)
     return out
 
 
