@@ -48,6 +48,8 @@ def _union(types: list[str | None], limit: int = 3) -> str | None:
         for m in split_union(t):
             if m not in out:
                 out.append(m)
+    if len(out) > 1:  # a branch that always raises adds nothing to what the others give
+        out = [m for m in out if m not in ("NoReturn", "Never")] or out[:1]
     if len(out) > limit:
         return None
     if "None" in out:

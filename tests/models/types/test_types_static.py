@@ -679,10 +679,33 @@ def test_a_def_ending_in_a_call_to_a_raising_function_learns_with_raise():
            "    def __setitem__(self, key, value):\n        _immutable(self)\n"
            "    def __delitem__(self, key):\n        print(key)\n")
     ev = evidence_at(src, "return", "return", "Frozen.append")
-    assert (ev.type, ev.rule) == (None, "raises_call")
+    assert (ev.type, ev.rule) == ("NoReturn", "raises_call")
     assert evidence_at(src, "return", "return", "Frozen.log").rule == "noreturn"
     assert evidence_at(src, "return", "return", "Frozen.__setitem__").rule == "raises_call"  # not the dunder's None
     assert (evidence_at(src, "return", "return", "Frozen.__delitem__").rule) == "dunder"
     slot = _slots(src)[("return", "Frozen.append", "return")]
     feats = slot_features(slot, ev)
     assert "r:rule=raises_call" in feats and "r:rule=raises" in feats
+
+
+def test_a_def_that_always_raises_is_a_noreturn_candidate_and_a_branch_that_raises_adds_nothing():
+    src = ("def fail(msg):\n    log(msg)\n    raise ValueError(msg)\n"
+           "def stop():\n    raise NotImplementedError\n"
+           "def pick(n):\n    if n:\n        return 'x'\n    return fail('no')\n")
+    ev = evidence_at(src, "return", "return", "fail")
+    assert (ev.type, ev.rule) == ("NoReturn", "raises")
+    assert evidence_at(src, "return", "return", "stop").type is None  # a stub's body says nothing
+    assert evidence_at(src, "return", "return", "pick").type == "str"
+
+
+def test_a_hook_that_does_nothing_returns_none_unless_abstract_or_a_protocol_member():
+    src = ("from abc import ABC, abstractmethod\nfrom typing import Protocol\n"
+           "class Plugin:\n    def on_start(self, app):\n        \"\"\"Called first.\"\"\"\n        pass\n"
+           "    def size(self):\n        ...\n"
+           "    @abstractmethod\n    def name(self):\n        pass\n"
+           "class Base(ABC):\n    def run(self):\n        pass\n"
+           "class Reader(Protocol):\n    def read(self):\n        pass\n")
+    ev = evidence_at(src, "return", "return", "Plugin.on_start")
+    assert (ev.type, ev.rule, ev.words) == ("None", "noreturn_pass", "does nothing")
+    for name in ("Plugin.size", "Plugin.name", "Base.run", "Reader.read"):
+        assert evidence_at(src, "return", "return", name).type is None, name
