@@ -135,9 +135,21 @@ def _does_nothing(func, cls: ast.ClassDef | None) -> bool:
 
 
 def always_raises(func) -> bool:
-    """Whether a def ends in `raise` with no return or yield on the way (`-> NoReturn` if annotated)."""
+    """Whether every way through a def ends in `raise`, with no return or yield on the way (`-> NoReturn`
+    if annotated): a `raise` last, or an `if` whose branches, or a `try` whose body and handlers, all do."""
     rets, yields = returns_of(func)
-    return not rets and not yields and bool(func.body) and isinstance(func.body[-1], ast.Raise)
+    return not rets and not yields and _ends_raising(func.body)
+
+
+def _ends_raising(body: list[ast.stmt]) -> bool:
+    last = body[-1] if body else None
+    if isinstance(last, ast.If):
+        return _ends_raising(last.body) and _ends_raising(last.orelse)
+    if isinstance(last, ast.Try):  # what follows a body that raises (its `else`) never runs
+        return _ends_raising(last.body) and all(_ends_raising(h.body) for h in last.handlers)
+    if isinstance(last, (ast.With, ast.AsyncWith)):
+        return _ends_raising(last.body)
+    return isinstance(last, ast.Raise)
 
 
 def _raising_call(stmt: ast.stmt, ctx: FileContext) -> bool:

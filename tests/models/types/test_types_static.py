@@ -696,6 +696,13 @@ def test_a_def_that_always_raises_is_a_noreturn_candidate_and_a_branch_that_rais
     assert (ev.type, ev.rule) == ("NoReturn", "raises")
     assert evidence_at(src, "return", "return", "stop").type is None  # a stub's body says nothing
     assert evidence_at(src, "return", "return", "pick").type == "str"
+    flows = ("def reraise(value, tb=None):\n    try:\n        if tb is not None:\n"
+             "            raise value.with_traceback(tb)\n        raise value\n    finally:\n        tb = None\n"
+             "def check(ok):\n    if ok:\n        log(ok)\n    else:\n        raise ValueError(ok)\n"
+             "def guarded(f):\n    try:\n        f()\n        raise ValueError\n    except KeyError:\n        pass\n")
+    assert evidence_at(flows, "return", "return", "reraise").type == "NoReturn"
+    assert evidence_at(flows, "return", "return", "check").type == "None"  # one branch goes on
+    assert evidence_at(flows, "return", "return", "guarded").type == "None"  # a handler goes on
 
 
 def test_a_hook_that_does_nothing_returns_none_unless_abstract_or_a_protocol_member():
