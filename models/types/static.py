@@ -125,8 +125,7 @@ def _does_nothing(func, cls: ast.ClassDef | None) -> bool:
     member: a hook to override, which returns None (80 of 80 such annotated defs in this
     interpreter's site-packages and 23 packages of libraries; `...` bodies and `abstractmethod`s
     there mostly return something)."""
-    body = [s for s in func.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
-    if len(body) != 1 or not isinstance(body[0], ast.Pass):
+    if not (is_stub_body(func) and isinstance(func.body[-1], ast.Pass)):
         return False
     if any("abstract" in ast.unparse(d) for d in func.decorator_list):
         return False
