@@ -71,8 +71,8 @@ def returns_of(func) -> tuple[list[ast.Return], list[ast.Yield | ast.YieldFrom]]
 def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: bool = True) -> Evidence:
     """Static evidence for a def's return type (`deep=False`: not from its family's)."""
     rets, yields = returns_of(func)
-    if func.name in DUNDER_RETURNS and (rets or not _raising_call(func.body[-1], ctx)):  # (`__setitem__` of an
-        t = DUNDER_RETURNS[func.name]  # immutable mapping calls a function that raises: it never returns)
+    if func.name in DUNDER_RETURNS and (rets or always_raises(func) or not _ends_raising(func.body, ctx)):  # (`__setitem__` of
+        t = DUNDER_RETURNS[func.name]  # an immutable mapping calls a function that raises: it never returns)
         return Evidence(t, "dunder", f"`{func.name}` returns {t}")
     if yields:
         return _generator(func, yields, ctx, cls)
@@ -91,7 +91,7 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
     if not valued:
         if always_raises(func):
             return Evidence("NoReturn", "raises", "always raises")
-        if not rets and _raising_call(func.body[-1], ctx):
+        if not rets and _ends_raising(func.body, ctx):
             return Evidence("NoReturn", "raises_call", "always ends in a call that raises")
         if isinstance(func, ast.AsyncFunctionDef):
             return Evidence("None", "noreturn_async", "no return value")
@@ -140,19 +140,22 @@ def always_raises(func) -> bool:
     return not rets and not yields and _ends_raising(func.body)
 
 
-def _ends_raising(body: list[ast.stmt]) -> bool:
+def _ends_raising(body: list[ast.stmt], ctx: FileContext | None = None) -> bool:
+    """Whether every way through `body` ends in `raise` (or, given the file's `ctx`, in a call to one of
+    its functions that always raises)."""
     last = body[-1] if body else None
     if isinstance(last, ast.If):
-        return _ends_raising(last.body) and _ends_raising(last.orelse)
+        return _ends_raising(last.body, ctx) and _ends_raising(last.orelse, ctx)
     if isinstance(last, ast.Try):  # what follows a body that raises (its `else`) never runs
-        return _ends_raising(last.body) and all(_ends_raising(h.body) for h in last.handlers)
+        return _ends_raising(last.body, ctx) and all(_ends_raising(h.body, ctx) for h in last.handlers)
     if isinstance(last, (ast.With, ast.AsyncWith)):
-        return _ends_raising(last.body)
-    return isinstance(last, ast.Raise)
+        return _ends_raising(last.body, ctx)
+    return isinstance(last, ast.Raise) or (ctx is not None and _raising_call(last, ctx))
 
 
-def _raising_call(stmt: ast.stmt, ctx: FileContext) -> bool:
-    """Whether a statement calls a function of the file that always raises (`_immutable_error(self)`)."""
+def _raising_call(stmt: ast.stmt | None, ctx: FileContext) -> bool:
+    """Whether a statement calls a function of the file that always raises (`_immutable_error(self)`);
+    that function is judged by its own raises alone, so calls that go round in a circle end."""
     if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Name)):
         return False
     callee = ctx.functions.get(stmt.value.func.id)

@@ -683,6 +683,13 @@ def test_a_def_ending_in_a_call_to_a_raising_function_learns_with_raise():
     assert evidence_at(src, "return", "return", "Frozen.log").rule == "noreturn"
     assert evidence_at(src, "return", "return", "Frozen.__setitem__").rule == "raises_call"  # not the dunder's None
     assert (evidence_at(src, "return", "return", "Frozen.__delitem__").rule) == "dunder"
+    branches = src + ("    def pop(self, key):\n        if key:\n            raise KeyError(key)\n"
+                      "        else:\n            _immutable(self)\n"
+                      "    def get(self, key):\n        if key:\n            _immutable(self)\n")
+    assert evidence_at(branches, "return", "return", "Frozen.pop").rule == "raises_call"
+    assert evidence_at(branches, "return", "return", "Frozen.get").rule == "noreturn"  # one way goes on
+    circle = "def a():\n    b()\ndef b():\n    a()\n"
+    assert evidence_at(circle, "return", "return", "a").rule == "noreturn"
     slot = _slots(src)[("return", "Frozen.append", "return")]
     feats = slot_features(slot, ev)
     assert "r:rule=raises_call" in feats and "r:rule=raises" in feats
