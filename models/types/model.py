@@ -17,6 +17,7 @@ Accepted and rejected hints adjust it online (`learn_feedback`).
 from __future__ import annotations
 
 import collections
+import hashlib
 import time
 import zipfile
 from dataclasses import dataclass, field, replace
@@ -178,6 +179,17 @@ def _fit(samples: list[Sample], vocab: set[str],
     return vec, clf, views
 
 
+def fold(group: str, folds: int) -> int:
+    """A package's calibration fold, from its name alone: installing or removing a package moves no
+    other package's fold, as a shuffle of all packages would (offline, with a twentieth of the packages
+    left out twice, coverage at precision 0.9 on the three sets moved by 0.007 on average, 0.009 shuffled).
+
+    >>> fold("requests", 3) == fold("requests", 3), {fold(f"pkg{i}", 3) for i in range(20)} == {0, 1, 2}
+    (True, True)
+    """
+    return int.from_bytes(hashlib.blake2b(group.encode(), digest_size=8).digest(), "big") % folds
+
+
 def _correct(pred: str | None, sample: Sample) -> bool:
     truth = sample.static if sample.label == STATIC else sample.label
     return pred is not None and truth is not None and canonical(pred) == canonical(truth)
@@ -193,10 +205,7 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
     # easy) labels keep near their natural share, which the calibrator's confidence depends on.
     samples = _balance([_without_sentinel(s) for s in samples], per_group=2500, per_label=500)
     vocab = _vocab(samples, min_count, max_classes)
-    groups = sorted({s.group for s in samples})
-    rng = np.random.default_rng(0)
-    order = list(rng.permutation(len(groups)))
-    fold_of = {groups[i]: k % folds for k, i in enumerate(order)}
+    fold_of = {g: fold(g, folds) for g in {s.group for s in samples}}
     held: list[Guess] = []
     right: list[bool] = []
     for k in range(folds):
@@ -205,8 +214,8 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
         if not train_s or not test_s:
             continue
         vec, clf, views = _fit(train_s, vocab)
-        guesses = TypeModel(vec, clf, None, views).guesses([s.features for s in test_s], [s.static for s in test_s],
-                                                    [s.kind for s in test_s])
+        guesses = TypeModel(vec, clf, None, views).guesses(
+            [s.features for s in test_s], [s.static for s in test_s], [s.kind for s in test_s])
         for g, s in zip(guesses, test_s):
             if g is not None:
                 held.append(g)
