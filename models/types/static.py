@@ -71,7 +71,8 @@ def returns_of(func) -> tuple[list[ast.Return], list[ast.Yield | ast.YieldFrom]]
 def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: bool = True) -> Evidence:
     """Static evidence for a def's return type (`deep=False`: not from its family's)."""
     rets, yields = returns_of(func)
-    if func.name in DUNDER_RETURNS and (rets or always_raises(func) or not _ends_raising(func.body, ctx)):  # (`__setitem__` of
+    raises = _ends_raising(func.body)  # (`always_raises` when there is no return and no yield)
+    if func.name in DUNDER_RETURNS and (rets or raises or not _ends_raising(func.body, ctx)):  # (`__setitem__` of
         t = DUNDER_RETURNS[func.name]  # an immutable mapping calls a function that raises: it never returns)
         return Evidence(t, "dunder", f"`{func.name}` returns {t}")
     if yields:
@@ -89,7 +90,7 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
     valued = [r for r in rets if r.value is not None and not (isinstance(r.value, ast.Constant)
                                                               and r.value.value is None)]
     if not valued:
-        if always_raises(func):
+        if not rets and raises:  # (no yield: a generator returned above)
             return Evidence("NoReturn", "raises", "always raises")
         if not rets and _ends_raising(func.body, ctx):
             return Evidence("NoReturn", "raises_call", "always ends in a call that raises")
