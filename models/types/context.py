@@ -156,14 +156,23 @@ class FileContext:
 
     def _library_member(self, class_name: str, name: str, call: bool) -> str | None:
         """`member_type` for a standard-library class (`Path`, imported or as `KNOWN_IMPORTS` knows it)."""
+        origin = self._library_class(class_name)
+        return stdclasses.member_type(origin, name, call, class_name) if origin is not None else None
+
+    def operator_type(self, class_name: str, dunder: str, other: str) -> str | None:
+        """What `a <op> b` gives for an `a` of a standard-library class (`path / "x"` is a `Path`,
+        `now - then` a `timedelta`), `dunder` naming the operator and `other` the type of `b`."""
+        origin = self._library_class(class_name)
+        return stdclasses.operator_type(origin, dunder, other, class_name) if origin is not None else None
+
+    def _library_class(self, class_name: str) -> str | None:
+        """The dotted name of a standard-library class the file names, or None (a class of the workspace)."""
         if class_name in self.classes or (self.index is not None and class_name in self.index.classes
                                           and class_name not in self.imports):
             return None
         origin = self.imports.get(class_name) or (
             f"{KNOWN_IMPORTS[class_name]}.{class_name}" if class_name in KNOWN_IMPORTS else None)
-        if origin is None or (self.index is not None and self.index.defines(origin)):
-            return None
-        return stdclasses.member_type(origin, name, call, class_name)
+        return None if origin is None or (self.index is not None and self.index.defines(origin)) else origin
 
     def own_member_type(self, class_name: str, name: str, call: bool) -> str | None:
         """`member_type` for a class of this file (see `class_member_type`)."""
@@ -181,13 +190,24 @@ class FileContext:
                     return None
                 return self.function_return(stmt)
         if call:
-            return None
+            return self._made_by(cls, name)
         from pulsedev.models.types.assigned import (
             set_elsewhere,  # the rules build on this module
         )
 
         attrs = self.class_attrs(cls)
         return attrs[name] if name in attrs else set_elsewhere(self, cls, name)
+
+    def _made_by(self, cls: ast.ClassDef, name: str) -> str | None:
+        """What `self.name()` makes when the class body sets `name` to a class (`response_class =
+        Response`, a factory a subclass may replace with its own subclass): one of that class."""
+        for stmt in cls.body:
+            target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else \
+                stmt.target if isinstance(stmt, ast.AnnAssign) else None
+            if isinstance(target, ast.Name) and target.id == name:
+                value = stmt.value
+                return value.id if isinstance(value, ast.Name) and self.is_class_name(value.id) else None
+        return None
 
     def own_type(self, cls: ast.ClassDef) -> str | None:
         """How the file writes the type of `self` of `cls` in a signature: `Self` when it imports `Self`

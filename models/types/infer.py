@@ -1,6 +1,6 @@
 """Expression type inference over the ast, the engine under the static evidence rules.
 
-Literals, displays, comprehensions, operators, builtins and common
+Literals, displays, comprehensions, operators (operators.py), builtins (builtincalls.py), common
 standard-library calls (known.py), constructors of classes reachable in the
 file, returns of functions of the file and of the workspace (through
 `WorkspaceIndex`), and names whose types the scope knows (an `Env`, made by
@@ -12,53 +12,33 @@ from __future__ import annotations
 
 import ast
 
-from pulsedev.models.types import stdclasses, stdlib
+from pulsedev.models.types import operators, stdclasses, stdlib
 from pulsedev.models.types.awaited import awaited
+from pulsedev.models.types.builtincalls import builtin_call
 from pulsedev.models.types.context import FileContext, resolve_relative  # noqa: F401 - re-exported
 from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind re-exported for the rules
     ANY_RECEIVER_METHODS,
-    BOOL_FUNCS,
     BUILTIN_TYPES,
     FILLS,
-    INT_FUNCS,
     KNOWN_IMPORTS,
-    REBUILT,
     STDLIB_CALLS,
-    STR_FUNCS,
+    container_method,
     element_of,
     empty_kind,
     is_cast,
     iterated,
+    mapping_view,
     text_method,
+    tuple_parts,
 )
-from pulsedev.models.types.typetext import head_names, normalize, split_union
+from pulsedev.models.types.typetext import head_names, normalize
+from pulsedev.models.types.typetext import join_types as _union
 
 
 class Env(dict):
     """Known local types of a function: name -> type text (None = conflicting/unknown)."""
 
     cls: ast.ClassDef | None = None
-
-
-def _union(types: list[str | None], limit: int = 3) -> str | None:
-    if not types or any(t is None for t in types):
-        return None
-    out: list[str] = []
-    for t in types:
-        for m in split_union(t):
-            if m not in out:
-                out.append(m)
-    if len(out) > 1:  # a branch that always raises adds nothing to what the others give
-        out = [m for m in out if m not in ("NoReturn", "Never")] or out[:1]
-    if len(out) > limit:
-        return None
-    if "None" in out:
-        out = [m for m in out if m != "None"] + ["None"]
-    if "int" in out and "float" in out:
-        out.remove("int")
-    if "bool" in out and "int" in out:
-        out.remove("bool")
-    return " | ".join(out)
 
 
 def _dotted(node: ast.expr) -> str | None:
@@ -129,6 +109,8 @@ def infer(node: ast.expr | None, env: Env, ctx: FileContext, depth: int = 0) -> 
             return env[node.id]
         return constant_type(node.id, ctx, d)
     if isinstance(node, ast.Attribute):
+        if node.attr in ("__name__", "__qualname__", "__module__"):
+            return "str"  # of a class, a function or a module alike
         if isinstance(node.value, ast.Name) and node.value.id == "self" and env.cls is not None:
             own = ctx.class_attrs(env.cls)
             return own[node.attr] if node.attr in own else ctx.member_type(env.cls.name, node.attr, call=False)
@@ -143,10 +125,20 @@ def infer(node: ast.expr | None, env: Env, ctx: FileContext, depth: int = 0) -> 
     return None
 
 
-def _elements(node: ast.expr, env: Env, ctx: FileContext, d: int) -> str | None:
-    """The type of what an iterable expression yields (a generator's element, a container's)."""
+def _elements(node: ast.expr, env: Env, ctx: FileContext, d: int = 0) -> str | None:
+    """The type of what an iterable expression yields: a generator's element, a container's, a
+    mapping's `items()` (`tuple[K, V]`), `keys()` or `values()`, `enumerate` and `zip` of them."""
     if isinstance(node, ast.GeneratorExp):
         return infer(node.elt, _comp_env(node, env, ctx, d), ctx, d)
+    if isinstance(node, ast.Call) and not node.keywords and not any(isinstance(a, ast.Starred) for a in node.args):
+        f, args = node.func, node.args
+        if isinstance(f, ast.Attribute) and f.attr in ("items", "keys", "values") and not args:
+            return mapping_view(infer(f.value, env, ctx, d + 1), f.attr)
+        if isinstance(f, ast.Name) and f.id in ("enumerate", "zip") and f.id not in env and not (
+                f.id in ctx.functions or f.id in ctx.classes or f.id in ctx.imports):
+            parts = ["int"] * (f.id == "enumerate") + [_elements(a, env, ctx, d + 1) for a in args]
+            ok = len(args) == 1 if f.id == "enumerate" else 2 <= len(args) <= 3
+            return f"tuple[{', '.join(parts)}]" if ok and all(parts) else None  # type: ignore[arg-type]
     return iterated(infer(node, env, ctx, d))
 
 
@@ -166,39 +158,31 @@ def _comp_env(node, env: Env, ctx: FileContext, depth: int) -> Env:
     inner = Env(env)
     inner.cls = env.cls
     for gen in node.generators:
-        _bind_loop(gen.target, infer(gen.iter, inner, ctx, depth), inner)
+        _bind_loop(gen.target, _elements(gen.iter, inner, ctx, depth), inner)
     return inner
 
 
-def _bind_loop(target: ast.expr, iter_type: str | None, env: Env) -> None:
-    elt = iterated(iter_type)
+def _bind_loop(target: ast.expr, elt: str | None, env: Env) -> None:
+    """Binds a loop's target to the type of what it loops over, a tuple's parts to its names
+    (`for key, value in d.items()`); a name whose type does not follow is unknown (None)."""
     if isinstance(target, ast.Name):
         env[target.id] = elt
-    else:
-        for n in ast.walk(target):
-            if isinstance(n, ast.Name):
-                env[n.id] = None
+        return
+    parts = tuple_parts(elt) if isinstance(target, (ast.Tuple, ast.List)) else None
+    if parts is not None and len(parts) == len(target.elts):
+        for t, part in zip(target.elts, parts):
+            _bind_loop(t, part, env)
+        return
+    for n in ast.walk(target):
+        if isinstance(n, ast.Name):
+            env[n.id] = None
 
 
 def _binop(node: ast.BinOp, env: Env, ctx: FileContext, d: int) -> str | None:
     left = infer(node.left, env, ctx, d)
     if left == "str" and isinstance(node.op, ast.Mod):
         return "str"
-    right = infer(node.right, env, ctx, d)
-    if isinstance(node.op, ast.Add) and (left is None) != (right is None) and (left or right) in ("str", "bytes"):
-        return left or right  # `prefix + "x"`: only a str adds to a str
-    if left is None or right is None:
-        return None
-    nums = ("bool", "int", "float")
-    if left in nums and right in nums:
-        if isinstance(node.op, ast.Div):
-            return "float"
-        return "float" if "float" in (left, right) else "int"
-    if isinstance(node.op, ast.Add) and left == right and (left in ("str", "bytes") or left.startswith("list[")):
-        return left
-    if isinstance(node.op, ast.Mult) and {left, right} in ({"str", "int"}, {"bytes", "int"}):
-        return "str" if "str" in (left, right) else "bytes"
-    return None
+    return operators.result(node.op, left, infer(node.right, env, ctx, d), ctx)
 
 
 def _is_own_class(f: ast.expr) -> bool:
@@ -233,31 +217,12 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
                 if ret is not None:
                     return ret
             if origin in STDLIB_CALLS:
-                return STDLIB_CALLS[origin]
-            if ctx.is_class_name(name):
-                return name
+                return _with_default(STDLIB_CALLS[origin], node, env, ctx, d)
+            if ctx.is_class_name(name) or KNOWN_IMPORTS.get(name) == origin.rpartition(".")[0] and stdclasses.generic(
+                    origin) is False:
+                return name  # (`timedelta(days=1)`: a standard-library class with a lower-case name)
             return stdlib.function_return(origin, ctx.index)
-        if name in INT_FUNCS or (name == "int"):
-            return "int"
-        if name in STR_FUNCS:
-            return "str"
-        if name in BOOL_FUNCS:
-            return "bool"
-        if name in ("float", "bytes", "bytearray", "complex"):
-            return name
-        if name == "round" and len(node.args) == 1:
-            return "int"
-        if name == "abs" and node.args:
-            return infer(node.args[0], env, ctx, d)
-        if name in REBUILT and len(node.args) == 1 and not node.keywords or name == "sorted" and node.args:
-            elt = _elements(node.args[0], env, ctx, d)
-            return (f"tuple[{elt}, ...]" if name == "tuple" else f"{REBUILT[name]}[{elt}]") if elt else None
-        if name == "range":
-            return "range"
-        if name in ("max", "min") and node.args and not any(isinstance(a, ast.Starred) for a in node.args):
-            return _elements(node.args[0], env, ctx, d) if len(node.args) == 1 else \
-                _union([infer(a, env, ctx, d) for a in node.args], 1)
-        return None
+        return builtin_call(name, node, lambda e: infer(e, env, ctx, d), lambda e: _elements(e, env, ctx, d))
     if isinstance(f, ast.Attribute):
         dotted = _dotted(f)
         if dotted:
@@ -265,7 +230,7 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
             origin = ctx.imports.get(head)
             full = f"{origin}{dotted[len(head):]}" if origin else dotted
             if head not in env and full in STDLIB_CALLS:
-                return STDLIB_CALLS[full]
+                return _with_default(STDLIB_CALLS[full], node, env, ctx, d)
             module, _, last = full.rpartition(".")
             if head not in env and origin and KNOWN_IMPORTS.get(last) == module and stdclasses.generic(full) is False \
                     and not (ctx.index is not None and ctx.index.defines(full)):
@@ -286,12 +251,22 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
             return member  # a method of a class of the workspace
         if recv in ("str", "bytes"):
             return text_method(recv, f.attr)
+        if recv is not None and not node.keywords and (got := container_method(
+                recv, f.attr, [infer(a, env, ctx, d) for a in node.args])) is not None:
+            return got
         if recv is None and f.attr in ANY_RECEIVER_METHODS and not (
                 isinstance(f.value, ast.Name) and f.value.id in ctx.imports and f.value.id not in env):
             return ANY_RECEIVER_METHODS[f.attr]  # not a module's function: `codecs.decode` may return bytes
         if recv and recv.startswith("dict[") and f.attr in ("keys", "values", "items"):
             return None
     return None
+
+
+def _with_default(t: str | None, node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
+    """A lookup's type given its default: `os.getenv(key, "")` is a `str`, not a `str | None`."""
+    if t and t.endswith(" | None") and len(node.args) == 2 and infer(node.args[1], env, ctx, d) == t[:-7]:
+        return t[:-7]
+    return t
 
 
 def _walk_local(node: ast.AST):

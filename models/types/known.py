@@ -7,6 +7,7 @@ For infer.py; each entry holds whatever the arguments are.
 from __future__ import annotations
 
 import ast
+import functools
 
 BUILTIN_TYPES = {"str", "bytes", "int", "float", "bool", "complex", "list", "dict", "set", "frozenset", "tuple", "None"}
 #: Builtins that build a container of what their argument holds: `tuple(x.name for x in items)`.
@@ -161,3 +162,68 @@ def text_method(recv: str, attr: str) -> str | None:
         return "list[str]"
     return "bytes" if attr == "encode" else None
 
+
+
+def container_method(recv: str | None, attr: str, args: list[str | None]) -> str | None:
+    """What a method of a known builtin container returns, as typeshed says (`args`: the types of the
+    call's positional arguments, None where unknown); None when unknown or not the container's.
+
+    >>> container_method("list[Rule]", "pop", []), container_method("dict[str, int]", "get", ["str"])
+    ('Rule', 'int | None')
+    >>> container_method("dict[str, int]", "get", ["str", "int"]), container_method("set[str]", "union", [None])
+    ('int', 'set[str]')
+    """
+    base, params = _generic(recv) if recv else (None, ())
+    if base is None:
+        return None
+    if attr == "copy" and base in ("list", "dict", "set", "frozenset", "deque", "defaultdict", "OrderedDict"):
+        return recv
+    if base in ("list", "deque") and len(params) == 1:
+        return {"pop": params[0], "popleft": params[0] if base == "deque" else None, "index": "int",
+                "count": "int"}.get(attr)
+    if base in ("set", "frozenset") and len(params) == 1:
+        if attr in ("union", "intersection", "difference", "symmetric_difference"):
+            return recv
+        return params[0] if attr == "pop" and base == "set" else None
+    if base in ("dict", "defaultdict", "OrderedDict") and len(params) == 2:
+        value = params[1]
+        if attr == "get" and len(args) == 1:
+            return f"{value} | None"
+        if attr in ("get", "pop", "setdefault") and len(args) == 2:
+            return value if args[1] == value else None  # `d.get(k, "")` of a dict of str is a str
+        return value if attr == "pop" and len(args) == 1 else None
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _generic(text: str) -> tuple[str | None, tuple[str, ...]]:
+    """(`list`, (`int`,)) of `list[int]`; (None, ()) for a type that is not one generic class."""
+    try:
+        head = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        return None, ()
+    if not isinstance(head, ast.Subscript) or not isinstance(head.value, ast.Name):
+        return None, ()
+    return head.value.id, tuple(ast.unparse(a) for a in (head.slice.elts if isinstance(head.slice, ast.Tuple) else [head.slice]))
+
+
+def mapping_view(mapping: str | None, view: str) -> str | None:
+    """What looping over a mapping's `items()`, `keys()` or `values()` gives.
+
+    >>> mapping_view("dict[str, int]", "items"), mapping_view("Mapping[str, bytes]", "values"), mapping_view("list[int]", "keys")
+    ('tuple[str, int]', 'bytes', None)
+    """
+    base, params = _generic(mapping) if mapping else (None, ())
+    if base not in _MAPPINGS or len(params) != 2:
+        return None
+    return {"items": f"tuple[{params[0]}, {params[1]}]", "keys": params[0], "values": params[1]}[view]
+
+
+def tuple_parts(t: str | None) -> tuple[str, ...] | None:
+    """The parts of a fixed-length tuple type (`tuple[str, int]` -> str, int), or None.
+
+    >>> tuple_parts("tuple[str, int]"), tuple_parts("tuple[str, ...]"), tuple_parts("list[str]")
+    (('str', 'int'), None, None)
+    """
+    base, params = _generic(t) if t else (None, ())
+    return params if base == "tuple" and params and "..." not in params else None

@@ -18,6 +18,7 @@ from pulsedev.models.types.infer import (
     FileContext,
     _bind_loop,
     _binop,
+    _elements,
     _union,
     _walk_local,
     infer,
@@ -120,7 +121,7 @@ def _scan_body(body: list[ast.stmt], env: Env, ctx: FileContext) -> None:
                 name = node.target.id
                 typ = _binop(ast.BinOp(ast.Name(name, ast.Load()), node.op, node.value), env, ctx, 1)
             elif isinstance(node, (ast.For, ast.AsyncFor)):
-                _bind_loop(node.target, infer(node.iter, env, ctx), env)
+                _bind_loop(node.target, _elements(node.iter, env, ctx), env)
                 continue
             else:
                 for n in _targets(node):

@@ -45,6 +45,33 @@ def member_type(dotted: str, name: str, call: bool, receiver: str) -> str | None
     return next(iter(types)) if len(types) == 1 and None not in types else None
 
 
+@functools.lru_cache(maxsize=512)
+def operator_type(dotted: str, dunder: str, other: str, receiver: str) -> str | None:
+    """What an operator's method (`__truediv__`) of the stdlib class `dotted` gives with an operand of
+    type `other`: its one signature's result, or of its overloads the one whose operand is `other`.
+
+    >>> operator_type("pathlib.Path", "__truediv__", "str", "Path")
+    'Path'
+    >>> operator_type("datetime.datetime", "__sub__", "datetime", "datetime"), operator_type("datetime.datetime", "__sub__", "timedelta", "datetime")
+    ('timedelta', 'datetime')
+    """
+    module, _, cls = dotted.rpartition(".")
+    found = _class_def(module, cls) if module else None
+    for _ in range(6):  # the class, or the nearest base that defines the operator (`PurePath`)
+        if found is None:
+            return None
+        home, node = found
+        defs = [f for f in top_level(node.body) if isinstance(f, ast.FunctionDef) and f.name == dunder]
+        if defs:
+            break
+        bases = [b for b in map(functools.partial(_base, home), node.bases) if b is not None]
+        found = _class_def(*bases[0]) if len(bases) == 1 else None
+    defs = [f for f in defs if len(f.args.posonlyargs + f.args.args) == 2]
+    if len(defs) > 1:
+        defs = [f for f in defs if _writable((f.args.posonlyargs + f.args.args)[1].annotation, home, receiver) == other]
+    return _writable(defs[0].returns, home, receiver) if len(defs) == 1 else None
+
+
 def generic(dotted: str) -> bool | None:
     """Whether the stdlib class takes type parameters (`Popen[bytes]`: its bare name is not its whole
     type); None when the stubs have no such class."""

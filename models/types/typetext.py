@@ -226,3 +226,30 @@ def head_names(text: str) -> list[str]:
                 names.append(cur)
             cur = ""
     return names
+
+
+def join_types(types: list[str | None], limit: int = 3) -> str | None:
+    """The union of type texts (members in order, None last, `int` in `float`, `bool` in `int`), or
+    None when one is unknown or it would have more than `limit` members.
+
+    >>> join_types(["int", "None", "float"]), join_types(["str", None])
+    ('float | None', None)
+    """
+    if not types or any(t is None for t in types):
+        return None
+    out: list[str] = []
+    for t in types:
+        for m in split_union(t):
+            if m not in out:
+                out.append(m)
+    if len(out) > 1:  # a branch that always raises adds nothing to what the others give
+        out = [m for m in out if m not in ("NoReturn", "Never")] or out[:1]
+    if len(out) > limit:
+        return None
+    if "None" in out:
+        out = [m for m in out if m != "None"] + ["None"]
+    if "int" in out and "float" in out:
+        out.remove("int")
+    if "bool" in out and "int" in out:
+        out.remove("bool")
+    return " | ".join(out)

@@ -612,6 +612,70 @@ def test_what_builtins_build_from_an_iterable(expr, expected):
     assert _evidence(src, "return", "f", "return").type == expected
 
 
+@pytest.mark.parametrize("expr, expected", [
+    ("iter(self._rules)", "Iterator[Rule]"),
+    ("reversed(self._rules)", "Iterator[Rule]"),
+    ("next(iter(self._rules))", "Rule"),
+    ("next(iter(self._rules), None)", "Rule | None"),
+    ("self._rules.copy()", "list[Rule]"),
+    ("self._rules.pop()", "Rule"),
+    ("self._rules.index(rule)", "int"),
+    ("self._by_name.get(name)", "Rule | None"),
+    ("self._by_name.get(name, self._rules[0])", "Rule"),
+    ("self._by_name.get(name, 0)", None),  # a default of another type: a union the code does not spell
+    ("self._by_name.pop(name)", "Rule"),
+    ("self._names.union(other)", "set[str]"),
+    ("self._by_name.keys()", None),  # views are written many ways
+    ("self.rule_class()", "Rule"),  # a class the class body names: what calling it makes
+    ("self.rule_class", None),
+])
+def test_what_methods_of_builtin_containers_and_class_factories_give(expr, expected):
+    src = ("class Rule:\n    pass\n\nclass Map:\n    rule_class = Rule\n\n    def __init__(self):\n"
+           "        self._rules = [Rule()]\n        self._by_name = {'a': Rule()}\n        self._names = {'a'}\n\n"
+           f"    def f(self, rule, name, other):\n        return {expr}\n")
+    assert _evidence(src, "return", "Map.f", "return").type == expected
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("for key, value in counts.items():\n        return key", "str"),
+    ("for key, value in counts.items():\n        return value", "int"),
+    ("for value in counts.values():\n        return value", "int"),
+    ("for i, name in enumerate(names):\n        return i", "int"),
+    ("for i, name in enumerate(names):\n        return name", "str"),
+    ("for name, n in zip(names, counts.values()):\n        return n", "int"),
+    ("for a, b, c in counts.items():\n        return a", None),  # three names for a pair: nothing is sure
+    ("return [v for v in counts.values()]", "list[int]"),
+    ("return list(counts.items())", "list[tuple[str, int]]"),
+    ("return dict(zip(names, names))", "dict[str, str]"),
+    ("return dict(counts)", "dict[str, int]"),
+    ("return sum(counts.values())", "int"),
+    ("return round(1.5, 1)", "float"),
+    ("return type(self).__name__", "str"),
+    ("return os.getenv('HOME', '')", "str"),  # a default of the lookup's type: never None
+    ("return os.getenv('HOME')", "str | None"),
+])
+def test_loops_over_mappings_enumerate_and_zip_and_builtins_of_known_containers(body, expected):
+    src = ("import os\n\nclass C:\n    def f(self):\n        names = ['a']\n        counts = {'a': 1}\n"
+           f"        {body.replace(chr(10), chr(10) + '    ')}\n")
+    assert _evidence(src, "return", "C.f", "return").type == expected
+
+
+@pytest.mark.parametrize("expr, expected", [
+    ("base / 'static'", "Path"),  # PurePath's `__truediv__`, through the base class
+    ("Path.home() / 'a' / 'b'", "Path"),
+    ("started - delta", "datetime"),  # of datetime's two `__sub__` overloads, the one taking a timedelta
+    ("datetime.now() - started", "timedelta"),
+    ("delta * 2", "timedelta"),
+    ("base + 1", None),  # no such operator in the stub
+    ("unknown / 'x'", None),
+])
+def test_operators_of_standard_library_classes_are_read_from_their_stubs(expr, expected):
+    src = ("from datetime import datetime, timedelta\nfrom pathlib import Path\n\n"
+           "def f(unknown):\n    base = Path('.')\n    started = datetime.now()\n    delta = timedelta(days=1)\n"
+           f"    return {expr}\n")
+    assert _evidence(src, "return", "f", "return").type == expected
+
+
 @pytest.mark.parametrize("const, expected", [
     ("DEFAULT_TIMEOUT = 5.0", "float"),
     ("DEFAULT_TIMEOUT = (1, 2)", "tuple[int, int]"),
