@@ -48,15 +48,17 @@ def strip_source(source: str) -> tuple[str, dict[tuple[str, str, str], str | Non
             t = slot.node.target
             start = offsets[t.end_lineno - 1] + t.end_col_offset
         if start is not None and start < end:
-            cuts.append((start, _close_parens(data, start, end)))
+            cuts.append((start, _close_parens(data, start, offsets[ann.lineno - 1] + ann.col_offset, end)))
     for start, end in sorted(cuts, reverse=True):
         data = data[:start] + data[end:]
     return data.decode("utf-8"), labels
 
 
-def _close_parens(data: bytes, start: int, end: int) -> int:
-    """Extends a cut past the `)` closing any parenthesis the annotation was wrapped in: `x: (\n T\n)`."""
-    depth = data[start:end].count(b"(") - data[start:end].count(b")")
+def _close_parens(data: bytes, start: int, ann_start: int, end: int) -> int:
+    """Extends a cut past the `)` closing any parenthesis the annotation was wrapped in: `x: (\n T\n)`.
+    Only what comes before the annotation is counted: its own text is balanced, and its strings may
+    hold any parentheses (`Annotated[str, Doc("(optional")]`)."""
+    depth = data[start:ann_start].count(b"(") - data[start:ann_start].count(b")")
     while depth > 0:
         nxt = data.find(b")", end)
         if nxt < 0:

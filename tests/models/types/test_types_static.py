@@ -143,6 +143,14 @@ def test_strip_source_removes_parenthesised_annotations():
     assert truth[("parameter", "f", "a")] == "int | None" and truth[("return", "f", "return")] == "str"
 
 
+def test_strip_source_ignores_parentheses_inside_an_annotations_strings():
+    src = ('def f(\n    a: Annotated[str, Doc("a name (see the docs")] = "x",\n    b: int = 0,\n) -> int:\n'
+           '    return b\n\n\ndef g(c: int):\n    return c\n')
+    text, truth = strip_source(src)
+    assert text == 'def f(\n    a = "x",\n    b = 0,\n):\n    return b\n\n\ndef g(c):\n    return c\n'
+    assert truth[("parameter", "g", "c")] == "int"
+
+
 def test_data_model_parameter_conventions():
     src = ("class C:\n    def __exit__(self, et, ev, tb):\n        pass\n"
            "    async def __aexit__(self, *exc):\n        pass\n"
