@@ -19,6 +19,8 @@ from pulsedev.models.types.typetext import normalize
 if TYPE_CHECKING:  # a cycle at run time: infer.py builds on this module
     from pulsedev.models.types.infer import Env
 
+#: Bases that make a class an enum: its members (`RED = 1`) are instances of it.
+_ENUMS = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum"}
 GENERIC_CLASSES = {"defaultdict", "OrderedDict", "deque", "Counter", "ChainMap", "list", "dict", "set",
                    "frozenset", "tuple", "type", "object", "super", "property", "staticmethod", "classmethod"}
 _TYPING_FORMS = {"Union", "Optional", "Callable", "Mapping", "Sequence", "Iterable", "Dict", "List", "Tuple",
@@ -208,6 +210,16 @@ class FileContext:
                 value = stmt.value
                 return value.id if isinstance(value, ast.Name) and self.is_class_name(value.id) else None
         return None
+
+    def enum_member(self, class_name: str, attr: str) -> bool:
+        """Whether `class_name.attr` is a member of an enum class of the file or the workspace."""
+        cls = self.classes.get(class_name)
+        if cls is None and self.index is not None and (origin := self.imports.get(class_name)):
+            cls = (self.index.class_home(origin) or (None, None))[1]
+        if cls is None or not any(base_name(b) in _ENUMS for b in cls.bases):
+            return False
+        return any(isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == attr for t in s.targets)
+                   for s in cls.body)
 
     def own_type(self, cls: ast.ClassDef) -> str | None:
         """How the file writes the type of `self` of `cls` in a signature: `Self` when it imports `Self`

@@ -114,6 +114,10 @@ def infer(node: ast.expr | None, env: Env, ctx: FileContext, depth: int = 0) -> 
         if isinstance(node.value, ast.Name) and node.value.id == "self" and env.cls is not None:
             own = ctx.class_attrs(env.cls)
             return own[node.attr] if node.attr in own else ctx.member_type(env.cls.name, node.attr, call=False)
+        if isinstance(node.value, ast.Name) and node.value.id not in env and (
+                node.value.id in ctx.imports or node.value.id in ctx.classes) and (
+                got := _named_member(node.value.id, node.attr, ctx)) is not None:
+            return got
         recv = infer(node.value, env, ctx, d)
         return ctx.member_type(recv, node.attr, call=False) if recv and recv.isidentifier() else None
     if isinstance(node, ast.Call):
@@ -260,6 +264,14 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
         if recv and recv.startswith("dict[") and f.attr in ("keys", "values", "items"):
             return None
     return None
+
+
+def _named_member(name: str, attr: str, ctx: FileContext) -> str | None:
+    """`Color.RED`, a member of an enum class of the workspace, is a `Color`; `sys.stderr`, a variable
+    of a standard-library module, what its stub declares (`TextIO`)."""
+    if ctx.is_class_name(name):
+        return name if ctx.enum_member(name, attr) else None
+    return stdlib.module_variable(f"{ctx.imports[name]}.{attr}", ctx.index)
 
 
 def _with_default(t: str | None, node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:

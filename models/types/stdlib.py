@@ -63,6 +63,44 @@ def function_param(dotted: str, position: int | None, keyword: str | None, index
     return t if t not in ("object", "Any") else None
 
 
+def module_variable(dotted: str, index=None) -> str | None:
+    """The type a standard-library module's stub declares for one of its variables (`sys.stderr` is
+    a `TextIO`, `os.linesep` a `str`), when writable; None otherwise."""
+    module, _, name = dotted.rpartition(".")
+    if not module or name.startswith("_") or _shadowed(dotted, index):
+        return None
+    with _lock:
+        found = _module_vars(module)
+    return found.get(name) if found else None
+
+
+@functools.lru_cache(maxsize=256)
+def _module_vars(module: str) -> dict[str, str | None] | None:
+    """Variable name -> its writable type in one stdlib module's stub (None if there is no stub), as
+    code writes it: `Final = 10` is an `int`, a `LiteralString` or a `Literal` of strings a `str`,
+    and typeshed's `| MaybeNone` (an `Any` for what is seldom None) is left out."""
+    tree = module_stub(module)
+    if tree is None:
+        return None
+    found: dict[str, str | None] = {}
+    for n in top_level(tree.body):
+        if not (isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)):
+            continue
+        ann = n.annotation
+        if isinstance(ann, ast.Name) and ann.id == "Final":
+            v = n.value
+            found[n.target.id] = type(v.value).__name__ if isinstance(v, ast.Constant) and type(v.value) in (
+                int, float, str, bytes, bool) else None
+            continue
+        ann = ann.slice if isinstance(ann, ast.Subscript) and base_name(ann) == "Final" else ann
+        text = ast.unparse(ann).replace("LiteralString", "str").replace(" | MaybeNone", "")
+        if text.startswith("Literal[") and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in ast.walk(
+                ast.parse(text, mode="eval").body.slice) if isinstance(e, ast.expr) and not isinstance(e, ast.Tuple)):
+            text = "str"
+        found[n.target.id] = _writable(ast.parse(text, mode="eval").body)
+    return found
+
+
 def _shadowed(dotted: str, index) -> bool:
     """Whether the workspace has a module of that name (its own `utils.load` is not the library's)."""
     return index is not None and index.defines(dotted)

@@ -669,6 +669,24 @@ def test_loops_over_mappings_enumerate_and_zip_and_builtins_of_known_containers(
 
 
 @pytest.mark.parametrize("expr, expected", [
+    ("Color.RED", "Color"),  # a member of an enum class is one of it
+    ("Mode.FAST", "Mode"),  # of an enum class of another module of the workspace
+    ("Color.describe", None),  # a method is no member
+    ("Plain.RED", None),  # nor is a class attribute of a class that is no enum
+    ("sys.stderr", "TextIO"),  # typeshed's `TextIO | MaybeNone`, as code writes it
+    ("sys.platform", "str"),  # a `LiteralString`
+    ("logging.DEBUG", "int"),  # `DEBUG: Final = 10`
+    ("sys.no_such_name", None),
+])
+def test_enum_members_and_standard_library_module_variables(expr, expected):
+    index = index_of({"pkg.modes": "from enum import IntEnum\n\nclass Mode(IntEnum):\n    FAST = 1\n"})
+    src = ("import logging\nimport sys\nfrom enum import Enum\n\nfrom pkg.modes import Mode\n\n"
+           "class Color(Enum):\n    RED = 1\n\n    def describe(self):\n        return 'red'\n\n"
+           f"class Plain:\n    RED = 1\n\ndef f():\n    return {expr}\n")
+    assert _evidence(src, "return", "f", "return", index, "pkg.use").type == expected
+
+
+@pytest.mark.parametrize("expr, expected", [
     ("base / 'static'", "Path"),  # PurePath's `__truediv__`, through the base class
     ("Path.home() / 'a' / 'b'", "Path"),
     ("started - delta", "datetime"),  # of datetime's two `__sub__` overloads, the one taking a timedelta
