@@ -172,11 +172,17 @@ def _bind_loop(target: ast.expr, elt: str | None, env: Env) -> None:
     if isinstance(target, ast.Name):
         env[target.id] = elt
         return
-    parts = tuple_parts(elt) if isinstance(target, (ast.Tuple, ast.List)) else None
-    if parts is not None and len(parts) == len(target.elts):
-        for t, part in zip(target.elts, parts):
-            _bind_loop(t, part, env)
-        return
+    if isinstance(target, (ast.Tuple, ast.List)):
+        parts = tuple_parts(elt)
+        starred = any(isinstance(t, ast.Starred) for t in target.elts)
+        each = iterated(elt) if parts is None else None  # unpacking a `list[str]` gives `str`s
+        if parts is not None and len(parts) == len(target.elts) and not starred or each is not None:
+            for i, t in enumerate(target.elts):
+                if isinstance(t, ast.Starred):
+                    _bind_loop(t.value, f"list[{each}]", env)
+                else:
+                    _bind_loop(t, parts[i] if parts is not None else each, env)
+            return
     for n in ast.walk(target):
         if isinstance(n, ast.Name):
             env[n.id] = None

@@ -123,17 +123,18 @@ def _scan_body(body: list[ast.stmt], env: Env, ctx: FileContext) -> None:
             elif isinstance(node, (ast.For, ast.AsyncFor)):
                 _bind_loop(node.target, _elements(node.iter, env, ctx), env)
                 continue
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], (ast.Tuple, ast.List)):
+                unpacked = Env()  # `host, port = address` of a `tuple[str, int]`; `a, b = text.split()`
+                _bind_loop(node.targets[0], infer(node.value, env, ctx), unpacked)
+                for name, typ in unpacked.items():
+                    _assign(env, assigned, empties, name, typ)
+                continue
             else:
                 for n in _targets(node):
                     env[n] = None
                     assigned.add(n)
                 continue
-            if name in assigned and env.get(name) != typ:
-                env[name] = None
-                empties.pop(name, None)
-            else:
-                env[name] = typ
-            assigned.add(name)
+            _assign(env, assigned, empties, name, typ)
     for name, (kind, keys, values) in empties.items():
         filled = filled_type(kind, keys, values, ctx)
         if filled and env.get(name) in (None, kind):
@@ -150,6 +151,16 @@ def filled_type(kind: str, keys: list[str | None], values: list[str | None], ctx
         key = _union(keys, 2)
         return f"dict[{key}, {elt}]" if key is not None else None
     return f"{kind}[{elt}]"
+
+
+def _assign(env: Env, assigned: set[str], empties: dict, name: str, typ: str | None) -> None:
+    """Records an assignment of a name: a second one of another type leaves it unknown."""
+    if name in assigned and env.get(name) != typ:
+        env[name] = None
+        empties.pop(name, None)
+    else:
+        env[name] = typ
+    assigned.add(name)
 
 
 def _targets(node: ast.AST) -> list[str]:

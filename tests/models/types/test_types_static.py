@@ -668,6 +668,19 @@ def test_loops_over_mappings_enumerate_and_zip_and_builtins_of_known_containers(
     assert _evidence(src, "return", "C.f", "return").type == expected
 
 
+@pytest.mark.parametrize("body, expected", [
+    ("host, port = ('a', 1)\n    return port", "int"),
+    ("name, value = 'k=v'.split('=')\n    return value", "str"),  # each item of a list[str] is a str
+    ("first, *rest = 'x y'.split()\n    return rest", "list[str]"),
+    ("first, *rest = ('a', 1)\n    return first", None),  # a starred target of a tuple of parts: not followed
+    ("(a, b), c = (('x', 1), 2.0)\n    return b", "int"),
+    ("a, b = 'x', 'y'\n    a = 1\n    return a", None),  # assigned two types: unknown
+    ("a, b = unknown()\n    return a", None),
+])
+def test_unpacking_binds_each_name(body, expected):
+    assert _evidence(f"def f(unknown):\n    {body}\n", "return", "f", "return").type == expected
+
+
 @pytest.mark.parametrize("expr, expected", [
     ("Color.RED", "Color"),  # a member of an enum class is one of it
     ("Mode.FAST", "Mode"),  # of an enum class of another module of the workspace
