@@ -142,7 +142,7 @@ def _elements(node: ast.expr, env: Env, ctx: FileContext, d: int = 0) -> str | N
                 f.id in ctx.functions or f.id in ctx.classes or f.id in ctx.imports):
             parts = ["int"] * (f.id == "enumerate") + [_elements(a, env, ctx, d + 1) for a in args]
             ok = len(args) == 1 if f.id == "enumerate" else 2 <= len(args) <= 3
-            return f"tuple[{', '.join(parts)}]" if ok and all(parts) else None  # type: ignore[arg-type]
+            return f"tuple[{', '.join(parts)}]" if ok and all(parts) else None
     return iterated(infer(node, env, ctx, d))
 
 
