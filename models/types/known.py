@@ -94,23 +94,18 @@ def element_of(node: ast.Subscript, container: str | None) -> str | None:
     sliced = isinstance(node.slice, ast.Slice)
     if container in ("str", "bytes", "bytearray"):
         return container if sliced or container == "str" else "int"
-    try:
-        head = ast.parse(container, mode="eval").body
-    except SyntaxError:
-        return None
-    if not isinstance(head, ast.Subscript) or not isinstance(head.value, ast.Name):
+    base, args = _generic(container)
+    if base is None:
         return None  # a union (`list[int] | None`), a bare class: nothing is sure
-    args = head.slice.elts if isinstance(head.slice, ast.Tuple) else [head.slice]
-    base = head.value.id
     if base in _SEQUENCES and sliced:
         return container
-    if base == "tuple" and not (len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is ...):
+    if base == "tuple" and not (len(args) == 2 and args[1] == "..."):
         i = node.slice.value if isinstance(node.slice, ast.Constant) else None  # fixed-length: a constant index
-        return ast.unparse(args[i]) if isinstance(i, int) and -len(args) <= i < len(args) else None
+        return args[i] if isinstance(i, int) and -len(args) <= i < len(args) else None
     if base in _SEQUENCES:
-        return ast.unparse(args[0])
+        return args[0]
     if base in _MAPPINGS and len(args) == 2 and not sliced:
-        return ast.unparse(args[1])
+        return args[1]
     return None
 
 
@@ -126,17 +121,9 @@ def iterated(container: str | None) -> str | None:
     """
     if container in ("str", "bytes", "bytearray", "range"):
         return "str" if container == "str" else "int"
-    try:
-        head = ast.parse(container, mode="eval").body if container else None
-    except SyntaxError:
-        return None
-    if not isinstance(head, ast.Subscript) or not isinstance(head.value, ast.Name):
-        return None
-    args = head.slice.elts if isinstance(head.slice, ast.Tuple) else [head.slice]
-    base = head.value.id
-    if base in _ITERABLES or base in _MAPPINGS or (
-            base == "tuple" and len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is ...):
-        return ast.unparse(args[0])
+    base, args = _generic(container) if container else (None, ())
+    if base in _ITERABLES or base in _MAPPINGS or (base == "tuple" and len(args) == 2 and args[1] == "..."):
+        return args[0]
     return None
 
 
