@@ -203,23 +203,16 @@ class FileContext:
     def _made_by(self, cls: ast.ClassDef, name: str) -> str | None:
         """What `self.name()` makes when the class body sets `name` to a class (`response_class =
         Response`, a factory a subclass may replace with its own subclass): one of that class."""
-        for stmt in cls.body:
-            target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else \
-                stmt.target if isinstance(stmt, ast.AnnAssign) else None
-            if isinstance(target, ast.Name) and target.id == name:
-                value = stmt.value
-                return value.id if isinstance(value, ast.Name) and self.is_class_name(value.id) else None
-        return None
+        value = getattr(_binding(cls, name), "value", None)
+        return value.id if isinstance(value, ast.Name) and self.is_class_name(value.id) else None
 
     def enum_member(self, class_name: str, attr: str) -> bool:
         """Whether `class_name.attr` is a member of an enum class of the file or the workspace."""
         cls = self.classes.get(class_name)
         if cls is None and self.index is not None and (origin := self.imports.get(class_name)):
             cls = (self.index.class_home(origin) or (None, None))[1]
-        if cls is None or not any(base_name(b) in _ENUMS for b in cls.bases):
-            return False
-        return any(isinstance(s, ast.Assign) and any(isinstance(t, ast.Name) and t.id == attr for t in s.targets)
-                   for s in cls.body)
+        return cls is not None and any(base_name(b) in _ENUMS for b in cls.bases) and isinstance(
+            _binding(cls, attr), ast.Assign)
 
     def own_type(self, cls: ast.ClassDef) -> str | None:
         """How the file writes the type of `self` of `cls` in a signature: `Self` when it imports `Self`
@@ -296,3 +289,12 @@ def resolve_relative(module: str, name: str | None, level: int) -> str:
     if name:
         parts.append(name)
     return ".".join(parts)
+
+
+def _binding(cls: ast.ClassDef, name: str) -> ast.Assign | ast.AnnAssign | None:
+    """The first statement of a class body that assigns `name` (`RED = 1`, `factory: type = Box`)."""
+    for stmt in cls.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            return stmt
+    return None

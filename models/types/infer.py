@@ -31,7 +31,7 @@ from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind r
     text_method,
     tuple_parts,
 )
-from pulsedev.models.types.typetext import head_names, normalize
+from pulsedev.models.types.typetext import head_names, normalize, without_none
 from pulsedev.models.types.typetext import join_types as _union
 
 
@@ -282,8 +282,9 @@ def _named_member(name: str, attr: str, ctx: FileContext) -> str | None:
 
 def _with_default(t: str | None, node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
     """A lookup's type given its default: `os.getenv(key, "")` is a `str`, not a `str | None`."""
-    if t and t.endswith(" | None") and len(node.args) == 2 and infer(node.args[1], env, ctx, d) == t[:-7]:
-        return t[:-7]
+    rest = " | ".join(without_none(t))
+    if t and rest != t and len(node.args) == 2 and infer(node.args[1], env, ctx, d) == rest:
+        return rest
     return t
 
 

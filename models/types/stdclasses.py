@@ -37,7 +37,7 @@ def member_type(dotted: str, name: str, call: bool, receiver: str) -> str | None
     if name.startswith("_"):
         return None
     module, _, cls = dotted.rpartition(".")
-    found = _member(module, cls, name, call, 0) if module else None
+    found = _member(module, cls, name, call) if module else None
     if found is None:
         return None
     home, annotations = found
@@ -56,17 +56,12 @@ def operator_type(dotted: str, dunder: str, other: str, receiver: str) -> str | 
     ('timedelta', 'datetime')
     """
     module, _, cls = dotted.rpartition(".")
-    found = _class_def(module, cls) if module else None
-    for _ in range(6):  # the class, or the nearest base that defines the operator (`PurePath`)
-        if found is None:
-            return None
-        home, node = found
-        defs = [f for f in top_level(node.body) if isinstance(f, ast.FunctionDef) and f.name == dunder]
-        if defs:
-            break
-        bases = [b for b in map(functools.partial(_base, home), node.bases) if b is not None]
-        found = _class_def(*bases[0]) if len(bases) == 1 else None
-    defs = [f for f in defs if len(f.args.posonlyargs + f.args.args) == 2]
+    found = _owner(module, cls, dunder) if module else None  # the class, or the base defining it (`PurePath`)
+    if found is None:
+        return None
+    home, node = found
+    defs = [f for f in top_level(node.body) if isinstance(f, ast.FunctionDef) and f.name == dunder
+            and len(f.args.posonlyargs + f.args.args) == 2]
     if len(defs) > 1:
         defs = [f for f in defs if _writable((f.args.posonlyargs + f.args.args)[1].annotation, home, receiver) == other]
     return _writable(defs[0].returns, home, receiver) if len(defs) == 1 else None
@@ -95,10 +90,10 @@ def _typevars(module: str) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=2048)
-def _member(module: str, cls: str, name: str, call: bool, depth: int) -> tuple[str, tuple] | None:
+def _member(module: str, cls: str, name: str, call: bool) -> tuple[str, tuple] | None:
     """(the stub module where it is defined, the return annotations of its overloads) of a member."""
-    found = _class_def(module, cls)
-    if found is None or depth > 6:
+    found = _owner(module, cls, name)
+    if found is None:
         return None
     module, node = found
     overloads = []
@@ -112,13 +107,30 @@ def _member(module: str, cls: str, name: str, call: bool, depth: int) -> tuple[s
             overloads.append(stmt.returns)
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
             return None if call else (module, (stmt.annotation,))
-    if overloads:
-        return module, tuple(overloads)
+    return module, tuple(overloads)
+
+
+@functools.lru_cache(maxsize=2048)
+def _owner(module: str, cls: str, name: str, depth: int = 0) -> tuple[str, ast.ClassDef] | None:
+    """(the stub module, the class) of the class or its nearest base, depth first, whose body defines
+    `name`: a def (a property's setter or deleter aside) or an annotated attribute."""
+    found = _class_def(module, cls)
+    if found is None or depth > 6:
+        return None
+    home, node = found
+    if any(_defines(stmt, name) for stmt in top_level(node.body)):
+        return found
     for base in node.bases:
-        home = _base(module, base)
-        if home is not None and (got := _member(*home, name, call, depth + 1)) is not None:
+        where = _base(home, base)
+        if where is not None and (got := _owner(*where, name, depth + 1)) is not None:
             return got
     return None
+
+
+def _defines(stmt: ast.stmt, name: str) -> bool:
+    if isinstance(stmt, ast.FunctionDef) and stmt.name == name:
+        return not {base_name(d) for d in stmt.decorator_list} & {"setter", "deleter"}
+    return isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name
 
 
 def _class_def(module: str, cls: str, depth: int = 0) -> tuple[str, ast.ClassDef] | None:
