@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 
-from pulsedev.models.types import operators, stdclasses, stdlib
+from pulsedev.models.types import narrowing, operators, stdclasses, stdlib
 from pulsedev.models.types.awaited import awaited
 from pulsedev.models.types.builtincalls import builtin_call
 from pulsedev.models.types.context import FileContext, resolve_relative  # noqa: F401 - re-exported
@@ -96,12 +96,11 @@ def infer(node: ast.expr | None, env: Env, ctx: FileContext, depth: int = 0) -> 
         t = infer(node.operand, env, ctx, d)
         return t if t in ("int", "float") else None
     if isinstance(node, ast.BoolOp):
-        types = [infer(v, env, ctx, d) for v in node.values]
-        return types[0] if types[0] and all(t == types[0] for t in types) else None
+        return narrowing.either(node, lambda e: infer(e, env, ctx, d))
     if isinstance(node, ast.BinOp):
         return _binop(node, env, ctx, d)
     if isinstance(node, ast.IfExp):
-        return _union([infer(node.body, env, ctx, d), infer(node.orelse, env, ctx, d)], 2)
+        return narrowing.conditional(node, lambda e: infer(e, env, ctx, d))
     if isinstance(node, ast.Name):
         if node.id == "self" and env.cls is not None:
             return env.cls.name
