@@ -112,13 +112,19 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
     if t is None:
         known = [k for k in types if k is not None]
         some = _union(known) if known else None
-        if some is None or some == "None":
+        if some is None or _only_none(some):
             doc = _doc_return(func, ctx, "unknown")
             kin = family_return(func, cls, ctx) if doc.type is None and deep and cls is not None else None
             return Evidence(kin[0], "ret_family", f"as `{kin[1]}` returns") if kin is not None else doc
         return Evidence(some, "ret_partial", f"returns {some} at {len(known)} of {len(types)} returns")
     rule = "ret_" + rule_kind(valued[0].value)
     return Evidence(t, rule, f"returns only {t}" if len(valued) > 1 else f"returns {t}")
+
+
+def _only_none(t: str) -> bool:
+    """Whether a type text says nothing but None (`None`, `tuple[None, None]`): the returns that are
+    known are the ones that say least (`return None, None` beside `return a, b`)."""
+    return t.replace("tuple[", "").replace("None", "").strip("[], |") == ""
 
 
 def _does_nothing(func, cls: ast.ClassDef | None) -> bool:

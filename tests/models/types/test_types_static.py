@@ -101,6 +101,8 @@ def _evidence(src, kind, qual, name, index=None, module=""):
     ("def f(a):\n    xs = [1, 2]\n    return xs[1:a]\n", "list[int]"),
     ("def f(a):\n    t = (1, 'a')\n    return t[1]\n", "str"),  # a fixed-length tuple by a constant index
     ("def f(a):\n    t = (1, 'a')\n    return t[a]\n", None),
+    ("def f(a):\n    if a:\n        return None, None\n    return a.x, a.y\n", None),  # the known part says least
+    ("def f(a):\n    if a:\n        return None, 1\n    return a.x, 2\n", "tuple[None, int]"),  # (a partial)
 ])
 def test_return_evidence(src, expected):
     assert _evidence(src, "return", "f", "return").type == expected
