@@ -49,7 +49,7 @@ from pulsedev.models.types.scoring import (
 
 def accuracy(paths: list[str], threshold: float, mode: str) -> None:
     """Per-package and pooled coverage/precision."""
-    total = {"slots": 0, "shown": 0, "correct": 0}
+    total = {"slots": 0, "shown": 0, "correct": 0, "obvious": 0}
     curve = {t: [0, 0] for t in CURVE}
     per_kind = {k: [0, 0, 0] for k in KINDS}
     rows, confidences = [], []
@@ -62,6 +62,7 @@ def accuracy(paths: list[str], threshold: float, mode: str) -> None:
         rows.append((f["package"], f["coverage"], f["precision"], f["slots"]))
         confidences += f["confidences"]
         total["slots"] += f["slots"]
+        total["obvious"] += f.get("obvious", 0)
         total["shown"] += f["shown"]
         total["correct"] += round(f["precision"] * f["shown"])
         for t, counts in curve.items():
@@ -80,6 +81,8 @@ def accuracy(paths: list[str], threshold: float, mode: str) -> None:
     cov = total["shown"] / max(1, total["slots"])
     prec = total["correct"] / max(1, total["shown"])
     print(f"{'pooled':14} {cov:8.3f}  {prec:9.3f}  {total['slots']:5}")
+    if total["obvious"]:
+        print(f"  ({total['obvious']} obvious assignments such as `x: int = 0` left out: never hinted, by design)")
     for k, (n, s, c) in per_kind.items():
         print(f"  {k:9} coverage {s / max(1, n):.3f} precision {c / max(1, s):.3f} ({n} slots)")
     print(f"mean over packages: coverage {statistics.mean(r[1] for r in rows):.3f}, "

@@ -64,7 +64,7 @@ def analyze(text: str, module: str = "", index=None, model=None, traces=None, pa
     ctx = memo.context(tree, module, index) if memo is not None else FileContext(tree, module, index)
     every = find_slots(tree, text, include_annotated=True, reuse=memo.slots if memo is not None else None)
     annotated = [s for s in every if s.annotation is not None]
-    slots = [s for s in every if s.annotation is None and not _skip(s, ctx)]
+    slots = [s for s in every if s.annotation is None and not _skip(s)]
     if lines is not None:
         lo, hi = lines
         outside = [s for s in slots if not lo <= s.line <= hi and s.kind == "parameter"]
@@ -148,8 +148,8 @@ def _predict(model, feats: list[dict], evs: list, slots: list[Slot], memo: Docum
     return out
 
 
-def _skip(slot: Slot, ctx: FileContext) -> bool:
+def _skip(slot: Slot) -> bool:
     if slot.kind != "variable":
         return False
     value = slot.node.value
-    return is_obvious(value, ctx) or slot.name.isupper() or slot.name in ("__all__", "__slots__", "__version__")
+    return is_obvious(value) or slot.name.isupper() or slot.name in ("__all__", "__slots__", "__version__")

@@ -210,7 +210,7 @@ def _labelled(tree: ast.Module, stripped: str, labels: dict[str, str], ctx: File
         label = labels.get(slot.key)
         if label is None or label in TYPEVARISH or label.startswith("_"):
             continue
-        if slot.kind == "variable" and is_obvious(slot.node.value, ctx):
+        if slot.kind == "variable" and is_obvious(slot.node.value):
             continue
         static = ev.type
         lab = "<static>" if static is not None and canonical(static) == canonical(label) else label

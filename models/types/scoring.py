@@ -10,7 +10,9 @@ shown hints that are right), per kind, per source and per threshold
 (`coverage_at`, over every hint from `ASKED_FROM` up, whatever the run's own
 threshold), and the p95
 latency of the hint requests; `format_figures` prints them.  Slots whose truth
-cannot be normalised (e.g. `Literal`) are left out.
+cannot be normalised (e.g. `Literal`) are left out, and so are obvious
+assignments (`x: int = 0`), which the issue asks never to hint (counted in
+`obvious`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pulsedev.models.types.slots import find_slots
+from pulsedev.models.types.static import is_obvious
 from pulsedev.models.types.typetext import canonical, normalize, split_union
 
 KINDS = ("parameter", "return", "variable")
@@ -46,6 +49,7 @@ class Score:
     traced: list[int] = field(default_factory=lambda: [0, 0, 0])  # slots, shown, correct in traced functions
     confidences: list[tuple[float, bool]] = field(default_factory=list)  # (confidence, right) of every hint
     threshold: float = 0.0  # hints below it are in `confidences` (the curve) but not shown or counted
+    obvious: int = 0  # annotated variables assigned an obvious value (`x: int = 0`): never hinted, not counted
 
     def figures(self) -> dict:
         """Coverage, precision, per-kind figures and latency as a dict."""
@@ -53,8 +57,8 @@ class Score:
             return round(a / b, 3) if b else 0.0
         n, s, c = sum(self.slots.values()), sum(self.shown.values()), sum(self.correct.values())
         lat = sorted(self.latencies)
-        out = {"files": self.files, "slots": n, "shown": s, "coverage": ratio(s, n), "precision": ratio(c, s),
-               "p95_ms": round(lat[int(0.95 * (len(lat) - 1))] * 1000, 1) if lat else None}
+        out = {"files": self.files, "slots": n, "obvious": self.obvious, "shown": s, "coverage": ratio(s, n),
+               "precision": ratio(c, s), "p95_ms": round(lat[int(0.95 * (len(lat) - 1))] * 1000, 1) if lat else None}
         for k in KINDS:
             out[k] = {"slots": self.slots[k], "coverage": ratio(self.shown[k], self.slots[k]),
                       "precision": ratio(self.correct[k], self.shown[k])}
@@ -160,9 +164,13 @@ def score_file(score: Score, text: str, truth: dict, hints: list[dict], traced: 
                aliases: dict[str, str | None] | None = None) -> None:
     """Adds one file's hints (LSP InlayHint dicts) to the score; `traced`: qualnames with traces."""
     score.files += 1
-    slots = {(s.line, s.character, s.kind): s for s in find_slots(ast.parse(text), text)}
-    for s in slots.values():
-        if truth.get(s.key) is not None:
+    tree = ast.parse(text)
+    slots = {(s.line, s.character, s.kind): s for s in find_slots(tree, text)}
+    for key, s in list(slots.items()):
+        if truth.get(s.key) is not None and s.kind == "variable" and is_obvious(s.node.value):
+            score.obvious += 1
+            del slots[key]
+        elif truth.get(s.key) is not None:
             score.slots[s.kind] += 1
             score.traced[0] += s.kind != "variable" and s.qualname in traced
     for h in hints:
@@ -197,6 +205,8 @@ def format_figures(f: dict) -> str:
     """A short human-readable block of the figures."""
     lines = [(f"{f.get('package', '?')}: {f['files']} files, {f['slots']} slots, {f['shown']} hints; "
               f"coverage {f['coverage']:.3f}, precision {f['precision']:.3f}, p95 {f['p95_ms']} ms")]
+    if f.get("obvious"):
+        lines.append(f"  ({f['obvious']} obvious assignments such as `x: int = 0` left out: never hinted, by design)")
     for k in KINDS:
         lines.append(f"  {k:9} slots {f[k]['slots']:5}  coverage {f[k]['coverage']:.3f}  precision {f[k]['precision']:.3f}")
     if "traced" in f:

@@ -243,7 +243,7 @@ def _elements(value: ast.expr) -> bool:
     return bool(value.keys if isinstance(value, ast.Dict) else value.elts)
 
 
-def is_obvious(value: ast.expr, ctx: FileContext) -> bool:
+def is_obvious(value: ast.expr) -> bool:
     """True for assignments whose type a reader sees at once (`x = 0`, `n = "a"`, `p = Path(...)`);
     not `x = None`, a place held for a value of another type."""
     if isinstance(value, ast.Constant) and value.value is None:

@@ -12,7 +12,7 @@ from pulsedev.models.types.corpus import file_samples, sample_files
 from pulsedev.models.types.engine import TypeEngine
 from pulsedev.models.types.evidence import Evidence
 from pulsedev.models.types.model import load, save, train
-from pulsedev.models.types.scoring import Score, score_file
+from pulsedev.models.types.scoring import Score, format_figures, score_file
 from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.traces import TraceStore
 from pulsedev.options import parse_options
@@ -248,3 +248,14 @@ def test_a_hidden_hint_stays_hidden_after_a_restart_and_forget_brings_it_back(tm
     assert ": int" not in [h["label"] for h in again.hints(uri, src, options=on)]
     again.forget()
     assert ": int" in [h["label"] for h in again.hints(uri, src, options=on)]
+
+
+def test_obvious_assignments_are_left_out_of_the_slots_as_they_are_never_hinted():
+    text = "def f(a):\n    n = 0\n    path = a.strip()\n    return n\n"
+    truth = {("parameter", "f", "a"): "str", ("variable", "f", "n"): "int", ("variable", "f", "path"): "str",
+             ("return", "f", "return"): "int"}
+    score = Score()
+    score_file(score, text, truth, [])
+    f = score.figures()
+    assert (f["slots"], f["obvious"], f["variable"]["slots"]) == (3, 1, 1)
+    assert "1 obvious assignments" in format_figures({**f, "package": "p"})

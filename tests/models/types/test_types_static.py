@@ -343,7 +343,7 @@ def test_none_first_then_named_like_a_class_is_optional_and_none_is_never_obviou
     assert got.words == "None here, named like the class `Token`"
     assert evidence_for(slots[("variable", "Parser.__init__", "self.misc")], ctx).type == "None"
     value = {name: slots[("variable", "Parser.__init__", name)].node.value for name in ("self.misc", "self.size")}
-    assert not is_obvious(value["self.misc"], ctx) and is_obvious(value["self.size"], ctx)
+    assert not is_obvious(value["self.misc"]) and is_obvious(value["self.size"])
 
 
 def test_returns_known_at_some_returns_and_methods_of_any_receiver():
