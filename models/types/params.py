@@ -56,6 +56,8 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
         return Evidence(conv, "dunder_param", f"`{slot.func.name}` takes {conv} here")
     if slot.node is slot.func.args.kwarg:
         return Evidence("Any", "kwargs_any", "keyword arguments are by convention Any")
+    if slot.node is slot.func.args.vararg and slot.func.args.kwarg is not None and not _nested(slot):
+        return Evidence("Any", "args_any", "`*args` beside `**kwargs` are by convention Any")
     default = param_default(slot)
     is_none = isinstance(default, ast.Constant) and default.value is None
     if default is None or is_none:
@@ -117,6 +119,13 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
         return Evidence(f"{t} | None", "default_none_checked", f"default is {default_words(default)}; "
                                                                 "compared with None")
     return Evidence(t, "default_" + rule_kind(default), f"default is {default_words(default)}")
+
+
+def _nested(slot: Slot) -> bool:
+    """Whether the slot's def is defined in another def: a wrapper, whose `*args` and `**kwargs`
+    are what the callable it wraps takes (`P.args`: 43% of such `*args` in the training corpus,
+    6% elsewhere)."""
+    return slot.cls is None and "." in slot.qualname
 
 
 def _compared_to_none(func, name: str) -> bool:

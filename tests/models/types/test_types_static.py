@@ -440,7 +440,11 @@ def test_keyword_arguments_are_any_by_convention():
 
     ev = _evidence("def f(a, *args, **kwargs):\n    pass\n", "parameter", "f", "kwargs")
     assert (ev.type, ev.rule) == ("Any", "kwargs_any")
-    assert _evidence("def f(a, *args, **kwargs):\n    pass\n", "parameter", "f", "args").rule != "kwargs_any"
+    args = _evidence("def f(a, *args, **kwargs):\n    pass\n", "parameter", "f", "args")
+    assert (args.type, args.rule) == ("Any", "args_any")  # the pair `*args, **kwargs`
+    assert _evidence("def f(a, *names):\n    pass\n", "parameter", "f", "names").type is None  # alone: no convention
+    wrapper = "def deco(func):\n    def inner(*args, **kwargs):\n        return func(*args, **kwargs)\n    return inner\n"
+    assert _evidence(wrapper, "parameter", "deco.inner", "args").type is None  # a wrapper's: the wrapped's P.args
     assert combine(ev, ("object", 0.4), kind="parameter").confidence == 0.85  # the model is unsure
     assert combine(ev, ("object", 0.8), kind="parameter").type == "Any"  # less sure than the convention
     assert combine(ev, ("str", 0.9), kind="parameter").type == "str"  # surer of something else
