@@ -24,6 +24,7 @@ from pulsedev.models.types.forwarded import forwarded_type
 from pulsedev.models.types.infer import Env, FileContext, _union, infer
 from pulsedev.models.types.members import declared_field, fit
 from pulsedev.models.types.names import alias_for_name, type_named
+from pulsedev.models.types.scope import made_by_function
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.typetext import split_union, without_none
 from pulsedev.models.types.usage import only_truth_tested
@@ -112,6 +113,8 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
         return Evidence(None, "default_sentinel", f"default is the sentinel `{default.id}`", sentinel=sentinel)
     if t is None or t == "None":
         return Evidence(None, "default_" + rule_kind(default), "")
+    if made_by_function(default, ctx):  # `Default(None)`, `Option(...)`: a marker that wraps the value
+        return Evidence(None, "default_made", "")
     doc = _doc_param(slot, ctx)
     if doc is not None and doc != t and _admits(doc, t, ctx):
         return Evidence(doc, "doc_default", f"the docstring says {doc}, default is {default_words(default)}")

@@ -84,3 +84,26 @@ def test_a_parameter_whose_truth_alone_is_tested_is_a_bool(body, expected):
     assert ev.type == expected
     assert evidence_at(f"def rule(x, silent=None):\n{body}", "parameter", "silent").type == (
         expected and f"{expected} | None")
+
+
+MARKERS = {
+    "pkg.models": "class Placeholder:\n    def __init__(self, value):\n        self.value = value\n\n\n"
+                  "def Default(value):\n    return Placeholder(value)\n\n\nclass Retry:\n    pass\n",
+    "pkg.app": "import logging\nfrom pkg.models import Default, Retry\nfrom pkg import models\n\n\n"
+               "def run(name=Default(None), flag=models.Default(False), retry=Retry(), log=logging.getLogger()):\n"
+               "    return name, flag, retry, log\n",
+}
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("name", (None, "default_made")),  # typer's `Default(None)`: a marker wrapping the value
+    ("flag", (None, "default_made")),  # the same function through its module
+    ("retry", ("Retry", "default_call")),  # a class makes what it is
+    ("log", ("Logger", "default_call")),  # so does the standard library
+])
+def test_a_default_a_workspace_function_makes_says_nothing_of_the_type(name, expected):
+    from type_helpers import index_of
+
+    index = index_of(MARKERS)
+    ev = _param(MARKERS["pkg.app"], name, module="pkg.app", index=index)
+    assert (ev.type, ev.rule) == expected
