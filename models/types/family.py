@@ -9,7 +9,8 @@ a family, and for 596 of them every member was annotated alike.  Partners are
 found through the workspace's bases and subclasses as last saved, or in the
 file when there is no index (as `members.override_return` finds them).
 Likewise a method whose returns say nothing returns what its family returns
-(`family_return`).
+(`family_return`), and one whose family returns other types than its own may be
+typed as wide as they all are (`family_differs`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import ast
 
 from pulsedev.models.types.members import class_homes, methods, subclasses
 from pulsedev.models.types.slots import Slot, parameter_slot
-from pulsedev.models.types.typetext import agreed, normalize
+from pulsedev.models.types.typetext import agreed, canonical, normalize
 
 #: Beyond this many partners a method is a framework hook (`__call__` of 40 classes): not looked through.
 MAX_PARTNERS = 24
@@ -62,13 +63,30 @@ def family_type(slot: Slot, ctx, evidence) -> tuple[str, str] | None:
 def family_return(func, cls: ast.ClassDef, ctx) -> tuple[str, str] | None:
     """(type, "Class.method") the returns of a method's family agree on (annotated, or inferred without
     their own family's), or None."""
+    found = _partner_returns(func, cls, ctx)
+    return agreed(found) if found else None
+
+
+def family_differs(func, cls: ast.ClassDef, ctx, own: str) -> tuple[str, str] | None:
+    """(type, "Class.method") of a member of a method's family that returns other than `own`, or None.
+    An override whose family returns other types is typed as its base declares it, for all of
+    them (`to_json` returns a `str` in one tag class, a `dict` in another: `Any`): in 23 unseen
+    packages, 46% of the static types of such returns were right, and 86% where the family agrees."""
+    if func.name.startswith("__"):
+        return None  # the data model's own conventions
+    mine = canonical(own)
+    return next(((t, where) for t, where in _partner_returns(func, cls, ctx) if canonical(t) != mine), None)
+
+
+def _partner_returns(func, cls: ast.ClassDef, ctx) -> list[tuple[str, str]]:
+    """(type, "Class.method") of each member of a method's family whose return says something."""
     from pulsedev.models.types.static import infer_return
 
     if func.name == "__init__":
-        return None
+        return []
     found = partners(ctx, cls, func.name)
     if len(found) > MAX_PARTNERS:
-        return None
+        return []
     types = []
     for home_ctx, c, partner in found:
         if partner.returns is not None:
@@ -80,4 +98,4 @@ def family_return(func, cls: ast.ClassDef, ctx) -> tuple[str, str] | None:
             continue  # a stub's `return None` (or `None, key, False`) says little of what overrides return
         if t:
             types.append((t, f"{c.name}.{partner.name}"))
-    return agreed(types)
+    return types

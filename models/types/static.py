@@ -22,7 +22,7 @@ from pulsedev.models.types import docstrings
 from pulsedev.models.types.assigned import assigned_later, filled_later, joined
 from pulsedev.models.types.callsites import decorated
 from pulsedev.models.types.evidence import Evidence, rule_kind
-from pulsedev.models.types.family import family_return
+from pulsedev.models.types.family import family_differs, family_return
 from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for callers of the rules
     Env,
     FileContext,
@@ -216,7 +216,11 @@ def _doc_return(func, ctx: FileContext, rule: str) -> Evidence:
 def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
     """The static evidence for one slot."""
     if slot.kind == "return":
-        return infer_return(slot.func, ctx, slot.cls)
+        ev = infer_return(slot.func, ctx, slot.cls)
+        other = family_differs(slot.func, slot.cls, ctx, ev.type) if slot.cls is not None and ev.type and \
+            ev.rule not in ("ret_family", "ret_overrides") else None
+        return ev if other is None else Evidence(ev.type, ev.rule, ev.words + f"; but `{other[1]}` returns {other[0]}",
+                                                 "missing", ev.sentinel)
     if slot.kind == "parameter":
         return parameter_evidence(slot, ctx)
     value = slot.node.value

@@ -100,3 +100,18 @@ def test_a_method_whose_returns_say_nothing_returns_what_its_family_returns():
     assert (ev.type, ev.rule, ev.words) == ("bytes", "ret_family", "as `Identity.decode` returns")
     # what a sibling that returns None says is left out: it is no value at all
     assert infer_return(gzip.body[0], ctx, gzip, deep=False).rule == "unknown"
+
+
+def test_a_return_whose_family_returns_other_types_is_marked_as_not_fitting_it():
+    src = ("class Tag:\n    def to_json(self, value):\n        raise NotImplementedError\n\n"
+           "    def key(self):\n        raise NotImplementedError\n\n\n"
+           "class TagStr(Tag):\n    def to_json(self, value):\n        return str(value)\n\n"
+           "    def key(self):\n        return 's'\n\n    def __repr__(self):\n        return 'TagStr'\n\n\n"
+           "class TagDict(Tag):\n    def to_json(self, value):\n        return len(value)\n\n"
+           "    def key(self):\n        return 'd'\n\n    def __repr__(self):\n        return 'TagDict'\n")
+    to_json = evidence_at(src, "return", "return", qualname="TagStr.to_json")
+    assert (to_json.type, to_json.fit) == ("str", "missing")  # TagDict's returns an int: typed wider
+    assert to_json.words == "returns str; but `TagDict.to_json` returns int"
+    key = evidence_at(src, "return", "return", qualname="TagStr.key")
+    assert (key.type, key.fit) == ("str", None)  # the family agrees
+    assert evidence_at(src, "return", "return", qualname="TagStr.__repr__").fit is None  # a convention
