@@ -44,6 +44,7 @@ from pulsedev.models.types.scoring import (
     TARGET_PRECISION,
     at_target_line,
     coverage_at,
+    obvious_line,
 )
 
 
@@ -82,7 +83,7 @@ def accuracy(paths: list[str], threshold: float, mode: str) -> None:
     prec = total["correct"] / max(1, total["shown"])
     print(f"{'pooled':14} {cov:8.3f}  {prec:9.3f}  {total['slots']:5}")
     if total["obvious"]:
-        print(f"  ({total['obvious']} obvious assignments such as `x: int = 0` left out: never hinted, by design)")
+        print("  " + obvious_line(total["obvious"]))
     for k, (n, s, c) in per_kind.items():
         print(f"  {k:9} coverage {s / max(1, n):.3f} precision {c / max(1, s):.3f} ({n} slots)")
     print(f"mean over packages: coverage {statistics.mean(r[1] for r in rows):.3f}, "

@@ -201,12 +201,21 @@ def score_file(score: Score, text: str, truth: dict, hints: list[dict], traced: 
             score.mistakes.append(f"{slot.kind} {slot.qualname}.{slot.name}: {typ} != {truth[slot.key]} ({src})")
 
 
+def obvious_line(n: int) -> str:
+    """What the figures leave out: `n` obvious assignments.
+
+    >>> obvious_line(1)
+    '(1 obvious assignment such as `x: int = 0` left out: never hinted, by design)'
+    """
+    return f"({n} obvious assignment{'s' if n != 1 else ''} such as `x: int = 0` left out: never hinted, by design)"
+
+
 def format_figures(f: dict) -> str:
     """A short human-readable block of the figures."""
     lines = [(f"{f.get('package', '?')}: {f['files']} files, {f['slots']} slots, {f['shown']} hints; "
               f"coverage {f['coverage']:.3f}, precision {f['precision']:.3f}, p95 {f['p95_ms']} ms")]
     if f.get("obvious"):
-        lines.append(f"  ({f['obvious']} obvious assignments such as `x: int = 0` left out: never hinted, by design)")
+        lines.append("  " + obvious_line(f["obvious"]))
     for k in KINDS:
         lines.append(f"  {k:9} slots {f[k]['slots']:5}  coverage {f[k]['coverage']:.3f}  precision {f[k]['precision']:.3f}")
     if "traced" in f:

@@ -258,4 +258,4 @@ def test_obvious_assignments_are_left_out_of_the_slots_as_they_are_never_hinted(
     score_file(score, text, truth, [])
     f = score.figures()
     assert (f["slots"], f["obvious"], f["variable"]["slots"]) == (3, 1, 1)
-    assert "1 obvious assignments" in format_figures({**f, "package": "p"})
+    assert "(1 obvious assignment such as" in format_figures({**f, "package": "p"})
