@@ -81,18 +81,18 @@ def _def(ctx, dotted: str, how: str):
     last saved (as `members` reads classes): a unit's evidence depends on no other unit's open text."""
     if how not in ("bound", "plain"):
         return None
-    home = _home(ctx, dotted, "classes")
+    home = workspace_def(ctx, dotted, "classes")
     if home is not None:  # a class: its constructor
         return _method(home, "__init__", how)
     owner, _, name = dotted.rpartition(".")
-    home = _home(ctx, owner, "classes")
+    home = workspace_def(ctx, owner, "classes")
     if home is not None:
         return _method(home, name, how)
-    home = _home(ctx, dotted, "functions")
+    home = workspace_def(ctx, dotted, "functions")
     return (home[0], None, home[1], how) if home is not None else None
 
 
-def _home(ctx, dotted: str, kind: str):
+def workspace_def(ctx, dotted: str, kind: str):
     """(context, node) of a top-level class or function (`kind`) of the workspace called `dotted`."""
     if ctx.index is not None:
         return ctx.index.top_level_def(dotted, kind)

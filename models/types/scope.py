@@ -84,18 +84,12 @@ def made_by_function(default: ast.expr, ctx: FileContext) -> bool:
     `Option(None, "--name")`): a marker that the function wraps the real default in, typed for
     checkers as the value it wraps.  On three sets of unseen packages, none of 70 such defaults
     had the parameter's type; a class (`Retry()`) or the standard library (`getLogger()`) does."""
-    if not isinstance(default, ast.Call):
-        return False
-    f = default.func
-    if isinstance(f, ast.Name):
-        if f.id in ctx.functions:
-            return True
-        dotted = ctx.imports.get(f.id)
-    elif isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in ctx.imports:
-        dotted = f"{ctx.imports[f.value.id]}.{f.attr}"
-    else:
-        return False
-    return bool(dotted) and ctx.index is not None and ctx.index.top_level_def(dotted, "functions") is not None
+    # imported here: both modules read this one's names
+    from pulsedev.models.types.callsites import CallSites
+    from pulsedev.models.types.forwarded import workspace_def
+
+    target = CallSites.callee(default.func, Env(), ctx, None) if isinstance(default, ast.Call) else None
+    return target is not None and target[1] == "plain" and workspace_def(ctx, target[0], "functions") is not None
 
 
 def _passed(func, cls: ast.ClassDef | None, arg: ast.arg, ctx: FileContext, none_default: bool) -> str | None:

@@ -164,13 +164,14 @@ def score_file(score: Score, text: str, truth: dict, hints: list[dict], traced: 
                aliases: dict[str, str | None] | None = None) -> None:
     """Adds one file's hints (LSP InlayHint dicts) to the score; `traced`: qualnames with traces."""
     score.files += 1
-    tree = ast.parse(text)
-    slots = {(s.line, s.character, s.kind): s for s in find_slots(tree, text)}
+    slots = {(s.line, s.character, s.kind): s for s in find_slots(ast.parse(text), text)}
     for key, s in list(slots.items()):
-        if truth.get(s.key) is not None and s.kind == "variable" and is_obvious(s.node.value):
+        if truth.get(s.key) is None:
+            continue
+        if s.kind == "variable" and is_obvious(s.node.value):
             score.obvious += 1
             del slots[key]
-        elif truth.get(s.key) is not None:
+        else:
             score.slots[s.kind] += 1
             score.traced[0] += s.kind != "variable" and s.qualname in traced
     for h in hints:
