@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ast
 
-from pulsedev.models.types.members import class_homes, methods, subclasses
+from pulsedev.models.types.members import class_homes, is_stub_body, methods, subclasses
 from pulsedev.models.types.slots import Slot, parameter_slot
 from pulsedev.models.types.typetext import agreed, canonical, normalize
 
@@ -60,11 +60,15 @@ def family_type(slot: Slot, ctx, evidence) -> tuple[str, str] | None:
     return agreed(types)
 
 
-def family_return(func, cls: ast.ClassDef, ctx) -> tuple[str, str] | None:
-    """(type, "Class.method") the returns of a method's family agree on (annotated, or inferred without
-    their own family's), or None."""
-    found = _partner_returns(func, cls, ctx)
-    return agreed(found) if found else None
+def family_return(func, cls: ast.ClassDef, ctx) -> tuple[str, str, int, int] | None:
+    """(type, "Class.method", members that say, members that say nothing) when the returns of a
+    method's family that say something (annotated, or inferred without their own family's) agree,
+    or None.  Where more members say nothing than say (marshmallow's `_serialize`: one field of
+    many returns `str | None`), the one that does is a weaker witness: in 23 unseen packages, 12 of
+    28 such types were right, against 38 of 40 of the others."""
+    found, silent = _partner_returns(func, cls, ctx)
+    kin = agreed(found) if found else None
+    return (*kin, len(found), silent) if kin is not None else None
 
 
 def family_differs(func, cls: ast.ClassDef, ctx, own: str) -> tuple[str, str] | None:
@@ -75,19 +79,20 @@ def family_differs(func, cls: ast.ClassDef, ctx, own: str) -> tuple[str, str] | 
     if func.name.startswith("__"):
         return None  # the data model's own conventions
     mine = canonical(own)
-    return next(((t, where) for t, where in _partner_returns(func, cls, ctx) if canonical(t) != mine), None)
+    return next(((t, where) for t, where in _partner_returns(func, cls, ctx)[0] if canonical(t) != mine), None)
 
 
-def _partner_returns(func, cls: ast.ClassDef, ctx) -> list[tuple[str, str]]:
-    """(type, "Class.method") of each member of a method's family whose return says something."""
+def _partner_returns(func, cls: ast.ClassDef, ctx) -> tuple[list[tuple[str, str]], int]:
+    """(type, "Class.method") of each member of a method's family whose return says something, and
+    how many members with a body (not a stub's) say nothing."""
     from pulsedev.models.types.static import infer_return
 
     if func.name == "__init__":
-        return []
+        return [], 0
     found = partners(ctx, cls, func.name)
     if len(found) > MAX_PARTNERS:
-        return []
-    types = []
+        return [], 0
+    types, silent = [], 0
     for home_ctx, c, partner in found:
         if partner.returns is not None:
             t = normalize(partner.returns)
@@ -98,4 +103,6 @@ def _partner_returns(func, cls: ast.ClassDef, ctx) -> list[tuple[str, str]]:
             continue  # a stub's `return None` (or `None, key, False`) says little of what overrides return
         if t:
             types.append((t, f"{c.name}.{partner.name}"))
-    return types
+        elif partner.returns is None and not is_stub_body(partner):
+            silent += 1
+    return types, silent

@@ -102,6 +102,25 @@ def test_a_method_whose_returns_say_nothing_returns_what_its_family_returns():
     assert infer_return(gzip.body[0], ctx, gzip, deep=False).rule == "unknown"
 
 
+def test_a_family_return_that_most_members_do_not_say_is_a_rule_of_its_own():
+    fields = "".join(f"class F{i}(Field):\n    def _serialize(self, value):\n        return self.m{i}(value)\n\n\n"
+                     for i in range(3))
+    src = ("class Field:\n    def _serialize(self, value):\n        return value\n\n\n" + fields +
+           "class String(Field):\n    def _serialize(self, value):\n        return str(value)\n\n\n"
+           "class Url(String):\n    def _serialize(self, value):\n        return self.fmt(value)\n")
+    tree = ast.parse(src)
+    url = tree.body[-1]
+    ev = infer_return(url.body[0], FileContext(tree), url)
+    assert (ev.type, ev.rule) == ("str", "ret_family_some")
+    assert ev.words == "as `String._serialize` returns, though 4 more of its family say nothing"
+    # a stub in the family (the base's `raise NotImplementedError`) is not counted as saying nothing
+    stubbed = src.replace("        return value\n", "        raise NotImplementedError\n", 1)
+    tree = ast.parse(stubbed.replace("return self.m2(value)", "return str(value)").replace(
+        "return self.m1(value)", "return str(value)"))
+    url = tree.body[-1]
+    assert infer_return(url.body[0], FileContext(tree), url).rule == "ret_family"
+
+
 def test_a_return_whose_family_returns_other_types_is_marked_as_not_fitting_it():
     src = ("class Tag:\n    def to_json(self, value):\n        raise NotImplementedError\n\n"
            "    def key(self):\n        raise NotImplementedError\n\n\n"
