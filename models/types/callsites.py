@@ -75,6 +75,7 @@ class CallSites:
     def _scan(self, body: list[ast.stmt], env: Env, ctx: FileContext, cls: ast.ClassDef | None, budget: list[int],
               func) -> None:
         names: list[dict] = []  # the caller's loaded names (usage.parents), made once when first needed
+        maybe_none = _untested_none_params(func) if func is not None else set()
         for stmt in body:
             above: dict[int, ast.AST] = {}
             for node in _walk_local(stmt):
@@ -93,10 +94,10 @@ class CallSites:
                 for i, arg in enumerate(node.args):
                     if isinstance(arg, ast.Starred):
                         break
-                    positions.setdefault(i, []).append(_arg_type(arg, env, ctx))
+                    positions.setdefault(i, []).append(_arg_type(arg, env, ctx, maybe_none))
                 for kw in node.keywords:
                     if kw.arg is not None:
-                        seen.keyword.setdefault(kw.arg, []).append(_arg_type(kw.value, env, ctx))
+                        seen.keyword.setdefault(kw.arg, []).append(_arg_type(kw.value, env, ctx, maybe_none))
 
     @staticmethod
     def callee(func: ast.expr, env: Env, ctx: FileContext, cls: ast.ClassDef | None) -> tuple[str, str] | None:
@@ -188,9 +189,40 @@ def _result_uses(call: ast.Call, stmt: ast.stmt, above: dict[int, ast.AST], func
     return uses
 
 
-def _arg_type(node: ast.expr, env: Env, ctx: FileContext) -> str | None:
+def _arg_type(node: ast.expr, env: Env, ctx: FileContext, maybe_none: set[str]) -> str | None:
+    """The argument's type; `None` for a caller's parameter of unknown type that may be None
+    (`_untested_none_params`): what it passes is then None at times, and unknown otherwise."""
     try:
-        return infer(node, env, ctx)
+        t = infer(node, env, ctx)
     except RecursionError:
         return None
+    return "None" if t is None and isinstance(node, ast.Name) and node.id in maybe_none else t
+
+
+def _untested_none_params(func) -> set[str]:
+    r"""The parameters of a def that default to None and that it never tests nor assigns: passed on
+    as they are (`def parse(self, name=None): return self._parse(name)`), the callee is passed None.
+
+    >>> f = ast.parse("def f(a=None, b=None, c=1, *, d=None):\n    if b: pass\n    d = d or 0").body[0]
+    >>> sorted(_untested_none_params(f))
+    ['a']
+    """
+    a = func.args
+    pairs = [*zip(a.args[len(a.args) - len(a.defaults):], a.defaults), *zip(a.kwonlyargs, a.kw_defaults)]
+    found = {p.arg for p, d in pairs if isinstance(d, ast.Constant) and d.value is None}
+    if not found:
+        return found
+    for n in ast.walk(func):
+        if isinstance(n, (ast.If, ast.While, ast.IfExp, ast.Assert)):
+            tests = [n.test]
+        elif isinstance(n, (ast.BoolOp, ast.Compare)):
+            tests = [n]
+        elif isinstance(n, ast.comprehension):
+            tests = n.ifs
+        else:
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                found.discard(n.id)
+            continue
+        found -= {m.id for t in tests for m in ast.walk(t) if isinstance(m, ast.Name)}
+    return found
 

@@ -22,11 +22,11 @@ from pulsedev.models.types.params import param_default
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.static import returns_of
 from pulsedev.models.types.stdlib import BUILTIN_NAMES
-from pulsedev.models.types.typetext import head_names
+from pulsedev.models.types.typetext import head_names, split_union
 from pulsedev.models.types.usage import callee_name, parents, usage
 
 #: Bumped whenever features or static rules change meaning: a persisted model of another version is retrained.
-FEATURES_VERSION = 42
+FEATURES_VERSION = 43
 
 #: Rule variants that mean the same as a common rule (async defs are rare in most corpora).
 SHARED_RULES = {"noreturn_async": "noreturn", "raises_call": "raises"}
@@ -252,10 +252,16 @@ def _peer_name(slot: Slot) -> str:
 
 def add_caller_features(slots: list[Slot], feats: list[dict[str, float]], ctx) -> None:
     """Adds `r:cu=U` to a def's return for each way its callers in the workspace use what it returns
-    (`if f():` is `truth`, `f().encode()` is `meth=encode`, `f()` alone is `discarded`; callsites.py)."""
+    (`if f():` is `truth`, `f().encode()` is `meth=encode`, `f()` alone is `discarded`; callsites.py),
+    and `p:passed_none` to a parameter that a caller passes None (`f(None)`, or a parameter of its own
+    that defaults to None and that it passes on untested)."""
     if ctx.calls is None:
         return
     for slot, f in zip(slots, feats):
         if slot.kind == "return":
             for u in ctx.calls.result_uses(ctx.module, slot.qualname):
                 f[f"r:cu={u}"] = 1.0
+        elif slot.kind == "parameter" and slot.func is not None:
+            known, _ = ctx.calls.types_for(ctx.module, slot.qualname, slot.func, slot.cls, slot.node)
+            if any("None" in split_union(t) for t in known):
+                f["p:passed_none"] = 1.0

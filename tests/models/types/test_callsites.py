@@ -229,3 +229,39 @@ def test_a_parameter_named_like_a_field_the_workspace_declares_takes_its_type(tm
     assert ev["load.case_sensitive"].type == "bool"
     assert "declared bool" in ev["load.case_sensitive"].words
     assert ev["Source.__init__.prefix"].type is None  # declared two ways: no telling which
+
+
+def test_a_parameter_that_defaults_to_none_and_is_passed_on_untested_passes_none():
+    source = ('''
+class Env:
+    def parse(self, source, name=None, filename=None):
+        if filename:
+            filename = str(filename)
+        return self._parse(source, name, filename)
+
+    def _parse(self, source, name, filename):
+        pass
+
+    def lex(self, source, name=None):
+        self._scan(name)
+        return self._parse(source, name, "lex.py")
+
+    def _scan(self, name):
+        pass
+
+    def scan_all(self):
+        self._scan("all")
+''')
+    ctx = _file_context(source)
+    ev = _evidence(source, ctx)
+    # `name` goes on as it came, so `_parse` is passed None; `filename` is tested first, so it says nothing
+    assert ev["Env._parse.filename"].type == "str"
+    assert ev["Env._parse.name"].type is None  # None alone still says nothing of the rest of its type
+    assert ev["Env._scan.name"].type == "str | None"  # "all" at one call, maybe None at the other
+    from pulsedev.models.types.features import add_caller_features, parents, slot_features
+
+    slots = [s for s in find_slots(ctx.tree, source) if s.kind == "parameter"]
+    feats = [slot_features(s, evidence_for(s, ctx), parents(s.func)) for s in slots]
+    add_caller_features(slots, feats, ctx)
+    flagged = {f"{s.qualname}.{s.name}" for s, f in zip(slots, feats) if "p:passed_none" in f}
+    assert flagged == {"Env._parse.name", "Env._scan.name"}
