@@ -268,7 +268,5 @@ def is_obvious(value: ast.expr) -> bool:
             return True
         if name[:1].isupper():
             return True
-    if isinstance(value, (ast.List, ast.Dict, ast.Set, ast.Tuple)) and _elements(value) and all(
-            isinstance(e, ast.Constant) for e in ast.walk(value) if isinstance(e, ast.expr) and e is not value):
-        return True
-    return False
+    return isinstance(value, (ast.List, ast.Dict, ast.Set, ast.Tuple)) and _elements(value) and all(
+        isinstance(e, ast.Constant) for e in ast.walk(value) if isinstance(e, ast.expr) and e is not value)
