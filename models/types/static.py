@@ -36,6 +36,7 @@ from pulsedev.models.types.members import (
     base_name,
     common_base,
     is_stub_body,
+    methods,
     override_return,
 )
 from pulsedev.models.types.names import TYPING_MODULES, class_for_name
@@ -72,7 +73,7 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
     """Static evidence for a def's return type (`deep=False`: not from its family's)."""
     rets, yields = returns_of(func)
     raises = _ends_raising(func.body)  # (`always_raises` when there is no return and no yield)
-    if func.name in DUNDER_RETURNS and (rets or raises or not _ends_raising(func.body, ctx)):  # (`__setitem__` of
+    if func.name in DUNDER_RETURNS and (rets or raises or not _ends_raising(func.body, ctx, cls)):  # (`__setitem__` of
         t = DUNDER_RETURNS[func.name]  # an immutable mapping calls a function that raises: it never returns)
         return Evidence(t, "dunder", f"`{func.name}` returns {t}")
     if yields:
@@ -92,7 +93,7 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
     if not valued:
         if not rets and raises:  # (no yield: a generator returned above)
             return Evidence("NoReturn", "raises", "always raises")
-        if not rets and _ends_raising(func.body, ctx):
+        if not rets and _ends_raising(func.body, ctx, cls):
             return Evidence("NoReturn", "raises_call", "always ends in a call that raises")
         if isinstance(func, ast.AsyncFunctionDef):
             return Evidence("None", "noreturn_async", "no return value")
@@ -152,26 +153,48 @@ def always_raises(func) -> bool:
     return not rets and not yields and _ends_raising(func.body)
 
 
-def _ends_raising(body: list[ast.stmt], ctx: FileContext | None = None) -> bool:
+def _ends_raising(body: list[ast.stmt], ctx: FileContext | None = None, cls: ast.ClassDef | None = None,
+                  depth: int = 3) -> bool:
     """Whether every way through `body` ends in `raise` (or, given the file's `ctx`, in a call to one of
-    its functions that always raises)."""
+    its functions, or of `cls`'s methods through `self`, that always raises: `depth` calls deep)."""
     last = body[-1] if body else None
     if isinstance(last, ast.If):
-        return _ends_raising(last.body, ctx) and _ends_raising(last.orelse, ctx)
+        return _ends_raising(last.body, ctx, cls, depth) and _ends_raising(last.orelse, ctx, cls, depth)
     if isinstance(last, ast.Try):  # what follows a body that raises (its `else`) never runs
-        return _ends_raising(last.body, ctx) and all(_ends_raising(h.body, ctx) for h in last.handlers)
+        return _ends_raising(last.body, ctx, cls, depth) and all(
+            _ends_raising(h.body, ctx, cls, depth) for h in last.handlers)
     if isinstance(last, (ast.With, ast.AsyncWith)):
-        return _ends_raising(last.body, ctx)
-    return isinstance(last, ast.Raise) or (ctx is not None and _raising_call(last, ctx))
+        return _ends_raising(last.body, ctx, cls, depth)
+    return isinstance(last, ast.Raise) or (ctx is not None and depth > 0 and _raising_call(last, ctx, cls, depth))
 
 
-def _raising_call(stmt: ast.stmt | None, ctx: FileContext) -> bool:
-    """Whether a statement calls a function of the file that always raises (`_immutable_error(self)`);
-    that function is judged by its own raises alone, so calls that go round in a circle end."""
-    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Name)):
+def _raising_call(stmt: ast.stmt | None, ctx: FileContext, cls: ast.ClassDef | None, depth: int) -> bool:
+    """Whether a statement calls a function of the file that always raises by its own raises alone
+    (`_immutable_error(self)`: what an edit elsewhere in the file can see of it, incremental.py), or a
+    method of `cls` that always raises, itself or through methods of its own at most `depth` deep
+    (`self.fail("unexpected end")`, a parser's way to raise; calls that go round in a circle end)."""
+    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
         return False
-    callee = ctx.functions.get(stmt.value.func.id)
-    return callee is not None and always_raises(callee)
+    f = stmt.value.func
+    if isinstance(f, ast.Name):
+        callee = ctx.functions.get(f.id)
+        return callee is not None and always_raises(callee)
+    if cls is None or not (isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "self"):
+        return False
+    found = methods(cls, f.attr)  # (the class is one unit of incremental analysis: its methods change together)
+    if len(found) != 1 or _unimplemented(found[0]):
+        return False
+    rets, yields = returns_of(found[0])
+    return not rets and not yields and _ends_raising(found[0].body, ctx, cls, depth - 1)
+
+
+def _unimplemented(func) -> bool:
+    """Whether a def is there to be overridden: abstract, or raising NotImplementedError (a base
+    class's `release()` that its `__aexit__` calls raises only until a subclass implements it)."""
+    return decorated(func, "abstractmethod") or any(
+        isinstance(n, ast.Raise) and n.exc is not None and
+        base_name(n.exc.func if isinstance(n.exc, ast.Call) else n.exc) == "NotImplementedError"
+        for n in ast.walk(func))
 
 
 def _generator(func, yields: list[ast.Yield | ast.YieldFrom], ctx: FileContext, cls: ast.ClassDef | None) -> Evidence:

@@ -804,6 +804,19 @@ def test_a_def_ending_in_a_call_to_a_raising_function_learns_with_raise():
     assert "r:rule=raises_call" in feats and "r:rule=raises" in feats
 
 
+def test_a_method_ending_in_a_method_of_its_class_that_always_raises_never_returns():
+    src = ("class Parser:\n    def fail(self, msg):\n        raise SyntaxError(msg)\n"
+           "    def fail_eof(self, end):\n        if end:\n            self.fail('expected ' + end)\n"
+           "        else:\n            self.fail('unexpected end')\n"
+           "    def fail_tag(self, name):\n        self.fail_eof(name)\n"
+           "    def release(self):\n        raise NotImplementedError\n"
+           "    def __exit__(self, *exc):\n        self.release()\n")
+    assert evidence_at(src, "return", "return", "Parser.fail_eof").type == "NoReturn"  # both branches end in fail
+    assert evidence_at(src, "return", "return", "Parser.fail_tag").rule == "raises_call"  # two methods deep
+    # a method that raises NotImplementedError is there to be overridden: a call to it may return
+    assert evidence_at(src, "return", "return", "Parser.__exit__").type != "NoReturn"
+
+
 def test_a_def_that_always_raises_is_a_noreturn_candidate_and_a_branch_that_raises_adds_nothing():
     src = ("def fail(msg):\n    log(msg)\n    raise ValueError(msg)\n"
            "def stop():\n    raise NotImplementedError\n"
