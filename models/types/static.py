@@ -146,11 +146,12 @@ def _does_nothing(func, cls: ast.ClassDef | None) -> bool:
     return not any(base_name(b) in ("Protocol", "ABC", "ABCMeta") for b in bases)
 
 
-def always_raises(func) -> bool:
+def always_raises(func, ctx: FileContext | None = None, cls: ast.ClassDef | None = None, depth: int = 3) -> bool:
     """Whether every way through a def ends in `raise`, with no return or yield on the way (`-> NoReturn`
-    if annotated): a `raise` last, or an `if` whose branches, or a `try` whose body and handlers, all do."""
+    if annotated): a `raise` last, or an `if` whose branches, or a `try` whose body and handlers, all do
+    (given `ctx` and `cls`, also a call that always raises: `_ends_raising`)."""
     rets, yields = returns_of(func)
-    return not rets and not yields and _ends_raising(func.body)
+    return not rets and not yields and _ends_raising(func.body, ctx, cls, depth)
 
 
 def _ends_raising(body: list[ast.stmt], ctx: FileContext | None = None, cls: ast.ClassDef | None = None,
@@ -182,10 +183,7 @@ def _raising_call(stmt: ast.stmt | None, ctx: FileContext, cls: ast.ClassDef | N
     if cls is None or not (isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "self"):
         return False
     found = methods(cls, f.attr)  # (the class is one unit of incremental analysis: its methods change together)
-    if len(found) != 1 or _unimplemented(found[0]):
-        return False
-    rets, yields = returns_of(found[0])
-    return not rets and not yields and _ends_raising(found[0].body, ctx, cls, depth - 1)
+    return len(found) == 1 and not _unimplemented(found[0]) and always_raises(found[0], ctx, cls, depth - 1)
 
 
 def _unimplemented(func) -> bool:
