@@ -25,7 +25,7 @@ from pulsedev.models.types.infer import (
     _walk_local,
     infer,
 )
-from pulsedev.models.types.scope import function_env
+from pulsedev.models.types.scope import function_env, parameter_defaults
 from pulsedev.models.types.usage import parents, usage, use_of
 
 #: Calls looked at per file: a bound on background work in huge generated modules.
@@ -203,13 +203,11 @@ def _untested_none_params(func) -> set[str]:
     r"""The parameters of a def that default to None and that it never tests nor assigns: passed on
     as they are (`def parse(self, name=None): return self._parse(name)`), the callee is passed None.
 
-    >>> f = ast.parse("def f(a=None, b=None, c=1, *, d=None):\n    if b: pass\n    d = d or 0").body[0]
+    >>> f = ast.parse("def f(p=None, /, a=None, b=None, c=1, *, d=None):\n    if b: pass\n    d = d or 0").body[0]
     >>> sorted(_untested_none_params(f))
-    ['a']
+    ['a', 'p']
     """
-    a = func.args
-    pairs = [*zip(a.args[len(a.args) - len(a.defaults):], a.defaults), *zip(a.kwonlyargs, a.kw_defaults)]
-    found = {p.arg for p, d in pairs if isinstance(d, ast.Constant) and d.value is None}
+    found = {p.arg for p, d in parameter_defaults(func) if isinstance(d, ast.Constant) and d.value is None}
     if not found:
         return found
     for n in ast.walk(func):

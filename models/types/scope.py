@@ -37,9 +37,7 @@ def function_env(func, ctx: FileContext, cls: ast.ClassDef | None = None, known:
     env = Env()
     env.cls = cls
     a = func.args
-    params = [*a.posonlyargs, *a.args, *a.kwonlyargs]
-    defaults = [None] * (len(a.posonlyargs) + len(a.args) - len(a.defaults)) + list(a.defaults) + list(a.kw_defaults)
-    for i, (arg, default) in enumerate(zip(params, defaults)):
+    for i, (arg, default) in enumerate(parameter_defaults(func)):
         if arg.annotation is not None:
             env[arg.arg] = normalize(arg.annotation)
         elif known and arg.arg in known:
@@ -55,6 +53,19 @@ def function_env(func, ctx: FileContext, cls: ast.ClassDef | None = None, known:
         ctx._envs[key] = env
     _scan_body(func.body, env, ctx)
     return env
+
+
+def parameter_defaults(func) -> list[tuple[ast.arg, ast.expr | None]]:
+    """(parameter, default or None) of a def's named parameters, positional-only ones first.
+
+    >>> f = ast.parse("def f(a, b=1, /, c=2, *, d, e=3): pass").body[0]
+    >>> [(p.arg, d.value if d else None) for p, d in parameter_defaults(f)]
+    [('a', None), ('b', 1), ('c', 2), ('d', None), ('e', 3)]
+    """
+    a = func.args
+    params = [*a.posonlyargs, *a.args, *a.kwonlyargs]
+    defaults = [None] * (len(a.posonlyargs) + len(a.args) - len(a.defaults)) + list(a.defaults) + list(a.kw_defaults)
+    return list(zip(params, defaults))
 
 
 #: Parameter rules that say a type as surely as an annotation would (each right 85% or more on the
