@@ -24,7 +24,7 @@ from pulsedev.models.types.forwarded import forwarded_type
 from pulsedev.models.types.infer import Env, FileContext, _union, infer
 from pulsedev.models.types.members import declared_field, fit
 from pulsedev.models.types.names import alias_for_name, type_named
-from pulsedev.models.types.scope import made_by_function
+from pulsedev.models.types.scope import made_by_function, parameter_default
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.typetext import split_union, without_none
 from pulsedev.models.types.usage import only_truth_tested
@@ -198,15 +198,7 @@ def dunder_param(slot: Slot) -> str | None:
 
 def param_default(slot: Slot) -> ast.expr | None:
     """The default value expression of a parameter slot, if any."""
-    func, arg = slot.func, slot.node
-    a = func.args
-    pos = [*a.posonlyargs, *a.args]
-    if arg in pos:
-        i = pos.index(arg) - (len(pos) - len(a.defaults))
-        return a.defaults[i] if i >= 0 else None
-    if arg in a.kwonlyargs:
-        return a.kw_defaults[a.kwonlyargs.index(arg)]
-    return None
+    return parameter_default(slot.func, slot.node)
 
 
 def default_words(node: ast.expr) -> str:

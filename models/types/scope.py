@@ -68,6 +68,16 @@ def parameter_defaults(func) -> list[tuple[ast.arg, ast.expr | None]]:
     return list(zip(params, defaults))
 
 
+def parameter_default(func, arg: ast.arg) -> ast.expr | None:
+    """The default of one of a def's named parameters (None if it has none, or is `*args`/`**kwargs`).
+
+    >>> f = ast.parse("def f(a, /, b=1, *, c=2): pass").body[0]
+    >>> [getattr(parameter_default(f, p), "value", None) for p in (f.args.posonlyargs[0], *f.args.args, *f.args.kwonlyargs)]
+    [None, 1, 2]
+    """
+    return next((default for param, default in parameter_defaults(func) if param is arg), None)
+
+
 #: Parameter rules that say a type as surely as an annotation would (each right 85% or more on the
 #: evaluation packages): a def's names take them too.
 SURE = {"doc", "doc_none", "doc_default", "field", "none_filled", "family", "dunder_param", "setter"}

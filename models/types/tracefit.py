@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import re
 
+from pulsedev.models.types.scope import parameter_default
 from pulsedev.models.types.typetext import head_names, split_union
 
 # Special methods whose operands are conventionally annotated wider than what tests pass (`other: object`).
@@ -154,19 +155,6 @@ def _forwarded(func, name: str, cls, ctx, index, depth: int = 0, seen=None) -> t
     return None
 
 
-def _default(slot) -> ast.expr | None:
-    func, arg = slot.func, slot.node
-    args = func.args
-    positional = [*args.posonlyargs, *args.args]
-    if arg in positional:
-        offset = len(positional) - len(args.defaults)
-        i = positional.index(arg)
-        return args.defaults[i - offset] if i >= offset else None
-    if arg in args.kwonlyargs:
-        return args.kw_defaults[args.kwonlyargs.index(arg)]
-    return None
-
-
 def _returns_self(func) -> bool:
     rets = [n for n in _own_nodes(func) if isinstance(n, ast.Return)]
     return bool(rets) and all(isinstance(r.value, ast.Name) and r.value.id == "self" for r in rets)
@@ -224,7 +212,7 @@ def doubts(observed: str, slot, ctx, index=None) -> tuple[str, float, list[str]]
         if slot.node in (func.args.vararg, func.args.kwarg):
             penalty += 0.2
             why.append("`*args`/`**kwargs` usually take many types")
-        default = _default(slot)
+        default = parameter_default(func, slot.node)
         default_none = isinstance(default, ast.Constant) and default.value is None
         if "None" not in members and (default_none or none_check):
             t = f"{observed} | None"
