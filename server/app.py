@@ -27,8 +27,10 @@ from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import JsonRPCRequestMessage
+from pygls.workspace import Workspace
 
 from . import __version__
+from .documents import lsp_workspace
 from .options import Options
 from .telemetry.decode import METHOD, Checked, telemetry_request
 
@@ -51,9 +53,17 @@ class Raw:
 
 
 class PulseDevProtocol(LanguageServerProtocol):
-    """LSP, with `RAW_METHODS` params left as parsed JSON."""
+    """LSP, with `RAW_METHODS` params left as parsed JSON, and documents whose lines end where LSP's do."""
 
     body_size = 0
+
+    @property
+    def _workspace(self) -> Workspace | None:
+        return self.__dict__.get("_lsp_workspace")
+
+    @_workspace.setter
+    def _workspace(self, workspace: Workspace | None) -> None:  # pygls makes it on `initialize`
+        self.__dict__["_lsp_workspace"] = lsp_workspace(workspace)
 
     def parse(self, body: bytes):
         """The message in `body`: a telemetry batch checked in one pass if it can be, else parsed JSON."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field, replace
 
+from pulsedev.models.types.lines import source_lines
 from pulsedev.models.types.reparse import unit_start
 
 
@@ -40,7 +41,7 @@ class Positions:
     """Converts ast (line, utf-8 byte col) to LSP (line, utf-16 col) and scans source."""
 
     def __init__(self, source: str):
-        self.lines = source.splitlines(keepends=True) or [""]
+        self.lines = source_lines(source) or [""]  # as the parser counts them (lines.py)
 
     def lsp(self, lineno: int, byte_col: int) -> tuple[int, int]:
         """0-based LSP position of an ast position (1-based line, byte column)."""

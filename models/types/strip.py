@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 
+from pulsedev.models.types.lines import source_lines
 from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.typetext import normalize
 
@@ -26,7 +27,7 @@ def strip_source(source: str) -> tuple[str, dict[tuple[str, str, str], str | Non
     ('str', 'bool')
     """
     tree = ast.parse(source)
-    lines = source.splitlines(keepends=True)
+    lines = source_lines(source)
     offsets = [0]
     for line in lines:
         offsets.append(offsets[-1] + len(line.encode("utf-8")))

@@ -114,6 +114,30 @@ async def test_hints_sit_right_after_the_slot_and_skip_annotated_and_self(client
 
 
 
+async def test_a_form_feed_moves_no_hint_and_no_edit(client, workspace):
+    """A form feed between sections (the standard library's page break) ends no line for LSP or the
+    parser, though `str.splitlines` breaks there: hints below it, and edits made below it, stay on
+    their line."""
+    text = "def first(n=0):\n    return n\n\x0c\ndef second(flag=False):\n    return 1\n"
+    lines = text.split("\n")
+    got = table(await hints_for(client, workspace, text, name="paged.py"))
+    assert got[at(lines, 3, "flag")] == ": bool" and got[at(lines, 3, "False)")] == "-> int"
+
+    uri = (workspace / "paged.py").as_uri()
+    client.text_document_did_change(types.DidChangeTextDocumentParams(  # flag=False -> name="x", below the form feed
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(start=types.Position(line=3, character=11), end=types.Position(line=3, character=21)),
+            text='name="x"')]))
+    lines[3] = 'def second(name="x"):'
+    hints = await client.text_document_inlay_hint_async(types.InlayHintParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        range=types.Range(start=types.Position(0, 0), end=types.Position(6, 0))))
+    got = table(hints)
+    assert got[at(lines, 3, "name")] == ": str" and got[at(lines, 3, '"x")')] == "-> int"
+    assert got[at(lines, 0, "n")] == ": int"
+
+
 async def test_hint_edits_give_valid_annotated_code(client, workspace):
     import ast
 

@@ -65,6 +65,16 @@ def test_return_position_after_multiline_params_with_parens_in_strings():
     assert (ret.line, ret.character) == (3, 1)
 
 
+def test_positions_below_a_form_feed_are_on_the_parsers_line():
+    """A form feed ends no line for the parser or LSP (`str.splitlines` breaks there)."""
+    src = 'x = "é"\n\x0c\ndef f(a="é",\n      b=1):\n    return a\n'
+    slots = _slots(src)
+    assert (slots[("return", "f", "return")].line, slots[("return", "f", "return")].character) == (3, 10)
+    assert (slots[("parameter", "f", "b")].line, slots[("parameter", "f", "b")].character) == (3, 7)
+    text, truth = strip_source(src.replace("b=1", "b: int = 1").replace("):", ") -> str:"))
+    assert text == src.replace("b=1", "b = 1") and truth[("return", "f", "return")] == "str"
+
+
 def test_only_the_first_assignment_of_a_name_is_a_slot():
     src = "def f():\n    n = g()\n    n = h()\n    self_x = 1\n"
     assert [s.line for s in find_slots(ast.parse(src), src) if s.name == "n"] == [1]
