@@ -6,8 +6,8 @@ without it the nearest mode is used), so a stuck stretch is scored against
 the developer's own stuck minutes and is *not* unusual.  The score is the
 smallest Mahalanobis distance over the modes, calibrated by a running
 percentile among the distances of the developer's recent minutes: the score
-is `u ** (log 0.5 / log q)`, so 0.5 sits at the `q` percentile (0.93; the detector smooths it over minutes).  ADWIN watches the distances: when the
-developer's normal drifts, the model forgets faster for a while.
+is `u ** (log 0.5 / log q)`, so 0.5 sits at the `q` percentile (0.93; the detector smooths it over minutes).
+ADWIN watches the distances: when the developer's normal drifts, the model forgets faster for a while.
 """
 
 from __future__ import annotations

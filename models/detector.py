@@ -12,6 +12,7 @@ State persists as one JSON file (detector_state.py, `registry.save_state`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import uuid
@@ -62,7 +63,7 @@ class Detector:
         if saved is not None:
             try:
                 self._restore(saved)
-            except Exception as exc:  # noqa: BLE001 - a damaged file must never stop the server
+            except Exception as exc:  # a damaged file must never stop the server
                 log.warning("learned state %s is damaged (%s); using the shipped prior", self.state_path, exc)
                 self._fresh()
 
@@ -290,7 +291,5 @@ class Detector:
         """Forget: back to the shipped prior, empty windows; the state file is removed."""
         self._fresh()
         if self.state_path is not None:
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 self.state_path.unlink()
-            except FileNotFoundError:
-                pass

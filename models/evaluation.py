@@ -24,9 +24,10 @@ from __future__ import annotations
 import statistics
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from pulsedev.models.simulation import NAMED, Day, random_persona, simulate_day
 from pulsedev.models.transports import TRANSPORTS, InProcess, OverLsp  # noqa: F401 (re-exported)

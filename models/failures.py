@@ -9,6 +9,7 @@ Repeated Error Density sums r^2/(r+1) over each run of r repeats of one error.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 
@@ -48,7 +49,7 @@ def error_quotient_and_red(runs: list) -> tuple[float, float, int]:
     eq = 0.0
     red = 0.0
     rep = 0
-    for a, c in zip(runs, runs[1:]):
+    for a, c in itertools.pairwise(runs):
         score = 0.0
         same = False
         if a[1] and c[1]:

@@ -57,7 +57,8 @@ ADVICE: dict[str, list[tuple[str, str, str]]] = {
         ("guard", "a division by zero", "guard the divisor (an empty collection's length is the usual cause)"),
     ],
     "RecursionError": [
-        ("base-case", "a function called itself without end", "check the base case and that each call shrinks the input"),
+        ("base-case", "a function called itself without end",
+         "check the base case and that each call shrinks the input"),
     ],
 }
 GENERIC = [("read", "the code raised an error", "read the traceback from its last frame in your code upwards")]

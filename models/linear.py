@@ -16,7 +16,6 @@ from typing import Any
 
 from river import base
 
-
 CLIP = 4.0  # standardised inputs are clipped: values far outside what was seen add no more evidence
 
 

@@ -8,11 +8,12 @@ None with a logged warning, never an exception, and nothing is unpickled.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import tempfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ PRIOR_DIR = Path(__file__).parent / "prior"
 STATE_FORMAT = 1
 
 
-@lru_cache(maxsize=None)
+@cache
 def _prior_text(name: str) -> str | None:
     path = PRIOR_DIR / f"{name}.json"
     try:
@@ -75,9 +76,9 @@ def restore_learner(model: Any, data: Any) -> bool:
         return False
     for attr, value in state.items():
         current = getattr(model, attr)
-        if current is not None and value is not None and type(current) is not type(value):
-            if not (isinstance(current, (int, float)) and isinstance(value, (int, float))):
-                return False
+        if current is not None and value is not None and type(current) is not type(value) \
+                and not (isinstance(current, (int, float)) and isinstance(value, (int, float))):
+            return False
     for attr, value in state.items():
         setattr(model, attr, value)
     if hasattr(model, "_inv"):
@@ -99,10 +100,8 @@ def save_state(path: Path, state: dict) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 

@@ -11,7 +11,8 @@ retrained model is accepted only if it agrees at least as often.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from pulsedev.telemetry.events import Event
 
@@ -69,5 +70,6 @@ def retrain(make_detector: Callable[[], Any], events: list[Event],
     n = len(events)
     _replay(final, events, score_labels=False, progress=lambda i: progress(0.5 + 0.5 * i / n, "replaying"))
     final.advance(events[-1].ts)
-    why = "validated on your reports" if len(held) >= MIN_LABELS else "too few reports to validate; rebuilt from history"
+    why = ("validated on your reports" if len(held) >= MIN_LABELS
+           else "too few reports to validate; rebuilt from history")
     return {"accepted": True, "samples": len(events), "metrics": metrics, "reason": why}, final

@@ -235,7 +235,7 @@ def _truth(spans, events, start, end, idle_after) -> list[tuple[float, str, str]
             k += 1
         while si < len(spans) - 1 and spans[si][1] <= t - 1e-9:
             si += 1
-        s0, s1, kind, odd = spans[si]
+        _, _, kind, odd = spans[si]
         silent = last is None or t - last >= idle_after
         if kind == "break" and silent:
             label = "idle"

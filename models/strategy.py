@@ -89,7 +89,8 @@ def _loops(node: ast.AST) -> list[ast.AST]:
 def patterns(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
     """Strategy ids whose pattern the function shows, most specific first.
 
-    >>> src = "def f(items, wanted):\\n    out = ''\\n    for x in items:\\n        if x in wanted:\\n            out += x\\n    return out\\n"
+    >>> src = ("def f(items, wanted):\\n    out = ''\\n    for x in items:\\n"
+    ...        "        if x in wanted:\\n            out += x\\n    return out\\n")
     >>> patterns(ast.parse(src).body[0])
     ['set-membership', 'join', 'profile']
     """
@@ -102,13 +103,15 @@ def patterns(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
     for n in ast.walk(func):
         if id(n) in in_loop and isinstance(n, ast.Compare) and any(isinstance(op, (ast.In, ast.NotIn)) for op in n.ops):
             right = n.comparators[-1]
-            if isinstance(right, (ast.List, ast.ListComp)) or (isinstance(right, ast.Name) and right.id in lists | params):
+            if isinstance(right, (ast.List, ast.ListComp)) or (
+                    isinstance(right, ast.Name) and right.id in lists | params):
                 found.append("set-membership")
                 break
-    strings = {t.id for n in ast.walk(func) if isinstance(n, ast.Assign) and isinstance(n.value, (ast.Constant, ast.JoinedStr))
+    strings = {t.id for n in ast.walk(func)
+               if isinstance(n, ast.Assign) and isinstance(n.value, (ast.Constant, ast.JoinedStr))
                and isinstance(getattr(n.value, "value", ""), str) for t in n.targets if isinstance(t, ast.Name)}
-    if any(id(n) in in_loop and isinstance(n, ast.AugAssign) and isinstance(n.op, ast.Add) and isinstance(n.target, ast.Name)
-           and n.target.id in strings for n in ast.walk(func)):
+    if any(id(n) in in_loop and isinstance(n, ast.AugAssign) and isinstance(n.op, ast.Add)
+           and isinstance(n.target, ast.Name) and n.target.id in strings for n in ast.walk(func)):
         found.append("join")
     if any(id(n) in in_loop and isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
            and isinstance(n.func.value, ast.Name) and n.func.value.id == "re" for n in ast.walk(func)):

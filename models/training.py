@@ -15,8 +15,9 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ class Trainer:
                 progress(0.0, f"training {name}")
                 try:
                     result = dict(self.jobs[name](progress))
-                except Exception as exc:  # noqa: BLE001 - a failed job keeps the old model
+                except Exception as exc:  # a failed job keeps the old model
                     log.exception("training %s failed", name)
                     result = {"accepted": False, "reason": f"failed: {exc}"}
                 result.update(model=name, started=started, seconds=round(time.time() - started, 2))

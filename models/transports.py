@@ -9,8 +9,9 @@ Both have the same four methods (`send` a batch of events, `status` as of
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from pulsedev.options import parse_options
 

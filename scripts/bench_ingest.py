@@ -157,7 +157,8 @@ def main() -> None:
           f"learners {args.learners}")
     print(f"raw loop:         {raw:,.0f} events/s (parse + build rows + executemany, same schema)")
     print(f"through server:   {e2e:,.0f} events/s end to end over stdio ({e2e / raw:.2f} of raw)")
-    print(f"CPU per event:    raw loop {raw_cpu:.1f} µs; server " + ", ".join(f"{k} process {v:.1f} µs" for k, v in cpu.items())
+    print(f"CPU per event:    raw loop {raw_cpu:.1f} µs; server "
+          + ", ".join(f"{k} process {v:.1f} µs" for k, v in cpu.items())
           + " (what the figures would be without other load: 1e6 / the busiest)")
     print(f"status during burst: p50 {p50:.1f} ms, p99 {p99:.1f} ms over {len(lat)} requests")
     ok = e2e >= 100_000 and e2e >= raw / 3 and p99 < 20

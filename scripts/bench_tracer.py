@@ -90,7 +90,8 @@ def sdist(work: Path, python: Path, requirement: str) -> Path:
     stem = requirement.split("==")[0].replace("-", "_")
     found = [p for p in work.glob(f"{stem}-*") if p.is_dir()]
     if not found:
-        sh([str(python), "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:", requirement, "-d", str(work)])
+        sh([str(python), "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:", requirement,
+            "-d", str(work)])
         with tarfile.open(next(work.glob(f"{stem}-*.tar.gz"))) as tar:
             tar.extractall(work)
         found = [p for p in work.glob(f"{stem}-*") if p.is_dir()]
@@ -233,7 +234,8 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     try:
         python = make_venv(work, opts.python)
-        version = sh([str(python), "-c", "import sys, pytest; print(sys.version.split()[0], pytest.__version__)"]).stdout.split()
+        version = sh([str(python), "-c",
+                      "import sys, pytest; print(sys.version.split()[0], pytest.__version__)"]).stdout.split()
         modes = ["untraced", "pulsedev_trace"]
         if tuple(int(x) for x in version[0].split(".")[:2]) >= (3, 12):
             modes.append("pulsedev_wrap")  # sys.monitoring is the default there; the wrappers for comparison

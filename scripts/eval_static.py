@@ -23,8 +23,8 @@ import tempfile
 from pathlib import Path
 
 from pulsedev.models.types.evaluation import prepare
-from pulsedev.models.types.scoring import same_type
 from pulsedev.models.types.index import WorkspaceIndex, module_name
+from pulsedev.models.types.scoring import same_type
 from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.static import FileContext, evidence_for
 
@@ -81,7 +81,8 @@ def main() -> int:
     typed = [r for r in rows if r["type"] is not None]
     right = sum(r["right"] for r in typed)
     print(f"\n{len(rows)} slots; static evidence for {len(typed)} ({len(typed) / max(1, len(rows)):.3f}), "
-          f"right {right} (precision {right / max(1, len(typed)):.3f}, coverage {right / max(1, len(rows)):.3f} of all)")
+          f"right {right} (precision {right / max(1, len(typed)):.3f}, "
+          f"coverage {right / max(1, len(rows)):.3f} of all)")
     if args.wrong:
         for r in by_rule.get(args.wrong, []):
             if not r["right"]:

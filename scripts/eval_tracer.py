@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_tracer import MARKDOWN, make_venv, run, sdist  # noqa: E402
+from bench_tracer import MARKDOWN, make_venv, run, sdist
 
 _QUALIFIED = re.compile(r"\b(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*)")
 

@@ -103,8 +103,9 @@ def main() -> int:
         pooled += rows
         for (t, p), s, (_, ok, _) in zip(preds, samples, rows):
             if dump is not None:
-                dump.write(json.dumps({"pkg": path.name, "kind": s.kind, "truth": s.static if s.label == type_model.STATIC
-                                       else s.label, "static": s.static, "pred": t, "conf": round(p, 3), "ok": ok,
+                dump.write(json.dumps({"pkg": path.name, "kind": s.kind,
+                                       "truth": s.static if s.label == type_model.STATIC else s.label,
+                                       "static": s.static, "pred": t, "conf": round(p, 3), "ok": ok,
                                        "features": sorted(s.features)}) + "\n")
     if len(args.packages) > 1:
         report("pooled", pooled)

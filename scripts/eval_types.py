@@ -115,7 +115,7 @@ def speed(package: str, files: int = 300) -> None:
     try:
         ws = tmp / "ws"
         prepare(Path(package), ws)
-        sources = [p for p in python_files(ws)]
+        sources = list(python_files(ws))
         i = 0
         while len(list(python_files(ws))) < files:  # pad to `files` with renamed copies
             src = sources[i % len(sources)]
@@ -171,7 +171,10 @@ def speed(package: str, files: int = 300) -> None:
                 t = time.perf_counter()
                 _hint_request(c, uri, text)
                 cached.append(time.perf_counter() - t)
-            p95 = lambda xs: sorted(xs)[int(0.95 * (len(xs) - 1))] * 1000
+
+            def p95(xs):
+                return sorted(xs)[int(0.95 * (len(xs) - 1))] * 1000
+
             print(f"{n_lines}-line file, {len(hints)} hints, after each edit: visible 60 lines p95 {p95(views):.1f} ms "
                   f"(median {statistics.median(views) * 1000:.1f}); whole file p95 {p95(edits):.1f} ms "
                   f"(median {statistics.median(edits) * 1000:.1f}); unchanged p95 {p95(cached):.1f} ms")

@@ -16,9 +16,10 @@ import re
 import stat
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pygls.server
 from lsprotocol import types
@@ -103,7 +104,7 @@ class PulseDevServer(LanguageServer):
         self.services: dict[str, Any] = {}
         self.runtime = None  # pulsedev.runtime.Runtime, once initialized
         self.suggestions_supported = False
-        self._hooks: dict[str, list[Callable[["PulseDevServer"], None]]] = {"ready": [], "settings": [], "forget": []}
+        self._hooks: dict[str, list[Callable[[PulseDevServer], None]]] = {"ready": [], "settings": [], "forget": []}
         self._spool_listeners: dict[str, list[Callable[[list[dict]], None]]] = {}
         self._file_listeners: list[Callable[[Path], None]] = []
         self._told: set[str] = set()
@@ -149,17 +150,17 @@ class PulseDevServer(LanguageServer):
             self.shutdown()
 
     # -- hooks for feature modules -------------------------------------------
-    def on_ready(self, fn: Callable[["PulseDevServer"], None]) -> Callable:
+    def on_ready(self, fn: Callable[[PulseDevServer], None]) -> Callable:
         """Run `fn(ls)` once the client is initialized and the store is open."""
         self._hooks["ready"].append(fn)
         return fn
 
-    def on_settings(self, fn: Callable[["PulseDevServer"], None]) -> Callable:
+    def on_settings(self, fn: Callable[[PulseDevServer], None]) -> Callable:
         """Run `fn(ls)` after the settings change."""
         self._hooks["settings"].append(fn)
         return fn
 
-    def on_forget(self, fn: Callable[["PulseDevServer"], None]) -> Callable:
+    def on_forget(self, fn: Callable[[PulseDevServer], None]) -> Callable:
         """Run `fn(ls)` when the user forgets everything: drop learned state."""
         self._hooks["forget"].append(fn)
         return fn
@@ -185,7 +186,7 @@ class PulseDevServer(LanguageServer):
         for fn in self._hooks[which]:
             try:
                 fn(self)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("%s hook %s failed", which, getattr(fn, "__name__", fn))
 
     # -- talking to the client ----------------------------------------------
@@ -195,7 +196,8 @@ class PulseDevServer(LanguageServer):
         if key in self._told:
             return
         self._told.add(key)
-        self.call_threadsafe(self.window_show_message, types.ShowMessageParams(type=level, message=f"PulseDev: {message}"))
+        self.call_threadsafe(self.window_show_message,
+                             types.ShowMessageParams(type=level, message=f"PulseDev: {message}"))
 
     def call_threadsafe(self, fn: Callable[..., Any], *args: Any) -> None:
         """Run `fn(*args)` on the server's loop, from any thread."""
@@ -215,7 +217,8 @@ class PulseDevServer(LanguageServer):
         """Send a PulseDev notification from any thread (suggestions fall back to showMessage)."""
         if method == "pulsedev/suggestion" and not self.suggestions_supported:
             text = f"{params.get('title', '')}: {params.get('message', '')}".strip(": ")
-            self.call_threadsafe(self.window_show_message, types.ShowMessageParams(type=types.MessageType.Info, message=text))
+            self.call_threadsafe(self.window_show_message,
+                                 types.ShowMessageParams(type=types.MessageType.Info, message=text))
             return
         self.call_threadsafe(self.protocol.notify, method, params)
 
@@ -243,13 +246,13 @@ async def read_messages(reader: asyncio.StreamReader, protocol: PulseDevProtocol
             length, protocol.body_size = 0, len(body)
             try:
                 message = protocol.parse(body)
-            except Exception as exc:  # noqa: BLE001 - (RecursionError included) the client's mistake
+            except Exception as exc:  # (RecursionError included) the client's mistake
                 log.warning("unreadable message (%s: %s)", type(exc).__name__, str(exc)[:200])
                 protocol.reply_unreadable(body, exc)
                 continue
             try:
                 protocol.handle_message(message)
-            except Exception as exc:  # noqa: BLE001 - a bad message is the client's, never the end of the server
+            except Exception as exc:  # a bad message is the client's, never the end of the server
                 log.exception("unable to handle a message")
                 on_error(exc, JsonRpcException)
 

@@ -156,7 +156,8 @@ def eval_sessions(days: int, seed: int, quick: bool) -> None:
 
 @evaluate.command("types")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=0.8, show_default=True, help="typeHintConfidence.")
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=0.8, show_default=True,
+              help="typeHintConfidence.")
 @click.option("--tests", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="The package's tests: run them under the tracer first (hints with traces).")
 @click.option("--mode", type=click.Choice(["lsp", "inprocess"]), default="lsp", show_default=True,

@@ -7,6 +7,7 @@ Requests can be pipelined (`request_async` returns a future).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -45,7 +46,7 @@ class LspClient:
 
     @classmethod
     def spawn(cls, cmd: list[str] | None = None, env: dict[str, str] | None = None,
-              cwd: str | Path | None = None, stderr: Any = None) -> "LspClient":
+              cwd: str | Path | None = None, stderr: Any = None) -> LspClient:
         """Start `pulsedev serve` (or `cmd`) and connect to it."""
         proc = subprocess.Popen(
             cmd or SERVER_CMD, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -54,7 +55,7 @@ class LspClient:
         )
         return cls(proc)
 
-    def __enter__(self) -> "LspClient":
+    def __enter__(self) -> LspClient:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -93,10 +94,8 @@ class LspClient:
 
     def _dispatch(self, msg: dict) -> None:
         if "id" in msg and "method" in msg:  # a request from the server: answer politely
-            try:
+            with contextlib.suppress(OSError, ValueError):  # we are shutting down: the server asked too late to matter
                 self._write({"jsonrpc": "2.0", "id": msg["id"], "result": None})
-            except (OSError, ValueError):  # we are shutting down: the server asked too late to matter
-                pass
             with self._cond:
                 self._notes.setdefault(msg["method"], []).append(msg.get("params"))
                 self._cond.notify_all()
@@ -135,7 +134,7 @@ class LspClient:
         msg_id = next(self._ids)
         fut: Future = Future()
         self._pending[msg_id] = fut
-        body = ('{"jsonrpc":"2.0","id":%d,"method":%s,"params":%s}' % (msg_id, json.dumps(method), params_json)).encode()
+        body = f'{{"jsonrpc":"2.0","id":{msg_id},"method":{json.dumps(method)},"params":{params_json}}}'.encode()
         with self._write_lock:
             self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
             self.proc.stdin.flush()
@@ -181,7 +180,8 @@ class LspClient:
     def open(self, uri: str, text: str, language: str = "python") -> None:
         """didOpen."""
         self.versions[uri] = 1
-        self.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}})
+        self.notify("textDocument/didOpen",
+                    {"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}})
 
     def change(self, uri: str, text: str) -> None:
         """didChange with the whole new text."""
@@ -199,12 +199,10 @@ class LspClient:
             try:
                 self.request("shutdown", None, timeout=15)
                 self.notify("exit")
-            except Exception:  # noqa: BLE001 - the server may already be gone
+            except Exception:  # the server may already be gone
                 pass
-            try:
+            with contextlib.suppress(OSError):
                 self.proc.stdin.close()
-            except OSError:
-                pass
             try:
                 return self.proc.wait(15)
             except subprocess.TimeoutExpired:

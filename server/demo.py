@@ -14,10 +14,10 @@ import shutil
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 from .client import LspClient
 
@@ -71,8 +71,8 @@ def run_demo(keep: Path | None = None, echo: Callable[[str], None] = print) -> i
             client.initialize(project, {"dataDir": str(data_dir)}, experimental={"pulsedev": {"suggestions": True}})
             client.request("pulsedev/status", None)  # the server's own start-up state is not the session's
             before = len(client.notifications("pulsedev/state"))
-            echo(f"Playing a recorded {len(events)}-event session ({_clock(events[0]['ts'])}-{_clock(events[-1]['ts'])}) "
-                 "over LSP, minute by minute ...")
+            echo(f"Playing a recorded {len(events)}-event session "
+                 f"({_clock(events[0]['ts'])}-{_clock(events[-1]['ts'])}) over LSP, minute by minute ...")
             timeline, accepted, rejected = [], 0, 0
             k, t = 0, events[0]["ts"]
             end = events[-1]["ts"] + 5 * 60

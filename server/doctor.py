@@ -30,18 +30,19 @@ def run_checks(data_dir: Path, echo: Callable[[str], None] = print) -> bool:
         ok &= good
         echo(f"[{'ok' if good else 'FAIL'}] {text}" + (f"\n       fix: {fix}" if fix and not good else ""))
 
-    report(sys.version_info >= (3, 11), f"Python {sys.version.split()[0]} ({sys.executable})", "use Python 3.11 or newer")
+    report(sys.version_info >= (3, 11), f"Python {sys.version.split()[0]} ({sys.executable})",
+           "use Python 3.11 or newer")
     dists = metadata.packages_distributions()
     for name in REQUIRED:
         try:
             importlib.import_module(name)
             report(True, f"{name} {_version((dists.get(name) or [name])[0])}".strip())
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             report(False, f"{name} cannot be imported: {exc}", f"{sys.executable} -m pip install pulsedev")
     try:
         from . import handlers  # noqa: F401
         report(True, "the language server loads")
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         report(False, f"the language server does not load: {exc}", "reinstall pulsedev")
     report(True, f"data dir: {data_dir}")
     if data_dir.exists():
@@ -61,7 +62,7 @@ def run_checks(data_dir: Path, echo: Callable[[str], None] = print) -> bool:
                 store.close()
                 report(result == "ok", f"database integrity: {result}; {count} events",
                        f"move {db} aside (the server makes a new one), or restore a backup")
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 report(False, f"database cannot be opened: {exc}", f"move {db} aside; the server makes a new one")
         else:
             report(True, "no database yet (made when the server first runs)")

@@ -52,6 +52,6 @@ class Progress:
             else:
                 wdp.report(self.token, types.WorkDoneProgressReport(message=f"{name}: {message}",
                                                                     percentage=int(fraction * 100)))
-        except Exception:  # noqa: BLE001 - progress is a courtesy, never a failure
+        except Exception:  # progress is a courtesy, never a failure
             log.debug("progress not sent", exc_info=True)
             self.token = None

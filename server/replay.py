@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 
 from .options import Options
 from .runtime import make_detector
@@ -28,7 +28,7 @@ def open_pipeline(data_dir: Path | None, options: Options | None = None, notify=
 
 
 def _clock(ts: float) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%H:%M:%S")
+    return datetime.fromtimestamp(ts, UTC).strftime("%H:%M:%S")
 
 
 def replay_file(path: Path, data_dir: Path | None, echo: Callable[[str], None] = print) -> dict:

@@ -42,7 +42,7 @@ def make_detector(options: Options, data_dir: Path):
         from .models.detector import Detector
 
         return Detector(options, data_dir / "models" / "detector.json" if data_dir else None)
-    except Exception:  # noqa: BLE001 - a broken learner degrades to telemetry only, never a dead server
+    except Exception:  # a broken learner degrades to telemetry only, never a dead server
         log.exception("state detection unavailable; telemetry goes on without it")
         return None
 
@@ -130,7 +130,7 @@ class Runtime:
                 for listener in self.ls.spool_listeners(record_type):
                     try:
                         listener(records)
-                    except Exception:  # noqa: BLE001
+                    except Exception:
                         log.exception("spool listener for %r failed", record_type)
             spooling.done(path)
             ingested += 1
@@ -200,8 +200,9 @@ class Runtime:
     def _start_watcher(self) -> None:
         try:
             self.watcher.start()
-        except Exception as exc:  # noqa: BLE001
-            self.ls.tell_user_once("watch", f"cannot watch the workspace ({exc}); commits and external edits are not seen")
+        except Exception as exc:
+            self.ls.tell_user_once("watch",
+                                   f"cannot watch the workspace ({exc}); commits and external edits are not seen")
 
     def close(self) -> None:
         """Stop watching, finish queued work, save learned state, close the store."""

@@ -8,7 +8,7 @@ faster than real time with the same results (PROTOCOL.md, "Telemetry in").
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 #: An event older than the newest seen by more than this is stored, not learned from.
 LATE_SECONDS = 300.0

@@ -74,7 +74,8 @@ def _event_type(kind: str, fields: dict[str, tuple[type, ...]]) -> type:
 
 assert all(len(kind) <= MAX_KIND_CHARS for kind in DATA_FIELDS)
 _EVENT = Union[tuple(_event_type(kind, fields) for kind, fields in DATA_FIELDS.items())]
-_PARAMS = msgspec.defstruct("params", [("events", Annotated[list[_EVENT], msgspec.Meta(min_length=1, max_length=MAX_EVENTS)])])
+_PARAMS = msgspec.defstruct("params", [("events", Annotated[list[_EVENT],
+                                                            msgspec.Meta(min_length=1, max_length=MAX_EVENTS)])])
 _decoder = msgspec.json.Decoder(_PARAMS)
 _to_builtins = msgspec.to_builtins
 
@@ -125,7 +126,7 @@ class Request(NamedTuple):
 
 class _Envelope(msgspec.Struct):
     jsonrpc: str = "2.0"
-    id: Union[int, str, None] = None
+    id: int | str | None = None
     method: str = ""
     params: msgspec.Raw = msgspec.Raw()
 

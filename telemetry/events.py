@@ -9,8 +9,9 @@ untrusted input.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 #: The kinds the learners understand, with the `data` fields each may carry.
 #: A field named here with a type is kept; anything else is dropped, so no

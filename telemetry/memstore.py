@@ -7,8 +7,9 @@ reads back is what the database would give.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 from concurrent.futures import Future
-from typing import Any, Iterator
+from typing import Any
 
 from .events import Event
 from .store import row_event, utc_day

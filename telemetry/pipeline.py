@@ -12,11 +12,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Protocol
 
 from .clock import LATE_SECONDS, EventClock
 from .decode import Checked, checked_event
@@ -271,7 +272,7 @@ class Pipeline:
         if self.detector is not None:
             try:
                 self.detector.save()
-            except Exception:  # noqa: BLE001 - learned state is worth a warning, not a crash
+            except Exception:  # learned state is worth a warning, not a crash
                 log.exception("could not save learned state")
 
     def _send(self, notes: Iterable[tuple[str, dict]]) -> None:

@@ -32,7 +32,8 @@ class PathPolicy:
         >>> PathPolicy("hashed", b"salt").apply("file:///home/me/secret.py")
         'h:9ca49709b7aa36a7b6d6f4de'
         """
-        return "h:" + hashlib.blake2b(uri.encode("utf-8", "surrogatepass"), key=self.salt[:64], digest_size=12).hexdigest()
+        return "h:" + hashlib.blake2b(uri.encode("utf-8", "surrogatepass"), key=self.salt[:64],
+                                      digest_size=12).hexdigest()
 
     def apply(self, uri: str | None) -> str | None:
         """What the store keeps for this URI."""

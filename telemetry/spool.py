@@ -13,6 +13,7 @@ to the listeners registered for it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -21,7 +22,6 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,5 @@ def read(path: Path) -> SpoolFile:
 
 def done(path: Path) -> None:
     """Remove an ingested file."""
-    try:
+    with contextlib.suppress(OSError):
         path.unlink()
-    except OSError:
-        pass

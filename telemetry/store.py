@@ -20,11 +20,12 @@ import os
 import secrets
 import sqlite3
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Future
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterator, Protocol
+from typing import Any, Protocol
 
 import sqlite_utils
 
@@ -94,7 +95,7 @@ def row_event(ts: float, kind: str, path: str | None, data: str | None) -> Event
 
 def utc_day(ts: float) -> str:
     """The UTC day of a timestamp, as the store's summary counts by it."""
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d")
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
 
 
 class SQLiteStore:
@@ -132,7 +133,8 @@ class SQLiteStore:
                 version = self.db.execute("PRAGMA user_version").fetchone()[0]
                 if version > SCHEMA_VERSION:
                     raise RuntimeError(
-                        f"{self.path} has schema version {version}, newer than this PulseDev ({SCHEMA_VERSION}); upgrade pulsedev"
+                        f"{self.path} has schema version {version}, newer than this PulseDev ({SCHEMA_VERSION}); "
+                        "upgrade pulsedev"
                     )
                 for step in MIGRATIONS[version:]:
                     step(self.db)

@@ -8,9 +8,10 @@ deleted, lines changed) without the text itself ever leaving this module.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Iterable
+from typing import Any
 
 from .events import Event
 

@@ -28,7 +28,8 @@ def tracer_setup(data_dir: Path, root: Path | None, environ: dict[str, str] | No
     """
     environ = os.environ if environ is None else environ
     spool = spool_dir(Path(data_dir))  # made, private, if missing
-    path = [str(TRACER_DIR)] + [p for p in environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(TRACER_DIR)]
+    path = [str(TRACER_DIR)] + [p for p in environ.get("PYTHONPATH", "").split(os.pathsep)
+                                if p and p != str(TRACER_DIR)]
     plugins = [p for p in environ.get("PYTEST_PLUGINS", "").split(",") if p.strip() and p.strip() != PLUGIN]
     env = {
         "PYTHONPATH": os.pathsep.join(path),

@@ -10,8 +10,9 @@ kind are kept, and strings are capped, so no source text reaches the store.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from types import MappingProxyType
-from typing import Any, Callable
+from typing import Any
 
 from .events import DATA_FIELDS, ENUMS, REQUIRED, Event
 
@@ -77,7 +78,8 @@ def clean_failures(value: list[Any], path_of: Callable[[str], str | None] | None
         clean = {}
         for key, types in _FAILURE_FIELDS.items():
             if key in item:
-                ok, v = _clean_value(item[key], types, MAX_MESSAGE_CHARS if key in LONG_TEXT_FIELDS else MAX_SHORT_CHARS)
+                limit = MAX_MESSAGE_CHARS if key in LONG_TEXT_FIELDS else MAX_SHORT_CHARS
+                ok, v = _clean_value(item[key], types, limit)
                 if ok:
                     clean[key] = v
         if path_of is not None and "uri" in clean:
@@ -141,7 +143,8 @@ def validate_event(raw: Any, path_of: Callable[[str], str | None] | None = None)
                 continue  # not a protocol field: dropped, never stored
             t = type(value)
             if t in types and (t is bool or (t is int and -MAX_INT <= value <= MAX_INT)
-                               or (t is str and len(value) <= MAX_SHORT_CHARS) or (t is float and math.isfinite(value))):
+                               or (t is str and len(value) <= MAX_SHORT_CHARS)
+                               or (t is float and math.isfinite(value))):
                 v = value  # already clean: the common case, checked first
             elif t is str and len(value) > MAX_EVENT_BYTES:
                 return None, f"event is over {MAX_EVENT_BYTES // 1024} KiB (data.{key}); send a shorter {key}"

@@ -16,9 +16,9 @@ import os
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
-from typing import Callable
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -132,13 +132,13 @@ class GitLog:
 
 
 class _Handler(FileSystemEventHandler):
-    def __init__(self, watcher: "WorkspaceWatcher"):
+    def __init__(self, watcher: WorkspaceWatcher):
         self.watcher = watcher
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         try:
             self.watcher.dispatch(event)
-        except Exception:  # noqa: BLE001 - a watcher must keep watching
+        except Exception:  # a watcher must keep watching
             log.exception("watch event failed")
 
 
@@ -203,7 +203,7 @@ class WorkspaceWatcher:
             if path.name.endswith(".jsonl"):
                 self.on_spool()
             return
-        if self.git and self.git.git_dir in path.parents or (self.git and path == self.git.git_dir / "logs"):
+        if (self.git and self.git.git_dir in path.parents) or (self.git and path == self.git.git_dir / "logs"):
             if path.name in ("HEAD", "logs") or path.parent.name == "logs":
                 commits = self.git.new_commits()
                 if commits:

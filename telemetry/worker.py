@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from functools import partial
-from typing import Any, Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +29,9 @@ class Worker:
     step to run next on this thread.
     """
 
-    def __init__(self, grouped: Callable[[list[Any]], tuple[Future, Callable[[], None]]], idle: Callable[[], None] | None = None,
-                 idle_every: float = 1.0, max_group: int = 16, name: str = "pulsedev-worker"):
+    def __init__(self, grouped: Callable[[list[Any]], tuple[Future, Callable[[], None]]],
+                 idle: Callable[[], None] | None = None, idle_every: float = 1.0, max_group: int = 16,
+                 name: str = "pulsedev-worker"):
         self._grouped = grouped
         self._idle = idle
         self._idle_every = idle_every
@@ -84,7 +86,7 @@ class Worker:
                     break
             try:
                 results, then = self._grouped([p for p, _ in batch])
-            except BaseException as exc:  # noqa: BLE001 - every waiter must hear of it
+            except BaseException as exc:  # every waiter must hear of it
                 log.exception("telemetry batch failed")
                 results, then = Future(), None
                 results.set_exception(exc)
@@ -95,7 +97,7 @@ class Worker:
     def _resolve(fut: Future, fn: Callable[..., Any], *args: Any) -> None:
         try:
             fut.set_result(fn(*args))
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             log.exception("worker job failed")
             fut.set_exception(exc)
 
@@ -105,7 +107,7 @@ class Worker:
             return
         try:
             fn()
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("periodic job failed")
 
 

@@ -17,6 +17,7 @@ carry their data as dicts: the JSON encoding is done here, in the child.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import marshal
@@ -25,9 +26,10 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +137,7 @@ def settle(fut: Future, fn: Callable[..., int], *args: Any) -> Future:
     """Runs `fn(*args)` now and puts its result, or its error, into `fut`."""
     try:
         fut.set_result(fn(*args))
-    except Exception as exc:  # noqa: BLE001 - the waiter hears of it
+    except Exception as exc:  # the waiter hears of it
         fut.set_exception(exc)
     return fut
 
@@ -179,10 +181,8 @@ class WriterProcess:
                 data = _frame((self._seq, spool_name, rows))
         if proc is None:
             return settle(fut, self._fallback, rows, spool_name)
-        try:
+        with contextlib.suppress(OSError):  # the child is gone; the reader thread hands its frames to the fallback
             _write_all(proc.stdin.fileno(), data)
-        except OSError:  # the child is gone; the reader thread hands its frames to the fallback
-            pass
         return fut
 
     def drain(self, timeout: float = 30.0) -> None:
@@ -195,10 +195,8 @@ class WriterProcess:
         with self._lock:
             proc = self._proc
         if proc is not None:
-            try:
+            with contextlib.suppress(OSError):
                 proc.stdin.close()
-            except OSError:
-                pass
             self._reader.join(30)
             proc.wait(30)
 

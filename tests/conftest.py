@@ -29,7 +29,8 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env={**os.environ, "PYTHONUNBUFFERED": "1"}))
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER,
+                                              server_env={**os.environ, "PYTHONUNBUFFERED": "1"}))
 async def client(lsp_client: LanguageClient, workspace: Path, data_dir: Path):
     """A real server, initialized on `workspace` with `data_dir`."""
     listen(lsp_client)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from lsprotocol import types
-from pulsedev.convert import plain
 from pytest_lsp import LanguageClient
+
+from pulsedev.convert import plain
 
 
 def listen(client: LanguageClient) -> LanguageClient:

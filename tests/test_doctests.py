@@ -6,7 +6,6 @@ import doctest
 import importlib
 import pkgutil
 
-import pulsedev
 import pytest
 from _pytest.doctest import _get_checker  # pytest's checker: understands NUMBER, as --doctest-modules does
 

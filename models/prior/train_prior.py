@@ -96,7 +96,7 @@ def evaluate(prior: dict, rows, target: str) -> dict:
     p = np.array([m.predict_proba_one(x)[True] for x, _ in rows])
     y = np.array([lab == target for _, lab in rows])
     return {"auc": round(float(roc_auc_score(y, p)), 4), "f1": round(float(f1_score(y, p >= 0.5)), 4),
-            "brier": round(float(brier_score_loss(y, p)), 4), "n": int(len(y))}
+            "brier": round(float(brier_score_loss(y, p)), 4), "n": len(y)}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,7 +3,8 @@
 
 >>> import ast
 >>> call = ast.parse("sorted(names)", mode="eval").body
->>> builtin_call("sorted", call, lambda e: None, lambda e: "str"), builtin_call("open", call, lambda e: None, lambda e: None)
+>>> (builtin_call("sorted", call, lambda e: None, lambda e: "str"),
+...  builtin_call("open", call, lambda e: None, lambda e: None))
 ('list[str]', None)
 """
 
@@ -43,7 +44,7 @@ def builtin_call(name: str, node: ast.Call, typeof: Typeof, elements: Typeof) ->
         return elt
     if name == "abs" and node.args:
         return typeof(node.args[0])
-    if name in REBUILT and len(node.args) == 1 and not node.keywords or name == "sorted" and node.args:
+    if (name in REBUILT and len(node.args) == 1 and not node.keywords) or (name == "sorted" and node.args):
         elt = elements(node.args[0])
         return (f"tuple[{elt}, ...]" if name == "tuple" else f"{REBUILT[name]}[{elt}]") if elt else None
     if name == "dict" and len(node.args) == 1 and not node.keywords:  # `dict(pairs)`, `dict(zip(keys, values))`

@@ -95,9 +95,9 @@ class Calibrator:
         other_type, other_rule = len(self.types), len(self.rules)
         rows = []
         for g in guesses:
-            rows.append([KIND_CODES.get(g.kind, 0), self.types.get(g.type, other_type), self.rules.get(g.rule, other_rule),
-                         g.p, g.runner_up, g.p - g.runner_up, g.top, float(g.agrees), float(min(g.usage, 20)),
-                         float(g.stub), g.fit, *g.views, min(g.views)])
+            rows.append([KIND_CODES.get(g.kind, 0), self.types.get(g.type, other_type),
+                         self.rules.get(g.rule, other_rule), g.p, g.runner_up, g.p - g.runner_up, g.top,
+                         float(g.agrees), float(min(g.usage, 20)), float(g.stub), g.fit, *g.views, min(g.views)])
         return np.array(rows, dtype=np.float64)
 
     def state(self) -> dict:

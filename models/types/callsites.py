@@ -60,7 +60,8 @@ class CallSites:
     def add_module(self, ctx: FileContext) -> None:
         """Records every call of a parsed module whose callee can be named."""
         budget = [MAX_CALLS_PER_FILE]
-        module_code = [s for s in ctx.tree.body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+        module_code = [s for s in ctx.tree.body
+                       if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
         self._scan(module_code, Env(), ctx, None, budget, None)
         methods: set[int] = set()
         for node in ast.walk(ctx.tree):
@@ -144,7 +145,8 @@ class CallSites:
         seen = self.seen.get(f"{module}.{qualname}")
         return seen.uses if seen is not None else []
 
-    def types_for(self, module: str, qualname: str, func, cls: ast.ClassDef | None, arg: ast.arg) -> tuple[list[str], int]:
+    def types_for(self, module: str, qualname: str, func, cls: ast.ClassDef | None,
+                  arg: ast.arg) -> tuple[list[str], int]:
         """(known types passed to a parameter, how many calls passed it a value of unknown type)."""
         names = [qualname, cls.name] if cls is not None and func.name == "__init__" else [qualname]
         positional = [*func.args.posonlyargs, *func.args.args]

@@ -17,7 +17,8 @@ from pulsedev.models.types.typetext import canonical, split_union
 # Used only until a model exists: how often each static rule matched the annotation on held-out
 # packages (measured with scripts/eval_types.py --static-only; `callsite`: 0.86 on 97 parameters of
 # seven packages); rules not listed are not shown.
-STATIC_PRIORS = {"dunder": 0.97, "noreturn": 0.93, "noreturn_async": 0.9, "ret_logic": 0.9, "ret_literal": 0.9, "ret_joinedstr": 0.9, "ret_call": 0.88, "ret_name": 0.88,
+STATIC_PRIORS = {"dunder": 0.97, "noreturn": 0.93, "noreturn_async": 0.9, "ret_logic": 0.9, "ret_literal": 0.9,
+                 "ret_joinedstr": 0.9, "ret_call": 0.88, "ret_name": 0.88,
                  "default_literal": 0.85,
                  # `x = None`, later assigned one type: 24 of 26 in 15 packages
                  "value_none_later": 0.9,
@@ -105,7 +106,8 @@ def combine(ev: Evidence, model_pred: tuple[str | None, float] | None,
         m_type = f"{m_type} | {ev.sentinel}"
     floor = CONVENTIONS.get(ev.rule, FITTED if ev.fit == "found" else None)
     surer = floor if ev.rule in CONVENTIONS else 0.5  # how sure the model must be of another type
-    if floor is not None and ev.type is not None and (m_type is None or m_p <= surer or canonical(m_type) == canonical(ev.type)):
+    if floor is not None and ev.type is not None and (
+            m_type is None or m_p <= surer or canonical(m_type) == canonical(ev.type)):
         # A data-model convention (`__exit__`'s parameters) is rare in any corpus, so the model
         # cannot learn how reliable it is; its measured precision is the floor unless the model
         # is surer of something else (`**kwargs: object`, the numpy style, at 62-83%: 30 of 31

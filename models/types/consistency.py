@@ -43,7 +43,7 @@ _MAY_BE_NONE = {"Any", "object"}
 _NEVER = {"u:called", "u:awaited", "u:with"}  # usages no builtin value supports
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _members(type_text: str) -> tuple[str, ...] | None:
     """The builtin base names of a type's members (None if any member is not a builtin)."""
     out = []
@@ -57,7 +57,7 @@ def _members(type_text: str) -> tuple[str, ...] | None:
     return tuple(out) or None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _names(base: str) -> frozenset[str]:
     return frozenset(dir(_BUILTINS[base]))
 

@@ -187,7 +187,8 @@ class FileContext:
         up; an async method gives nothing."""
         for stmt in cls.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
-                prop = any(isinstance(d, ast.Name) and d.id in ("property", "cached_property") for d in stmt.decorator_list)
+                prop = any(isinstance(d, ast.Name) and d.id in ("property", "cached_property")
+                           for d in stmt.decorator_list)
                 if isinstance(stmt, ast.AsyncFunctionDef) or prop == call:
                     return None
                 return self.function_return(stmt)
@@ -244,8 +245,10 @@ class FileContext:
     def _is_typevar(self, name: str) -> bool:
         value = self.assignments.get(name)
         if isinstance(value, ast.Call):  # (one with a default may be left out: `Request` for `Request[State]`)
-            return base_name(value.func) in ("TypeVar", "ParamSpec") and not any(k.arg == "default" for k in value.keywords)
-        return value is None and name in self.imports and re.fullmatch(r"_?[A-Z]{1,2}\d?(_co|_contra)?", name) is not None
+            return base_name(value.func) in ("TypeVar", "ParamSpec") and not any(
+                k.arg == "default" for k in value.keywords)
+        return value is None and name in self.imports and re.fullmatch(
+            r"_?[A-Z]{1,2}\d?(_co|_contra)?", name) is not None
 
     def class_attrs(self, cls: ast.ClassDef) -> dict[str, str | None]:
         """Types of `self.x` attributes set in `__init__` or annotated in the class body."""
@@ -294,7 +297,8 @@ def resolve_relative(module: str, name: str | None, level: int) -> str:
 def _binding(cls: ast.ClassDef, name: str) -> ast.Assign | ast.AnnAssign | None:
     """The first statement of a class body that assigns `name` (`RED = 1`, `factory: type = Box`)."""
     for stmt in cls.body:
-        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+        targets = (stmt.targets if isinstance(stmt, ast.Assign)
+                   else [stmt.target] if isinstance(stmt, ast.AnnAssign) else [])
         if any(isinstance(t, ast.Name) and t.id == name for t in targets):
             return stmt
     return None

@@ -52,7 +52,8 @@ def feature_value(feats: dict[str, float], key: str, default: str | None = None)
 
 def site_dirs(python: str) -> list[Path]:
     """The site-packages folders of an interpreter (empty if it cannot be asked)."""
-    code = "import json, site, sysconfig; print(json.dumps([sysconfig.get_paths()['purelib'], *site.getsitepackages()]))"
+    code = ("import json, site, sysconfig; "
+            "print(json.dumps([sysconfig.get_paths()['purelib'], *site.getsitepackages()]))")
     try:
         out = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=20, check=True)
         return sorted({Path(p) for p in json.loads(out.stdout) if Path(p).is_dir()})

@@ -40,7 +40,8 @@ def _type(text: str) -> str | None:
 def param_type(func: ast.AST, name: str) -> str | None:
     """The type a def's docstring states for its parameter `name`, normalised; None if it states none.
 
-    >>> f = ast.parse('def f(a, b):\\n    \"\"\"Args:\\n        a (int): n.\\n        b (str or None): s.\"\"\"').body[0]
+    >>> f = ast.parse('def f(a, b):\\n    \"\"\"Args:\\n        a (int): n.\\n'
+    ...               '        b (str or None): s.\"\"\"').body[0]
     >>> param_type(f, "a"), param_type(f, "b"), param_type(f, "c")
     ('int', 'str | None', None)
     """
@@ -72,7 +73,7 @@ def stated(text: str | None, ctx) -> str | None:
     for name in head_names(text):
         if name in _BUILTIN_TYPES or name in ("None", "...") or name in KNOWN_IMPORTS:
             continue
-        if ctx.is_class_name(name) or name in ctx.assignments and is_type_expr(ctx.assignments[name]):
+        if ctx.is_class_name(name) or (name in ctx.assignments and is_type_expr(ctx.assignments[name])):
             continue
         return None
     return text

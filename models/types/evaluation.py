@@ -77,7 +77,8 @@ def run_type_eval(path: str | Path, mode: str = "lsp", threshold: float = 0.8, p
         spool_files, traced = [], {}
         if tests is not None:
             spool_files, traced = run_traced_tests(package, Path(tests), workspace, tmp / "spool", log)
-        score = Score(threshold=threshold)  # the figures at `threshold`; the curve and coverage at 0.9 from ASKED_FROM up
+        # The figures at `threshold`; the curve and coverage at 0.9 from ASKED_FROM up.
+        score = Score(threshold=threshold)
         opts = {"thresholds": {"typeHintConfidence": min(threshold, ASKED_FROM)}, "features": {"telemetry": False}}
         opts["dataDir"] = str(data_dir or default_eval_dir())
         opts.update(options or {})

@@ -99,7 +99,7 @@ def _partner_returns(func, cls: ast.ClassDef, ctx) -> tuple[list[tuple[str, str]
         else:
             ev = infer_return(partner, home_ctx, c, deep=False)
             t = ev.type if ev.rule != "ret_partial" else None
-        if t == "None" or t and "[" in t and "None" in t[t.index("["):]:
+        if t == "None" or (t and "[" in t and "None" in t[t.index("["):]):
             continue  # a stub's `return None` (or `None, key, False`) says little of what overrides return
         if t:
             types.append((t, f"{c.name}.{partner.name}"))

@@ -46,6 +46,7 @@ import os
 from pathlib import Path
 
 from filelock import FileLock, Timeout
+
 from pulsedev.models.types.typetext import canonical, normalize
 
 log = logging.getLogger(__name__)

@@ -184,7 +184,7 @@ class DocumentMemo:
                     if j > head and j != init and deps == [head]:
                         deps.append(init)
         binders: dict[str, list[int]] = {}
-        for i, (node, _, bound, _) in enumerate(pieces):
+        for i, (_, _, bound, _) in enumerate(pieces):
             if i not in owner:
                 for name in bound:
                     binders.setdefault(name, []).append(i)

@@ -74,7 +74,7 @@ class WorkspaceIndex:
         if self.root is None:
             self.ready = True
             return
-        for i, f in enumerate(python_files(self.root, self.max_files)):
+        for f in python_files(self.root, self.max_files):
             pause()
             if should_stop():
                 return
@@ -188,7 +188,7 @@ class WorkspaceIndex:
                     self.classes.setdefault(node.name, module)
 
     def _split(self, dotted: str) -> tuple[str, str] | None:
-        mod, _, name = dotted.rpartition(".")
+        mod, _, _ = dotted.rpartition(".")
         while mod:
             if mod in self.trees:
                 return mod, dotted[len(mod) + 1:]

@@ -175,7 +175,7 @@ def _bind_loop(target: ast.expr, elt: str | None, env: Env) -> None:
         parts = tuple_parts(elt)
         starred = any(isinstance(t, ast.Starred) for t in target.elts)
         each = iterated(elt) if parts is None else None  # unpacking a `list[str]` gives `str`s
-        if parts is not None and len(parts) == len(target.elts) and not starred or each is not None:
+        if (parts is not None and len(parts) == len(target.elts) and not starred) or each is not None:
             for i, t in enumerate(target.elts):
                 if isinstance(t, ast.Starred):
                     _bind_loop(t.value, f"list[{each}]", env)
@@ -227,8 +227,8 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
                     return ret
             if origin in STDLIB_CALLS:
                 return _with_default(STDLIB_CALLS[origin], node, env, ctx, d)
-            if ctx.is_class_name(name) or KNOWN_IMPORTS.get(name) == origin.rpartition(".")[0] and stdclasses.generic(
-                    origin) is False:
+            if ctx.is_class_name(name) or (KNOWN_IMPORTS.get(name) == origin.rpartition(".")[0] and stdclasses.generic(
+                    origin) is False):
                 return name  # (`timedelta(days=1)`: a standard-library class with a lower-case name)
             return stdlib.function_return(origin, ctx.index)
         return builtin_call(name, node, lambda e: infer(e, env, ctx, d), lambda e: _elements(e, env, ctx, d))

@@ -23,7 +23,8 @@ STR_METHODS_BOOL = {"startswith", "endswith", "isdigit", "isalpha", "isalnum", "
 STR_METHODS_INT = {"find", "rfind", "count", "index", "rindex"}
 STR_METHODS_LIST = {"split", "rsplit", "splitlines"}
 BYTES_METHODS = {**dict.fromkeys(("join", "strip", "lstrip", "rstrip", "replace", "lower", "upper", "removeprefix",
-                                  "removesuffix"), "bytes"), **dict.fromkeys(("split", "rsplit", "splitlines"), "list[bytes]"),
+                                  "removesuffix"), "bytes"),
+                 **dict.fromkeys(("split", "rsplit", "splitlines"), "list[bytes]"),
                  "startswith": "bool", "endswith": "bool", "find": "int", "count": "int", "index": "int",
                  "decode": "str", "hex": "str"}
 #: Methods whose result type hardly depends on the receiver, for a receiver of unknown type: in the
@@ -191,13 +192,15 @@ def _generic(text: str) -> tuple[str | None, tuple[str, ...]]:
         return None, ()
     if not isinstance(head, ast.Subscript) or not isinstance(head.value, ast.Name):
         return None, ()
-    return head.value.id, tuple(ast.unparse(a) for a in (head.slice.elts if isinstance(head.slice, ast.Tuple) else [head.slice]))
+    args = head.slice.elts if isinstance(head.slice, ast.Tuple) else [head.slice]
+    return head.value.id, tuple(ast.unparse(a) for a in args)
 
 
 def mapping_view(mapping: str | None, view: str) -> str | None:
     """What looping over a mapping's `items()`, `keys()` or `values()` gives.
 
-    >>> mapping_view("dict[str, int]", "items"), mapping_view("Mapping[str, bytes]", "values"), mapping_view("list[int]", "keys")
+    >>> (mapping_view("dict[str, int]", "items"), mapping_view("Mapping[str, bytes]", "values"),
+    ...  mapping_view("list[int]", "keys"))
     ('tuple[str, int]', 'bytes', None)
     """
     base, params = _generic(mapping) if mapping else (None, ())

@@ -73,7 +73,7 @@ def own_members(ctx: FileContext, class_name: str, seen: frozenset[str] = frozen
     return found
 
 
-def _base_members(ctx: FileContext, base: ast.expr, seen: frozenset[str]) -> Members | None | bool:
+def _base_members(ctx: FileContext, base: ast.expr, seen: frozenset[str]) -> Members | bool | None:
     """A base's members; True for a base that adds none; None when they cannot be known."""
     if isinstance(base, ast.Subscript):  # Generic[T], Base[int]
         base = base.value

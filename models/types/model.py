@@ -166,7 +166,10 @@ def _fit(samples: list[Sample], vocab: set[str],
     vec = DictVectorizer(dtype=np.float32)
     X = vec.fit_transform([{k: v for k, v in s.features.items() if k in keep} for s in samples])
     y = [s.label if s.label in vocab else OTHER for s in samples]
-    make = lambda: LogisticRegression(C=C, max_iter=100, tol=1e-3)
+
+    def make():
+        return LogisticRegression(C=C, max_iter=100, tol=1e-3)
+
     clf = make().fit(X, y)
     views = Views.fit(X, y, vec.feature_names_, make)
     # Features that move no class's score in any regression are dropped: the file stays small (stub names are many).
@@ -255,7 +258,8 @@ def save(model: TypeModel, path: Path) -> None:
     import skops.io as sio
 
     state = {"version": MODEL_VERSION, "vectorizer": model.vectorizer, "clf": model.clf,
-             "calibrator": model.calibrator.state() if model.calibrator is not None else None, "trained_at": model.trained_at, "samples": model.samples,
+             "calibrator": model.calibrator.state() if model.calibrator is not None else None,
+             "trained_at": model.trained_at, "samples": model.samples,
              "metrics": model.metrics, "penalties": model.penalties,
              "views": list(model.views.fitted)}
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -275,14 +279,15 @@ def load(path: Path) -> TypeModel | None:
         if any(t not in TRUSTED for t in untrusted):
             return None
         state = sio.load(path, trusted=untrusted)
-    except Exception:  # noqa: BLE001 - a damaged or foreign file is simply not used
+    except Exception:  # a damaged or foreign file is simply not used
         return None
     need = {"vectorizer": DictVectorizer, "clf": LogisticRegression}
     if not isinstance(state, dict) or state.get("version") != MODEL_VERSION or any(
             not isinstance(state.get(k), t) for k, t in need.items()):
         return None
     views = state.get("views")
-    if not isinstance(views, list) or len(views) != len(VIEWS) or any(not isinstance(v, LogisticRegression) for v in views):
+    if not isinstance(views, list) or len(views) != len(VIEWS) or any(
+            not isinstance(v, LogisticRegression) for v in views):
         return None
     try:
         calibrator = Calibrator.from_state(state["calibrator"]) if state.get("calibrator") else None

@@ -11,6 +11,7 @@ taught outlives them: feedback.py).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -86,12 +87,11 @@ def code_signature() -> str:
 
 
 def _child_setup() -> None:
-    """In the training child: idle priority (runs only on CPU nobody else wants), and die with the server (Linux PR_SET_PDEATHSIG)."""
+    """In the training child: idle priority (runs only on CPU nobody else wants), and die with the server
+    (Linux PR_SET_PDEATHSIG)."""
     os.nice(19)
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-    except (OSError, AttributeError):
-        pass
     try:
         import ctypes
         import signal

@@ -74,7 +74,7 @@ def _container(func, name: str) -> str | None:
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == name \
                 and node.attr in _LIST_METHODS:
             return "list"
-        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name or (
+        if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name) or (
                 isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("len", "reversed")
                 and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == name):
             found = "Sequence"

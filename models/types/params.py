@@ -75,14 +75,16 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
                                     words + (", default None" if is_none else "")), slot, ctx, onward)
         doc = _doc_param(slot, ctx)
         if doc is not None:
-            return _fitted(Evidence(_optional(doc, is_none), "doc" + ("_none" if is_none else ""), f"the docstring says {doc}"), slot, ctx)
+            return _fitted(Evidence(_optional(doc, is_none), "doc" + ("_none" if is_none else ""),
+                                    f"the docstring says {doc}"), slot, ctx)
         passed = _passed(slot, ctx) if named else None
         if passed is not None:
             return _fitted(passed if _optional(passed.type, is_none) == passed.type else Evidence(
                 f"{passed.type} | None", passed.rule + "_none", passed.words + ", default None"), slot, ctx)
         stored = declared_field(slot) if named else None
         if stored is not None:
-            return Evidence(_optional(stored[1], is_none), "field", f"stored as `self.{stored[0]}`, declared {stored[1]}")
+            return Evidence(_optional(stored[1], is_none), "field",
+                            f"stored as `self.{stored[0]}`, declared {stored[1]}")
         filled = filled_when_none(slot, ctx) if is_none and named else None
         if filled is not None:
             return Evidence(f"{filled} | None", "none_filled", f"default None, then {filled} when None")
@@ -101,7 +103,8 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
             return Evidence(_optional("bool", is_none), "truth_tested", "only its truth is tested")
         declared = _declared_elsewhere(slot, ctx) if named else None
         if declared is not None:
-            return Evidence(_optional(declared, is_none), "field_named", f"a field `{slot.name}` is declared {declared}")
+            return Evidence(_optional(declared, is_none), "field_named",
+                            f"a field `{slot.name}` is declared {declared}")
         return Evidence(None, "default_none" if is_none else "nodefault", "")
     literal = isinstance(default, ast.Constant) and type(default.value) in (str, int, float)
     alias = alias_for_name(ctx, slot.name) if literal else None
@@ -190,7 +193,7 @@ def dunder_param(slot: Slot) -> str | None:
     if not types or slot.cls is None:
         return None
     pos = [*func.args.posonlyargs, *func.args.args][1:]  # after self
-    if slot.node not in pos or len(pos) != len(types) and func.name in ("__exit__", "__aexit__"):
+    if slot.node not in pos or (len(pos) != len(types) and func.name in ("__exit__", "__aexit__")):
         return None
     i = pos.index(slot.node)
     return types[i] if i < len(types) else None
@@ -205,7 +208,7 @@ def default_words(node: ast.expr) -> str:
     """A short source rendering of a default for tooltips."""
     try:
         text = ast.unparse(node)
-    except Exception:  # noqa: BLE001 - unparse of odd nodes
+    except Exception:  # unparse of odd nodes
         return "a default"
     return text if len(text) <= 30 else text[:27] + "..."
 
@@ -221,7 +224,8 @@ def _fitted(ev: Evidence, slot: Slot, ctx: FileContext, onward: bool = False) ->
         return Evidence(ev.type, ev.rule, ev.words + f"; but {made}", "missing")
     passed_on = forwarded_type(slot, ctx, _shallow) if onward else None
     if passed_on is not None and named[0] not in split_union(passed_on[0]):
-        return Evidence(ev.type, ev.rule, ev.words + f"; but it is passed on to `{passed_on[1]}`, which takes {passed_on[0]}",
+        return Evidence(ev.type, ev.rule,
+                        ev.words + f"; but it is passed on to `{passed_on[1]}`, which takes {passed_on[0]}",
                         "missing")
     found = fit(ctx, slot.func, slot.name, named[0])
     if found is None:
@@ -256,7 +260,7 @@ def _admits(doc: str, default: str, ctx: FileContext) -> bool:
     """Whether a docstring's type takes the default's: a member of it (`str | Style` takes "none"),
     a float for an int, or a type alias for a str (`JustifyMethod` takes "left")."""
     members = split_union(doc)
-    if default in members or default == "int" and "float" in members:
+    if default in members or (default == "int" and "float" in members):
         return True
     if default != "str" or len(members) != 1 or doc in ctx.classes:
         return False

@@ -57,7 +57,7 @@ class Prefetcher:
                     continue
             try:
                 self._analyse(uri, text)
-            except Exception:  # noqa: BLE001 - a background nicety must never fail loudly
+            except Exception:  # a background nicety must never fail loudly
                 log.exception("type prefetch failed")
 
 

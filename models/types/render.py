@@ -122,8 +122,8 @@ def future_position(tree: ast.Module) -> int:
 
 @functools.lru_cache(maxsize=16)
 def _has_future_annotations(tree: ast.Module) -> bool:
-    return any(isinstance(n, ast.ImportFrom) and n.module == "__future__" and any(a.name == "annotations" for a in n.names)
-               for n in tree.body)
+    return any(isinstance(n, ast.ImportFrom) and n.module == "__future__"
+               and any(a.name == "annotations" for a in n.names) for n in tree.body)
 
 
 def needs_future(text: str, tree: ast.Module, target: tuple[int, int] | None, classes: dict | None = None,

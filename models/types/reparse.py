@@ -127,7 +127,7 @@ def _splice(old_body: list[ast.stmt], old_lines: list[str], new_lines: list[str]
                     tries.append((at, kept[j][2], False, True))
                     if prev:
                         tries.append((kept[j - 1][1], kept[j][2], True, True))
-                for a, b, with_prev, with_next in tries:
+                for a, b, with_prev, with_next in tries:  # noqa: B007 - read after the loop: the try that parsed
                     chunk = _parse_piece(new_lines, a, b, indent)
                     if chunk is not None:
                         break

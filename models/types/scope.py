@@ -72,7 +72,8 @@ def parameter_default(func, arg: ast.arg) -> ast.expr | None:
     """The default of one of a def's named parameters (None if it has none, or is `*args`/`**kwargs`).
 
     >>> f = ast.parse("def f(a, /, b=1, *, c=2): pass").body[0]
-    >>> [getattr(parameter_default(f, p), "value", None) for p in (f.args.posonlyargs[0], *f.args.args, *f.args.kwonlyargs)]
+    >>> [getattr(parameter_default(f, p), "value", None)
+    ...  for p in (f.args.posonlyargs[0], *f.args.args, *f.args.kwonlyargs)]
     [None, 1, 2]
     """
     return next((default for param, default in parameter_defaults(func) if param is arg), None)
@@ -158,7 +159,8 @@ def _scan_body(body: list[ast.stmt], env: Env, ctx: FileContext) -> None:
             elif isinstance(node, (ast.For, ast.AsyncFor)):
                 _bind_loop(node.target, _elements(node.iter, env, ctx), env)
                 continue
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], (ast.Tuple, ast.List)):
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
+                    node.targets[0], (ast.Tuple, ast.List)):
                 unpacked = Env()  # `host, port = address` of a `tuple[str, int]`; `a, b = text.split()`
                 _bind_loop(node.targets[0], infer(node.value, env, ctx), unpacked)
                 for name, typ in unpacked.items():

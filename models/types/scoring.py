@@ -218,10 +218,12 @@ def format_figures(f: dict) -> str:
     if f.get("obvious"):
         lines.append("  " + obvious_line(f["obvious"]))
     for k in KINDS:
-        lines.append(f"  {k:9} slots {f[k]['slots']:5}  coverage {f[k]['coverage']:.3f}  precision {f[k]['precision']:.3f}")
+        lines.append(f"  {k:9} slots {f[k]['slots']:5}  coverage {f[k]['coverage']:.3f}  "
+                     f"precision {f[k]['precision']:.3f}")
     if "traced" in f:
         t = f["traced"]
-        lines.append(f"  traced functions: slots {t['slots']}  coverage {t['coverage']:.3f}  precision {t['precision']:.3f}")
+        lines.append(f"  traced functions: slots {t['slots']}  coverage {t['coverage']:.3f}  "
+                     f"precision {t['precision']:.3f}")
     if "at_target" in f:
         lines.append("  " + at_target_line(f["at_target"]["coverage"], f["at_target"]["threshold"]))
     for src, v in f["by_source"].items():

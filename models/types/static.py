@@ -102,7 +102,8 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
             isinstance(r.value, ast.Name) and r.value.id == "self" for r in rets):
         t = ctx.own_type(cls)
         return Evidence(t, "ret_self_styled" if t == "Self" else "ret_self", "returns `self`" if t else "")
-    if cls is not None and len(valued) == len(rets) and decorated(func, "classmethod") and all(  # `return cls(...)`: alike
+    # `return cls(...)`: alike
+    if cls is not None and len(valued) == len(rets) and decorated(func, "classmethod") and all(
             isinstance(r.value, ast.Call) and isinstance(r.value.func, ast.Name) and r.value.func.id == "cls"
             for r in rets):  # (38 of 53 such say Self in files importing it, 82 of 95 the class in others)
         t = ctx.own_type(cls)
@@ -121,7 +122,8 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
             t, where, known, silent = kin
             if known >= silent:
                 return Evidence(t, "ret_family", f"as `{where}` returns")
-            return Evidence(t, "ret_family_some", f"as `{where}` returns, though {silent} more of its family say nothing")
+            return Evidence(t, "ret_family_some",
+                            f"as `{where}` returns, though {silent} more of its family say nothing")
         return Evidence(some, "ret_partial", f"returns {some} at {len(known)} of {len(types)} returns")
     rule = "ret_" + rule_kind(valued[0].value)
     return Evidence(t, rule, f"returns only {t}" if len(valued) > 1 else f"returns {t}")
@@ -263,7 +265,8 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
         return Evidence(f"{later} | None", "value_none_later", f"None here, later assigned {later}")
     named = class_for_name(ctx, slot.name.removeprefix("self.").lstrip("_")) if t == "None" else None
     if named is not None and named[1] in ("exact", "tail"):  # `_token`, `parent_node`; not `data` -> DataTable
-        return Evidence(f"{named[0]} | None", f"value_none_named_{named[1]}", f"None here, named like the class `{named[0]}`")
+        return Evidence(f"{named[0]} | None", f"value_none_named_{named[1]}",
+                        f"None here, named like the class `{named[0]}`")
     if t is None:
         return Evidence(None, "value_" + rule_kind(value), "")
     return Evidence(t, "value_" + rule_kind(value), f"assigned {t}")

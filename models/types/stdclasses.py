@@ -52,7 +52,8 @@ def operator_type(dotted: str, dunder: str, other: str, receiver: str) -> str | 
 
     >>> operator_type("pathlib.Path", "__truediv__", "str", "Path")
     'Path'
-    >>> operator_type("datetime.datetime", "__sub__", "datetime", "datetime"), operator_type("datetime.datetime", "__sub__", "timedelta", "datetime")
+    >>> (operator_type("datetime.datetime", "__sub__", "datetime", "datetime"),
+    ...  operator_type("datetime.datetime", "__sub__", "timedelta", "datetime"))
     ('timedelta', 'datetime')
     """
     module, _, cls = dotted.rpartition(".")

@@ -94,8 +94,10 @@ def _module_vars(module: str) -> dict[str, str | None] | None:
             continue
         ann = ann.slice if isinstance(ann, ast.Subscript) and base_name(ann) == "Final" else ann
         text = ast.unparse(ann).replace("LiteralString", "str").replace(" | MaybeNone", "")
-        if text.startswith("Literal[") and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in ast.walk(
-                ast.parse(text, mode="eval").body.slice) if isinstance(e, ast.expr) and not isinstance(e, ast.Tuple)):
+        if text.startswith("Literal[") and all(
+                isinstance(e, ast.Constant) and isinstance(e.value, str)
+                for e in ast.walk(ast.parse(text, mode="eval").body.slice)
+                if isinstance(e, ast.expr) and not isinstance(e, ast.Tuple)):
             text = "str"
         found[n.target.id] = _writable(ast.parse(text, mode="eval").body)
     return found

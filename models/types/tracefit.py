@@ -21,8 +21,9 @@ from pulsedev.models.types.typetext import head_names, split_union
 
 # Special methods whose operands are conventionally annotated wider than what tests pass (`other: object`).
 WIDE_OPERANDS = {f"__{n}__" for n in (
-    "eq ne lt le gt ge add radd iadd sub rsub isub mul rmul imul truediv rtruediv floordiv rfloordiv mod rmod "
-    "pow rpow and rand iand or ror ior xor rxor ixor lshift rshift contains getitem setitem delitem").split()}
+    "eq", "ne", "lt", "le", "gt", "ge", "add", "radd", "iadd", "sub", "rsub", "isub", "mul", "rmul", "imul",
+    "truediv", "rtruediv", "floordiv", "rfloordiv", "mod", "rmod", "pow", "rpow", "and", "rand", "iand",
+    "or", "ror", "ior", "xor", "rxor", "ixor", "lshift", "rshift", "contains", "getitem", "setitem", "delitem")}
 _ROOTS = {"object", "Exception", "BaseException", "ABC", "Generic", "Protocol", "NamedTuple", "TypedDict", "Enum"}
 _OBJECT = re.compile(r"\bobject\b")
 

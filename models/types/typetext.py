@@ -163,7 +163,8 @@ def canonical(text: str | None) -> str | None:
     True
     >>> canonical("Generator[int, None, None]"), canonical("AsyncGenerator[None, None]")
     ('Generator[int]', 'AsyncGenerator[None]')
-    >>> canonical("LocalProxy[Any]"), canonical("Callable[..., Any]"), canonical("tuple[Any, ...]"), canonical("tuple[Any]")
+    >>> (canonical("LocalProxy[Any]"), canonical("Callable[..., Any]"), canonical("tuple[Any, ...]"),
+    ...  canonical("tuple[Any]"))
     ('LocalProxy', 'Callable', 'tuple', 'tuple[Any]')
     """
     norm = normalize(text) if text is not None else None

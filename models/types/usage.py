@@ -134,9 +134,9 @@ def only_truth_tested(func: ast.AST, name: str) -> bool:
     uses = parents(func).get(name, [])
     tests = (ast.If, ast.While, ast.IfExp, ast.Assert)
     for node, p, gp in uses:
-        if isinstance(p, ast.UnaryOp) and isinstance(p.op, ast.Not) or isinstance(p, ast.BoolOp):
+        if (isinstance(p, ast.UnaryOp) and isinstance(p.op, ast.Not)) or isinstance(p, ast.BoolOp):
             node, p = p, gp  # `not flag`, `a and flag`: tested if what they make is
-            if isinstance(p, ast.BoolOp) or isinstance(p, ast.UnaryOp) and isinstance(p.op, ast.Not):
+            if isinstance(p, ast.BoolOp) or (isinstance(p, ast.UnaryOp) and isinstance(p.op, ast.Not)):
                 continue  # (`not a and flag`: deeper than this reads; a truth test still)
         if not (isinstance(p, tests) and p.test is node):
             return False

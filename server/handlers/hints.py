@@ -40,7 +40,8 @@ def _sync_engine(ls: PulseDevServer) -> None:
                             train=ls.options.features.autoTrain)
         ls.services["types"] = engine
         if not getattr(ls, "_types_wired", False):  # once per server, whatever engine is current
-            ls.add_spool_listener("trace", lambda recs: ls.services.get("types") and ls.services["types"].add_traces(recs))
+            ls.add_spool_listener("trace",
+                                  lambda recs: ls.services.get("types") and ls.services["types"].add_traces(recs))
             ls.add_file_listener(lambda path: ls.services.get("types") and ls.services["types"].files_changed([path]))
             if ls.engine is not None:
                 ls.engine.models_info_providers.append(

@@ -30,7 +30,8 @@ def initialize(ls: PulseDevServer, params: types.InitializeParams) -> None:
     root = folders[0].uri if folders else params.root_uri
     ls.root = to_path(root) if root else (Path(params.root_path) if params.root_path else None)
     experimental = params.capabilities.experimental or {}
-    ls.suggestions_supported = bool(isinstance(experimental, dict) and experimental.get("pulsedev", {}).get("suggestions"))
+    ls.suggestions_supported = bool(isinstance(experimental, dict)
+                                    and experimental.get("pulsedev", {}).get("suggestions"))
 
 
 @server.feature(types.INITIALIZED)
@@ -38,7 +39,7 @@ def initialized(ls: PulseDevServer, params: types.InitializedParams) -> None:
     """Open the store, start the pipeline and watcher, then the features."""
     try:
         ls.runtime = Runtime(ls, ls.options, ls.root)
-    except Exception as exc:  # noqa: BLE001 - degrade, tell once
+    except Exception as exc:  # degrade, tell once
         ls.tell_user_once("runtime", f"cannot open the data dir {ls.data_dir}: {exc}. Run `pulsedev doctor`.",
                           types.MessageType.Error)
         return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pygls.exceptions import JsonRpcInvalidParams, JsonRpcInternalError
+from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 
 from ..app import PulseDevServer, Raw, server
 from ..telemetry.validation import MAX_BATCH_BYTES, ParamsError, check_batch

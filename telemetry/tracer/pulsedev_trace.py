@@ -82,6 +82,7 @@ test), line 1-based as in Python tracebacks (the server's failure board
 converts to LSP's 0-based lines).
 """
 
+import contextlib
 import json
 import os
 import time
@@ -146,7 +147,7 @@ class TraceSession:
             self.tracer.restore()
             import warnings
 
-            warnings.warn("pulsedev_trace: tracing stopped: %r" % (exc,))
+            warnings.warn(f"pulsedev_trace: tracing stopped: {exc!r}", stacklevel=1)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -154,10 +155,8 @@ class TraceSession:
         outcome = yield
         report = outcome.get_result()
         if call.excinfo is not None and report.failed:
-            try:
+            with contextlib.suppress(Exception):  # the report then falls back to pytest's own crash line
                 report.pulsedev_failure = self._failure(item, call.excinfo)
-            except Exception:  # the report then falls back to pytest's own crash line
-                pass
 
     def pytest_runtest_logreport(self, report):
         """Count the outcome of each test phase (subtests: only their failures, as pytest does)."""
@@ -191,7 +190,7 @@ class TraceSession:
             except Exception as exc:  # never fail the user's test run over telemetry
                 import warnings
 
-                warnings.warn("pulsedev_trace: could not write the spool file: %s" % exc)
+                warnings.warn(f"pulsedev_trace: could not write the spool file: {exc}", stacklevel=1)
 
     def _failure(self, item, excinfo):
         try:
@@ -231,10 +230,8 @@ class TraceSession:
         # return type is the hint that matters.
         for rec in sorted(self.tracer.records, key=lambda r: r.kind != "setter"):
             if rec.calls:
-                try:
+                with contextlib.suppress(Exception):  # one odd record must not cost the others
                     lines.append(rec.to_record())
-                except Exception:  # one odd record must not cost the others
-                    pass
         ran = sum(self.counts.values())
         if not self.worker and not self.config.option.collectonly and (ran or self.failures):
             data = dict(self.counts, duration_s=round(time.time() - self.started, 3), failures=self.failures)
@@ -243,7 +240,7 @@ class TraceSession:
         if not lines:
             return
         os.makedirs(self.spool, exist_ok=True)
-        path = os.path.join(self.spool, "pytest-%d-%d.jsonl" % (time.time() * 1000, os.getpid()))
+        path = os.path.join(self.spool, f"pytest-{int(time.time() * 1000)}-{os.getpid()}.jsonl")
         try:
             with open(path + ".tmp", "w", encoding="utf-8") as out:
                 for line in lines:
@@ -255,9 +252,9 @@ class TraceSession:
             raise
         traced = len(lines) - ran_event
         how = "sys.monitoring" if self.tracer.mode == "monitor" else "wrappers"
-        what = ("%d functions traced (%s)" % (traced, how) if traced
+        what = (f"{traced} functions traced ({how})" if traced
                 else "test results (no project functions traced here)")
-        self.summary = "pulsedev_trace: %s, written to %s" % (what, path)
+        self.summary = f"pulsedev_trace: {what}, written to {path}"
 
     def pytest_terminal_summary(self, terminalreporter):
         """One line saying what was traced and where it went (not with -qq)."""

@@ -210,13 +210,10 @@ def render(descs, depth=0):
     if "object" in atoms:
         return "object"
     if len(atoms) + len(generics) > MAX_UNION:
-        if generics:
-            parts = ["object"]
-        else:
-            parts = [_common_base(sorted(atoms))]
+        parts = ["object"] if generics else [_common_base(sorted(atoms))]
     else:
         parts = sorted(atoms) + sorted(_render_generic(g, depth) for g in generics)
-    if not parts and not has_none or parts == ["object"]:
+    if (not parts and not has_none) or parts == ["object"]:
         return "object"
     if has_none:
         parts.append("None")
@@ -228,4 +225,4 @@ def to_text(desc):
     return render(frozenset((desc,)))
 
 
-__all__ = ["describe", "render", "to_text", "atom_name", "SAMPLE", "MAX_UNION"]
+__all__ = ["MAX_UNION", "SAMPLE", "atom_name", "describe", "render", "to_text"]

@@ -12,6 +12,7 @@ full speed.  No global `sys.setprofile`/`settrace` hook is used: those fire on
 every Python call, pytest's own included, and cost 6-12x.
 """
 
+import contextlib
 import os
 import time
 
@@ -121,10 +122,8 @@ def make_wrapper(fn, rec):
                 rec.active -= 1
 
     for attr in ("__module__", "__name__", "__qualname__", "__doc__"):
-        try:
+        with contextlib.suppress(AttributeError, TypeError):
             setattr(wrapper, attr, getattr(fn, attr))
-        except (AttributeError, TypeError):
-            pass
     # Reads of these stay true to `fn`; the wrapper has no named parameters, so they change nothing.
     wrapper.__defaults__, wrapper.__kwdefaults__ = fn.__defaults__, fn.__kwdefaults__
     wrapper.__dict__.update(fn.__dict__)

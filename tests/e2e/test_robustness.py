@@ -16,8 +16,10 @@ def test_garbage_on_the_wire_does_not_kill_the_server(tmp_path):
     with LspClient.spawn() as c:
         c.initialize(tmp_path, {"dataDir": str(tmp_path / "data")})
         junk = [b"{not json", b"[]", b"null", b'{"jsonrpc": "2.0"}', b'{"jsonrpc": "1.0", "id": 99, "method": "x"}',
-                json.dumps({"jsonrpc": "2.0", "id": 100, "method": "textDocument/inlayHint", "params": {"bogus": 1}}).encode(),
-                json.dumps({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": 5}}).encode(),
+                json.dumps({"jsonrpc": "2.0", "id": 100, "method": "textDocument/inlayHint",
+                            "params": {"bogus": 1}}).encode(),
+                json.dumps({"jsonrpc": "2.0", "method": "textDocument/didChange",
+                            "params": {"textDocument": 5}}).encode(),
                 json.dumps({"jsonrpc": "2.0", "method": "textDocument/didOpen",
                             "params": {"textDocument": {"uri": "file:///x.py", "languageId": "python",
                                                         "version": 1, "text": "def f(:\n  \x00"}}}).encode(),
@@ -25,7 +27,8 @@ def test_garbage_on_the_wire_does_not_kill_the_server(tmp_path):
                 json.dumps({"jsonrpc": "2.0", "id": 102, "method": "workspace/executeCommand",
                             "params": {"command": "pulsedev.selfReport", "arguments": [[1, 2]]}}).encode(),
                 json.dumps({"jsonrpc": "2.0", "id": 103, "method": "pulsedev/telemetry",
-                            "params": {"events": [{"kind": "file_saved", "ts": 1e308}, {"kind": ["x"], "ts": 1}]}}).encode()]
+                            "params": {"events": [{"kind": "file_saved", "ts": 1e308},
+                                                  {"kind": ["x"], "ts": 1}]}}).encode()]
         with c._write_lock:
             for body in junk:
                 c.proc.stdin.write(_frame(body))

@@ -10,6 +10,7 @@ and `pulsedev/state` notifications must arrive for those changes.
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 from helpers import command, request
 
@@ -55,7 +56,7 @@ async def test_simulated_day_over_lsp(client):
             break
         await asyncio.sleep(0.1)
     assert {"flow", "stuck", "idle"} <= set(states), states
-    assert all(a != b for a, b in zip(states, states[1:])), "a notification without a change"
+    assert all(a != b for a, b in itertools.pairwise(states)), "a notification without a change"
     assert len(states) <= 10, "the state flaps"
 
 

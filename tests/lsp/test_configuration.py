@@ -31,7 +31,8 @@ async def test_bad_settings_warn_and_fall_back(badly_configured):
     texts = [m.message for m in badly_configured.messages]
     assert any("privacy.paths" in t and "hashed" in t for t in texts)
     assert any("typeHintConfidence" in t for t in texts)
-    result = await request(badly_configured, "pulsedev/telemetry", {"events": [{"kind": "file_saved", "ts": time.time()}]})
+    result = await request(badly_configured, "pulsedev/telemetry",
+                           {"events": [{"kind": "file_saved", "ts": time.time()}]})
     assert result["accepted"] == 1  # still working, on the defaults
 
 

@@ -17,7 +17,8 @@ from pytest_lsp import ClientServerConfig, LanguageClient
                                               server_env=dict(os.environ)))
 async def suggesting(lsp_client: LanguageClient, workspace, data_dir):
     listen(lsp_client)
-    await lsp_client.initialize_session(init_params(workspace, data_dir, experimental={"pulsedev": {"suggestions": True}}))
+    await lsp_client.initialize_session(init_params(workspace, data_dir,
+                                                    experimental={"pulsedev": {"suggestions": True}}))
     yield
     await lsp_client.shutdown_session()
 

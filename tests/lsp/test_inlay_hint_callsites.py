@@ -58,7 +58,8 @@ async def client(lsp_client: LanguageClient, project, data_dir):
 async def _hints(client, uri: str, text: str):
     end = types.Position(line=len(text.splitlines()) + 1, character=0)
     return await client.text_document_inlay_hint_async(types.InlayHintParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), range=types.Range(start=types.Position(0, 0), end=end))) or []
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        range=types.Range(start=types.Position(0, 0), end=end))) or []
 
 
 async def _until(client, uri: str, text: str, read, want, tries: int = 100):
@@ -84,7 +85,8 @@ async def _settled(client, uri: str, text: str, count: int) -> dict:
         text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)))
     got = {}
     for _ in range(100):
-        got = {h.position.character: (h.label, h.tooltip.value if h.tooltip else "") for h in await _hints(client, uri, text)}
+        got = {h.position.character: (h.label, h.tooltip.value if h.tooltip else "")
+               for h in await _hints(client, uri, text)}
         if len(got) >= count:
             break
         await asyncio.sleep(0.1)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from pygls.exceptions import JsonRpcInvalidParams
-
 from helpers import request
+from pygls.exceptions import JsonRpcInvalidParams
 
 NOW = time.time()
 

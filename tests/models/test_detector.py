@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 
@@ -37,7 +38,7 @@ def clear_day():
 
 def states_at(det, day):
     out, k = {}, 0
-    for t, label, _ in day.minutes:
+    for t, _, _ in day.minutes:
         while k < len(day.events) and day.events[k].ts < t:
             det.observe(day.events[k])
             k += 1
@@ -58,12 +59,12 @@ def test_state_notified_only_on_change(tmp_path, clear_day):
     det = Detector(opts(), None)
     notes = run(det, clear_day.events, until=clear_day.end)
     states = [p["state"] for m, p in notes if m == "pulsedev/state"]
-    assert states and all(a != b for a, b in zip(states, states[1:]))
+    assert states and all(a != b for a, b in itertools.pairwise(states))
     assert {"flow", "stuck", "idle"} <= set(states)
     assert len(states) <= 8  # hysteresis: no flapping
     p = [p for m, p in notes if m == "pulsedev/state"][-1]
     assert set(p) == {"state", "since", "scores", "reason"} and set(p["scores"]) == {"stuck", "flow", "anomaly"}
-    stuck = [p for m, p in notes if m == "pulsedev/state" and p["state"] == "stuck"][0]
+    stuck = next(p for m, p in notes if m == "pulsedev/state" and p["state"] == "stuck")
     assert stuck["reason"] and stuck["scores"]["stuck"] >= ENTER_STUCK
     assert any(m == "pulsedev/suggestion" and p["kind"] == "unstuck" for m, p in notes)
 

@@ -72,5 +72,6 @@ def test_random_personas_vary_and_keystroke_days_are_fine_grained():
     ps = [random_persona(rng) for _ in range(20)]
     assert len({round(p.burst_gap, 3) for p in ps}) == 20 and {p.sensors for p in ps} >= {"full", "lsp"}
     day = keystroke_day(3, segments=6)
-    sizes = Counter(e.get("chars_added", 0) + e.get("chars_deleted", 0) for e in day.events if e.kind == "file_modified")
+    sizes = Counter(e.get("chars_added", 0) + e.get("chars_deleted", 0)
+                    for e in day.events if e.kind == "file_modified")
     assert max(sizes) <= 2

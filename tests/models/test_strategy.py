@@ -5,11 +5,13 @@ from __future__ import annotations
 import ast
 
 import pytest
+
 from pulsedev.models.strategy import HotFunctions, StrategyAdvisor, functions, patterns
 
 
 @pytest.mark.parametrize("src, first", [
-    ("def f(xs, ys):\n    for x in xs:\n        for y in ys:\n            if x.k == y.k:\n                yield x\n", "index"),
+    ("def f(xs, ys):\n    for x in xs:\n        for y in ys:\n"
+     "            if x.k == y.k:\n                yield x\n", "index"),
     ("import re\ndef f(lines):\n    for s in lines:\n        re.match(r'a+', s)\n", "precompile"),
     ("def f(a, b):\n    return a * b + 1\n", "memoize"),
     ("def f(xs):\n    s = ''\n    for x in xs:\n        s += str(x)\n    return s\n", "join"),

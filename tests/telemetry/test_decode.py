@@ -6,6 +6,7 @@ import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from pulsedev.telemetry.decode import (
     Checked,
     checked_event,
@@ -18,15 +19,18 @@ from pulsedev.telemetry.validation import check_batch, validate_event
 TS = 1.75e9
 
 scalars = (st.none() | st.booleans() | st.integers(min_value=-2**60, max_value=2**60)
-           | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8) | st.text(min_size=190, max_size=520))
-failure = st.dictionaries(st.sampled_from(["test_id", "error_type", "message", "uri", "line", "other"]), scalars, max_size=5)
+           | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8)
+           | st.text(min_size=190, max_size=520))
+failure = st.dictionaries(st.sampled_from(["test_id", "error_type", "message", "uri", "line", "other"]), scalars,
+                          max_size=5)
 values = scalars | st.lists(failure | scalars, max_size=3) | st.sampled_from(
     ["editor", "window", "stuck", "flow", "neutral", "runtime", "terminal", "debug", "diagnostic", "nope"])
 field_names = st.sampled_from(sorted({f for fields in DATA_FIELDS.values() for f in fields} | {"extra", "text"}))
 events = st.fixed_dictionaries(
     {"kind": st.sampled_from(sorted(DATA_FIELDS) + ["unknown_kind"]),
      "ts": st.sampled_from([TS, int(TS), 1.0, 5e12, True, "1.7e9"]) | st.floats(1e9, 2e9)},
-    optional={"uri": st.none() | st.text(max_size=20) | st.integers(), "data": st.none() | st.dictionaries(field_names, values, max_size=6),
+    optional={"uri": st.none() | st.text(max_size=20) | st.integers(),
+              "data": st.none() | st.dictionaries(field_names, values, max_size=6),
               "other": scalars},
 )
 

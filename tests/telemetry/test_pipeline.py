@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 from pulsedev.telemetry.clock import LATE_SECONDS
+from pulsedev.telemetry.memstore import MemoryStore
 from pulsedev.telemetry.pipeline import Pipeline
 from pulsedev.telemetry.privacy import PathPolicy
-from pulsedev.telemetry.memstore import MemoryStore
 
 
 class Recorder:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import stat
 
 import pytest
+
 from pulsedev.telemetry.memstore import MemoryStore
 from pulsedev.telemetry.store import SCHEMA_VERSION, SQLiteStore
 

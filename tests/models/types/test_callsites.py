@@ -215,7 +215,8 @@ def test_a_parameter_named_like_a_field_the_workspace_declares_takes_its_type(tm
                                         "    case_sensitive: bool\n    prefix: str\n\n\n"
                                         "class Other:\n    prefix: bytes\n")
     (tmp_path / "source.py").write_text("class Source:\n    def __init__(self, case_sensitive=None, prefix=None):\n"
-                                        "        self.case_sensitive = case_sensitive\n        self.prefix = prefix\n\n\n"
+                                        "        self.case_sensitive = case_sensitive\n"
+                                        "        self.prefix = prefix\n\n\n"
                                         "def load(case_sensitive):\n    return case_sensitive\n")
     index = WorkspaceIndex(tmp_path)
     index.build()

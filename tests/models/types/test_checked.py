@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 import pytest
+
 from pulsedev.models.types.checked import checked_against
 from pulsedev.models.types.context import FileContext
 from pulsedev.models.types.slots import find_slots

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ast
 
+from type_helpers import evidence_at, index_of
+
 from pulsedev.models.types.context import FileContext
 from pulsedev.models.types.static import infer_return
-from type_helpers import evidence_at, index_of
 
 RETRIES = """\
 class RetryCallState:
@@ -63,7 +64,8 @@ def test_partners_that_disagree_or_only_guess_from_a_name_say_nothing():
     assert _param(disagree, "retry_if_result.__call__", "attempt").rule != "family"
     # what a partner's name says there (where RetryCallState is seen) is no more than a guess
     base = "class RetryCallState:\n    pass\n\n\nclass retry_base:\n    def __call__(self, call_state):\n        pass\n"
-    user = "from pkg.base import retry_base\n\n\nclass retry_never(retry_base):\n    def __call__(self, call_state):\n        pass\n"
+    user = ("from pkg.base import retry_base\n\n\n"
+            "class retry_never(retry_base):\n    def __call__(self, call_state):\n        pass\n")
     index = index_of({"pkg.base": base, "pkg.never": user})
     assert _param(base, "retry_base.__call__", "call_state", "pkg.base", index).rule == "name_class_suffix"
     assert _param(user, "retry_never.__call__", "call_state", "pkg.never", index).type is None
@@ -84,7 +86,8 @@ def test_partners_in_other_modules_are_read_as_saved():
 
 
 def test_constructors_are_no_family():  # a subclass's __init__ takes what it needs, not its base's
-    src = "class A:\n    def __init__(self, x: int):\n        pass\n\n\nclass B(A):\n    def __init__(self, x):\n        pass\n"
+    src = ("class A:\n    def __init__(self, x: int):\n        pass\n\n\n"
+           "class B(A):\n    def __init__(self, x):\n        pass\n")
     assert _param(src, "B.__init__", "x").rule != "family"
 
 

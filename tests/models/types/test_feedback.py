@@ -143,13 +143,15 @@ def test_two_servers_on_one_data_folder_keep_each_others_feedback(tmp_path):
     a.learn(model_a, "file:///one.py", SLOT, "str", {}, accepted=False)
     b.learn(model_b, "file:///two.py", ("parameter", "g", "count"), "int", {}, accepted=False)
     fresh = HintFeedback(path)
-    assert fresh.hidden("file:///one.py", SLOT, "str") and fresh.hidden("file:///two.py", ("parameter", "g", "count"), "int")
+    assert fresh.hidden("file:///one.py", SLOT, "str")
+    assert fresh.hidden("file:///two.py", ("parameter", "g", "count"), "int")
     assert fresh.types == {"str": 0.9, "int": 0.9} and model_b.penalties == {"str": 0.9, "int": 0.9}
     assert b.hidden("file:///one.py", SLOT, "str")  # b took a's feedback in when it saved
     a.unhide()
     b.learn(model_b, "file:///two.py", ("parameter", "g", "size"), "int", {}, accepted=False)
     again = HintFeedback(path)
-    assert not again.hidden("file:///one.py", SLOT, "str") and not again.hidden("file:///two.py", ("parameter", "g", "count"), "int")
+    assert not again.hidden("file:///one.py", SLOT, "str")
+    assert not again.hidden("file:///two.py", ("parameter", "g", "count"), "int")
     assert again.hidden("file:///two.py", ("parameter", "g", "size"), "int")  # hidden after the unhide: kept
 
 

@@ -10,6 +10,7 @@ import random
 import textwrap
 
 import pytest
+
 from pulsedev.models.types.analysis import analyze
 from pulsedev.models.types.context import FileContext
 from pulsedev.models.types.engine import TypeEngine
@@ -20,8 +21,8 @@ from pulsedev.options import parse_options
 
 SNIPPETS = ["", "\n", "    x = 1\n", "def f(a, b=2):\n    return a\n", "  ", "# c\n", "(", ")", '"""', "@dec\n",
             "else:\n", "class A:\n    y = 3\n", "import os\n", "\\\n", "x = [\n", "a = 1; b = 2\n",
-            "elif x:\n    pass\n", "    return 3\n", "    def g(self):\n        return 1\n", "        y = 2\n", "    @property\n",
-            "    z: int = 3\n", "        if a:\n", "    else:\n        pass\n", "x = 1\n"]
+            "elif x:\n    pass\n", "    return 3\n", "    def g(self):\n        return 1\n", "        y = 2\n",
+            "    @property\n", "    z: int = 3\n", "        if a:\n", "    else:\n        pass\n", "x = 1\n"]
 
 
 def _edit(text: str, rng: random.Random) -> str:
@@ -249,8 +250,8 @@ def resize(shape, amount):
 
 
 def test_incremental_analysis_with_an_index_equals_a_fresh_one_across_random_edits():
-    """Constants, sentinels, declared fields, setters, overrides, families, parameters passed on and members: what other units and the index's
-    saved copy give follows the edits as a fresh analysis sees them."""
+    """Constants, sentinels, declared fields, setters, overrides, families, parameters passed on and members:
+    what other units and the index's saved copy give follows the edits as a fresh analysis sees them."""
     from pulsedev.models.types.index import WorkspaceIndex
 
     index = WorkspaceIndex(None)
@@ -289,7 +290,8 @@ def test_engine_hints_stay_equal_to_a_fresh_engine_across_edits(tmp_path):
         cold.start(wait=True)
         visible = {"start": {"line": 8, "character": 0}, "end": {"line": 14, "character": 0}}
         whole = cold.hints(uri, text, options=on)
-        assert warm.hints(uri, text, options=on, range_=visible) == [h for h in whole if 8 <= h["position"]["line"] <= 14]
+        assert warm.hints(uri, text, options=on, range_=visible) == [
+            h for h in whole if 8 <= h["position"]["line"] <= 14]
         assert warm.hints(uri, text, options=on) == whole
 
 

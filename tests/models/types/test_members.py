@@ -5,12 +5,13 @@ from __future__ import annotations
 import ast
 
 import pytest
+from type_helpers import evidence_at
+
 from pulsedev.models.types.context import FileContext
 from pulsedev.models.types.index import WorkspaceIndex
 from pulsedev.models.types.members import fit, members
 from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.static import evidence_for
-from type_helpers import evidence_at
 
 STATES = """\
 from typing import Generic, TypeVar
@@ -257,7 +258,8 @@ def test_returns_of_sibling_classes_are_their_common_base(func, expected):
 @pytest.mark.parametrize("imported", ["Response", "Response as R"])  # named as defined, not as imported
 def test_the_common_base_of_classes_imported_from_other_modules(imported):
     base = imported.split()[-1]
-    user = "from pkg.kinds import File, Redirect\n\ndef respond(path):\n    if path:\n        return File()\n    return Redirect()\n"
+    user = ("from pkg.kinds import File, Redirect\n\n"
+            "def respond(path):\n    if path:\n        return File()\n    return Redirect()\n")
     index = _index({"pkg.base": "class Response:\n    pass\n", "pkg.app": user,
                     "pkg.kinds": f"from pkg.base import {imported}\nclass File({base}):\n    pass\n"
                                  f"class Redirect({base}):\n    pass\n"})
@@ -318,7 +320,8 @@ NOT_FITTING = [
 
 @pytest.mark.parametrize(("src", "name", "making", "using", "cls", "words"), NOT_FITTING,
                          ids=["constructor", "converter", "passed-on"])
-def test_a_parameter_made_into_or_passed_on_as_another_type_does_not_fit_its_class(src, name, making, using, cls, words):
+def test_a_parameter_made_into_or_passed_on_as_another_type_does_not_fit_its_class(src, name, making, using, cls,
+                                                                                   words):
     made, plain = evidence_at(src, "parameter", name, making), evidence_at(src, "parameter", name, using)
     assert (made.type, made.fit) == (cls, "missing")
     assert words in made.words
@@ -329,6 +332,7 @@ def test_a_method_parameter_named_like_its_own_class_is_not_taken_for_it():
     src = ("class HeaderSet:\n    def __init__(self):\n        self.items = []\n\n"
            "    def add(self, header):\n        self.items.append(header.lower())\n\n\n"
            "def merge(header):\n    return header.items\n")
-    in_method, outside = evidence_at(src, "parameter", "header", "HeaderSet.add"), evidence_at(src, "parameter", "header", "merge")
+    in_method = evidence_at(src, "parameter", "header", "HeaderSet.add")
+    outside = evidence_at(src, "parameter", "header", "merge")
     assert in_method.type is None  # one header of the set, not a set
     assert (outside.type, outside.rule) == ("HeaderSet", "name_class_prefix")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 import pytest
+
 from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.static import FileContext, evidence_for
 

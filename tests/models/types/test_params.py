@@ -5,12 +5,13 @@ from __future__ import annotations
 import ast
 
 import pytest
+from type_helpers import evidence_at
+
 from pulsedev.models.types.combine import combine
 from pulsedev.models.types.corpus import Sample
 from pulsedev.models.types.evidence import Evidence
 from pulsedev.models.types.index import WorkspaceIndex
 from pulsedev.models.types.model import _without_sentinel
-from type_helpers import evidence_at
 
 SENTINELS = """\
 class UseClientDefault:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from pulsedev.models.types.stdclasses import generic, member_type
 from type_helpers import evidence_at
+
+from pulsedev.models.types.stdclasses import generic, member_type
 
 
 @pytest.mark.parametrize("dotted, name, call, expected", [

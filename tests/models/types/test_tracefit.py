@@ -67,7 +67,7 @@ def _doubt(qualname, name, observed):
 
 def test_code_that_accepts_more_than_the_tests_passed_lowers_trust():
     assert _doubt("to_text", "value", "str")[1] >= 0.25  # isinstance against another class
-    t, penalty, why = _doubt("load", "source", "str")  # passed on to a function that checks it
+    _, penalty, why = _doubt("load", "source", "str")  # passed on to a function that checks it
     assert penalty >= 0.25 and "to_text" in why[0]
     assert _doubt("Single.__eq__", "other", "Single")[1] >= 0.25  # operands are annotated wide
     assert _doubt("plain", "count", "int") == ("int", 0.0, [])
@@ -81,7 +81,7 @@ def test_none_the_code_handles_is_added_to_the_type():
 
 def test_self_returns_and_subclasses_of_abstract_bases():
     assert _doubt("Single.value", "return", "Single")[1] >= 0.25  # a property returning self
-    _, penalty, why = _doubt("Single.chain", "return", "Single")  # fluent: its own class, no doubt for that
+    _, _, why = _doubt("Single.chain", "return", "Single")  # fluent: its own class, no doubt for that
     assert not any("self" in w for w in why) and any("base" in w for w in why)
     assert _doubt("make_key", "return", "Single")[1] >= 0.3  # the base is abstract
     assert _doubt("make_key", "return", "list[Single]")[1] >= 0.4
@@ -103,7 +103,8 @@ def test_a_union_inside_a_container_is_trusted_less_than_a_plain_one():
     from pulsedev.models.types.combine import complexity, from_trace
 
     assert complexity("dict[str, bytes | None]") >= complexity("dict[str, bytes]") + 0.2
-    assert from_trace("dict[str, bytes | None]", 200, None).confidence < 0.8 <= from_trace("dict[str, bytes]", 200, None).confidence
+    assert (from_trace("dict[str, bytes | None]", 200, None).confidence
+            < 0.8 <= from_trace("dict[str, bytes]", 200, None).confidence)
 
 
 REDEFINED = '''
@@ -174,7 +175,8 @@ def test_a_class_its_name_names_is_trusted_less_when_the_tests_passed_something_
                 "params": [{"name": "encoder", "type": "collections.abc.Callable",
                             "observed": {"collections.abc.Callable": 5}}], "returns": {}}])
     untraced = {(r.slot.qualname, r.slot.name): r.prediction for r in analyze(CLASSES, "m").results}
-    traced = {(r.slot.qualname, r.slot.name): r.prediction for r in analyze(CLASSES, "m", traces=store, path=path).results}
+    traced = {(r.slot.qualname, r.slot.name): r.prediction
+              for r in analyze(CLASSES, "m", traces=store, path=path).results}
     for slot in (("add", "key"), ("register", "encoder")):
         assert untraced[slot].type == traced[slot].type  # the same candidate ...
         assert traced[slot].confidence == round(untraced[slot].confidence * 0.5, 3)  # ... trusted half as much
@@ -186,8 +188,10 @@ def test_a_class_its_name_names_is_trusted_less_when_the_tests_passed_something_
 def test_what_a_protocol_or_a_typed_dict_takes_is_no_contradiction():
     from pulsedev.models.types.tracefit import contradicted
 
-    ctx = FileContext(ast.parse("from typing import Protocol, TypedDict\n\n\nclass Config(TypedDict):\n    name: str\n\n\n"
-                                "class Encoder(Protocol):\n    def __call__(self, value): ...\n\n\nclass Key:\n    pass\n"))
+    ctx = FileContext(ast.parse("from typing import Protocol, TypedDict\n\n\n"
+                                "class Config(TypedDict):\n    name: str\n\n\n"
+                                "class Encoder(Protocol):\n    def __call__(self, value): ...\n\n\n"
+                                "class Key:\n    pass\n"))
     assert contradicted("Config", {"dict[str, str]"}, ctx) is None  # a TypedDict's values are plain dicts
     assert contradicted("Encoder", {"str", "collections.abc.Callable"}, ctx) is None
     assert contradicted("Key | None", {"None", "str"}, ctx) == "a str"

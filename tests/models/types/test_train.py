@@ -42,7 +42,8 @@ def test_sampled_files_are_indexed_with_the_rest_of_their_package(tmp_path):
     (pkg / "__init__.py").write_text("")
     (pkg / "net.py").write_text("def retry(count: int) -> None:\n    pass\n\n\n"
                                 "def close() -> None:\n    pass\n")
-    (pkg / "jobs.py").write_text("from pkg.net import retry\n\n\ndef run():\n    retry(3)\n")  # never sampled: no annotations
+    # never sampled: no annotations
+    (pkg / "jobs.py").write_text("from pkg.net import retry\n\n\ndef run():\n    retry(3)\n")
     samples = collect(str(tmp_path / "no-python"), tmp_path, stubs=False)
     count = next(s for s in samples if feature_value(s.features, "p:name") == "count")
     assert feature_value(count.features, "p:rule") == "callsite" and count.label == "<static>"  # jobs.py's call

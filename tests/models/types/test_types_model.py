@@ -7,6 +7,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+
 from pulsedev.models.types.combine import combine, from_trace
 from pulsedev.models.types.corpus import file_samples, sample_files
 from pulsedev.models.types.engine import TypeEngine
@@ -36,7 +37,8 @@ def model():
 
 def test_model_predicts_calibrated_types_and_round_trips_through_skops(model, tmp_path):
     src = "def f(verbose=False, name='x'):\n    print(name)\n"
-    feats = file_samples(src.replace("=False", ": bool=False").replace("='x'", ": str='x'").replace("):", ") -> None:"), "t")
+    annotated = src.replace("=False", ": bool=False").replace("='x'", ": str='x'").replace("):", ") -> None:")
+    feats = file_samples(annotated, "t")
     preds = model.predict([s.features for s in feats], [s.static for s in feats], [s.kind for s in feats])
     assert preds[0][0] == "bool" and preds[2][0] == "None"
     assert preds[1][0] in ("str", "str | None")

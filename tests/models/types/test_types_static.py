@@ -5,12 +5,13 @@ from __future__ import annotations
 import ast
 
 import pytest
+from type_helpers import evidence_at, index_of
+
 from pulsedev.models.types.index import WorkspaceIndex
 from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.static import FileContext, evidence_for, is_obvious
 from pulsedev.models.types.strip import strip_source
 from pulsedev.models.types.typetext import canonical, normalize
-from type_helpers import evidence_at, index_of
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -119,7 +120,8 @@ def test_return_evidence(src, expected):
 
 
 def test_dunder_and_parameter_defaults():
-    src = "class A:\n    def __repr__(self):\n        return g()\n    def m(self, n=0, s='a', flag=False, o=None):\n        pass\n"
+    src = ("class A:\n    def __repr__(self):\n        return g()\n"
+           "    def m(self, n=0, s='a', flag=False, o=None):\n        pass\n")
     assert _evidence(src, "return", "A.__repr__", "return").type == "str"
     assert _evidence(src, "parameter", "A.m", "n").words == "default is 0"
     assert [_evidence(src, "parameter", "A.m", p).type for p in ("n", "s", "flag", "o")] == ["int", "str", "bool", None]
@@ -432,7 +434,8 @@ def test_exceptions_are_named_only_by_names_of_errors():
 
 
 def test_a_parameter_is_not_named_after_a_class_whose_bare_name_is_no_whole_type():
-    src = ("from typing import Generic, Iterable, TypeVar\nfrom asyncio import Future\nfrom contextvars import Context\n"
+    src = ("from typing import Generic, Iterable, TypeVar\nfrom asyncio import Future\n"
+           "from contextvars import Context\n"
            "T = TypeVar('T')\nS = TypeVar('S', default=None)\n"
            "class Token(Generic[T]): pass\nclass Request(Generic[S]): pass\nclass Words(list[str]): pass\n"
            "def f(iterable, future, token, request, context, words):\n    pass\n")
@@ -453,7 +456,8 @@ def test_keyword_arguments_are_any_by_convention():
     args = _evidence("def f(a, *args, **kwargs):\n    pass\n", "parameter", "f", "args")
     assert (args.type, args.rule) == ("Any", "args_any")  # the pair `*args, **kwargs`
     assert _evidence("def f(a, *names):\n    pass\n", "parameter", "f", "names").type is None  # alone: no convention
-    wrapper = "def deco(func):\n    def inner(*args, **kwargs):\n        return func(*args, **kwargs)\n    return inner\n"
+    wrapper = ("def deco(func):\n    def inner(*args, **kwargs):\n        return func(*args, **kwargs)\n"
+               "    return inner\n")
     assert _evidence(wrapper, "parameter", "deco.inner", "args").type is None  # a wrapper's: the wrapped's P.args
     assert combine(ev, ("object", 0.4), kind="parameter").confidence == 0.85  # the model is unsure
     assert combine(ev, ("object", 0.8), kind="parameter").type == "Any"  # less sure than the convention
@@ -463,7 +467,8 @@ def test_keyword_arguments_are_any_by_convention():
 def test_what_the_docstring_states_is_evidence_when_the_code_does_not_tell():
     src = ('from .text import JustifyMethod\nfrom .style import Style\n'
            'def show(console, width=None, justify="left", advance=1, style="none", when=None, what=0):\n'
-           '    """Show it.\n\n    Args:\n        console (Console): where to.\n        width (int, optional): how wide.\n'
+           '    """Show it.\n\n    Args:\n        console (Console): where to.\n'
+           '        width (int, optional): how wide.\n'
            '        justify (JustifyMethod): how.\n        advance (float): by how much.\n'
            '        style (str or Style): how it looks.\n        when (callable): prose, not a type.\n'
            '        what (str): not what the default is.\n    """\n\n'
@@ -588,7 +593,8 @@ def test_a_none_default_the_body_fills_in(body, expected):
 
 
 def test_a_call_on_self_takes_the_methods_return_and_never_a_propertys():
-    src = ("class A:\n    @property\n    def name(self):\n        return 'a'\n\n    def size(self):\n        return 3\n\n"
+    src = ("class A:\n    @property\n    def name(self):\n        return 'a'\n\n"
+           "    def size(self):\n        return 3\n\n"
            "    def m(self):\n        return self.size()\n\n    def p(self):\n        return self.name()\n")
     assert _evidence(src, "return", "A.m", "return").type == "int"
     assert _evidence(src, "return", "A.p", "return").type is None  # calls what the property returns
@@ -768,7 +774,8 @@ def test_a_generator_is_an_iterator_of_what_it_yields():
            "def held():\n    yield\n"
            "def passed_on(xs):\n    yield from xs\n"
            "def unknown(xs):\n    yield xs\n")
-    got = {name: evidence_at(src, "return", "return", name) for name in ("words", "chunks", "held", "passed_on", "unknown")}
+    got = {name: evidence_at(src, "return", "return", name)
+           for name in ("words", "chunks", "held", "passed_on", "unknown")}
     assert (got["words"].type, got["words"].rule, got["words"].words) == ("Iterator[str]", "yields", "yields str")
     assert got["chunks"].type == "AsyncIterator[bytes]"
     assert (got["held"].type, got["held"].rule) == ("Generator[None, None, None]", "yields_none")  # a context manager

@@ -73,4 +73,5 @@ def test_a_trained_model_keeps_its_views_through_skops(tmp_path):
     save(model, tmp_path / "m.skops")
     again = load(tmp_path / "m.skops")
     assert again.views is not None
-    assert again.predict(feats, [None, None], ["parameter"] * 2) == model.predict(feats, [None, None], ["parameter"] * 2)
+    assert (again.predict(feats, [None, None], ["parameter"] * 2)
+            == model.predict(feats, [None, None], ["parameter"] * 2))
