@@ -55,7 +55,7 @@ class FileContext:
                 for a in node.names:
                     self.imports[a.asname or a.name.split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
             elif isinstance(node, ast.ImportFrom):
-                base = resolve_relative(module, node.module, node.level)
+                base = resolve_relative(module, node.module, node.level, module in getattr(index, "packages", ()))
                 for a in node.names:
                     if a.name != "*":
                         self.imports[a.asname or a.name] = f"{base}.{a.name}" if base else a.name
@@ -283,12 +283,19 @@ def _as_receiver(t: str | None, class_name: str) -> str | None:
     return re.sub(r"\bSelf\b", class_name, t) if t and "Self" in t else t
 
 
-def resolve_relative(module: str, name: str | None, level: int) -> str:
-    """The absolute module of a (possibly relative) `from` import."""
+def resolve_relative(module: str, name: str | None, level: int, package: bool = False) -> str:
+    """The absolute module of a (possibly relative) `from` import in `module`; a `package` (its
+    `__init__.py`) is its own `.`.
+
+    >>> resolve_relative("pkg.sub.mod", "things", 1), resolve_relative("pkg.sub", "things", 1, package=True)
+    ('pkg.sub.things', 'pkg.sub.things')
+    >>> resolve_relative("pkg.sub.mod", None, 2), resolve_relative("pkg.sub", None, 2, package=True)
+    ('pkg', 'pkg')
+    """
     if not level:
         return name or ""
     parts = module.split(".") if module else []
-    parts = parts[: max(0, len(parts) - level)]
+    parts = parts[: max(0, len(parts) - level + package)]
     if name:
         parts.append(name)
     return ".".join(parts)

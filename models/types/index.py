@@ -56,6 +56,7 @@ class WorkspaceIndex:
         self.root, self.max_files = root, max_files
         self.trees: dict[str, ast.Module] = {}
         self.classes: dict[str, str] = {}  # class name -> module (first seen)
+        self.packages: set[str] = set()  # modules that are packages (`pkg.sub` of `pkg/sub/__init__.py`)
         self._contexts: dict[str, object] = {}
         self.annotated: set[str] = set()  # hashed names of annotated files (the model depends on them)
         self._lock = threading.RLock()
@@ -181,6 +182,7 @@ class WorkspaceIndex:
         """Records (or replaces) one module's tree."""
         with self._lock:
             self.trees[module] = tree
+            self.packages.update(module.rsplit(".", n)[0] for n in range(1, module.count(".") + 1))
             self._contexts.pop(module, None)
             self._derived = {}
             for node in tree.body:
@@ -219,11 +221,7 @@ class WorkspaceIndex:
 
     def is_class(self, dotted: str) -> bool:
         """True when `dotted` names a class defined in the workspace."""
-        found = self._split(dotted)
-        if not found:
-            return False
-        mod, name = found
-        return any(isinstance(n, ast.ClassDef) and n.name == name for n in self.trees[mod].body)
+        return self.top_level_def(dotted, "classes") is not None  # (followed where a package re-exports it)
 
     def _context(self, module: str):
         """The `FileContext` of a workspace module, made once (again after the call sites are in)."""
@@ -235,10 +233,19 @@ class WorkspaceIndex:
                 ctx = self._contexts[module] = FileContext(self.trees[module], module, self)
             return ctx
 
-    def _top_level(self, dotted: str):
-        """(FileContext of its module, name) for a top-level name `pkg.mod.name` of the workspace, or None."""
+    def _top_level(self, dotted: str, hops: int = 3):
+        """(FileContext of its module, name) for a top-level name `pkg.mod.name` of the workspace, or None.
+        A name the module imports from another module of the workspace is followed there (up to `hops`
+        imports): a package's `__init__` re-exporting its submodules' classes (`ds.ETags()`)."""
         found = self._split(dotted)
-        return (self._context(found[0]), found[1]) if found and "." not in found[1] else None
+        if not found or "." in found[1]:
+            return None
+        ctx, name = self._context(found[0]), found[1]
+        origin = ctx.imports.get(name)
+        if hops and origin and origin != dotted and not (name in ctx.functions or name in ctx.classes or
+                                                         name in ctx.assignments):
+            return self._top_level(origin, hops - 1) or (ctx, name)
+        return ctx, name
 
     def member_type(self, dotted: str, name: str, call: bool) -> str | None:
         """What `obj.name()` (`call`) or `obj.name` gives for an `obj` of a workspace class `pkg.mod.Class`."""

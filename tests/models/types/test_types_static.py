@@ -135,6 +135,20 @@ def test_returns_across_workspace_files():
     assert ev.type == "W" and ev.rule == "ret_call"
 
 
+def test_a_class_a_package_re_exports_is_followed_to_its_module():
+    """`from . import datastructures as ds` then `ds.ETags()`, where the package's `__init__` imports
+    `ETags` from a submodule; and the `__init__`'s own relative imports start from the package."""
+    index = WorkspaceIndex(None)
+    index.update("pkg.ds.etag", ast.parse("class ETags:\n    pass\n\ndef etags():\n    return ETags()\n"))
+    index.update("pkg.ds", ast.parse("from .etag import ETags, etags as make_etags\n"))
+    src = "from . import ds\n\ndef parse():\n    return ds.ETags()\n\ndef made():\n    return ds.make_etags()\n"
+    assert _evidence(src, "return", "parse", "return", index, "pkg.http").type == "ETags"
+    assert _evidence(src, "return", "made", "return", index, "pkg.http").type == "ETags"
+    assert index.is_class("pkg.ds.ETags") and not index.is_class("pkg.ds.make_etags")
+    init = "from .etag import etags\n\ndef default():\n    return etags()\n"  # pkg/ds/__init__.py itself
+    assert _evidence(init, "return", "default", "return", index, "pkg.ds").type == "ETags"
+
+
 def test_strip_source_keeps_code_valid_and_returns_truths():
     src = ("from typing import Optional\n"
            "def f(a: int, b: Optional[str] = None, *args: 'float') -> list[int]:\n"
