@@ -67,6 +67,7 @@ class FileContext:
         # constructs among them, parameter name -> the classes it fits, alias key -> type aliases.
         self.class_words: dict[str, tuple[str, ...]] | None = None
         self.raising: set[str] = set()
+        self.module_classes: dict[str, tuple[str, ...]] | None = None  # `ssl.SSLContext` -> its words
         self.fits: dict[str, list[tuple[str, list[str]]]] = {}
         self.alias_keys: dict[str, list[str]] | None = None
         self._methods: dict[int, ast.ClassDef] | None = None

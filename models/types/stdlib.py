@@ -165,6 +165,27 @@ def _module_defs(module: str) -> dict[str, list[ast.FunctionDef]] | None:
     return found
 
 
+@functools.lru_cache(maxsize=256)
+def module_classes(module: str) -> tuple[str, ...]:
+    """The public classes a standard-library module's stub defines whose bare name is a whole type
+    (`ssl.SSLContext`, `asyncio.Transport`; not `asyncio.Queue`, a generic).
+
+    >>> "SSLContext" in module_classes("ssl"), "Queue" in module_classes("asyncio")
+    (True, False)
+    """
+    tree = module_stub(module)
+    if tree is None:
+        return ()
+    found = []
+    for n in top_level(tree.body):
+        if isinstance(n, ast.ClassDef) and n.name[:1].isupper() and not any(
+                isinstance(b, ast.Subscript) for b in n.bases):
+            found.append(n.name)
+        elif isinstance(n, ast.ImportFrom) and n.level == 1 and n.module and [a.name for a in n.names] == ["*"]:
+            found += module_classes(f"{module}.{n.module}")  # a package's `from .events import *`
+    return tuple(found)
+
+
 def top_level(body: list[ast.stmt]):
     """Module-level statements, those under `if sys.version_info >= ...:` included."""
     for node in body:
