@@ -155,7 +155,11 @@ def speed(package: str, files: int = 300) -> None:
                 time.sleep(0.5)
             print(f"index+model ready after {time.time() - t0:.1f} s: {c.request('pulsedev/typesStatus', None)}")
             uri = big.as_uri()
+            t = time.perf_counter()
             c.open(uri, big_text)
+            opened = _hint_request(c, uri, big_text)
+            print(f"{big_text.count(chr(10))}-line file just opened: {len(opened)} hints "
+                  f"{(time.perf_counter() - t) * 1000:.0f} ms after didOpen (its first analysis)")
             edits, views, cached = [], [], []
             n_lines = big_text.count("\n")
             for k in range(30):
