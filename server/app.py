@@ -31,9 +31,9 @@ from pygls.protocol.json_rpc import JsonRPCRequestMessage
 from pygls.workspace import Workspace
 
 from . import __version__
-from .documents import lsp_workspace
 from .options import Options
 from .telemetry.decode import METHOD, Checked, telemetry_request
+from .text_documents import lsp_workspace
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The open documents' text: pygls's workspace, with lines counted as LSP counts them.
+"""The open documents' text (pygls's workspace), with lines counted as LSP counts them.
 
 pygls applies an incremental edit by splitting the document with
 `str.splitlines`, which also breaks at a form feed, a vertical tab, `\\x85`
