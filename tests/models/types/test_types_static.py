@@ -210,6 +210,9 @@ def test_a_convention_keeps_its_prior_unless_the_model_is_surer_of_another_type(
     assert combine(conv, ("TracebackType | None", 0.97), kind="parameter").confidence == 0.97
     assert combine(conv, ("Any", 0.7), kind="parameter").type == "TracebackType | None"  # less sure than 0.9
     assert combine(conv, ("Any", 0.95), kind="parameter").type == "Any"
+    named = Evidence("ssl.SSLContext | None", "name_class_module_none", "named like the class `ssl.SSLContext`")
+    assert (combine(named, ("ssl.SSLContext | None", 0.6), kind="parameter").confidence,
+            combine(named, ("str | None", 0.8), kind="parameter").type) == (0.85, "ssl.SSLContext | None")
 
 
 def test_async_no_return_shares_the_noreturn_rule_feature():
