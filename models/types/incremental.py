@@ -16,14 +16,12 @@ slots whose features changed.
 from __future__ import annotations
 
 import ast
-import re
 
 from pulsedev.models.types.context import FileContext
+from pulsedev.models.types.lines import ODD_BREAKS
 from pulsedev.models.types.reparse import reparse, unit_start
 from pulsedev.models.types.static import always_raises
 from pulsedev.models.types.units import components, digest, referenced, unit_info
-
-_ODD_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 class Carried:
@@ -73,7 +71,7 @@ class DocumentMemo:
 
     def parse(self, text: str) -> ast.Module:
         """The tree of `text`, reusing the previous version's (raises SyntaxError)."""
-        if _ODD_BREAKS.search(text):  # str.splitlines would not count lines as the parser does
+        if ODD_BREAKS.search(text):  # str.splitlines would not count lines as the parser does
             self.lines, self.tree, self._scan = None, None, None
             return ast.parse(text)
         lines = text.splitlines(keepends=True)

@@ -19,12 +19,13 @@ from __future__ import annotations
 import re
 
 _BREAK = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
-_ODD = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+#: The line breaks of `str.splitlines` that LSP and the parser do not count.
+ODD_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def source_lines(text: str) -> list[str]:
     """The lines of `text` with their line ends (`"".join` of them is `text`), as `str.splitlines(True)`
     would give them if it broke at `\\n`, `\\r\\n` and `\\r` alone."""
-    if not _ODD.search(text):
+    if not ODD_BREAKS.search(text):
         return text.splitlines(keepends=True)  # the same lines, several times faster
     return [line for line in _BREAK.split(text) if line]

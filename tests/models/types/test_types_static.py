@@ -265,11 +265,9 @@ def test_parameter_names_match_classes_by_abbreviation_tail_and_words_in_order()
 def test_a_name_matches_a_class_of_an_imported_stdlib_module_last_exactly_and_by_more_than_one_word():
     src = ("import ssl as ssl_module\nimport ast\nimport logging\nfrom .log import WrappedLogger\n"
            "def f(socket_ssl, name, logger, tar_info, ssl_context=None):\n    pass\n")
-    slots = _slots(src)
-    ctx = FileContext(ast.parse(src), "pkg.mod")
 
-    def ev(name):
-        e = evidence_for(slots[("parameter", "f", name)], ctx)
+    def ev(name, src=src):
+        e = _evidence(src, "parameter", "f", name, module="pkg.mod")
         return e.type, e.rule
 
     assert ev("ssl_context") == ("ssl_module.SSLContext | None", "name_class_module_none")  # as the file names it
@@ -277,9 +275,8 @@ def test_a_name_matches_a_class_of_an_imported_stdlib_module_last_exactly_and_by
     assert ev("name")[0] is None  # one word: not `ast.Name`
     assert ev("logger") == ("WrappedLogger", "name_class_suffix")  # one word (`logging.Logger`): not matched
     assert ev("tar_info")[0] is None  # tarfile is not imported
-    own = "import ssl\nfrom .tls import PooledSSLContext\ndef g(ssl_context):\n    pass\n"
-    e = evidence_for(_slots(own)[("parameter", "g", "ssl_context")], FileContext(ast.parse(own), "pkg.mod"))
-    assert (e.type, e.rule) == ("PooledSSLContext", "name_class_suffix")  # the file's own classes first
+    own = "import ssl\nfrom .tls import PooledSSLContext\ndef f(ssl_context):\n    pass\n"
+    assert ev("ssl_context", own) == ("PooledSSLContext", "name_class_suffix")  # the file's own classes first
 
 
 def test_parameter_names_match_a_class_by_first_word_its_class_or_a_collection_of_it():
