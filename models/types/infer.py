@@ -288,7 +288,9 @@ def _with_default(t: str | None, node: ast.Call, env: Env, ctx: FileContext, d: 
 
 
 def _walk_local(node: ast.AST):
-    """ast.walk in source order that does not enter nested defs, classes or lambdas."""
+    """ast.walk in source order that does not enter nested defs, classes or lambdas (but `node` itself, even
+    a def: walked from each statement of a body, it reads the closures in it, whose uses of the body's
+    names are evidence of them)."""
     yield node
     for child in ast.iter_child_nodes(node):
         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):

@@ -60,6 +60,8 @@ def returns_of(func) -> tuple[list[ast.Return], list[ast.Yield | ast.YieldFrom]]
         return cached
     rets, yields = [], []
     for stmt in func.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue  # (`_walk_local` enters the node it starts from: a nested generator is not this def)
         for n in _walk_local(stmt):
             if isinstance(n, ast.Return):
                 rets.append(n)

@@ -114,6 +114,8 @@ def _evidence(src, kind, qual, name, index=None, module=""):
     ("def f(a):\n    t = (1, 'a')\n    return t[a]\n", None),
     ("def f(a):\n    if a:\n        return None, None\n    return a.x, a.y\n", None),  # the known part says least
     ("def f(a):\n    if a:\n        return None, 1\n    return a.x, 2\n", "tuple[None, int]"),  # (a partial)
+    ("def f(a):\n    def gen():\n        yield 1\n    for x in gen():\n        print(x)\n", "None"),  # not a generator:
+    ("def f(a):\n    def key(x):\n        return 'k'\n    a.sort(key=key)\n", "None"),  # its nested defs are
 ])
 def test_return_evidence(src, expected):
     assert _evidence(src, "return", "f", "return").type == expected
