@@ -168,8 +168,8 @@ def _ends_raising(body: list[ast.stmt], ctx: FileContext | None = None, cls: ast
     if isinstance(last, ast.Try):  # what follows a body that raises (its `else`) never runs
         return _ends_raising(last.body, ctx, cls, depth) and all(
             _ends_raising(h.body, ctx, cls, depth) for h in last.handlers)
-    if isinstance(last, (ast.With, ast.AsyncWith)):
-        return _ends_raising(last.body, ctx, cls, depth)
+    # (A `with` is not followed: its context manager may swallow what its body raises, as `pytest.raises`,
+    # `suppress` and a nursery or cancel scope do: 30 of 32 such defs in five sets return.)
     return isinstance(last, ast.Raise) or (ctx is not None and depth > 0 and _raising_call(last, ctx, cls, depth))
 
 

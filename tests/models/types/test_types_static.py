@@ -881,10 +881,12 @@ def test_a_def_that_always_raises_is_a_noreturn_candidate_and_a_branch_that_rais
     flows = ("def reraise(value, tb=None):\n    try:\n        if tb is not None:\n"
              "            raise value.with_traceback(tb)\n        raise value\n    finally:\n        tb = None\n"
              "def check(ok):\n    if ok:\n        log(ok)\n    else:\n        raise ValueError(ok)\n"
-             "def guarded(f):\n    try:\n        f()\n        raise ValueError\n    except KeyError:\n        pass\n")
+             "def guarded(f):\n    try:\n        f()\n        raise ValueError\n    except KeyError:\n        pass\n"
+             "def test_it():\n    with pytest.raises(ValueError):\n        raise ValueError\n")
     assert evidence_at(flows, "return", "return", "reraise").type == "NoReturn"
     assert evidence_at(flows, "return", "return", "check").type == "None"  # one branch goes on
     assert evidence_at(flows, "return", "return", "guarded").type == "None"  # a handler goes on
+    assert evidence_at(flows, "return", "return", "test_it").type == "None"  # a context manager may swallow it
 
 
 def test_a_hook_that_does_nothing_returns_none_unless_abstract_or_a_protocol_member():
