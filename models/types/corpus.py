@@ -163,12 +163,15 @@ def file_samples(text: str, group: str, module: str = "") -> list[Sample]:
     return _labelled(tree, stripped, labels, ctx, group)
 
 
-def package_samples(texts: dict[str, str], sampled: list[str], group: str) -> list[Sample]:
+def package_samples(texts: dict[str, str], sampled: list[str], group: str,
+                    labels: dict[str, dict] | None = None) -> list[Sample]:
     """Labelled samples of the `sampled` modules of a package whose modules' texts are `texts`.
 
     Every module is stripped and indexed, with the call sites of the whole package, as a
     server indexes a workspace: the samples see the cross-file evidence (imported classes'
-    members, other modules' returns, overrides, callers elsewhere) that hints see.
+    members, other modules' returns, overrides, callers elsewhere) that hints see.  `labels`
+    (module -> slot key -> type) adds labels from elsewhere (stdsource.py); a module's own
+    annotations win.
     """
     from pulsedev.models.types.index import WorkspaceIndex
 
@@ -183,8 +186,9 @@ def package_samples(texts: dict[str, str], sampled: list[str], group: str) -> li
     out = []
     for module in sampled:
         if module in files:
-            stripped, labels, tree = files[module]
-            out += _labelled(tree, stripped, labels, FileContext(tree, module, index), group, index.peers)
+            stripped, own, tree = files[module]
+            own = {**(labels or {}).get(module, {}), **own}
+            out += _labelled(tree, stripped, own, FileContext(tree, module, index), group, index.peers)
     return out
 
 

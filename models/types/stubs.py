@@ -21,7 +21,7 @@ from pulsedev.models.types.stdlib import typeshed_dir
 
 #: Groups of stub samples start so (the calibrator and balancing treat each stub package as one group).
 STUB_GROUP = "stub:"
-_TYPESHED_ONLY = re.compile(
+TYPESHED_ONLY = re.compile(
     r"\b(Incomplete|Unused|StrPath|BytesPath|StrOrBytesPath|GenericPath|FileDescriptorOrPath|FileDescriptorLike"
     r"|ReadableBuffer|WriteableBuffer|ReadOnlyBuffer|SizedBuffer|Supports\w+|OpenTextMode|OpenBinaryMode"
     r"|FileDescriptor|structseq|Self|_\w+)\b")
@@ -47,7 +47,7 @@ def stub_samples(exclude: set[str] = frozenset(), root: Path | None = None) -> l
             except (OSError, UnicodeDecodeError):
                 continue
             for s in file_samples(text, STUB_GROUP + top):
-                if _TYPESHED_ONLY.search(s.label) or s.label in ("Any", "object"):
+                if TYPESHED_ONLY.search(s.label) or s.label in ("Any", "object"):
                     continue
                 out.append(_signature_only(s))
     return out

@@ -3,7 +3,8 @@
 The engine runs this at low priority so the server's own threads stay
 responsive; it reads the annotated code of the workspace interpreter's
 site-packages (a bounded sample per package, indexed with the rest of its
-package as a workspace is), typeshed's stubs (stubs.py) and the workspace, trains
+package as a workspace is), its standard library with typeshed's annotations
+(stdsource.py), typeshed's stubs (stubs.py) and the workspace, trains
 (model.py) and writes the skops file atomically.  Packages named with
 `--exclude` are held out (the evaluation uses this).
 """
@@ -25,6 +26,7 @@ from pulsedev.models.types.corpus import (
 )
 from pulsedev.models.types.index import module_name
 from pulsedev.models.types.model import save, train
+from pulsedev.models.types.stdsource import stdlib_samples
 from pulsedev.models.types.stubs import stub_samples
 
 #: Source read per package, beyond its sampled files, to index them with the rest of their package.
@@ -33,9 +35,12 @@ INDEX_BYTES = 3_000_000
 
 def collect(python: str, root: Path | None, per_package: int = 30, exclude: set[str] = frozenset(),
             log=lambda m: None, stubs: bool = True) -> list:
-    """Labelled samples from the interpreter's site-packages, typeshed's stubs and the workspace."""
+    """Labelled samples from the interpreter's site-packages and standard library (labelled by typeshed's
+    stubs), typeshed's stubs and the workspace."""
     samples = stub_samples(exclude) if stubs else []
     log(f"typeshed stubs: {len(samples)} samples")
+    if stubs:
+        samples += stdlib_samples(python, exclude, log)
     for site in site_dirs(python):
         for group, files in package_groups(site, exclude).items():
             samples += _indexed(site, sample_files(files, per_package), group, files)
