@@ -176,18 +176,32 @@ class WorkspaceIndex:
                 return False
             self._contexts = {}
             self._derived = {}
+            self._rebuild_names()  # what the module added goes with it
             return True
 
     def update(self, module: str, tree: ast.Module) -> None:
         """Records (or replaces) one module's tree."""
         with self._lock:
+            replaced = self.trees.get(module)
             self.trees[module] = tree
-            self.packages.update(module.rsplit(".", n)[0] for n in range(1, module.count(".") + 1))
             self._contexts.pop(module, None)
             self._derived = {}
-            for node in tree.body:
-                if isinstance(node, ast.ClassDef):
-                    self.classes.setdefault(node.name, module)
+            if replaced is None:
+                self._add_names(module, tree)
+            else:  # a class it no longer defines goes (once per save, not per file of a build)
+                self._rebuild_names()
+
+    def _rebuild_names(self) -> None:
+        self.classes, self.packages = {}, set()
+        for name, tree in self.trees.items():
+            self._add_names(name, tree)
+
+    def _add_names(self, module: str, tree: ast.Module) -> None:
+        """Adds the packages a module is in and the classes it defines (a class's first module is kept)."""
+        self.packages.update(module.rsplit(".", n)[0] for n in range(1, module.count(".") + 1))
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef):
+                self.classes.setdefault(node.name, module)
 
     def _split(self, dotted: str) -> tuple[str, str] | None:
         mod, _, _ = dotted.rpartition(".")

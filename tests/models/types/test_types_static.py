@@ -151,6 +151,18 @@ def test_a_class_a_package_re_exports_is_followed_to_its_module():
     assert _evidence(init, "return", "default", "return", index, "pkg.ds").type == "ETags"
 
 
+def test_the_index_forgets_the_packages_and_classes_of_a_module_deleted_or_rewritten():
+    index = WorkspaceIndex(None)
+    index.update("pkg.ds.etag", ast.parse("class ETags:\n    pass\n\nclass Old:\n    pass\n"))
+    index.update("pkg.ds", ast.parse("from .etag import ETags\n"))
+    assert "pkg.ds" in index.packages and index.classes["Old"] == "pkg.ds.etag"
+    index.update("pkg.ds.etag", ast.parse("class ETags:\n    pass\n"))  # a save that drops `Old`
+    assert "Old" not in index.classes and index.classes["ETags"] == "pkg.ds.etag"
+    assert index.remove("pkg.ds.etag")
+    assert "pkg.ds" not in index.packages and "ETags" not in index.classes  # `pkg/ds/` has no submodule left
+    assert "pkg" in index.packages  # (`pkg.ds` is still a module of `pkg`)
+
+
 def test_strip_source_keeps_code_valid_and_returns_truths():
     src = ("from typing import Optional\n"
            "def f(a: int, b: Optional[str] = None, *args: 'float') -> list[int]:\n"
