@@ -43,6 +43,7 @@ class Sample:
     static: str | None
     kind: str
     group: str
+    calibrates: bool = True  # whether the calibrator learns how often guesses like this one are right
 
 
 def feature_value(feats: dict[str, float], key: str, default: str | None = None) -> str | None:

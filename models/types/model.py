@@ -7,7 +7,9 @@ in context, and workspace classes outside the vocabulary are reachable) and
 `<other>` (never shown).  Candidates that the slot's usage rules out are
 skipped (consistency.py).  The confidence shown comes from a calibrator
 (calibration.py) fitted on the regression's guesses for packages held out of
-its fit (grouped folds), since the model is used on code it has not seen; it
+its fit (grouped folds), since the model is used on code it has not seen (but
+not on samples whose labels were written for other code than the code they
+label, `Sample.calibrates`: typeshed's for the standard library); it
 also reads what two regressions on parts of the features say of each guess
 (views.py).  Persisted with skops (no pickle), with float32 weights and a
 pruned vocabulary: about 14 MB on this machine's site-packages, under 20 MB.
@@ -221,7 +223,7 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
         guesses = TypeModel(vec, clf, None, views).guesses(
             [s.features for s in test_s], [s.static for s in test_s], [s.kind for s in test_s])
         for g, s in zip(guesses, test_s):
-            if g is not None:
+            if g is not None and s.calibrates:
                 held.append(g)
                 right.append(_correct(g.type, s))
         log(f"fold {k}: {len(train_s)} train, {len(test_s)} held out")

@@ -37,6 +37,7 @@ def test_a_library_s_code_learns_the_annotations_its_stubs_give(tmp_path):
     assert ("n", "int") in got  # the source's own annotation wins over the stub's `__n: float`
     assert not any(feature_value(s.features, "p:name") == "x" for s in samples)  # `pick` is overloaded
     assert {s.group for s in samples} == {STDLIB_GROUP + "netlib"}  # tests are never read
+    assert not any(s.calibrates for s in samples)  # typeshed's labels teach the regression only
     port = next(s for s in samples if feature_value(s.features, "p:name") == "port")
     assert "stubbed" not in port.features and any(k.startswith("p:def") for k in port.features)  # a real body
     assert library_samples(lib, stubs, exclude={"netlib"}) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,18 @@ def test_model_predicts_calibrated_types_and_round_trips_through_skops(model, tm
     again = load(path)
     assert again.predict([s.features for s in feats], [s.static for s in feats], [s.kind for s in feats]) == preds
     assert set(model.metrics) >= {"parameter_heldout_precision@0.8", "train_seconds"}
+
+
+def test_samples_that_do_not_calibrate_teach_the_regression_alone():
+    samples = []
+    for pkg in ("click", "platformdirs", "pygls"):
+        for _, text in sample_files(_package_files(pkg), 8):
+            samples += [replace(s, calibrates=False) for s in file_samples(text, pkg)]
+    uncalibrated = train(samples, folds=3)
+    assert uncalibrated.calibrator is None and uncalibrated.samples > 2000  # no guess to calibrate on
+    feats = file_samples("def f(verbose: bool = False) -> None:\n    print(verbose)\n", "t")
+    (t, p), _ = uncalibrated.predict([s.features for s in feats], [s.static for s in feats], [s.kind for s in feats])
+    assert t == "bool" and 0.0 < p <= 1.0  # the regression's own probability
 
 
 def test_load_refuses_foreign_or_damaged_files(tmp_path):
