@@ -845,6 +845,18 @@ def test_a_generator_is_written_as_the_file_writes_generators(imports, sync, asy
     assert evidence_at(src, "return", "return", "chunks").type == asynchronous
 
 
+@pytest.mark.parametrize("imports, sync, asynchronous", [
+    ("", "Generator[None, None, None]", "AsyncGenerator[None, None]"),  # most context managers' bodies say so
+    ("from typing import Generator, Iterator\n", "Generator[None, None, None]", "AsyncGenerator[None, None]"),
+    ("from collections.abc import Iterator\n", "Iterator[None]", "AsyncGenerator[None, None]"),
+    ("from collections.abc import AsyncIterator, Iterator\n", "Iterator[None]", "AsyncIterator[None]"),
+])
+def test_a_generator_that_yields_nothing_is_a_generator_unless_the_file_writes_iterators(imports, sync, asynchronous):
+    src = imports + "def held():\n    yield\nasync def aheld():\n    yield\n"
+    assert evidence_at(src, "return", "return", "held").type == sync
+    assert evidence_at(src, "return", "return", "aheld").type == asynchronous
+
+
 def test_a_def_ending_in_a_call_to_a_raising_function_learns_with_raise():
     from pulsedev.models.types.features import slot_features
     src = ("def _immutable(self):\n    raise TypeError('immutable')\n"
