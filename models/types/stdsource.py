@@ -28,11 +28,12 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
+from pulsedev.models.types.callsites import decorated
 from pulsedev.models.types.corpus import Sample, package_samples, python_files, read_source
 from pulsedev.models.types.index import module_name
 from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.stdlib import typeshed_dir
-from pulsedev.models.types.stubs import TYPESHED_ONLY
+from pulsedev.models.types.stubs import learnable
 from pulsedev.models.types.typetext import normalize
 
 #: Groups of these samples start so.
@@ -40,8 +41,6 @@ STDLIB_GROUP = "stdlib:"
 #: Top-level modules never read: tests, demos, tools, and the installer's copy of pip.
 SKIP = {"test", "idlelib", "lib2to3", "turtledemo", "ensurepip", "pydoc_data", "tkinter", "turtle",
         "this", "antigravity", "__phello__", "venv"}
-#: Labels left out, as for the stubs alone (stubs.py).
-SKIPPED = ("Any", "object")
 _REDEFINED = re.compile(r"@\d+")
 #: Source read per top-level module, to index it whole as a package is.
 MAX_GROUP_BYTES = 3_000_000
@@ -135,15 +134,10 @@ def stub_labels(stdlib_stubs: Path, module: str) -> dict[tuple[str, str, str], s
         if slot.kind == "variable" or slot.func is None:
             continue
         qualname = _REDEFINED.sub("", slot.qualname)  # `f@2`: `f` again, in another version's branch
-        if any(_named(d, "overload") for d in slot.func.decorator_list):
+        if decorated(slot.func, "overload"):
             overloaded.add(qualname)
         name = slot.name[2:] if slot.name.startswith("__") and not slot.name.endswith("__") else slot.name
         label = normalize(slot.annotation) if slot.annotation is not None else None
         seen.setdefault((slot.kind, qualname, name), set()).add(label)
     return {key: next(iter(found)) for key, found in seen.items()
-            if len(found) == 1 and None not in found and key[1] not in overloaded
-            and next(iter(found)) not in SKIPPED and not TYPESHED_ONLY.search(next(iter(found)))}
-
-
-def _named(node: ast.expr, name: str) -> bool:
-    return (isinstance(node, ast.Name) and node.id == name) or (isinstance(node, ast.Attribute) and node.attr == name)
+            if len(found) == 1 and None not in found and key[1] not in overloaded and learnable(next(iter(found)))}

@@ -21,10 +21,15 @@ from pulsedev.models.types.stdlib import typeshed_dir
 
 #: Groups of stub samples start so (the calibrator and balancing treat each stub package as one group).
 STUB_GROUP = "stub:"
-TYPESHED_ONLY = re.compile(
+_TYPESHED_ONLY = re.compile(
     r"\b(Incomplete|Unused|StrPath|BytesPath|StrOrBytesPath|GenericPath|FileDescriptorOrPath|FileDescriptorLike"
     r"|ReadableBuffer|WriteableBuffer|ReadOnlyBuffer|SizedBuffer|Supports\w+|OpenTextMode|OpenBinaryMode"
     r"|FileDescriptor|structseq|Self|_\w+)\b")
+def learnable(label: str) -> bool:
+    """Whether a label typeshed wrote is learned: not one of its own helper names, nor `Any` or `object`."""
+    return not _TYPESHED_ONLY.search(label) and label not in ("Any", "object")
+
+
 _NO_DEFAULT_VALUE = ("p:default=", "p:defval=", "p:def_", "p:defname=", "p:rule=default")  # stubs say `= ...`
 _RULE_FEATURES = ("p:rule=", "p:st=", "has_st")
 _SIGNATURE_ONLY = ("kind=", "r:ftok=", "r:ffirst=", "r:dunder=", "r:decor=", "r:async", "method", "ctok=")
@@ -47,9 +52,8 @@ def stub_samples(exclude: set[str] = frozenset(), root: Path | None = None) -> l
             except (OSError, UnicodeDecodeError):
                 continue
             for s in file_samples(text, STUB_GROUP + top):
-                if TYPESHED_ONLY.search(s.label) or s.label in ("Any", "object"):
-                    continue
-                out.append(_signature_only(s))
+                if learnable(s.label):
+                    out.append(_signature_only(s))
     return out
 
 
