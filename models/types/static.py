@@ -212,10 +212,9 @@ def _generator(func, yields: list[ast.Yield | ast.YieldFrom], ctx: FileContext, 
     outer = _iterator_style(ctx, isinstance(func, ast.AsyncFunctionDef))
     if t == "None":  # a context manager's body, mostly: a Generator in 20 of 27 such annotated defs of the corpus,
         # unless the file writes Iterators (all 11 such defs in five sets of packages: `Iterator[None]`)
-        iterator = outer.endswith("Iterator") and outer in _imported_typing(ctx)
-        t = (f"{outer}[None]" if iterator else "AsyncGenerator[None, None]"
-             if isinstance(func, ast.AsyncFunctionDef) else "Generator[None, None, None]")
-        return Evidence(t, "yields_none", "yields nothing")
+        if not (outer.endswith("Iterator") and outer in _imported_typing(ctx)):
+            outer = "AsyncGenerator" if isinstance(func, ast.AsyncFunctionDef) else "Generator"
+        return Evidence(_ITERATORS[outer].format("None"), "yields_none", "yields nothing")
     rule = "yields" if outer in ("Iterator", "AsyncIterator") else "yields_styled"
     return Evidence(_ITERATORS[outer].format(t), rule, f"yields {t}")
 
