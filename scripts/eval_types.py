@@ -16,6 +16,18 @@ The evaluated packages must not be installed in the server's interpreter (the
 server's model trains on that interpreter's site-packages; each evaluated
 package is also excluded by name).  E.g. install some into a throwaway folder:
 `pip install --no-deps --target /tmp/typeeval/pkgs rich httpx h11 tomlkit structlog starlette anyio`.
+The README's figures are pooled per set over six such folders, one `accuracy` run each:
+  held-out  urllib3 tomli idna wsproto tenacity humanize markdown-it-py pydantic-settings
+  dev       rich httpx h11 tomlkit structlog starlette anyio
+  third     werkzeug flask httpcore marshmallow itsdangerous typer pathspec blinker
+  new       jinja2 markupsafe asgiref arrow websockets uvicorn python-multipart tomli-w mdurl outcome sniffio
+            h2 rich-click pyee
+  fresh2    trio charset-normalizer referencing backoff docstring-parser tzlocal exceptiongroup hpack
+            hyperframe async-timeout
+  fresh3    yarl propcache multidict aiohappyeyeballs svcs stamina dacite python-dotenv annotated-types
+            typing-inspection griffe griffelib pyjwt environs cyclopts
+The older sets were looked into, slot by slot, while rules were written; fresh3 was not (it was installed
+to check the finished rules).  A new untouched set is the honest check of a change.
 """
 
 from __future__ import annotations
