@@ -29,7 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pulsedev.models.types.callsites import decorated
-from pulsedev.models.types.corpus import Sample, package_samples, python_files, read_source
+from pulsedev.models.types.corpus import Sample, package_groups, package_samples, read_source
 from pulsedev.models.types.index import module_name
 from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.stdlib import typeshed_dir
@@ -66,9 +66,10 @@ def stdlib_samples(python: str, exclude: set[str] = frozenset(), log=lambda m: N
 
 
 def library_samples(lib: Path, stubs: Path, exclude: set[str] = frozenset()) -> list[Sample]:
-    """Samples of the modules under `lib` labelled by the stubs under `stubs`, a group per top-level module."""
+    """Samples of the modules under `lib` labelled by the stubs under `stubs`, a group per top-level module,
+    found as site-packages' packages are (corpus.package_groups: code copied in from elsewhere is not read)."""
     out: list[Sample] = []
-    for top, files in _groups(lib, exclude).items():
+    for top, files in package_groups(lib, SKIP | set(exclude)).items():
         texts, labels = {}, {}
         budget = MAX_GROUP_BYTES
         for f in files:
@@ -88,19 +89,6 @@ def library_samples(lib: Path, stubs: Path, exclude: set[str] = frozenset()) -> 
                 continue
             out += [replace(s, calibrates=False) for s in found]
     return out
-
-
-def _groups(lib: Path, exclude: set[str]) -> dict[str, list[Path]]:
-    groups: dict[str, list[Path]] = {}
-    for entry in sorted(lib.iterdir()):
-        name = entry.name.removesuffix(".py")
-        if name in SKIP or name in exclude or name.startswith((".", "_")) or "-" in name:
-            continue
-        if entry.is_dir() and (entry / "__init__.py").is_file():
-            groups[name] = list(python_files(entry))
-        elif entry.suffix == ".py":
-            groups[name] = [entry]
-    return groups
 
 
 def stub_labels(stdlib_stubs: Path, module: str) -> dict[tuple[str, str, str], str]:
