@@ -6,9 +6,10 @@ types: 0.4 for `int` on a parameter named `port` is a safer bet than 0.6 for
 gradient-boosted classifier (scikit-learn) fitted on the regression's
 predictions for packages held out of its fit, from the chosen type's
 probability, the runner-up's, the type itself, the slot kind, the static rule
-and whether it agrees, how much usage the slot shows, and what regressions
+and whether it agrees, how much usage the slot shows, what regressions
 that see only part of the slot's features think of the chosen type
-(views.py).  What it learns is whether a guess of this kind is right on code
+(views.py), and how often that type is right on slots like this one
+(difficulty.py).  What it learns is whether a guess of this kind is right on code
 the regression has not seen.
 
 >>> import random
@@ -46,6 +47,7 @@ class Guess(NamedTuple):
     stub: bool = False  # the slot is from a type stub (signature only): guesses there are harder
     fit: float = 0.0  # the chosen type is the static candidate's class and the use fits it (1) or not (-1)
     views: tuple[float, ...] = (0.0,) * len(VIEWS)  # each view's probability of the chosen type (views.py)
+    difficulty: float = 0.5  # how often such a type is right on such a slot (difficulty.py)
 
 
 class Calibrator:
@@ -71,7 +73,7 @@ class Calibrator:
         clf = HistGradientBoostingClassifier(max_iter=150, learning_rate=0.08, max_leaf_nodes=15,
                                              min_samples_leaf=30, l2_regularization=1.0,
                                              categorical_features=[0, 1, 2],
-                                             monotonic_cst=[0, 0, 0, 1, -1, 1, 0, 0, 0, 0, 1, *[1] * (len(VIEWS) + 1)],
+                                             monotonic_cst=[0, 0, 0, 1, -1, 1, 0, 0, 0, 0, 1, *[1] * (len(VIEWS) + 2)],
                                              early_stopping=False, random_state=0)
         if len(set(correct)) < 2:
             return self
@@ -97,7 +99,8 @@ class Calibrator:
         for g in guesses:
             rows.append([KIND_CODES.get(g.kind, 0), self.types.get(g.type, other_type),
                          self.rules.get(g.rule, other_rule), g.p, g.runner_up, g.p - g.runner_up, g.top,
-                         float(g.agrees), float(min(g.usage, 20)), float(g.stub), g.fit, *g.views, min(g.views)])
+                         float(g.agrees), float(min(g.usage, 20)), float(g.stub), g.fit, *g.views, min(g.views),
+                         g.difficulty])
         return np.array(rows, dtype=np.float64)
 
     def state(self) -> dict:

@@ -11,7 +11,8 @@ its fit (grouped folds), since the model is used on code it has not seen (but
 not on samples whose labels were written for other code than the code they
 label, `Sample.calibrates`: typeshed's for the standard library); it
 also reads what two regressions on parts of the features say of each guess
-(views.py).  Persisted with skops (no pickle), with float32 weights and a
+(views.py), and how often guesses of that type are right on slots like it
+(difficulty.py, fitted on the same held-out guesses).  Persisted with skops (no pickle), with float32 weights and a
 pruned vocabulary: about 14 MB on this machine's site-packages, under 20 MB.
 Accepted and rejected hints adjust it online (`learn_feedback`).
 """
@@ -29,12 +30,13 @@ from typing import TYPE_CHECKING
 from pulsedev.models.types.calibration import Calibrator, Guess
 from pulsedev.models.types.consistency import consistent
 from pulsedev.models.types.corpus import Sample, feature_value
+from pulsedev.models.types.difficulty import Difficulty
 from pulsedev.models.types.typetext import canonical, split_union, type_key
 from pulsedev.models.types.views import VIEWS, Views
 
 STATIC, OTHER = "<static>", "<other>"
 KINDS = ("parameter", "return", "variable")
-MODEL_VERSION = 3
+MODEL_VERSION = 4
 #: Inverse regularisation strength of the logistic regression.  Offline, on the samples of three
 #: sets of unseen packages, coverage at precision 0.9 at C = 1, 0.5, 0.25, 0.125: 0.598, 0.605,
 #: 0.625, 0.619 (held-out set); 0.528, 0.522, 0.527, 0.524; 0.481, 0.485, 0.495, 0.489; and 0.25
@@ -61,6 +63,7 @@ class TypeModel:
     samples: int = 0
     metrics: dict[str, float] = field(default_factory=dict)
     penalties: dict[str, float] = field(default_factory=dict)  # label -> multiplier from rejections
+    difficulty: Difficulty | None = None
 
     def predict(self, feats: list[dict[str, float]], statics: list[str | None],
                 kinds: list[str]) -> list[tuple[str | None, float]]:
@@ -91,7 +94,12 @@ class TypeModel:
             out.append(Guess(kind, t, float(p) * self.penalties.get(t, 1.0), float(runner_up), float(row.max()),
                              rule, agrees, usage, "stubbed" in f, float(fit)))
         support = self.views.support(X, statics, [g.type if g else None for g in out], STATIC, OTHER)
-        return [g._replace(views=s) if g is not None else None for g, s in zip(out, support)]
+        out = [g._replace(views=s) if g is not None else None for g, s in zip(out, support)]
+        if self.difficulty is not None:
+            shown = [i for i, g in enumerate(out) if g is not None]
+            for i, d in zip(shown, self.difficulty.predict([feats[i] for i in shown], [out[i].type for i in shown])):
+                out[i] = out[i]._replace(difficulty=d)
+        return out
 
     def learn_feedback(self, feats: dict[str, float], type_text: str, accepted: bool) -> None:
         """Online update from a hint the user accepted (a sample) or rejected (a penalty)."""
@@ -214,6 +222,8 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
     fold_of = {g: fold(g, folds) for g in {s.group for s in samples}}
     held: list[Guess] = []
     right: list[bool] = []
+    held_feats: list[dict[str, float]] = []
+    held_fold: list[int] = []
     for k in range(folds):
         train_s = [s for s in samples if fold_of[s.group] != k]
         test_s = [s for s in samples if fold_of[s.group] == k]
@@ -226,7 +236,15 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
             if g is not None and s.calibrates:
                 held.append(g)
                 right.append(_correct(g.type, s))
+                held_feats.append(s.features)
+                held_fold.append(k)
         log(f"fold {k}: {len(train_s)} train, {len(test_s)} held out")
+    difficulty = None
+    if len(held) >= 100:
+        types = [g.type for g in held]
+        crossed = Difficulty.cross_fitted(held_feats, types, right, held_fold)
+        held = [g._replace(difficulty=d) for g, d in zip(held, crossed)]
+        difficulty = Difficulty.fit(held_feats, types, right)
     calibrator = Calibrator.fit(held, right) if len(held) >= 100 else None
     metrics: dict[str, float] = {}
     if calibrator is not None:  # in-sample for the calibrator, held out for the regression
@@ -242,7 +260,7 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
             metrics[f"{kind}_heldout_precision@0.8"] = round(float(ok[shown].mean()) if shown.any() else 0.0, 3)
     vec, clf, views = _fit(samples, vocab)
     metrics["train_seconds"] = round(time.time() - start, 1)
-    return TypeModel(vec, clf, calibrator, views, time.time(), len(samples), metrics)
+    return TypeModel(vec, clf, calibrator, views, time.time(), len(samples), metrics, difficulty=difficulty)
 
 
 TRUSTED = ["sklearn.feature_extraction._dict_vectorizer.DictVectorizer",
@@ -263,7 +281,8 @@ def save(model: TypeModel, path: Path) -> None:
              "calibrator": model.calibrator.state() if model.calibrator is not None else None,
              "trained_at": model.trained_at, "samples": model.samples,
              "metrics": model.metrics, "penalties": model.penalties,
-             "views": list(model.views.fitted)}
+             "views": list(model.views.fitted),
+             "difficulty": model.difficulty.state() if model.difficulty is not None else None}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     sio.dump(state, tmp, compression=zipfile.ZIP_DEFLATED)  # the feature names' JSON shrinks tenfold
@@ -295,5 +314,8 @@ def load(path: Path) -> TypeModel | None:
         calibrator = Calibrator.from_state(state["calibrator"]) if state.get("calibrator") else None
     except (KeyError, TypeError, AttributeError):
         return None
+    difficulty = Difficulty.from_state(state["difficulty"]) if state.get("difficulty") is not None else None
+    if state.get("difficulty") is not None and difficulty is None:
+        return None
     return TypeModel(state["vectorizer"], state["clf"], calibrator, Views(views), state["trained_at"],
-                     state["samples"], state["metrics"], state.get("penalties", {}))
+                     state["samples"], state["metrics"], state.get("penalties", {}), difficulty)

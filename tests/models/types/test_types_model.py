@@ -49,6 +49,7 @@ def test_model_predicts_calibrated_types_and_round_trips_through_skops(model, tm
     assert path.stat().st_size < 20_000_000
     again = load(path)
     assert again.predict([s.features for s in feats], [s.static for s in feats], [s.kind for s in feats]) == preds
+    assert model.difficulty is not None and again.difficulty is not None  # the calibrator reads it (difficulty.py)
     assert set(model.metrics) >= {"parameter_heldout_precision@0.8", "train_seconds"}
 
 
