@@ -13,7 +13,7 @@ label, `Sample.calibrates`: typeshed's for the standard library); it
 also reads what two regressions on parts of the features say of each guess
 (views.py), and how often guesses of that type are right on slots like it
 (difficulty.py, fitted on the same held-out guesses).  Persisted with skops (no pickle), with float32 weights and a
-pruned vocabulary: about 14 MB on this machine's site-packages, under 20 MB.
+pruned vocabulary: about 17 MB on this machine's site-packages, under 20 MB.
 Accepted and rejected hints adjust it online (`learn_feedback`).
 """
 
