@@ -68,10 +68,9 @@ class Difficulty:
             clf.fit(np.zeros((2, X.shape[1]), dtype=np.float32), [False, True])
             return cls(vec, clf, crossed)
         clf.fit(X, [bool(r) for r in right])
-        keep = np.abs(clf.coef_[0]) >= PRUNE_BELOW
-        vec.restrict(keep)
-        clf.coef_ = clf.coef_[:, keep].astype(np.float32)
-        clf.n_features_in_ = int(keep.sum())
+        from pulsedev.models.types.model import prune  # (model.py holds a Difficulty: imported when fitting)
+
+        prune(vec, [clf], PRUNE_BELOW)
         return cls(vec, clf, crossed)
 
     def predict(self, feats: list[dict[str, float]], types: list[str]) -> list[float]:

@@ -275,3 +275,18 @@ def test_obvious_assignments_are_left_out_of_the_slots_as_they_are_never_hinted(
     f = score.figures()
     assert (f["slots"], f["obvious"], f["variable"]["slots"]) == (3, 1, 1)
     assert "(1 obvious assignment such as" in format_figures({**f, "package": "p"})
+
+
+def test_a_model_over_its_file_budget_is_pruned_until_it_fits(model, tmp_path):
+    import copy
+
+    full, small = tmp_path / "full.skops", tmp_path / "small.skops"
+    save(copy.deepcopy(model), full)
+    budget = full.stat().st_size * 2 // 3
+    pruned = copy.deepcopy(model)
+    save(pruned, small, max_bytes=budget)
+    assert small.stat().st_size <= budget and pruned.metrics["pruned_below"] > 0.05
+    again = load(small)
+    feats = file_samples("def f(verbose: bool = False, name: str = 'x') -> None:\n    print(name)\n", "t")
+    (t, p), *_ = again.predict([s.features for s in feats], [s.static for s in feats], [s.kind for s in feats])
+    assert t == "bool" and 0.0 < p <= 1.0  # still a model: its strongest weights are kept
