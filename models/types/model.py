@@ -285,7 +285,8 @@ TRUSTED = ["sklearn.feature_extraction._dict_vectorizer.DictVectorizer",
 
 
 def save(model: TypeModel, path: Path, max_bytes: int = MAX_FILE_BYTES) -> None:
-    """Writes the model with skops (atomic rename), pruned harder while its file is over `max_bytes`."""
+    """Writes the model with skops (atomic rename), pruning it (in place) harder while its file is over
+    `max_bytes`."""
     import skops.io as sio
 
     path.parent.mkdir(parents=True, exist_ok=True)
