@@ -14,7 +14,10 @@ fitted on probabilities from difficulties that did not see the guess's package
 
 Only the most often guessed types are crossed (`TYPES`); a feature must be
 seen in at least `MIN_COUNT` guesses, and the saved regression keeps the
-weights that move a guess's score (`PRUNE_BELOW`).
+weights that move a guess's score (`PRUNE_BELOW`).  Over LSP on six sets of
+unseen packages, coverage at precision 0.9 rose on five (0.005 to 0.017) and
+held on the sixth; where only typeshed's stubs teach the calibrator, hints at
+0.8 became fewer and more often right (precision 0.89-0.94 -> 0.92-0.95).
 
 >>> import random
 >>> rng = random.Random(0)
@@ -37,7 +40,8 @@ if TYPE_CHECKING:  # scikit-learn is imported only when a model is trained or lo
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-#: Inverse regularisation of the regression (offline on six sets, 0.1 crossed did better than 0.03 uncrossed).
+#: Inverse regularisation.  Offline on six sets of unseen packages, mean precision at coverage 0.3-0.6:
+#: 0.9349 without a difficulty; crossed 0.9367 at C = 0.1, 0.9365 at 0.3; not crossed 0.9362 at 0.1, 0.9354 at 0.03.
 C = 0.1
 TYPES = 40  # the most often guessed types are crossed with the slot's features
 MIN_COUNT = 3
