@@ -12,8 +12,9 @@ not on samples whose labels were written for other code than the code they
 label, `Sample.calibrates`: typeshed's for the standard library); it
 also reads what two regressions on parts of the features say of each guess
 (views.py), and how often guesses of that type are right on slots like it
-(difficulty.py, fitted on the same held-out guesses).  Persisted with skops (no pickle), with float32 weights and a
-pruned vocabulary: about 17 MB on this machine's site-packages, under 20 MB.
+(difficulty.py, fitted on the same held-out guesses).  Persisted with skops
+(no pickle), with float32 weights and a pruned vocabulary: about 17 MB on
+this machine's site-packages, kept under 20 MB (`MAX_FILE_BYTES`).
 Accepted and rejected hints adjust it online (`learn_feedback`).
 """
 
@@ -250,13 +251,13 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
                 held_feats.append(s.features)
                 held_fold.append(k)
         log(f"fold {k}: {len(train_s)} train, {len(test_s)} held out")
-    difficulty = None
+    difficulty = calibrator = None
     if len(held) >= 100:
         types = [g.type for g in held]
         crossed = Difficulty.cross_fitted(held_feats, types, right, held_fold)
         held = [g._replace(difficulty=d) for g, d in zip(held, crossed)]
         difficulty = Difficulty.fit(held_feats, types, right)
-    calibrator = Calibrator.fit(held, right) if len(held) >= 100 else None
+        calibrator = Calibrator.fit(held, right)
     metrics: dict[str, float] = {}
     if calibrator is not None:  # in-sample for the calibrator, held out for the regression
         conf = np.array(calibrator.predict(held))
@@ -335,8 +336,9 @@ def load(path: Path) -> TypeModel | None:
         calibrator = Calibrator.from_state(state["calibrator"]) if state.get("calibrator") else None
     except (KeyError, TypeError, AttributeError):
         return None
-    difficulty = Difficulty.from_state(state["difficulty"]) if state.get("difficulty") is not None else None
-    if state.get("difficulty") is not None and difficulty is None:
+    saved = state.get("difficulty")
+    difficulty = Difficulty.from_state(saved) if saved is not None else None
+    if saved is not None and difficulty is None:
         return None
     return TypeModel(state["vectorizer"], state["clf"], calibrator, Views(views), state["trained_at"],
                      state["samples"], state["metrics"], state.get("penalties", {}), difficulty)
