@@ -29,6 +29,7 @@ from pulsedev.models.types.strip import strip_source
 from pulsedev.models.types.typetext import canonical
 from pulsedev.models.types.usage import parents_once
 
+TEST_DIRS = {"tests", "test", "testing"}
 SKIP_DIRS = {"tests", "test", "testing", "_vendor", "vendor", "__pycache__", "node_modules", ".git",
              ".venv", "venv", "site-packages", "build", "dist", ".tox", ".mypy_cache"}
 TYPEVARISH = {"T", "K", "V", "S", "F", "R", "P", "T_co", "T_contra", "KT", "VT", "AnyStr", "_T"}
@@ -96,21 +97,23 @@ def vendored(package: Path) -> list[Path]:
     return out
 
 
-def python_files(root: Path, limit: int = 5000):
-    """The .py files under a folder, skipping tests, vendored code and environments."""
+def python_files(root: Path, limit: int = 5000, conftests: bool = False):
+    """The .py files under a folder, skipping tests, vendored code and environments; with
+    `conftests`, the `conftest.py` files of test folders too (their fixtures: fixtures.py)."""
     count = 0
-    stack = [root]
+    stack = [(root, False)]
     while stack and count < limit:
-        d = stack.pop()
+        d, in_tests = stack.pop()
         try:
             entries = sorted(d.iterdir())
         except OSError:
             continue
         for e in entries:
             if e.is_dir():
-                if e.name not in SKIP_DIRS and not e.name.startswith("."):
-                    stack.append(e)
-            elif e.suffix == ".py":
+                tests = conftests and e.name in TEST_DIRS
+                if (e.name not in SKIP_DIRS or tests) and not e.name.startswith("."):
+                    stack.append((e, in_tests or tests))
+            elif e.suffix == ".py" and (not in_tests or e.name == "conftest.py"):
                 count += 1
                 yield e
 

@@ -15,7 +15,7 @@ import hashlib
 import threading
 from pathlib import Path
 
-from pulsedev.models.types.corpus import python_files
+from pulsedev.models.types.corpus import TEST_DIRS, python_files
 from pulsedev.models.types.slots import is_implicit_first, is_overload, parameter_slot
 
 
@@ -65,6 +65,7 @@ class WorkspaceIndex:
         self.peers: dict[str, frozenset[tuple[str, str]]] = {}  # parameter name -> (type, rule) over the workspace
         self.fields: dict[str, frozenset[str]] = {}  # field name -> the types classes declare it with (ditto)
         self._derived: dict[str, list] = {}  # base name -> (module, ClassDef) deriving from it (`subclasses`)
+        self.fixtures: dict[str, list[str]] = {}  # pytest fixture name -> the modules defining one (fixtures.py)
 
     def build(self, should_stop=lambda: False, pause=lambda: None) -> None:
         """Parses every workspace file (in the calling, background thread).
@@ -75,7 +76,7 @@ class WorkspaceIndex:
         if self.root is None:
             self.ready = True
             return
-        for f in python_files(self.root, self.max_files):
+        for f in python_files(self.root, self.max_files, conftests=True):
             pause()
             if should_stop():
                 return
@@ -85,7 +86,7 @@ class WorkspaceIndex:
             except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
                 continue
             module = module_name(self.root, f)
-            if text.count("->") >= 2 and _annotated(tree):
+            if text.count("->") >= 2 and not TEST_DIRS & set(f.relative_to(self.root).parts) and _annotated(tree):
                 self.annotated.add(hashlib.sha256(module.encode()).hexdigest()[:12])
             self.update(module, tree)
         self.ready = True
@@ -192,16 +193,22 @@ class WorkspaceIndex:
                 self._rebuild_names()
 
     def _rebuild_names(self) -> None:
-        self.classes, self.packages = {}, set()
+        self.classes, self.packages, self.fixtures = {}, set(), {}
         for name, tree in self.trees.items():
             self._add_names(name, tree)
 
     def _add_names(self, module: str, tree: ast.Module) -> None:
-        """Adds the packages a module is in and the classes it defines (a class's first module is kept)."""
+        """Adds the packages a module is in, the classes it defines (a class's first module is kept)
+        and its pytest fixtures."""
+        from pulsedev.models.types.fixtures import fixture_name
+
         self.packages.update(module.rsplit(".", n)[0] for n in range(1, module.count(".") + 1))
         for node in tree.body:
             if isinstance(node, ast.ClassDef):
                 self.classes.setdefault(node.name, module)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list \
+                    and (name := fixture_name(node)) is not None:
+                self.fixtures.setdefault(name, []).append(module)
 
     def _split(self, dotted: str) -> tuple[str, str] | None:
         mod, _, _ = dotted.rpartition(".")

@@ -250,6 +250,9 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
                     return ret
             if head not in env and origin and (ret := stdlib.function_return(full, ctx.index)) is not None:
                 return ret
+            if head not in env and origin == module and dotted.count(".") == 1 and (
+                    made := _module_class(head, module, last, ctx)) is not None:
+                return made
         if isinstance(f.value, ast.Name) and f.value.id == "self" and env.cls is not None:
             return ctx.class_member_type(env.cls, f.attr, call=True)  # the class as open: units follow it
         if isinstance(f.value, ast.Name) and f.value.id not in env and ctx.is_class_name(f.value.id) and (
@@ -269,6 +272,19 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
         if recv and recv.startswith("dict[") and f.attr in ("keys", "values", "items"):
             return None
     return None
+
+
+def _module_class(head: str, module: str, name: str, ctx: FileContext) -> str | None:
+    """What `head.name(...)` makes, for a standard-library module the file imports whole as `head`: one of
+    the module's classes, written as the file reaches it (`ssl.SSLContext(...)` and
+    `ssl.create_default_context()` after `import ssl` are an `ssl.SSLContext`); None for anything else."""
+    full = f"{module}.{name}"
+    if ctx.index is not None and ctx.index.defines(full):
+        return None
+    if name in stdlib.module_classes(module) and stdclasses.generic(full) is False:
+        return f"{head}.{name}"
+    made = stdlib.returned_class(full)
+    return f"{head}.{made}" if made is not None else None
 
 
 def _named_member(name: str, attr: str, ctx: FileContext) -> str | None:

@@ -1,7 +1,8 @@
 """Static evidence for parameters: conventions, defaults, names, docstrings, calls and fields.
 
 Tried in order for a parameter without a telling default: a data-model
-convention (`__exit__`'s `exc_tb`), a type alias or class its name names
+convention (`__exit__`'s `exc_tb`), what pytest passes a test or fixture
+(fixtures.py: the fixture it names, its parametrized values), a type alias or class its name names
 (names.py: `console` -> `Console`, checked against what the def reads of it,
 members.py, and against what makes one of it or takes it), what its docstring
 states, what the workspace's calls pass (callsites.py), the declared field it
@@ -20,6 +21,7 @@ from pulsedev.models.types import docstrings
 from pulsedev.models.types.assigned import filled_when_none
 from pulsedev.models.types.evidence import Evidence, rule_kind
 from pulsedev.models.types.family import family_type
+from pulsedev.models.types.fixtures import injected
 from pulsedev.models.types.forwarded import forwarded_type
 from pulsedev.models.types.infer import Env, FileContext, _union, infer
 from pulsedev.models.types.members import declared_field, fit
@@ -63,6 +65,9 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
     is_none = isinstance(default, ast.Constant) and default.value is None
     if default is None or is_none:
         named = slot.node not in (slot.func.args.vararg, slot.func.args.kwarg)
+        given = injected(slot, ctx) if named and default is None else None
+        if given is not None:
+            return Evidence(*given)
         alias = alias_for_name(ctx, slot.name) if named else None
         if alias is not None:
             t = f"{alias} | None" if is_none else alias

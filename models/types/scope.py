@@ -81,7 +81,8 @@ def parameter_default(func, arg: ast.arg) -> ast.expr | None:
 
 #: Parameter rules that say a type as surely as an annotation would (each right 85% or more on the
 #: evaluation packages): a def's names take them too.
-SURE = {"doc", "doc_none", "doc_default", "field", "none_filled", "family", "dunder_param", "setter"}
+SURE = {"doc", "doc_none", "doc_default", "field", "none_filled", "family", "dunder_param", "setter",
+        "parametrize", "fixture", "fixture_inferred", "fixture_builtin"}
 
 
 def _stated(func, cls: ast.ClassDef | None, arg: ast.arg, i: int, ctx: FileContext) -> str | None:

@@ -42,6 +42,17 @@ def _stub_return(dotted: str) -> str | None:
     return _agreed([d.returns for d in defs]) if defs else None
 
 
+def returned_class(dotted: str, index=None) -> str | None:
+    """The class of its own module that a standard-library function `module.func` returns, by its
+    bare name (`ssl.create_default_context` gives `SSLContext`, which a file that imports `ssl` writes
+    `ssl.SSLContext`), when every overload says so; None otherwise."""
+    if _shadowed(dotted, index):
+        return None
+    names = {d.returns.id if isinstance(d.returns, ast.Name) else None for d in _defs(dotted)}
+    found = names.pop() if len(names) == 1 else None
+    return found if found in module_classes(dotted.rpartition(".")[0]) else None
+
+
 def function_param(dotted: str, position: int | None, keyword: str | None, index=None) -> str | None:
     """The type of the parameter of a standard-library function `module.func` that an argument at
     `position` (or passed as `keyword`) lands in: `os.close(fd)` gives `int`.  None when unknown or

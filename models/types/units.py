@@ -60,7 +60,8 @@ def _bound(node: ast.stmt) -> set[str]:
 
 
 def referenced(node: ast.AST, skip_methods: bool = False) -> set[str]:
-    """Every identifier a statement mentions (names and attribute names); a class's methods left out."""
+    """Every identifier a statement mentions (names, attribute and parameter names); a class's methods
+    left out."""
     out: set[str] = set()
     stack = [node]
     while stack:
@@ -69,6 +70,8 @@ def referenced(node: ast.AST, skip_methods: bool = False) -> set[str]:
             out.add(n.id)
         elif isinstance(n, ast.Attribute):
             out.add(n.attr)
+        elif isinstance(n, ast.arg):  # a test's parameter names the fixture pytest passes it (fixtures.py)
+            out.add(n.arg)
         for child in ast.iter_child_nodes(n):
             if not (skip_methods and n is node and isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))):
                 stack.append(child)

@@ -1,6 +1,6 @@
 """textDocument/inlayHint over stdio, static evidence alone: what a workspace's calls pass becomes a
-parameter's hint; conventions, what a def does with its locals and what its docstring states become
-hints too."""
+parameter's hint; conventions, what a def does with its locals, what its docstring states and what pytest passes a test
+become hints too."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ STATES = "class StateInline:\n    def __init__(self, src):\n        self.src = s
 RULES = "from states import StateInline\n\n\ndef link(state):\n    return state.src[state.pos]\n"
 SHAPES = "def make():\n    return 1\n"
 USER = "from shapes import make\n\n\ndef use():\n    return make()\n"
+CONFTEST = "import pytest\n\n\n@pytest.fixture\ndef port():\n    return 8080\n"
+TEST_NET = ("import pytest\n\n\n@pytest.mark.parametrize('host', ['a', 'b'])\n"
+            "def test_open(port, host, tmp_path, monkeypatch):\n    pass\n")
 DOCS = ('def wrap(text, width=None):\n    """Wrap it.\n\n    Args:\n        text (str): what to wrap.\n'
         '        width (int, optional): the widest line.\n    """\n    return lines(text, width)\n')
 
@@ -43,6 +46,9 @@ def project(workspace: Path) -> Path:
     (workspace / "rules.py").write_text(RULES)
     (workspace / "shapes.py").write_text(SHAPES)
     (workspace / "user.py").write_text(USER)
+    (workspace / "tests").mkdir()
+    (workspace / "tests" / "conftest.py").write_text(CONFTEST)
+    (workspace / "tests" / "test_net.py").write_text(TEST_NET)
     return workspace
 
 
@@ -170,3 +176,17 @@ async def test_a_file_changed_outside_the_editor_changes_the_hints_of_the_files_
     assert [label for label, _ in got.values()] == ["-> int"]
     (project / "shapes.py").write_text(SHAPES.replace("return 1", "return 2.5"))  # a checkout, a formatter
     assert await _until(client, user, USER, _labels, ["-> float"]) == ["-> float"]
+
+
+async def test_what_pytest_passes_a_test_becomes_its_hints(client, project):
+    test = project / "tests" / "test_net.py"
+    got = await _settled(client, test.as_uri(), TEST_NET, 4)
+    line = TEST_NET.splitlines()[4]
+    at = {name: line.index(name) + len(name) for name in ("port", "host", "tmp_path", "monkeypatch")}
+    assert got[at["port"]] == (": int", got[at["port"]][1])
+    assert got[at["port"]][1].endswith("the fixture `port` in `tests.conftest` returns int")
+    assert got[at["host"]][0] == ": str" and got[at["host"]][1].endswith("parametrized with str")
+    assert got[at["tmp_path"]][0] == ": Path" and got[at["monkeypatch"]][0] == ": pytest.MonkeyPatch"
+    hints = {h.position.character: h for h in await _hints(client, test.as_uri(), TEST_NET)}
+    edits = [e.new_text for e in hints[at["tmp_path"]].text_edits]
+    assert edits == [": Path", "from pathlib import Path\n"]  # the annotation and the import it needs

@@ -659,6 +659,18 @@ def test_what_typeshed_says_a_standard_library_function_returns(src, expected):
     assert _evidence(src, "return", "f", "return").type == expected
 
 
+@pytest.mark.parametrize("src, expected", [
+    ("import ssl\ndef f():\n    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)\n", "ssl.SSLContext"),
+    ("import ssl\ndef f():\n    return ssl.create_default_context()\n", "ssl.SSLContext"),  # its stub says
+    ("import ssl as tls\ndef f():\n    return tls.create_default_context()\n", "tls.SSLContext"),
+    ("import logging\ndef f():\n    return logging.getLogger()\n", "Logger"),  # a name the file can import
+    ("import asyncio\ndef f():\n    return asyncio.Queue()\n", None),  # generic: `Queue[T]`
+    ("import socket\ndef f():\n    return socket.socket()\n", None),  # a lower-case class: left alone
+])
+def test_a_class_of_a_standard_library_module_imported_whole_is_written_through_it(src, expected):
+    assert _evidence(src, "return", "f", "return").type == expected
+
+
 def test_a_workspace_module_named_like_the_standard_library_is_not_read_from_typeshed():
     index = WorkspaceIndex(None)
     index.update("json", ast.parse("def loads(text):\n    return parse(text)\n"))
