@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ast
 
+from pulsedev.models.types.names import bare_generic
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.typetext import _split_top
 
@@ -64,8 +65,9 @@ def injected(slot: Slot, ctx) -> tuple[str, str, str] | None:
         declared, generator = fixture.returns is not None, _is_generator(fixture)
         t = home.function_return(fixture)
         t = _yielded(t) if generator else t
-        if t is None or t == "None" or (home is not ctx and not _reachable(t, home, ctx)):
-            return None
+        if t is None or t == "None" or (t.isidentifier() and bare_generic(home, t)) or (
+                home is not ctx and not _reachable(t, home, ctx)):
+            return None  # (a generic class's bare name, `AsyncIOWrapper`, does not say what it wraps)
         gives = "gives" if declared else "yields" if generator else "returns"
         return t, "fixture" if declared else "fixture_inferred", f"the fixture `{fixture.name}`{where} {gives} {t}"
     t = BUILTIN.get(slot.name)
