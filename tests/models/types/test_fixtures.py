@@ -48,8 +48,9 @@ def test_a_generator_fixture_gives_what_it_yields_and_a_declared_one_its_declare
 
 
 def test_a_fixture_that_makes_a_generic_class_says_nothing_of_what_it_holds():
-    src = ("import pytest\nfrom typing import Generic, TypeVar\nT = TypeVar('T')\n\nclass Box(Generic[T]):\n    pass\n\n"
-           "class Plain:\n    pass\n\n@pytest.fixture\ndef box():\n    return Box()\n\n"
+    src = ("import pytest\nfrom typing import Generic, TypeVar\nT = TypeVar('T')\n\n"
+           "class Box(Generic[T]):\n    pass\n\nclass Plain:\n    pass\n\n"
+           "@pytest.fixture\ndef box():\n    return Box()\n\n"
            "@pytest.fixture\ndef plain():\n    return Plain()\n\ndef test_it(box, plain):\n    pass\n")
     assert _param(src, "box", "test_it")[1] != "fixture_inferred"  # `Box`, but of what?
     assert _param(src, "plain", "test_it") == ("Plain", "fixture_inferred")
