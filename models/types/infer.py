@@ -15,7 +15,7 @@ import ast
 from pulsedev.models.types import narrowing, operators, stdclasses, stdlib
 from pulsedev.models.types.awaited import awaited
 from pulsedev.models.types.builtincalls import builtin_call
-from pulsedev.models.types.context import FileContext, resolve_relative  # noqa: F401 - re-exported
+from pulsedev.models.types.context import GENERIC_CLASSES, FileContext, resolve_relative  # noqa: F401 - re-exported
 from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind re-exported for the rules
     ANY_RECEIVER_METHODS,
     BUILTIN_TYPES,
@@ -275,12 +275,18 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
 
 
 def _module_class(head: str, module: str, name: str, ctx: FileContext) -> str | None:
-    """What `head.name(...)` makes, for a standard-library module the file imports whole as `head`: one of
-    the module's classes, written as the file reaches it (`ssl.SSLContext(...)` and
-    `ssl.create_default_context()` after `import ssl` are an `ssl.SSLContext`); None for anything else."""
+    """What `head.name(...)` makes, for a module the file imports whole as `head` (not one of the
+    workspace's): one of the module's classes, written as the file reaches it.  For the standard
+    library, as its stub says (`ssl.SSLContext(...)` and `ssl.create_default_context()` after
+    `import ssl` are an `ssl.SSLContext`); for another library, whose code is not read, a name in
+    CapWords is taken for a class, as for a name imported from it (`httpx.Response(...)` is an
+    `httpx.Response`: `FileContext.is_class_name`); None for anything else."""
     full = f"{module}.{name}"
     if ctx.index is not None and ctx.index.defines(full):
         return None
+    if stdlib.module_stub(module) is None:
+        return f"{head}.{name}" if name[:1].isupper() and not name.isupper() and name not in GENERIC_CLASSES \
+            else None
     if name in stdlib.module_classes(module) and stdclasses.generic(full) is False:
         return f"{head}.{name}"
     made = stdlib.returned_class(full)
