@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import ast
 
+from pulsedev.models.types.infer import Env, _union, infer
+from pulsedev.models.types.members import common_base
 from pulsedev.models.types.names import bare_generic
 from pulsedev.models.types.slots import Slot
-from pulsedev.models.types.typetext import _split_top
+from pulsedev.models.types.typetext import _split_top, head_names
 
 #: pytest's own fixtures (pytest 8), by the names pytest exports their types under.
 BUILTIN = {"tmp_path": "Path", "tmp_path_factory": "pytest.TempPathFactory", "monkeypatch": "pytest.MonkeyPatch",
@@ -149,9 +151,6 @@ def _parametrized(func, name: str) -> list[ast.expr] | None:
 
 
 def _values_type(values: list[ast.expr], ctx) -> str | None:
-    from pulsedev.models.types.infer import Env, _union, infer
-    from pulsedev.models.types.members import common_base
-
     types = [infer(v, Env(), ctx) for v in values]
     return _union(common_base(ctx, types), 3) if values and None not in types else None
 
@@ -189,7 +188,7 @@ def _module_fixture(index, module: str, name: str):
 
 
 def _is_generator(func) -> bool:
-    from pulsedev.models.types.static import returns_of
+    from pulsedev.models.types.static import returns_of  # (static.py imports params.py, which imports this)
 
     return bool(returns_of(func)[1])
 
@@ -207,8 +206,6 @@ def _yielded(t: str | None) -> str | None:
 def _reachable(t: str, home, ctx) -> bool:
     """Whether a type written in the fixture's module means the same in the test's (a name either
     file binds to one origin, or one the test's file does not bind at all)."""
-    from pulsedev.models.types.typetext import head_names
-
     for name in head_names(t):
         head = name.split(".")[0]
         if head in home.imports and head in ctx.imports and home.imports[head] != ctx.imports[head]:
