@@ -32,6 +32,7 @@ from __future__ import annotations
 import ast
 
 from pulsedev.models.types.infer import Env, _union, infer
+from pulsedev.models.types.known import KNOWN_IMPORTS
 from pulsedev.models.types.members import common_base
 from pulsedev.models.types.names import bare_generic
 from pulsedev.models.types.slots import Slot
@@ -76,7 +77,7 @@ def injected(slot: Slot, ctx) -> tuple[str, str, str] | None:
     if t is None:
         return None
     t = _as_imported(t, ctx)
-    return t, "fixture_builtin", f"pytest's fixture `{slot.name}` is a {t}"
+    return (t, "fixture_builtin", f"pytest's fixture `{slot.name}` is a {t}") if t else None
 
 
 def is_fixture(func) -> bool:
@@ -215,11 +216,15 @@ def _reachable(t: str, home, ctx) -> bool:
     return True
 
 
-def _as_imported(t: str, ctx) -> str:
-    """`pytest.MonkeyPatch` as the file can write it: `MonkeyPatch` when it imports that name from pytest."""
-    if "pytest." not in t or "pytest" in ctx.imports:
+def _as_imported(t: str, ctx) -> str | None:
+    """A type of pytest's as the file can write it: `pytest.MonkeyPatch` where it imports pytest, else
+    `MonkeyPatch` (imported under that name, or with an import edit: known.KNOWN_IMPORTS); None for a
+    type whose bare name says too little to import it (`pytest.Config`) in a file without pytest."""
+    if "pytest." not in t or ctx.imports.get("pytest") == "pytest":
         return t
     for local, origin in ctx.imports.items():
         if origin.startswith(("pytest.", "_pytest.")):
             t = t.replace(f"pytest.{origin.rsplit('.', 1)[-1]}", local)
-    return t
+    bare = t.replace("pytest.", "")
+    name = bare.split("[", 1)[0]
+    return bare if KNOWN_IMPORTS.get(name) == "pytest" or name in ctx.imports else None

@@ -81,6 +81,9 @@ KNOWN_IMPORTS = {
     "Future": "concurrent.futures", "AbstractEventLoop": "asyncio", "Task": "asyncio", "Queue": "queue",
     "StringIO": "io", "BytesIO": "io", "Random": "random", "ZipFile": "zipfile", "ElementTree": "xml.etree.ElementTree",
     "Message": "email.message", "SimpleNamespace": "types", "partial": "functools",
+    # what pytest's own fixtures are (fixtures.py), by the names pytest exports them under
+    **dict.fromkeys(["MonkeyPatch", "CaptureFixture", "LogCaptureFixture", "WarningsRecorder", "FixtureRequest",
+                     "TempPathFactory", "Pytester"], "pytest"),
 }
 
 

@@ -30,6 +30,7 @@ USER = "from shapes import make\n\n\ndef use():\n    return make()\n"
 CONFTEST = "import pytest\n\n\n@pytest.fixture\ndef port():\n    return 8080\n"
 TEST_NET = ("import pytest\n\n\n@pytest.mark.parametrize('host', ['a', 'b'])\n"
             "def test_open(port, host, tmp_path, monkeypatch):\n    pass\n")
+TEST_OUT = "def test_out(capsys):\n    pass\n"
 DOCS = ('def wrap(text, width=None):\n    """Wrap it.\n\n    Args:\n        text (str): what to wrap.\n'
         '        width (int, optional): the widest line.\n    """\n    return lines(text, width)\n')
 
@@ -49,6 +50,7 @@ def project(workspace: Path) -> Path:
     (workspace / "tests").mkdir()
     (workspace / "tests" / "conftest.py").write_text(CONFTEST)
     (workspace / "tests" / "test_net.py").write_text(TEST_NET)
+    (workspace / "tests" / "test_out.py").write_text(TEST_OUT)
     return workspace
 
 
@@ -190,3 +192,13 @@ async def test_what_pytest_passes_a_test_becomes_its_hints(client, project):
     hints = {h.position.character: h for h in await _hints(client, test.as_uri(), TEST_NET)}
     edits = [e.new_text for e in hints[at["tmp_path"]].text_edits]
     assert edits == [": Path", "from pathlib import Path\n"]  # the annotation and the import it needs
+
+
+async def test_a_type_of_pytests_goes_with_its_import_in_a_file_without_one(client, project):
+    test = project / "tests" / "test_out.py"
+    got = await _settled(client, test.as_uri(), TEST_OUT, 2)
+    at = TEST_OUT.index("capsys") + len("capsys")
+    assert got[at][0] == ": CaptureFixture[str]"
+    hints = {h.position.character: h for h in await _hints(client, test.as_uri(), TEST_OUT)}
+    edits = [e.new_text for e in hints[at].text_edits]
+    assert edits == [": CaptureFixture[str]", "from pytest import CaptureFixture\n"]

@@ -92,6 +92,9 @@ def test_pytests_own_fixtures_take_the_types_pytest_exports():
     assert _param(src, "capsys") == ("pytest.CaptureFixture[str]", "fixture_builtin")
     named = "from pytest import MonkeyPatch\n\ndef test_it(monkeypatch):\n    pass\n"
     assert _param(named, "monkeypatch") == ("MonkeyPatch", "fixture_builtin")  # as the file can write it
+    bare = "def test_it(monkeypatch, pytestconfig):\n    pass\n"  # no pytest import: one goes with the hint
+    assert _param(bare, "monkeypatch") == ("MonkeyPatch", "fixture_builtin")
+    assert _param(bare, "pytestconfig")[1] != "fixture_builtin"  # `Config` says too little to import
 
 
 def test_parametrized_parameters_take_the_type_of_their_values():
