@@ -46,7 +46,10 @@ BUILTIN = {"tmp_path": "Path", "tmp_path_factory": "pytest.TempPathFactory", "mo
            "request": "pytest.FixtureRequest", "pytestconfig": "pytest.Config", "pytester": "pytest.Pytester",
            "cache": "pytest.Cache", "doctest_namespace": "dict[str, Any]",
            "record_property": "Callable[[str, object], None]",
-           "record_testsuite_property": "Callable[[str, object], None]"}
+           "record_testsuite_property": "Callable[[str, object], None]",
+           # pytest-mock's, the plugin most suites use (its `MockerFixture` is what its docs annotate)
+           **dict.fromkeys(["mocker", "class_mocker", "module_mocker", "package_mocker", "session_mocker"],
+                           "MockerFixture")}
 _YIELDED = ("Iterator", "Generator", "Iterable", "AsyncIterator", "AsyncGenerator", "AsyncIterable")
 
 

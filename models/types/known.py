@@ -84,6 +84,7 @@ KNOWN_IMPORTS = {
     # what pytest's own fixtures are (fixtures.py), by the names pytest exports them under
     **dict.fromkeys(["MonkeyPatch", "CaptureFixture", "LogCaptureFixture", "WarningsRecorder", "FixtureRequest",
                      "TempPathFactory", "Pytester"], "pytest"),
+    "MockerFixture": "pytest_mock",
 }
 
 

@@ -95,6 +95,7 @@ def test_pytests_own_fixtures_take_the_types_pytest_exports():
     bare = "def test_it(monkeypatch, pytestconfig):\n    pass\n"  # no pytest import: one goes with the hint
     assert _param(bare, "monkeypatch") == ("MonkeyPatch", "fixture_builtin")
     assert _param(bare, "pytestconfig")[1] != "fixture_builtin"  # `Config` says too little to import
+    assert _param("def test_it(mocker):\n    pass\n", "mocker") == ("MockerFixture", "fixture_builtin")  # pytest-mock's
 
 
 def test_parametrized_parameters_take_the_type_of_their_values():
