@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 from pulsedev.models.types.corpus import TEST_DIRS, python_files
+from pulsedev.models.types.fixtures import fixture_name
 from pulsedev.models.types.slots import is_implicit_first, is_overload, parameter_slot
 
 
@@ -200,8 +201,6 @@ class WorkspaceIndex:
     def _add_names(self, module: str, tree: ast.Module) -> None:
         """Adds the packages a module is in, the classes it defines (a class's first module is kept)
         and its pytest fixtures."""
-        from pulsedev.models.types.fixtures import fixture_name
-
         self.packages.update(module.rsplit(".", n)[0] for n in range(1, module.count(".") + 1))
         for node in tree.body:
             if isinstance(node, ast.ClassDef):
