@@ -159,6 +159,23 @@ def test_star_parameters_are_peers_of_their_own_kind_only():
     assert "p:peer=dict[str, int]" not in by_name[("call", "kwargs")]
 
 
+def test_a_class_named_by_a_parameter_that_a_namesake_reads_as_that_class_is_a_peer_fit():
+    source = ("class Frame:\n    def __init__(self):\n        self.depth = 0\n\n\n"
+              "def enter(frame):\n    return frame.depth\n\n\ndef visit(node, frame):\n    enter(frame)\n\n\n"
+              "def other(stack):\n    pass\n")
+    from pulsedev.models.types.features import add_peer_features, slot_features
+
+    ctx = _file_context(source)
+    slots = [s for s in find_slots(ctx.tree, source) if s.kind == "parameter"]
+    evs = [evidence_for(s, ctx) for s in slots]
+    feats = [slot_features(s, e) for s, e in zip(slots, evs)]
+    add_peer_features(slots, evs, feats)
+    by_name = {(s.qualname, s.name): (e, f) for s, e, f in zip(slots, evs, feats)}
+    assert by_name[("enter", "frame")][0].fit == "found" and "p:peer_fit" not in by_name[("enter", "frame")][1]
+    ev, f = by_name[("visit", "frame")]
+    assert (ev.type, ev.fit, f.get("p:peer_fit")) == ("Frame", None, 1.0)  # read nothing, its namesake did
+
+
 def test_a_parameter_passed_on_takes_what_its_own_callers_pass(tmp_path: Path):
     (tmp_path / "a.py").write_text("def outer(n):\n    inner(n)\n\n\ndef inner(k):\n    pass\n\n\nouter(3)\n")
     index = WorkspaceIndex(tmp_path)
