@@ -144,7 +144,7 @@ def _does_nothing(func, cls: ast.ClassDef | None) -> bool:
     there mostly return something)."""
     if not (is_stub_body(func) and isinstance(func.body[-1], ast.Pass)):
         return False
-    if any("abstract" in ast.unparse(d) for d in func.decorator_list):
+    if any(base_name(d).startswith("abstract") for d in func.decorator_list):  # `abc.abstractmethod`, ...
         return False
     bases = [*cls.bases, *(k.value for k in cls.keywords)] if cls is not None else []
     return not any(base_name(b) in ("Protocol", "ABC", "ABCMeta") for b in bases)

@@ -930,13 +930,16 @@ def test_a_def_that_always_raises_is_a_noreturn_candidate_and_a_branch_that_rais
 
 
 def test_a_hook_that_does_nothing_returns_none_unless_abstract_or_a_protocol_member():
-    src = ("from abc import ABC, abstractmethod\nfrom typing import Protocol\n"
+    src = ("import abc\nfrom abc import ABC, abstractmethod\nfrom typing import Protocol\n"
            "class Plugin:\n    def on_start(self, app):\n        \"\"\"Called first.\"\"\"\n        pass\n"
            "    def size(self):\n        ...\n"
            "    @abstractmethod\n    def name(self):\n        pass\n"
+           "    @abc.abstractmethod\n    def kind(self):\n        pass\n"
+           "    @hook(abstract_ok=True)\n    def on_stop(self):\n        pass\n"
            "class Base(ABC):\n    def run(self):\n        pass\n"
            "class Reader(Protocol):\n    def read(self):\n        pass\n")
     ev = evidence_at(src, "return", "return", "Plugin.on_start")
     assert (ev.type, ev.rule, ev.words) == ("None", "noreturn_pass", "does nothing")
-    for name in ("Plugin.size", "Plugin.name", "Base.run", "Reader.read"):
+    assert evidence_at(src, "return", "return", "Plugin.on_stop").type == "None"  # not an abstract method
+    for name in ("Plugin.size", "Plugin.name", "Plugin.kind", "Base.run", "Reader.read"):
         assert evidence_at(src, "return", "return", name).type is None, name
