@@ -73,8 +73,9 @@ def package_groups(site: Path, exclude: set[str] = frozenset()) -> dict[str, lis
                 or name in exclude:
             continue
         if entry.is_dir() and (entry / "__init__.py").exists():
-            bundled = vendored(entry)
-            groups[name] = [f for f in python_files(entry) if not any(d in f.parents for d in bundled)]
+            files = list(python_files(entry))
+            bundled = vendored(entry, files)
+            groups[name] = [f for f in files if not any(d in f.parents for d in bundled)]
         elif entry.suffix == ".py":
             groups[name] = [entry]
     return groups
@@ -83,14 +84,17 @@ def package_groups(site: Path, exclude: set[str] = frozenset()) -> dict[str, lis
 _VERSIONED = re.compile(r"^__version__\s*[:=]", re.MULTILINE)
 
 
-def vendored(package: Path) -> list[Path]:
+def vendored(package: Path, files: list[Path]) -> list[Path]:
     """The sub-packages of a package that another distribution's code was copied into: below its top
     level, a package whose `__init__.py` sets its own `__version__` (scikit-learn's and SciPy's copies of
     array-api-compat, setuptools' of distutils).  That code is not the package's, and, copied into
     several packages, it would be learned several times over: 22 of the 30 most annotated files of
-    scikit-learn, and 17 of SciPy's, were array-api-compat's and array-api-extra's."""
+    scikit-learn, and 17 of SciPy's, were array-api-compat's and array-api-extra's.  `files`: the
+    package's files (`python_files`), whose `__init__.py` files are read."""
     out = []
-    for init in package.glob("*/**/__init__.py"):
+    for init in files:
+        if init.name != "__init__.py" or init.parent == package:
+            continue
         text = read_source(init)
         if text is not None and _VERSIONED.search(text):
             out.append(init.parent)
