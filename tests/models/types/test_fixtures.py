@@ -133,3 +133,19 @@ def test_the_index_reads_the_conftest_files_of_test_folders_and_nothing_else_the
     assert sorted(index.trees) == ["app.clock", "tests.conftest", "tests.unit.conftest"]
     assert index.fixtures == {"clock": ["tests.conftest"], "port": ["tests.conftest"]}
     assert not index.annotated
+
+
+@pytest.mark.parametrize("decorators", [
+    "@pytest.mark.parametrize()",  # no arguments
+    "@pytest.mark.parametrize('a')",  # no values
+    "@pytest.mark.parametrize('a', VALUES)",  # values from elsewhere
+    "@pytest.mark.parametrize(NAMES, [1, 2])",  # names from elsewhere
+    "@pytest.mark.parametrize('a, b', [1, (2, 3)])",  # a row that is no tuple
+    "@pytest.mark.parametrize('a, b', [(*pair,)])",  # a starred row
+    "@pytest.mark.parametrize('a', [pytest.param()])",  # a param without values
+    "@pytest.mark.parametrize('a', [])",  # nothing to run
+    "@pytest.fixture(name=123)",  # a name that is no string
+])
+def test_odd_pytest_decorators_give_no_type_and_no_error(decorators):
+    src = f"import pytest\n\n{decorators}\ndef test_it(a):\n    pass\n"
+    assert _param(src, "a")[1] not in ("parametrize", "fixture", "fixture_inferred")
