@@ -24,6 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pulsedev.models.types.analysis import analyze
+from pulsedev.models.types.collection import CONFIG_FILES, read_collection
 from pulsedev.models.types.documents import Documents, uri_path
 from pulsedev.models.types.feedback import HintFeedback
 from pulsedev.models.types.hintfilter import public, wanted
@@ -201,8 +202,13 @@ class TypeEngine:
         self._retarget(paths)
 
     def _retarget(self, paths: list[Path]) -> None:
-        if any(Path(p).name in PROJECT_FILES for p in paths):
+        """Re-reads what the project's configuration files say: the Python to target, what pytest collects."""
+        names = {Path(p).name for p in paths}
+        if names & set(PROJECT_FILES):
             self.target = target_version(self.root, self.python)
+        if names & {file for file, _ in CONFIG_FILES}:
+            self.index.collection = read_collection(self.root)
+        if names & {*PROJECT_FILES, *(file for file, _ in CONFIG_FILES)}:
             self._changed()
 
     # -- the fast path ------------------------------------------------------------

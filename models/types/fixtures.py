@@ -1,9 +1,10 @@
 """What pytest passes a test: the fixture a parameter names, or the values it is parametrized with.
 
 pytest calls a test (`test_*` in a test module, or a method of a `Test*` class
-there) and a fixture with the value of the fixture each parameter names:
-`def test_x(tmp_path, client)` gets a `Path` and whatever the `client` fixture
-returns (what it yields, for a generator fixture).  The fixture is looked up as
+there, or what the project's configuration names so: collection.py) and a
+fixture with the value of the fixture each parameter names: `def test_x(tmp_path,
+client)` gets a `Path` and whatever the `client` fixture returns (what it
+yields, for a generator fixture).  The fixture is looked up as
 pytest does, nearest first: the test's own class and module, then the
 `conftest.py` files of its package and of every package above it, then any
 other module of the workspace that defines a fixture of that name (a plugin,
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import ast
 
+from pulsedev.models.types.collection import Collection
 from pulsedev.models.types.infer import Env, _union, infer
 from pulsedev.models.types.known import KNOWN_IMPORTS
 from pulsedev.models.types.members import common_base
@@ -102,20 +104,16 @@ def fixture_name(func) -> str | None:
     return None
 
 
-def is_test_module(module: str) -> bool:
-    """Whether pytest collects tests from a module by its name (`test_*.py`, `*_test.py`) or reads
-    its fixtures for the package (`conftest.py`)."""
-    last = module.rsplit(".", 1)[-1]
-    return last.startswith("test_") or last.endswith("_test") or last == "conftest"
-
-
 def _called_by_pytest(slot: Slot, ctx) -> bool:
+    """Whether pytest calls the slot's def: a fixture, or a test that the workspace's configuration
+    has it collect (collection.py: by default `test*` defs and `Test*` classes' in `test_*.py`)."""
     if is_fixture(slot.func):
         return True
-    if not (is_test_module(ctx.module) and slot.func.name.startswith("test")):
+    names = getattr(ctx.index, "collection", None) or Collection()
+    if not (names.is_test_file(ctx.module) and names.is_test_function(slot.func.name)):
         return False
     return (slot.cls is None and "." not in slot.qualname) or (
-        slot.cls is not None and slot.cls.name.startswith("Test") and slot.qualname.count(".") == 1)
+        slot.cls is not None and names.is_test_class(slot.cls.name) and slot.qualname.count(".") == 1)
 
 
 def _parametrized(func, name: str) -> list[ast.expr] | None:

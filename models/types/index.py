@@ -15,6 +15,7 @@ import hashlib
 import threading
 from pathlib import Path
 
+from pulsedev.models.types.collection import Collection, read_collection
 from pulsedev.models.types.corpus import TEST_DIRS, python_files
 from pulsedev.models.types.fixtures import fixture_name
 from pulsedev.models.types.slots import is_implicit_first, is_overload, parameter_slot
@@ -67,6 +68,7 @@ class WorkspaceIndex:
         self.fields: dict[str, frozenset[str]] = {}  # field name -> the types classes declare it with (ditto)
         self._derived: dict[str, list] = {}  # base name -> (module, ClassDef) deriving from it (`subclasses`)
         self.fixtures: dict[str, list[str]] = {}  # pytest fixture name -> the modules defining one (fixtures.py)
+        self.collection = Collection()  # what pytest collects as tests here (its configuration, read by `build`)
 
     def build(self, should_stop=lambda: False, pause=lambda: None) -> None:
         """Parses every workspace file (in the calling, background thread).
@@ -77,6 +79,7 @@ class WorkspaceIndex:
         if self.root is None:
             self.ready = True
             return
+        self.collection = read_collection(self.root)
         for f in python_files(self.root, self.max_files, conftests=True):
             pause()
             if should_stop():

@@ -31,6 +31,9 @@ CONFTEST = "import pytest\n\n\n@pytest.fixture\ndef port():\n    return 8080\n"
 TEST_NET = ("import pytest\n\n\n@pytest.mark.parametrize('host', ['a', 'b'])\n"
             "def test_open(port, host, tmp_path, monkeypatch):\n    pass\n")
 TEST_OUT = "def test_out(capsys):\n    pass\n"
+PYTEST_CONFIG = ('[tool.pytest.ini_options]\npython_files = ["test_*.py", "check_*.py"]\n'
+                 'python_functions = ["test", "check_"]\n')
+CHECK = "def check_read(tmp_path):\n    pass\n"
 DOCS = ('def wrap(text, width=None):\n    """Wrap it.\n\n    Args:\n        text (str): what to wrap.\n'
         '        width (int, optional): the widest line.\n    """\n    return lines(text, width)\n')
 
@@ -51,6 +54,8 @@ def project(workspace: Path) -> Path:
     (workspace / "tests" / "conftest.py").write_text(CONFTEST)
     (workspace / "tests" / "test_net.py").write_text(TEST_NET)
     (workspace / "tests" / "test_out.py").write_text(TEST_OUT)
+    (workspace / "tests" / "check_io.py").write_text(CHECK)
+    (workspace / "pyproject.toml").write_text(PYTEST_CONFIG)
     return workspace
 
 
@@ -202,3 +207,18 @@ async def test_a_type_of_pytests_goes_with_its_import_in_a_file_without_one(clie
     hints = {h.position.character: h for h in await _hints(client, test.as_uri(), TEST_OUT)}
     edits = [e.new_text for e in hints[at].text_edits]
     assert edits == [": CaptureFixture[str]", "from pytest import CaptureFixture\n"]
+
+
+async def test_the_projects_pytest_configuration_says_which_defs_are_tests(client, project):
+    check = project / "tests" / "check_io.py"
+    at = CHECK.index("tmp_path") + len("tmp_path")
+    got = await _settled(client, check.as_uri(), CHECK, 2)
+    assert got[at][0] == ": Path"  # `check_*` files and `check_` functions are tests here
+    (project / "pyproject.toml").write_text("[tool.pytest.ini_options]\n")  # now pytest's defaults
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(
+        uri=(project / "pyproject.toml").as_uri())))
+
+    def tmp_path_hint(hints):
+        return {h.position.character: h.label for h in hints}.get(at)
+
+    assert await _until(client, check.as_uri(), CHECK, tmp_path_hint, None) is None

@@ -149,3 +149,14 @@ def test_the_index_reads_the_conftest_files_of_test_folders_and_nothing_else_the
 def test_odd_pytest_decorators_give_no_type_and_no_error(decorators):
     src = f"import pytest\n\n{decorators}\ndef test_it(a):\n    pass\n"
     assert _param(src, "a")[1] not in ("parametrize", "fixture", "fixture_inferred")
+
+
+def test_the_projects_configuration_says_which_defs_are_tests():
+    from pulsedev.models.types.collection import Collection
+
+    src = "def check_read(tmp_path):\n    pass\n\n\ndef test_read(tmp_path):\n    pass\n"
+    index = index_of({"suite.check_io": src})
+    index.collection = Collection(files=("check_*.py",), functions=("check_",))
+    assert _param(src, "tmp_path", "check_read", "suite.check_io", index) == ("Path", "fixture_builtin")
+    assert _param(src, "tmp_path", "test_read", "suite.check_io", index)[1] != "fixture_builtin"
+    assert _param(src, "tmp_path", "check_read", "suite.test_io")[1] != "fixture_builtin"  # pytest's defaults
