@@ -82,7 +82,7 @@ def injected(slot: Slot, ctx) -> tuple[str, str, str] | None:
     if t is None:
         return None
     t = _as_imported(t, ctx)
-    return (t, "fixture_builtin", f"pytest's fixture `{slot.name}` is a {t}") if t else None
+    return (t, "fixture_builtin", f"pytest passes `{slot.name}` as a {t}") if t else None
 
 
 def is_fixture(func) -> bool:
