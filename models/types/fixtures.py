@@ -176,7 +176,8 @@ def _fixture(slot: Slot, ctx):
         conftest = ".".join([*parts[:n], "conftest"])
         if conftest in modules:
             return f" in `{conftest}`", *_module_fixture(index, conftest, name)
-    found = [_module_fixture(index, m, name) for m in modules if m.rsplit(".", 1)[-1] != "conftest"]
+    names = getattr(index, "collection", None) or Collection()  # (a test module's fixtures are its own)
+    found = [_module_fixture(index, m, name) for m in modules if not names.is_test_file(m)]
     if found and len({home.function_return(f) for f, home in found}) == 1:  # a plugin's, if all agree
         return f" in `{found[0][1].module}`", *found[0]
     return None

@@ -83,6 +83,8 @@ def test_a_plugins_fixture_counts_only_when_every_definition_agrees():
     assert _param(test, "clock", index=index) == ("float", "fixture_inferred")
     index = index_of({"app.plugin": plugin, "app.other": other, "tests.test_it": test})
     assert _param(test, "clock", index=index)[1] != "fixture_inferred"
+    index = index_of({"tests.test_other": other, "tests.test_it": test})  # another test module's: not visible
+    assert _param(test, "clock", index=index)[1] != "fixture_inferred"
 
 
 def test_pytests_own_fixtures_take_the_types_pytest_exports():
