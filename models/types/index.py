@@ -6,6 +6,9 @@ and memoised), so that static inference can follow calls across files
 are known as classes, and rendering knows where a class can be imported from.
 Then, also in the background, the argument types at every call of the
 workspace (`callsites`), the evidence for parameters that callers give.
+Test folders are left out but for their `conftest.py` files, whose pytest
+fixtures (`fixtures`) type the parameters of tests, with what the project's
+pytest configuration says are tests (`collection`).
 """
 
 from __future__ import annotations
