@@ -6,11 +6,12 @@ fixture with the value of the fixture each parameter names: `def test_x(tmp_path
 client)` gets a `Path` and whatever the `client` fixture returns (what it
 yields, for a generator fixture).  The fixture is looked up as
 pytest does, nearest first: the test's own class and module, then the
-`conftest.py` files of its package and of every package above it, then any
-other module of the workspace that defines a fixture of that name (a plugin,
-named in the pytest configuration) when all such agree; pytest's own fixtures
-last.  A parameter named in `@pytest.mark.parametrize` gets the type of its
-values instead.  Nothing here runs the tests.
+`conftest.py` files of its package and of every package above it, then a
+plugin module those name in `pytest_plugins`, then any other module of the
+workspace that defines a fixture of that name (a plugin named in the pytest
+configuration) when all such agree; pytest's own fixtures last.  A parameter
+named in `@pytest.mark.parametrize` gets the type of its values instead.
+Nothing here runs the tests.
 
 >>> import ast
 >>> from pulsedev.models.types.infer import FileContext
@@ -172,15 +173,28 @@ def _fixture(slot: Slot, ctx):
     if not modules:
         return None
     parts = ctx.module.split(".")[:-1] if ctx.module else []
-    for n in range(len(parts), -1, -1):  # the conftest files of the test's package and those above it
-        conftest = ".".join([*parts[:n], "conftest"])
+    conftests = [".".join([*parts[:n], "conftest"]) for n in range(len(parts), -1, -1)]
+    for conftest in conftests:  # the conftest files of the test's package and those above it
         if conftest in modules:
             return f" in `{conftest}`", *_module_fixture(index, conftest, name)
+    declared = [m for c in conftests for m in _plugins(index, c) if m in modules]
+    if declared:  # a plugin a conftest names in `pytest_plugins`
+        return f" in `{declared[0]}`", *_module_fixture(index, declared[0], name)
     names = getattr(index, "collection", None) or Collection()  # (a test module's fixtures are its own)
     found = [_module_fixture(index, m, name) for m in modules if not names.is_test_file(m)]
     if found and len({home.function_return(f) for f, home in found}) == 1:  # a plugin's, if all agree
         return f" in `{found[0][1].module}`", *found[0]
     return None
+
+
+def _plugins(index, module: str) -> list[str]:
+    """The modules a conftest names in `pytest_plugins = "a.b"` or `= ["a.b", ...]`."""
+    if module not in index.trees:
+        return []
+    value = index._context(module).assignments.get("pytest_plugins")
+    items = [value] if isinstance(value, ast.Constant) else value.elts if isinstance(value, (ast.List, ast.Tuple)) \
+        else []
+    return [e.value for e in items if isinstance(e, ast.Constant) and isinstance(e.value, str)]
 
 
 def _module_fixture(index, module: str, name: str):

@@ -162,3 +162,15 @@ def test_the_projects_configuration_says_which_defs_are_tests():
     assert _param(src, "tmp_path", "check_read", "suite.check_io", index) == ("Path", "fixture_builtin")
     assert _param(src, "tmp_path", "test_read", "suite.check_io", index)[1] != "fixture_builtin"
     assert _param(src, "tmp_path", "check_read", "suite.test_io")[1] != "fixture_builtin"  # pytest's defaults
+
+
+def test_a_plugin_a_conftest_names_in_pytest_plugins_gives_its_fixture():
+    plugin = "import pytest\n\n@pytest.fixture\ndef clock():\n    return 1.0\n"
+    other = "import pytest\n\n@pytest.fixture\ndef clock():\n    return 'x'\n"
+    test = "def test_it(clock):\n    pass\n"
+    modules = {"app.plugin": plugin, "app.other": other, "tests.test_it": test}
+    assert _param(test, "clock", index=index_of(modules))[1] != "fixture_inferred"  # two disagree
+    index = index_of({**modules, "conftest": "pytest_plugins = ['app.plugin']\n"})
+    assert _param(test, "clock", index=index) == ("float", "fixture_inferred")
+    ev = evidence_at(test, "parameter", "clock", None, "tests.test_it", index)
+    assert ev.words == "the fixture `clock` in `app.plugin` returns float"
