@@ -60,8 +60,7 @@ def read_collection(root: Path | None) -> Collection:
             continue
         if found is not None:
             keys = {"files": "python_files", "classes": "python_classes", "functions": "python_functions"}
-            given = {field: _words(found[key]) for field, key in keys.items() if found.get(key)}
-            return Collection(**{field: words for field, words in given.items() if words})
+            return Collection(**{field: words for field, key in keys.items() if (words := _words(found.get(key)))})
     return Collection()
 
 

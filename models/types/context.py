@@ -27,6 +27,16 @@ _TYPING_FORMS = {"Union", "Optional", "Callable", "Mapping", "Sequence", "Iterab
                  "Type", "Awaitable", "Literal", "TypeVar", "NewType", "TypeAliasType"}
 
 
+def class_like(name: str) -> bool:
+    """Whether a library's name, whose code is not read, is taken for a class: CapWords, not ALLCAPS
+    (a constant), and not a generic whose bare name is no whole type.
+
+    >>> class_like("Response"), class_like("URL"), class_like("array"), class_like("OrderedDict")
+    (True, False, False, False)
+    """
+    return name[:1].isupper() and not name.isupper() and name not in GENERIC_CLASSES
+
+
 def is_type_expr(node: ast.expr) -> bool:
     """True for the value of a type alias (`Union[...]`, `A | B`, `Callable[...]`, `NewType(...)`)."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
@@ -104,8 +114,7 @@ class FileContext:
             return False
         if self.index is not None and self.index.is_class(origin):
             return True
-        short = origin.rsplit(".", 1)[-1]
-        return short[:1].isupper() and not short.isupper() and short not in GENERIC_CLASSES
+        return class_like(origin.rsplit(".", 1)[-1])
 
     def function_return(self, func) -> str | None:
         """The annotated or inferred return type of a def of this file (memoised)."""

@@ -204,11 +204,12 @@ class TypeEngine:
     def _retarget(self, paths: list[Path]) -> None:
         """Re-reads what the project's configuration files say: the Python to target, what pytest collects."""
         names = {Path(p).name for p in paths}
-        if names & set(PROJECT_FILES):
+        project, pytest = names & set(PROJECT_FILES), names & {file for file, _ in CONFIG_FILES}
+        if project:
             self.target = target_version(self.root, self.python)
-        if names & {file for file, _ in CONFIG_FILES}:
+        if pytest:
             self.index.collection = read_collection(self.root)
-        if names & {*PROJECT_FILES, *(file for file, _ in CONFIG_FILES)}:
+        if project or pytest:
             self._changed()
 
     # -- the fast path ------------------------------------------------------------

@@ -110,7 +110,7 @@ def _called_by_pytest(slot: Slot, ctx) -> bool:
     has it collect (collection.py: by default `test*` defs and `Test*` classes' in `test_*.py`)."""
     if is_fixture(slot.func):
         return True
-    names = getattr(ctx.index, "collection", None) or Collection()
+    names = _collection(ctx.index)
     if not (names.is_test_file(ctx.module) and names.is_test_function(slot.func.name)):
         return False
     return (slot.cls is None and "." not in slot.qualname) or (
@@ -164,10 +164,9 @@ def _fixture(slot: Slot, ctx):
     name = slot.name
     scopes = [(f" of `{slot.cls.name}`", slot.cls.body)] if slot.cls is not None else []
     for where, body in [*scopes, ("", ctx.tree.body)]:
-        found = [f for f in body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.decorator_list
-                 and fixture_name(f) == name]
-        if found and found[-1] is not slot.func:
-            return where, found[-1], ctx
+        found = _defined(body, name)
+        if found is not None and found is not slot.func:
+            return where, found, ctx
     index = ctx.index
     modules = [m for m in getattr(index, "fixtures", {}).get(name, ()) if m != ctx.module]
     if not modules:
@@ -180,7 +179,7 @@ def _fixture(slot: Slot, ctx):
     declared = [m for c in conftests for m in _plugins(index, c) if m in modules]
     if declared:  # a plugin a conftest names in `pytest_plugins`
         return f" in `{declared[0]}`", *_module_fixture(index, declared[0], name)
-    names = getattr(index, "collection", None) or Collection()  # (a test module's fixtures are its own)
+    names = _collection(index)  # (a test module's fixtures are its own)
     found = [_module_fixture(index, m, name) for m in modules if not names.is_test_file(m)]
     if found and len({home.function_return(f) for f, home in found}) == 1:  # a plugin's, if all agree
         return f" in `{found[0][1].module}`", *found[0]
@@ -198,10 +197,21 @@ def _plugins(index, module: str) -> list[str]:
 
 
 def _module_fixture(index, module: str, name: str):
-    """(def, FileContext) of the last fixture `name` a workspace module defines."""
+    """(def, FileContext) of the fixture `name` of a workspace module that defines one."""
     home = index._context(module)
-    return next(f for f in reversed(home.tree.body) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
-                and fixture_name(f) == name), home
+    return _defined(home.tree.body, name), home
+
+
+def _defined(body: list[ast.stmt], name: str):
+    """The fixture def requested as `name` in a module's or class's body (the last, as pytest keeps it), or None."""
+    found = [f for f in body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.decorator_list
+             and fixture_name(f) == name]
+    return found[-1] if found else None
+
+
+def _collection(index) -> Collection:
+    """What the workspace's pytest configuration collects (pytest's defaults without an index)."""
+    return getattr(index, "collection", None) or Collection()
 
 
 def _is_generator(func) -> bool:

@@ -15,7 +15,7 @@ import ast
 from pulsedev.models.types import narrowing, operators, stdclasses, stdlib
 from pulsedev.models.types.awaited import awaited
 from pulsedev.models.types.builtincalls import builtin_call
-from pulsedev.models.types.context import GENERIC_CLASSES, FileContext, resolve_relative  # noqa: F401 - re-exported
+from pulsedev.models.types.context import FileContext, class_like, resolve_relative  # noqa: F401 - re-exported
 from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind re-exported for the rules
     ANY_RECEIVER_METHODS,
     BUILTIN_TYPES,
@@ -285,8 +285,7 @@ def _module_class(head: str, module: str, name: str, ctx: FileContext) -> str | 
     if ctx.index is not None and ctx.index.defines(full):
         return None
     if stdlib.module_stub(module) is None:
-        return f"{head}.{name}" if name[:1].isupper() and not name.isupper() and name not in GENERIC_CLASSES \
-            else None
+        return f"{head}.{name}" if class_like(name) else None
     if name in stdlib.module_classes(module) and stdclasses.generic(full) is False:
         return f"{head}.{name}"
     made = stdlib.returned_class(full)

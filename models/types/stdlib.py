@@ -42,12 +42,11 @@ def _stub_return(dotted: str) -> str | None:
     return _agreed([d.returns for d in defs]) if defs else None
 
 
-def returned_class(dotted: str, index=None) -> str | None:
+def returned_class(dotted: str) -> str | None:
     """The class of its own module that a standard-library function `module.func` returns, by its
     bare name (`ssl.create_default_context` gives `SSLContext`, which a file that imports `ssl` writes
-    `ssl.SSLContext`), when every overload says so; None otherwise."""
-    if _shadowed(dotted, index):
-        return None
+    `ssl.SSLContext`), when every overload says so; None otherwise.  (Its caller rules out a
+    workspace module of that name.)"""
     names = {d.returns.id if isinstance(d.returns, ast.Name) else None for d in _defs(dotted)}
     found = names.pop() if len(names) == 1 else None
     return found if found in module_classes(dotted.rpartition(".")[0]) else None

@@ -143,9 +143,8 @@ def test_the_index_knows_what_types_each_parameter_name_has_across_the_workspace
     assert ev[("Client.put", "retries")].type is None and ev[("Client.get", "url")].type is None
 
 
-def test_star_parameters_are_peers_of_their_own_kind_only():
-    source = ("def pack(args=(1, 2), kwargs={'a': 1}):\n    pass\n\n\n"
-              "def call(*args, **kwargs):\n    pass\n\n\ndef again(args):\n    pass\n")
+def _peered(source: str):
+    """The parameter slots of a file, their evidence and their features with the peers' added."""
     from pulsedev.models.types.features import add_peer_features, slot_features
 
     ctx = _file_context(source)
@@ -153,6 +152,13 @@ def test_star_parameters_are_peers_of_their_own_kind_only():
     evs = [evidence_for(s, ctx) for s in slots]
     feats = [slot_features(s, e) for s, e in zip(slots, evs)]
     add_peer_features(slots, evs, feats)
+    return slots, evs, feats
+
+
+def test_star_parameters_are_peers_of_their_own_kind_only():
+    source = ("def pack(args=(1, 2), kwargs={'a': 1}):\n    pass\n\n\n"
+              "def call(*args, **kwargs):\n    pass\n\n\ndef again(args):\n    pass\n")
+    slots, _, feats = _peered(source)
     by_name = {(s.qualname, s.name): f for s, f in zip(slots, feats)}
     assert by_name[("again", "args")].get("p:peer=tuple[int, int]") == 1.0
     assert "p:peer=tuple[int, int]" not in by_name[("call", "args")]
@@ -163,14 +169,7 @@ def test_a_class_named_by_a_parameter_that_a_namesake_reads_as_that_class_is_a_p
     source = ("class Frame:\n    def __init__(self):\n        self.depth = 0\n\n\n"
               "def enter(frame):\n    return frame.depth\n\n\ndef visit(node, frame):\n    enter(frame)\n\n\n"
               "def other(stack):\n    pass\n")
-    from pulsedev.models.types.features import add_peer_features, slot_features
-
-    ctx = _file_context(source)
-    slots = [s for s in find_slots(ctx.tree, source) if s.kind == "parameter"]
-    evs = [evidence_for(s, ctx) for s in slots]
-    feats = [slot_features(s, e) for s, e in zip(slots, evs)]
-    add_peer_features(slots, evs, feats)
-    by_name = {(s.qualname, s.name): (e, f) for s, e, f in zip(slots, evs, feats)}
+    by_name = {(s.qualname, s.name): (e, f) for s, e, f in zip(*_peered(source))}
     assert by_name[("enter", "frame")][0].fit == "found" and "p:peer_fit" not in by_name[("enter", "frame")][1]
     ev, f = by_name[("visit", "frame")]
     assert (ev.type, ev.fit, f.get("p:peer_fit")) == ("Frame", None, 1.0)  # read nothing, its namesake did
