@@ -80,6 +80,7 @@ class FileContext:
         self.module_classes: dict[str, tuple[str, ...]] | None = None  # `ssl.SSLContext` -> its words
         self.fits: dict[str, list[tuple[str, list[str]]]] = {}
         self.alias_keys: dict[str, list[str]] | None = None
+        self.bound_class_keys: set[str] | None = None
         self._methods: dict[int, ast.ClassDef] | None = None
         self._members: dict = {}  # class name -> members.Members, memoised by members.own_members
         self._elsewhere: dict[tuple[str, str], str | None] = {}  # (class, attribute) -> set_elsewhere

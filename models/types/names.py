@@ -186,11 +186,14 @@ def _raised(ctx: FileContext, name: str, words: tuple[str, ...]) -> bool:
             ("Error", "Exception", "Warning")) for b in node.bases)
 
 
-def alias_for_name(ctx: FileContext, name: str) -> str | None:
+def alias_for_name(ctx: FileContext, name: str, admits_literal: bool = False) -> str | None:
     """A type alias of the file or imported into it that a parameter's name names.
 
     Libraries name the union a parameter accepts after it: `style: StyleType`,
-    `cookies: CookieTypes`, `dtype: DTypeLike`.  Only aliases so suffixed count.
+    `cookies: CookieTypes`, `dtype: DTypeLike`.  Only aliases so suffixed count,
+    and none when the file binds a class of the name itself (`proxy` where `Proxy`
+    and a library's `ProxyType` are both imported is a `Proxy`), unless the parameter's literal
+    default (`admits_literal`) says it takes more than the class.
     """
     if ctx.alias_keys is None:
         names = [n for n, node in ctx.assignments.items() if is_type_expr(node)]
@@ -207,4 +210,20 @@ def alias_for_name(ctx: FileContext, name: str) -> str | None:
     found = ctx.alias_keys.get(want) or (ctx.alias_keys.get(want[:-1]) if want.endswith("s") else None)
     if found is None and want.endswith("ies"):
         found = ctx.alias_keys.get(want[:-3] + "y")
+    if found and not admits_literal and want in _bound_classes(ctx):
+        found = [n for n in found if _known_alias(ctx, n)]
     return found[0] if found and len(found) == 1 else None
+
+
+def _known_alias(ctx: FileContext, name: str) -> bool:
+    """True when `name` is an alias the workspace defines, not a library's name that merely ends like one."""
+    origin = ctx.imports.get(name)
+    return origin is None or (ctx.index is not None and ctx.index.defines(origin) and not ctx.index.is_class(origin))
+
+
+def _bound_classes(ctx: FileContext) -> set[str]:
+    """The classes the file defines or imports, as lower-case names without underscores (memoised)."""
+    if ctx.bound_class_keys is None:
+        ctx.bound_class_keys = {n.lower().replace("_", "") for n in (*ctx.classes, *ctx.imports)
+                                if n[:1].isupper() and ctx.is_class_name(n)}
+    return ctx.bound_class_keys

@@ -112,7 +112,7 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
                             f"a field `{slot.name}` is declared {declared}")
         return Evidence(None, "default_none" if is_none else "nodefault", "")
     literal = isinstance(default, ast.Constant) and type(default.value) in (str, int, float)
-    alias = alias_for_name(ctx, slot.name) if literal else None
+    alias = alias_for_name(ctx, slot.name, admits_literal=True) if literal else None
     if alias is not None:  # `style: StyleType = "none"`: the alias admits the literal default
         return Evidence(alias, "name_alias_default", f"named like the type `{alias}`")
     t = infer(default, Env(), ctx)

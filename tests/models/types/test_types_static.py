@@ -258,6 +258,20 @@ def test_a_parameter_named_after_a_type_alias_gets_the_alias():
     assert ev("styles").type == "StyleType | None"  # a plural names the same alias
 
 
+def test_a_class_of_the_name_wins_over_a_librarys_name_that_only_ends_like_an_alias():
+    src = ("from python_socks import ProxyType\nfrom .proxy import Proxy\n"
+           "class Style: pass\nStyleType = Style | str\n"
+           "def connect(proxy, style):\n    return proxy.host, style\n")
+    slots = _slots(src)
+    ctx = FileContext(ast.parse(src), "pkg.client")
+
+    def ev(name):
+        return evidence_for(slots[("parameter", "connect", name)], ctx)
+
+    assert ev("proxy").type == "Proxy"  # python_socks's ProxyType is an enum, not an alias of Proxy
+    assert (ev("style").type, ev("style").rule) == ("StyleType", "name_alias")  # the file's own alias stays
+
+
 def test_parameter_names_match_classes_by_abbreviation_tail_and_words_in_order():
     src = ("class HTTPConnection: pass\nclass Scope: pass\nclass RetryCallState: pass\n"
            "class Event: pass\nclass DropEvent: pass\n"
