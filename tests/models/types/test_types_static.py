@@ -227,6 +227,8 @@ def test_a_convention_keeps_its_prior_unless_the_model_is_surer_of_another_type(
     named = Evidence("ssl.SSLContext | None", "name_class_module_none", "named like the class `ssl.SSLContext`")
     assert (combine(named, ("ssl.SSLContext | None", 0.6), kind="parameter").confidence,
             combine(named, ("str | None", 0.8), kind="parameter").type) == (0.85, "ssl.SSLContext | None")
+    args = Evidence("Any", "args_any", "`*args` beside `**kwargs` are by convention Any")
+    assert combine(args, ("Any", 0.5), kind="parameter").confidence == 0.85
 
 
 def test_async_no_return_shares_the_noreturn_rule_feature():
