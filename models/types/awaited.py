@@ -36,6 +36,9 @@ def awaited(call: ast.expr, env: Env, ctx: FileContext, depth: int) -> str | Non
     from pulsedev.models.types.infer import infer
 
     recv = infer(f.value, env, ctx, depth)
+    if recv is None and ctx.index is not None and not (isinstance(f.value, ast.Name) and f.value.id in ctx.imports
+                                                       and f.value.id not in env):
+        return ctx.index.method_return(f.attr, is_async=True)  # as all async methods of that name return
     if not recv or not recv.isidentifier():
         return None
     if recv in ctx.classes:

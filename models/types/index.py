@@ -14,14 +14,18 @@ pytest configuration says are tests (`collection`).
 from __future__ import annotations
 
 import ast
+import collections.abc
 import hashlib
 import threading
+import typing
 from pathlib import Path
 
 from pulsedev.models.types.collection import Collection, read_collection
 from pulsedev.models.types.corpus import TEST_DIRS, python_files
 from pulsedev.models.types.fixtures import fixture_name
 from pulsedev.models.types.slots import is_implicit_first, is_overload, parameter_slot
+from pulsedev.models.types.stdlib import BUILTIN_NAMES, method_names
+from pulsedev.models.types.typetext import head_names
 
 
 def module_name(root: Path, file: Path) -> str:
@@ -72,6 +76,7 @@ class WorkspaceIndex:
         self._derived: dict[str, list] = {}  # base name -> (module, ClassDef) deriving from it (`subclasses`)
         self.fixtures: dict[str, list[str]] = {}  # pytest fixture name -> the modules defining one (fixtures.py)
         self.collection = Collection()  # what pytest collects as tests here (its configuration, read by `build`)
+        self._methods: dict[str, list] | None = None  # method name -> (module, def) of the classes (`method_return`)
 
     def build(self, should_stop=lambda: False, pause=lambda: None) -> None:
         """Parses every workspace file (in the calling, background thread).
@@ -96,6 +101,7 @@ class WorkspaceIndex:
             if text.count("->") >= 2 and not TEST_DIRS & set(f.relative_to(self.root).parts) and _annotated(tree):
                 self.annotated.add(hashlib.sha256(module.encode()).hexdigest()[:12])
             self.update(module, tree)
+        method_names()  # (read once, here in the background rather than on a hint request)
         self.ready = True
 
     def build_callsites(self, should_stop=lambda: False, pause=lambda: None) -> None:
@@ -183,7 +189,7 @@ class WorkspaceIndex:
             if self.trees.pop(module, None) is None:
                 return False
             self._contexts = {}
-            self._derived = {}
+            self._derived, self._methods = {}, None
             self._rebuild_names()  # what the module added goes with it
             return True
 
@@ -193,7 +199,7 @@ class WorkspaceIndex:
             replaced = self.trees.get(module)
             self.trees[module] = tree
             self._contexts.pop(module, None)
-            self._derived = {}
+            self._derived, self._methods = {}, None
             if replaced is None:
                 self._add_names(module, tree)
             else:  # a class it no longer defines goes (once per save, not per file of a build)
@@ -301,3 +307,54 @@ class WorkspaceIndex:
         if isinstance(func, ast.AsyncFunctionDef):
             return None
         return ctx.function_return(func)
+
+    def method_return(self, name: str, is_async: bool = False) -> str | None:
+        """What `obj.name()` returns for an `obj` of unknown type, when the workspace's classes have
+        methods `name` (all `async` for an awaited call, none otherwise) and all return one type
+        reachable from anywhere (builtins, typing or workspace classes; not `Self`, which is each
+        one's own class): `transport.perform_request(request)` is a `Response` when every transport
+        of the workspace returns one.  A name that builtin types or the standard library's classes
+        have too (`get`, `copy`, `send`, `getpeercert`) gives nothing, as do dunders: the object may
+        be one of those."""
+        if name.startswith("__") or name in _BUILTIN_ATTRS:
+            return None
+        with self._lock:
+            if self._methods is None:
+                self._methods = _methods_by_name(self.trees)
+            homes = self._methods.get(name, ())
+        if not homes or name in method_names() or len(homes) > _MAX_HOMES or any(
+                isinstance(f, ast.AsyncFunctionDef) != is_async for _, f in homes):
+            return None
+        types = {self._context(module).function_return(func) for module, func in homes}
+        t = types.pop() if len(types) == 1 else None
+        return t if t and all((n in _PLAIN_NAMES or n in self.classes) and n != "Self" for n in head_names(t)) else None
+
+
+#: Attributes of builtin types: a method of that name may be called on one of them.
+_BUILTIN_ATTRS = frozenset(a for t in (str, bytes, bytearray, int, float, complex, list, dict, set, frozenset,
+                                       tuple, object, type, memoryview, range, slice) for a in dir(t))
+_PLAIN_NAMES = BUILTIN_NAMES | frozenset(typing.__all__) | frozenset(collections.abc.__all__)
+_MAX_HOMES = 12  # (each home's return is inferred: a name on many classes is read no further)
+
+
+def _methods_by_name(trees: dict[str, ast.Module]) -> dict[str, list]:
+    """Method name -> (module, def) of each method a top-level class of the workspace defines;
+    properties and overload signatures are not methods one calls."""
+    found: dict[str, list] = {}
+    for module, tree in trees.items():
+        for cls in tree.body:
+            if isinstance(cls, ast.ClassDef):
+                for f in cls.body:
+                    if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and not is_overload(f) and not any(
+                            _last_name(d) in _NOT_CALLED for d in f.decorator_list):
+                        found.setdefault(f.name, []).append((module, f))
+    return found
+
+
+_NOT_CALLED = ("property", "cached_property", "setter", "getter", "deleter")
+
+
+def _last_name(node: ast.expr) -> str:
+    """`functools.cached_property` -> `cached_property`; `name.setter` -> `setter`."""
+    node = node.func if isinstance(node, ast.Call) else node
+    return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")

@@ -271,7 +271,14 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
             return ANY_RECEIVER_METHODS[f.attr]  # not a module's function: `codecs.decode` may return bytes
         if recv and recv.startswith("dict[") and f.attr in ("keys", "values", "items"):
             return None
+        if recv is None and ctx.index is not None and not _module_name(f.value, env, ctx):
+            return ctx.index.method_return(f.attr)  # `transport.perform_request(...)`: as all such methods return
     return None
+
+
+def _module_name(node: ast.expr, env: Env, ctx: FileContext) -> bool:
+    """Whether `node` is a name the file imports (a module, whose functions are not methods)."""
+    return isinstance(node, ast.Name) and node.id in ctx.imports and node.id not in env
 
 
 def _module_class(head: str, module: str, name: str, ctx: FileContext) -> str | None:

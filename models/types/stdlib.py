@@ -162,6 +162,23 @@ def module_stub(module: str) -> ast.Module | None:
         return None
 
 
+@functools.lru_cache(maxsize=1)
+def method_names() -> frozenset[str]:
+    """The names of the methods of every class in the standard library's stubs (`send`, `getpeercert`):
+    a call of one of them on an object of unknown type may be a call on a standard-library object.
+    Read once (about 0.7 s for 743 stubs; `WorkspaceIndex.build` reads them in the background)."""
+    root = typeshed_dir()
+    found: set[str] = set()
+    for path in sorted(root.joinpath("stdlib").rglob("*.pyi")) if root is not None else ():
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            continue
+        found.update(f.name for c in ast.walk(tree) if isinstance(c, ast.ClassDef)
+                     for f in c.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    return frozenset(found)
+
+
 @functools.lru_cache(maxsize=256)
 def _module_defs(module: str) -> dict[str, list[ast.FunctionDef]] | None:
     """Function name -> its definitions (overloads) in one stdlib module's stub (None if there is no stub)."""

@@ -137,6 +137,38 @@ def test_returns_across_workspace_files():
     assert ev.type == "W" and ev.rule == "ret_call"
 
 
+def test_a_method_of_an_unknown_receiver_returns_what_all_the_workspaces_methods_of_that_name_return():
+    index = WorkspaceIndex(None)
+    index.update("pkg.transports", ast.parse(
+        "from typing import Self\n\nclass Response:\n    pass\n\n"
+        "class HTTPTransport:\n    def perform_request(self, request):\n        return Response()\n"
+        "    async def handle_async(self, request):\n        return Response()\n"
+        "    def send(self, data):\n        return Response()\n\n"  # (a socket's `send` too)
+        "class MockTransport:\n    def perform_request(self, request):\n        return Response()\n"
+        "    def code_of(self):\n        return 200\n\n"
+        "class Other:\n    def code_of(self):\n        return 'ok'\n"
+        "    def replica(self):\n        return self\n"))
+    src = ("import json\n\nclass Client:\n    def __init__(self, transport):\n        self.transport = transport\n"
+           "    def send(self, request):\n        response = self.transport.perform_request(request)\n"
+           "        return response\n"
+           "    async def asend(self, request):\n        return await self.transport.handle_async(request)\n"
+           "    def raw(self, data):\n        return self.transport.send(data)\n"
+           "    def code_of(self):\n        return self.transport.code_of()\n"
+           "    def copied(self):\n        return self.transport.replica()\n"
+           "    def loaded(self, text):\n        return json.perform_request(text)\n")
+
+    def returned(name):
+        return _evidence(src, "return", f"Client.{name}", "return", index, "pkg.client").type
+
+    assert returned("send") == "Response" and returned("asend") == "Response"
+    assert returned("raw") is None  # `send` is a method of the standard library's sockets as well
+    assert returned("code_of") is None  # the workspace's `code_of` methods disagree
+    assert returned("copied") is None  # `Self` is each class's own (here `Other`, not `Client`)
+    assert returned("loaded") is None  # a module's function, not a method
+    index.update("pkg.transports", ast.parse("class Response:\n    pass\n"))  # a save that drops them
+    assert returned("send") is None
+
+
 def test_a_class_a_package_re_exports_is_followed_to_its_module():
     """`from . import datastructures as ds` then `ds.ETags()`, where the package's `__init__` imports
     `ETags` from a submodule; and the `__init__`'s own relative imports start from the package."""
