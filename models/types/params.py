@@ -2,8 +2,9 @@
 
 Tried in order for a parameter without a telling default: a data-model
 convention (`__exit__`'s `exc_tb`), what pytest passes a test or fixture
-(fixtures.py: the fixture it names, its parametrized values), a type alias or class its name names
-(names.py: `console` -> `Console`, checked against what the def reads of it,
+(fixtures.py: the fixture it names, its parametrized values), a type alias its name names, what
+the def first turns it from (checked.py: `if isinstance(s, str): s = s.encode()`), a class its name
+names (names.py: `console` -> `Console`, checked against what the def reads of it,
 members.py, and against what makes one of it or takes it), what its docstring
 states, what the workspace's calls pass (callsites.py), the declared field it
 is stored in, what the def puts in it when None, what its family of overrides
@@ -19,6 +20,7 @@ import ast
 
 from pulsedev.models.types import docstrings
 from pulsedev.models.types.assigned import filled_when_none
+from pulsedev.models.types.checked import converted
 from pulsedev.models.types.evidence import Evidence, rule_kind
 from pulsedev.models.types.family import family_type
 from pulsedev.models.types.fixtures import injected
@@ -73,6 +75,10 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
             t = f"{alias} | None" if is_none else alias
             return Evidence(t, "name_alias" + ("_none" if is_none else ""),
                             f"named like the type `{alias}`" + (", default None" if is_none else ""))
+        made = converted(slot, ctx) if named else None
+        if made is not None:  # `if isinstance(s, str): s = s.encode()`
+            return Evidence(_optional(made[0], is_none), "converted" + ("_none" if is_none else ""),
+                            f"turns a {made[1]} into {made[2]} first" + (", default None" if is_none else ""))
         named_type = type_named(slot, ctx) if named else None
         if named_type is not None:
             t, rule, words = named_type
