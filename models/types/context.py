@@ -162,8 +162,13 @@ class FileContext:
         index has the class's module (see `own_member_type`).  For a class of this file that is the
         file as last saved: following the open text would make a unit depend on every same-named
         member of the file, tie most of a big file together and re-infer it at each keystroke
-        (incremental.py); the index changes only on a save, and then every analysis starts afresh."""
+        (incremental.py); the index changes only on a save, and then every analysis starts afresh.
+        A class the file does not bind is the workspace's of that name (a type inferred in another
+        module: `runner.instruments` is an `Instruments`)."""
         origin = self.origin(class_name) if self.index is not None else None
+        if origin is None and self.index is not None and class_name in self.index.classes and not (
+                class_name in self.assignments or class_name in self.functions):
+            origin = f"{self.index.classes[class_name]}.{class_name}"
         found = self.index.member_type(origin, name, call) if origin else None
         return _as_receiver(found, class_name) if found is not None else self._library_member(class_name, name, call)
 

@@ -24,7 +24,7 @@ from pulsedev.models.types.collection import Collection, read_collection
 from pulsedev.models.types.corpus import TEST_DIRS, python_files
 from pulsedev.models.types.fixtures import fixture_name
 from pulsedev.models.types.slots import is_implicit_first, is_overload, parameter_slot
-from pulsedev.models.types.stdlib import BUILTIN_NAMES, method_names
+from pulsedev.models.types.stdlib import BUILTIN_NAMES, member_names, method_names
 from pulsedev.models.types.typetext import head_names
 
 
@@ -101,7 +101,7 @@ class WorkspaceIndex:
             if text.count("->") >= 2 and not TEST_DIRS & set(f.relative_to(self.root).parts) and _annotated(tree):
                 self.annotated.add(hashlib.sha256(module.encode()).hexdigest()[:12])
             self.update(module, tree)
-        method_names()  # (read once, here in the background rather than on a hint request)
+        member_names()  # (read once, here in the background rather than on a hint request)
         self.ready = True
 
     def build_callsites(self, should_stop=lambda: False, pause=lambda: None) -> None:
@@ -328,6 +328,16 @@ class WorkspaceIndex:
         types = {self._context(module).function_return(func) for module, func in homes}
         t = types.pop() if len(types) == 1 else None
         return t if t and all((n in _PLAIN_NAMES or n in self.classes) and n != "Self" for n in head_names(t)) else None
+
+    def field_type(self, name: str) -> str | None:
+        """The type of `obj.name` for an `obj` of unknown type, when the workspace's classes declare a
+        field `name` with one type reachable from anywhere, and builtin types and the standard
+        library's classes have no member of that name."""
+        types = self.fields.get(name)
+        if not types or len(types) != 1 or name.startswith("__") or name in _BUILTIN_ATTRS or name in member_names():
+            return None
+        t = next(iter(types))
+        return t if all((n in _PLAIN_NAMES or n in self.classes) and n != "Self" for n in head_names(t)) else None
 
 
 #: Attributes of builtin types: a method of that name may be called on one of them.

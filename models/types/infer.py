@@ -118,6 +118,8 @@ def infer(node: ast.expr | None, env: Env, ctx: FileContext, depth: int = 0) -> 
                 got := _named_member(node.value.id, node.attr, ctx)) is not None:
             return got
         recv = infer(node.value, env, ctx, d)
+        if recv is None and ctx.index is not None and not _module_name(node.value, env, ctx):
+            return ctx.index.field_type(node.attr)  # `proxy.scheme`: as every class that declares `scheme` says
         return ctx.member_type(recv, node.attr, call=False) if recv and recv.isidentifier() else None
     if isinstance(node, ast.Call):
         return _call(node, env, ctx, d)

@@ -162,21 +162,38 @@ def module_stub(module: str) -> ast.Module | None:
         return None
 
 
-@functools.lru_cache(maxsize=1)
 def method_names() -> frozenset[str]:
-    """The names of the methods of every class in the standard library's stubs (`send`, `getpeercert`):
-    a call of one of them on an object of unknown type may be a call on a standard-library object.
-    Read once (about 0.7 s for 743 stubs; `WorkspaceIndex.build` reads them in the background)."""
+    """The names of the methods of every class in the standard library's stubs (`send`,
+    `getpeercert`): `obj.send(...)` on an object of unknown type may be a standard-library object's."""
+    return _members()[0]
+
+
+def member_names() -> frozenset[str]:
+    """`method_names` and the names of the classes' attributes (`stdout`, `sign` of a `DecimalTuple`)."""
+    return _members()[1]
+
+
+@functools.lru_cache(maxsize=1)
+def _members() -> tuple[frozenset[str], frozenset[str]]:
+    """(method names, member names) of the classes in the standard library's stubs, read once (about
+    0.7 s for 743 stubs; `WorkspaceIndex.build` reads them in the background)."""
     root = typeshed_dir()
-    found: set[str] = set()
+    methods: set[str] = set()
+    attributes: set[str] = set()
     for path in sorted(root.joinpath("stdlib").rglob("*.pyi")) if root is not None else ():
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
             continue
-        found.update(f.name for c in ast.walk(tree) if isinstance(c, ast.ClassDef)
-                     for f in c.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)))
-    return frozenset(found)
+        for c in ast.walk(tree):
+            for m in c.body if isinstance(c, ast.ClassDef) else ():
+                if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    methods.add(m.name)
+                elif isinstance(m, ast.AnnAssign) and isinstance(m.target, ast.Name):
+                    attributes.add(m.target.id)
+                elif isinstance(m, ast.Assign):
+                    attributes.update(t.id for t in m.targets if isinstance(t, ast.Name))
+    return frozenset(methods), frozenset(methods | attributes)
 
 
 @functools.lru_cache(maxsize=256)

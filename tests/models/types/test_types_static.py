@@ -169,6 +169,27 @@ def test_a_method_of_an_unknown_receiver_returns_what_all_the_workspaces_methods
     assert returned("send") is None
 
 
+def test_an_attribute_of_an_unknown_receiver_is_the_field_the_workspaces_classes_declare():
+    index = WorkspaceIndex(None)
+    index.update("pkg.run", ast.parse(
+        "class Instruments:\n    def add_instrument(self, i):\n        return len(i)\n\n"
+        "class Runner:\n    instruments: Instruments\n    deadline: float\n    stdout: bytes\n"
+        "    label: str\n\nclass Other:\n    label: int\n"))
+    index.build_callsites()  # (the index reads the declared fields with the call sites)
+    src = ("def deadline(context):\n    return context.runner.deadline\n\n"
+           "def add(context, i):\n    return context.runner.instruments.add_instrument(i)\n\n"
+           "def out(result):\n    return result.stdout\n\n"
+           "def label(thing):\n    return thing.label\n")
+
+    def returned(name):
+        return _evidence(src, "return", name, "return", index, "pkg.api").type
+
+    assert returned("deadline") == "float"
+    assert returned("add") == "int"  # `Instruments`, not imported here, is the workspace's class
+    assert returned("out") is None  # a `subprocess.CompletedProcess` has a `stdout` as well
+    assert returned("label") is None  # the classes disagree
+
+
 def test_a_class_a_package_re_exports_is_followed_to_its_module():
     """`from . import datastructures as ds` then `ds.ETags()`, where the package's `__init__` imports
     `ETags` from a submodule; and the `__init__`'s own relative imports start from the package."""
