@@ -77,6 +77,7 @@ class WorkspaceIndex:
         self.fixtures: dict[str, list[str]] = {}  # pytest fixture name -> the modules defining one (fixtures.py)
         self.collection = Collection()  # what pytest collects as tests here (its configuration, read by `build`)
         self._methods: dict[str, list] | None = None  # method name -> (module, def) of the classes (`method_return`)
+        self.having: dict[str, frozenset[str]] = {}  # attribute -> the classes that have it (`classes_with`; ditto)
 
     def build(self, should_stop=lambda: False, pause=lambda: None) -> None:
         """Parses every workspace file (in the calling, background thread).
@@ -122,6 +123,7 @@ class WorkspaceIndex:
                 self.callsites = table
                 self._contexts = {}  # made again on demand, with what the calls pass (their returns may change)
         self.fields = self._field_types()
+        self.having = self._attribute_classes(should_stop, pause)
         self.peers = self._parameter_types(should_stop, pause)
 
     def _field_types(self) -> dict[str, frozenset[str]]:
@@ -328,6 +330,32 @@ class WorkspaceIndex:
         types = {self._context(module).function_return(func) for module, func in homes}
         t = types.pop() if len(types) == 1 else None
         return t if t and all((n in _PLAIN_NAMES or n in self.classes) and n != "Self" for n in head_names(t)) else None
+
+    def classes_with(self, attributes: set[str]) -> list[str]:
+        """The workspace's classes (bare names) whose instances have every one of the attributes,
+        as the index last read them with the call sites (none before)."""
+        found: set[str] | None = None
+        for a in attributes:
+            found = set(self.having.get(a, ())) if found is None else found & self.having.get(a, frozenset())
+            if not found:
+                return []
+        return sorted(found or ())
+
+    def _attribute_classes(self, should_stop, pause) -> dict[str, frozenset[str]]:
+        """Per attribute name, the workspace's classes whose instances have it (members.py)."""
+        from pulsedev.models.types.members import own_members
+
+        found: dict[str, set[str]] = {}
+        for module, tree in list(self.trees.items()):
+            pause()
+            if should_stop():
+                return {}
+            ctx = self._context(module)
+            for c in tree.body:
+                if isinstance(c, ast.ClassDef) and (m := own_members(ctx, c.name)) is not None:
+                    for a in m.names:
+                        found.setdefault(a, set()).add(c.name)
+        return {a: frozenset(classes) for a, classes in found.items()}
 
     def field_type(self, name: str) -> str | None:
         """The type of `obj.name` for an `obj` of unknown type, when the workspace's classes declare a

@@ -8,8 +8,9 @@ names (names.py: `console` -> `Console`, checked against what the def reads of i
 members.py, and against what makes one of it or takes it), what its docstring
 states, what the workspace's calls pass (callsites.py), the declared field it
 is stored in, what the def puts in it when None, what its family of overrides
-says (family.py), what the def it is passed on to takes (forwarded.py), and
-the type the workspace's classes declare a field of its name with.  With a default: the default's
+says (family.py), what the def it is passed on to takes (forwarded.py), the
+type the workspace's classes declare a field of its name with, and the one
+workspace class that has all the attributes the def reads of it (`_duck_class`).  With a default: the default's
 type, or the docstring's when it admits the default.  The words of each
 `Evidence` are the tooltip's.
 """
@@ -116,6 +117,10 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
         if declared is not None:
             return Evidence(_optional(declared, is_none), "field_named",
                             f"a field `{slot.name}` is declared {declared}")
+        duck = _duck_class(slot, ctx) if named else None
+        if duck is not None:
+            return Evidence(_optional(duck[0], is_none), "duck" + ("_none" if is_none else ""),
+                            f"only `{duck[0]}` has {', '.join(f'`{a}`' for a in duck[1])}")
         return Evidence(None, "default_none" if is_none else "nodefault", "")
     literal = isinstance(default, ast.Constant) and type(default.value) in (str, int, float)
     alias = alias_for_name(ctx, slot.name, admits_literal=True) if literal else None
@@ -293,3 +298,35 @@ def _passed(slot: Slot, ctx: FileContext) -> Evidence | None:
     shown = " | ".join(without_none(t)) or t
     return Evidence(t, "callsite" + ("_some" if unknown else ""),
                     f"passed {shown} at {n} call{'s' if n != 1 else ''}" + (f" ({unknown} unknown)" if unknown else ""))
+
+
+def _duck_class(slot: Slot, ctx: FileContext) -> tuple[str, list[str]] | None:
+    """(class, attributes) when the attributes the def reads of the parameter, two or more and one at
+    least that no standard-library class has, are all had by one workspace class only (or by a class
+    and its subclasses: that class).  Not for a parameter the def tests with isinstance, a generic
+    class, nor a comparison's `other`.  On seven sets of packages, 53 of 57 parameters so typed were
+    annotated with that class (with one attribute read, 27 of 43 more)."""
+    from pulsedev.models.types.members import read_attributes
+    from pulsedev.models.types.stdlib import member_names
+    from pulsedev.models.types.tracefit import isinstance_checks
+
+    name = slot.func.name
+    if ctx.index is None or (name.startswith("__") and name not in ("__init__", "__new__", "__call__")):
+        return None  # (`__eq__`'s `other` is whatever it is compared with)
+    reads = read_attributes(slot.func, slot.name)
+    if len(reads) < 2 or reads <= member_names() or isinstance_checks(slot.func, ctx).get(slot.name):
+        return None  # (a parameter the def tests with isinstance may be one of several)
+    found = ctx.index.classes_with(reads)
+    if len(found) > 1:
+        found = [c for c in found if not any(c != o and o in _ancestor_names(ctx, c) for o in found)]
+    if len(found) != 1 or (home := ctx.index.class_home(f"{ctx.index.classes[found[0]]}.{found[0]}")) is None \
+            or home[0].type_params(home[1]):
+        return None  # (a generic class's bare name says nothing of what it holds)
+    return found[0], sorted(reads)
+
+
+def _ancestor_names(ctx: FileContext, name: str) -> set[str]:
+    from pulsedev.models.types.members import _ancestors
+
+    module = ctx.index.classes.get(name)
+    return set(_ancestors(ctx.index._context(module), name)) if module else set()

@@ -327,6 +327,34 @@ def test_a_class_of_the_name_wins_over_a_librarys_name_that_only_ends_like_an_al
     assert (ev("style").type, ev("style").rule) == ("StyleType", "name_alias")  # the file's own alias stays
 
 
+def test_a_parameter_whose_reads_only_one_workspace_class_has_is_that_class():
+    index = WorkspaceIndex(None)
+    index.update("pkg.nodes", ast.parse(
+        "from typing import Generic, TypeVar\nT = TypeVar('T')\n\n"
+        "class Node:\n    def __init__(self):\n        self.subnodes = []\n        self.tag = ''\n\n"
+        "class Element(Node):\n    def render(self):\n        return self.tag\n\n"
+        "class Leaf:\n    def __init__(self):\n        self.tag = ''\n\n"
+        "class Box(Generic[T]):\n    def __init__(self):\n        self.contents = None\n        self.lid = 0\n"))
+    index.build_callsites()  # (the index reads what the classes have with the call sites)
+    src = ("def walk(node, leaf, box, checked, reads_one):\n"
+           "    print(node.subnodes, node.tag, leaf.tag, leaf.colour, box.contents, box.lid, reads_one.tag)\n"
+           "    if isinstance(checked, Leaf):\n        return checked.subnodes, checked.tag\n\n"
+           "class Wrapper:\n    def __eq__(self, other):\n        return self.tag == other.tag and other.subnodes\n")
+    slots = _slots(src)
+    ctx = FileContext(ast.parse(src), "pkg.walk", index)
+
+    def ev(qualname, name):
+        return evidence_for(slots[("parameter", qualname, name)], ctx)
+
+    node = ev("walk", "node")
+    assert (node.type, node.rule, node.words) == ("Node", "duck", "only `Node` has `subnodes`, `tag`")
+    assert ev("walk", "leaf").type is None  # no class has `colour` as well
+    assert ev("walk", "box").type is None  # `Box` holds what it is given
+    assert ev("walk", "checked").type is None  # tested with isinstance: one of several
+    assert ev("walk", "reads_one").type is None  # one attribute says too little
+    assert ev("Wrapper.__eq__", "other").type is None
+
+
 def test_parameter_names_match_classes_by_abbreviation_tail_and_words_in_order():
     src = ("class HTTPConnection: pass\nclass Scope: pass\nclass RetryCallState: pass\n"
            "class Event: pass\nclass DropEvent: pass\n"
