@@ -120,7 +120,7 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
         duck = _duck_class(slot, ctx) if named else None
         if duck is not None:
             return Evidence(_optional(duck[0], is_none), "duck" + ("_none" if is_none else ""),
-                            f"only `{duck[0]}` has {', '.join(f'`{a}`' for a in duck[1])}")
+                            f"only `{duck[0]}` has {', '.join(f'`{a}`' for a in duck[1])}", "found")
         return Evidence(None, "default_none" if is_none else "nodefault", "")
     literal = isinstance(default, ast.Constant) and type(default.value) in (str, int, float)
     alias = alias_for_name(ctx, slot.name, admits_literal=True) if literal else None

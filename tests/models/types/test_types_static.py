@@ -347,7 +347,8 @@ def test_a_parameter_whose_reads_only_one_workspace_class_has_is_that_class():
         return evidence_for(slots[("parameter", qualname, name)], ctx)
 
     node = ev("walk", "node")
-    assert (node.type, node.rule, node.words) == ("Node", "duck", "only `Node` has `subnodes`, `tag`")
+    assert (node.type, node.rule, node.fit) == ("Node", "duck", "found")
+    assert node.words == "only `Node` has `subnodes`, `tag`"
     assert ev("walk", "leaf").type is None  # no class has `colour` as well
     assert ev("walk", "box").type is None  # `Box` holds what it is given
     assert ev("walk", "checked").type is None  # tested with isinstance: one of several
