@@ -358,14 +358,21 @@ class WorkspaceIndex:
         return {a: frozenset(classes) for a, classes in found.items()}
 
     def field_type(self, name: str) -> str | None:
-        """The type of `obj.name` for an `obj` of unknown type, when the workspace's classes declare a
-        field `name` with one type reachable from anywhere, and builtin types and the standard
+        """The type of `obj.name` for an `obj` of unknown type, when the workspace's classes that have
+        an attribute `name` (a declared field, a property, one `__init__` sets) give it one type
+        reachable from anywhere (those that say nothing aside), and builtin types and the standard
         library's classes have no member of that name."""
-        types = self.fields.get(name)
-        if not types or len(types) != 1 or name.startswith("__") or name in _BUILTIN_ATTRS or name in member_names():
+        if name.startswith("__") or name in _BUILTIN_ATTRS or name in member_names():
             return None
-        t = next(iter(types))
-        return t if all((n in _PLAIN_NAMES or n in self.classes) and n != "Self" for n in head_names(t)) else None
+        owners = self.having.get(name, ())
+        if not owners or len(owners) > _MAX_HOMES:
+            return None
+        types = {self.member_type(f"{self.classes[c]}.{c}", name, call=False) for c in owners if c in self.classes}
+        types.discard(None)
+        t = types.pop() if len(types) == 1 else None
+        if t in ("None", "object") or (t or "").startswith("object |"):
+            return None  # (set to None in `__init__`, to something later)
+        return t if t and all((n in _PLAIN_NAMES or n in self.classes) and n != "Self" for n in head_names(t)) else None
 
 
 #: Attributes of builtin types: a method of that name may be called on one of them.
