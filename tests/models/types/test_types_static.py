@@ -175,7 +175,7 @@ def test_an_attribute_of_an_unknown_receiver_is_the_field_the_workspaces_classes
         "class Instruments:\n    def add_instrument(self, i):\n        return len(i)\n\n"
         "class Runner:\n    instruments: Instruments\n    deadline: float\n    stdout: bytes\n"
         "    label: str\n\nclass Other:\n    label: int\n\n"
-        "class Policy:\n    def __init__(self):\n        self.retries = 3\n        self.pending = None\n"
+        "class Policy:\n    def __init__(self):\n        self.retries = 3\n        self.spare = None\n"
         "    @property\n    def waited(self):\n        return 1.5\n"))
     index.build_callsites()  # (the index reads the declared fields with the call sites)
     src = ("def deadline(context):\n    return context.runner.deadline\n\n"
@@ -184,7 +184,7 @@ def test_an_attribute_of_an_unknown_receiver_is_the_field_the_workspaces_classes
            "def label(thing):\n    return thing.label\n\n"
            "def retries(policy):\n    return policy.retries\n\n"
            "def waited(policy):\n    return policy.waited\n\n"
-           "def pending(policy):\n    return policy.pending\n")
+           "def spare(policy):\n    return policy.spare\n")
 
     def returned(name):
         return _evidence(src, "return", name, "return", index, "pkg.api").type
@@ -194,7 +194,7 @@ def test_an_attribute_of_an_unknown_receiver_is_the_field_the_workspaces_classes
     assert returned("out") is None  # a `subprocess.CompletedProcess` has a `stdout` as well
     assert returned("label") is None  # the classes disagree
     assert (returned("retries"), returned("waited")) == ("int", "float")  # set in `__init__`; a property
-    assert returned("pending") is None  # None until something else is put there
+    assert returned("spare") is None  # None until something else is put there
 
 
 def test_a_class_a_package_re_exports_is_followed_to_its_module():
