@@ -83,8 +83,13 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
         named_type = type_named(slot, ctx) if named else None
         if named_type is not None:
             t, rule, words = named_type
-            return _fitted(Evidence(f"{t} | None" if is_none else t, rule + ("_none" if is_none else ""),
-                                    words + (", default None" if is_none else "")), slot, ctx, onward)
+            ev = _fitted(Evidence(f"{t} | None" if is_none else t, rule + ("_none" if is_none else ""),
+                                  words + (", default None" if is_none else "")), slot, ctx, onward)
+            duck = _duck_class(slot, ctx) if ev.fit == "missing" else None
+            if duck is None:
+                return ev  # (a `node` that reads what only an `Element` has is that, whatever its name says)
+            return Evidence(_optional(duck[0], is_none), "duck" + ("_none" if is_none else ""),
+                            f"only `{duck[0]}` has {', '.join(f'`{a}`' for a in duck[1])}", "found")
         doc = _doc_param(slot, ctx)
         if doc is not None:
             return _fitted(Evidence(_optional(doc, is_none), "doc" + ("_none" if is_none else ""),

@@ -341,9 +341,11 @@ def test_a_parameter_whose_reads_only_one_workspace_class_has_is_that_class():
         "class Node:\n    def __init__(self):\n        self.subnodes = []\n        self.tag = ''\n\n"
         "class Element(Node):\n    def render(self):\n        return self.tag\n\n"
         "class Leaf:\n    def __init__(self):\n        self.tag = ''\n\n"
+        "class Widget:\n    def __init__(self):\n        self.tag = ''\n\n"
         "class Box(Generic[T]):\n    def __init__(self):\n        self.contents = None\n        self.lid = 0\n"))
     index.build_callsites()  # (the index reads what the classes have with the call sites)
-    src = ("def walk(node, leaf, box, checked, reads_one):\n"
+    src = ("def draw(widget):\n    return widget.subnodes, widget.tag\n\n"
+           "def walk(node, leaf, box, checked, reads_one):\n"
            "    print(node.subnodes, node.tag, leaf.tag, leaf.colour, box.contents, box.lid, reads_one.tag)\n"
            "    if isinstance(checked, Leaf):\n        return checked.subnodes, checked.tag\n\n"
            "class Wrapper:\n    def __eq__(self, other):\n        return self.tag == other.tag and other.subnodes\n")
@@ -361,6 +363,7 @@ def test_a_parameter_whose_reads_only_one_workspace_class_has_is_that_class():
     assert ev("walk", "checked").type is None  # tested with isinstance: one of several
     assert ev("walk", "reads_one").type is None  # one attribute says too little
     assert ev("Wrapper.__eq__", "other").type is None
+    assert (ev("draw", "widget").type, ev("draw", "widget").rule) == ("Node", "duck")  # not the `Widget` it is named
 
 
 def test_parameter_names_match_classes_by_abbreviation_tail_and_words_in_order():
