@@ -190,7 +190,7 @@ def _plugins(index, module: str) -> list[str]:
     """The modules a conftest names in `pytest_plugins = "a.b"` or `= ["a.b", ...]`."""
     if module not in index.trees:
         return []
-    value = index._context(module).assignments.get("pytest_plugins")
+    value = index.context(module).assignments.get("pytest_plugins")
     items = [value] if isinstance(value, ast.Constant) else value.elts if isinstance(value, (ast.List, ast.Tuple)) \
         else []
     return [e.value for e in items if isinstance(e, ast.Constant) and isinstance(e.value, str)]
@@ -198,7 +198,7 @@ def _plugins(index, module: str) -> list[str]:
 
 def _module_fixture(index, module: str, name: str):
     """(def, FileContext) of the fixture `name` of a workspace module that defines one."""
-    home = index._context(module)
+    home = index.context(module)
     return _defined(home.tree.body, name), home
 
 

@@ -116,7 +116,7 @@ class WorkspaceIndex:
                 if should_stop():
                     return
                 try:
-                    table.add_module(self._context(module))
+                    table.add_module(self.context(module))
                 except RecursionError:
                     continue
             with self._lock:
@@ -152,7 +152,7 @@ class WorkspaceIndex:
             pause()
             if should_stop():
                 return {}
-            ctx = self._context(module)
+            ctx = self.context(module)
             defs = [(n, None) for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
             defs += [(m, c) for c in tree.body if isinstance(c, ast.ClassDef)
                      for m in c.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
@@ -241,7 +241,7 @@ class WorkspaceIndex:
                 items = list(self.trees.items())
                 home = {id(c): module for module, tree in items for c in tree.body if isinstance(c, ast.ClassDef)}
                 found = self._derived[name] = [(home[id(c)], c) for c in subclasses([t for _, t in items], name)]
-        return [(self._context(module), c) for module, c in found]
+        return [(self.context(module), c) for module, c in found]
 
     def constant(self, dotted: str):
         """(FileContext of its module, value) of a module-level `NAME = value` `pkg.mod.NAME`, or None."""
@@ -257,7 +257,7 @@ class WorkspaceIndex:
         """True when `dotted` names a class defined in the workspace."""
         return self.top_level_def(dotted, "classes") is not None  # (followed where a package re-exports it)
 
-    def _context(self, module: str):
+    def context(self, module: str):
         """The `FileContext` of a workspace module, made once (again after the call sites are in)."""
         from pulsedev.models.types.static import FileContext
 
@@ -274,7 +274,7 @@ class WorkspaceIndex:
         found = self._split(dotted)
         if not found or "." in found[1]:
             return None
-        ctx, name = self._context(found[0]), found[1]
+        ctx, name = self.context(found[0]), found[1]
         origin = ctx.imports.get(name)
         if hops and origin and origin != dotted and not (name in ctx.functions or name in ctx.classes or
                                                          name in ctx.assignments):
@@ -327,7 +327,7 @@ class WorkspaceIndex:
         if not homes or name in method_names() or len(homes) > _MAX_HOMES or any(
                 isinstance(f, ast.AsyncFunctionDef) != is_async for _, f in homes):
             return None
-        types = {self._context(module).function_return(func) for module, func in homes}
+        types = {self.context(module).function_return(func) for module, func in homes}
         t = types.pop() if len(types) == 1 else None
         return t if t and all((n in _PLAIN_NAMES or n in self.classes) and n != "Self" for n in head_names(t)) else None
 
@@ -350,7 +350,7 @@ class WorkspaceIndex:
             pause()
             if should_stop():
                 return {}
-            ctx = self._context(module)
+            ctx = self.context(module)
             for c in tree.body:
                 if isinstance(c, ast.ClassDef) and (m := own_members(ctx, c.name)) is not None:
                     for a in m.names:

@@ -334,4 +334,4 @@ def _ancestor_names(ctx: FileContext, name: str) -> set[str]:
     from pulsedev.models.types.members import _ancestors
 
     module = ctx.index.classes.get(name)
-    return set(_ancestors(ctx.index._context(module), name)) if module else set()
+    return set(_ancestors(ctx.index.context(module), name)) if module else set()
