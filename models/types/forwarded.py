@@ -6,7 +6,8 @@ with `def request(self, method, url, timeout=5.0)`: `timeout` is a `float`.
 The callee is found as call sites find it (`CallSites.callee`: functions,
 constructors, `self.m(...)`, methods of receivers of known classes, imported
 defs); its parameter's type is its annotation or what a telling rule of its
-own says (a default, its callers, or a rule a def's names trust: `TELLING`),
+own says (a default, its callers, what it first converts the parameter from
+(`s = want_bytes(s)`: a `str | bytes`), or a rule a def's names trust: `TELLING`),
 never what a name guesses there.  A standard-library function's parameter
 is what its stub says, when that is writable in the file (stdlib.py), without
 None: `os.close(fd)` makes `fd` an `int`.  All the defs it is passed to must agree.
@@ -26,7 +27,7 @@ from pulsedev.models.types.typetext import agreed, normalize, without_none
 from pulsedev.models.types.units import per_node
 
 #: Rules (prefixes) of the callee's parameter trusted here: its default, its callers, or a sure rule.
-TELLING = ("default_", "callsite", *sorted(SURE))
+TELLING = ("default_", "callsite", "converted", *sorted(SURE))
 
 
 def forwarded_type(slot: Slot, ctx, evidence) -> tuple[str, str] | None:

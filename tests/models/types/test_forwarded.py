@@ -64,3 +64,10 @@ def test_a_parameter_passed_to_the_standard_library_takes_what_its_stub_says():
     assert _param(app, "wait", "seconds", "pkg.app", index).rule != "forwarded"  # not imported: not known
     shadowed = index_of({"pkg.app": app, "os": "def close(fd):\n    pass\n"})  # a workspace module named os
     assert _param(app, "close", "fd", "pkg.app", shadowed).rule != "forwarded"
+
+
+def test_a_parameter_passed_to_a_def_that_first_converts_it_takes_what_that_def_takes():
+    src = ("def want_bytes(s):\n    if isinstance(s, str):\n        s = s.encode()\n    return s\n\n\n"
+           "def sign(value):\n    value = want_bytes(value)\n    return value + b'.'\n")
+    ev = _param(src, "sign", "value")
+    assert (ev.type, ev.rule) == ("str | bytes", "forwarded")
