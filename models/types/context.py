@@ -174,16 +174,16 @@ class FileContext:
 
     def _library_member(self, class_name: str, name: str, call: bool) -> str | None:
         """`member_type` for a standard-library class (`Path`, imported or as `KNOWN_IMPORTS` knows it)."""
-        origin = self._library_class(class_name)
+        origin = self.library_class(class_name)
         return stdclasses.member_type(origin, name, call, class_name) if origin is not None else None
 
     def operator_type(self, class_name: str, dunder: str, other: str) -> str | None:
         """What `a <op> b` gives for an `a` of a standard-library class (`path / "x"` is a `Path`,
         `now - then` a `timedelta`), `dunder` naming the operator and `other` the type of `b`."""
-        origin = self._library_class(class_name)
+        origin = self.library_class(class_name)
         return stdclasses.operator_type(origin, dunder, other, class_name) if origin is not None else None
 
-    def _library_class(self, class_name: str) -> str | None:
+    def library_class(self, class_name: str) -> str | None:
         """The dotted name of a standard-library class the file names, or None (a class of the workspace)."""
         if class_name in self.classes or (self.index is not None and class_name in self.index.classes
                                           and class_name not in self.imports):

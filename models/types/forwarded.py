@@ -45,12 +45,26 @@ def forwarded_type(slot: Slot, ctx, evidence) -> tuple[str, str] | None:
             t = _param_type(callee, i, keyword, evidence)
         elif target is not None and target[1] == "plain":  # a standard-library function: its stub says
             t = _required(function_param(target[0], i, keyword, ctx.index))
-        else:
-            t = None
+        else:  # a method of a standard-library object: `path.write_text(text)`
+            t = _library_method_param(call.func, i, keyword, env, ctx)
         if t is None:
             return None
-        found.append((t, callee[2].name if callee is not None else target[0]))
+        found.append((t, callee[2].name if callee is not None else target[0] if target is not None
+                      else call.func.attr))
     return agreed(found)
+
+
+def _library_method_param(func: ast.expr, i: int | None, keyword: str | None, env, ctx) -> str | None:
+    """What the method of a standard-library class takes where an argument lands, for a receiver of
+    that class (`path.write_text(text)`: a `str`), without None."""
+    from pulsedev.models.types.infer import infer
+    from pulsedev.models.types.stdclasses import method_param
+
+    if not isinstance(func, ast.Attribute):
+        return None
+    typ = infer(func.value, env, ctx)
+    origin = ctx.library_class(typ) if typ and typ.isidentifier() else None
+    return _required(method_param(origin, func.attr, i, keyword, typ)) if origin else None
 
 
 def _required(t: str | None) -> str | None:

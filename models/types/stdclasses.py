@@ -45,6 +45,38 @@ def member_type(dotted: str, name: str, call: bool, receiver: str) -> str | None
     return next(iter(types)) if len(types) == 1 and None not in types else None
 
 
+@functools.lru_cache(maxsize=2048)
+def method_param(dotted: str, name: str, position: int | None, keyword: str | None, receiver: str) -> str | None:
+    """The type of the parameter of method `name` of the stdlib class `dotted` that an argument at
+    `position` (after self) or passed as `keyword` lands in, when its overloads agree and it says
+    something (not `object`, `Any` or a type variable): `path.write_text(text)` takes a `str`.
+
+    >>> method_param("pathlib.Path", "write_text", 0, None, "Path"), method_param("list", "append", 0, None, "list")
+    ('str', None)
+    """
+    if name.startswith("_"):
+        return None
+    module, _, cls = dotted.rpartition(".")
+    found = _owner(module, cls, name) if module else None
+    if found is None:
+        return None
+    home, node = found
+    types = set()
+    for f in top_level(node.body):
+        if isinstance(f, ast.FunctionDef) and f.name == name:
+            a = f.args
+            if position is not None:
+                positional = [*a.posonlyargs, *a.args][1:]
+                arg = positional[position] if position < len(positional) else None
+            else:
+                arg = next((x for x in [*a.args, *a.kwonlyargs] if x.arg == keyword), None)
+            if arg is None:
+                return None
+            types.add(_writable(arg.annotation, home, receiver))
+    t = types.pop() if len(types) == 1 else None
+    return t if t not in ("object", "Any") else None
+
+
 @functools.lru_cache(maxsize=512)
 def operator_type(dotted: str, dunder: str, other: str, receiver: str) -> str | None:
     """What an operator's method (`__truediv__`) of the stdlib class `dotted` gives with an operand of

@@ -71,3 +71,11 @@ def test_a_parameter_passed_to_a_def_that_first_converts_it_takes_what_that_def_
            "def sign(value):\n    value = want_bytes(value)\n    return value + b'.'\n")
     ev = _param(src, "sign", "value")
     assert (ev.type, ev.rule) == ("str | bytes", "forwarded")
+
+
+def test_a_parameter_passed_to_a_method_of_a_standard_library_object_takes_what_its_stub_says():
+    src = ("from pathlib import Path\n\n\ndef save(text, note):\n    target = Path('out.txt')\n"
+           "    target.write_text(text)\n    [].append(note)\n")
+    ev = _param(src, "save", "text")
+    assert (ev.type, ev.words) == ("str", "passed on to `write_text`, which takes str")
+    assert _param(src, "save", "note").rule != "forwarded"  # a list's element: a type variable says nothing
