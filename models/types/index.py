@@ -327,7 +327,8 @@ class WorkspaceIndex:
         if not homes or name in method_names() or len(homes) > _MAX_HOMES or any(
                 isinstance(f, ast.AsyncFunctionDef) != is_async for _, f in homes):
             return None
-        types = {self.context(module).function_return(func) for module, func in homes}
+        types = {self.context(module).function_return(func) if module in self.trees else None
+                 for module, func in homes}
         t = types.pop() if len(types) == 1 else None
         return t if t and all((n in _PLAIN_NAMES or n in self.classes) and n != "Self" for n in head_names(t)) else None
 

@@ -324,7 +324,8 @@ def _duck_class(slot: Slot, ctx: FileContext) -> tuple[str, list[str]] | None:
     found = ctx.index.classes_with(reads)
     if len(found) > 1:
         found = [c for c in found if not any(c != o and o in _ancestor_names(ctx, c) for o in found)]
-    if len(found) != 1 or (home := ctx.index.class_home(f"{ctx.index.classes[found[0]]}.{found[0]}")) is None \
+    module = ctx.index.classes.get(found[0]) if len(found) == 1 else None  # (gone when saved since)
+    if module is None or (home := ctx.index.class_home(f"{module}.{found[0]}")) is None \
             or home[0].type_params(home[1]):
         return None  # (a generic class's bare name says nothing of what it holds)
     return found[0], sorted(reads)
