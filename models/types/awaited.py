@@ -13,6 +13,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from pulsedev.models.types.members import methods
+from pulsedev.models.types.receivers import method_return
 
 if TYPE_CHECKING:
     from pulsedev.models.types.infer import Env, FileContext
@@ -38,7 +39,7 @@ def awaited(call: ast.expr, env: Env, ctx: FileContext, depth: int) -> str | Non
     recv = infer(f.value, env, ctx, depth)
     if recv is None and ctx.index is not None and not (isinstance(f.value, ast.Name) and f.value.id in ctx.imports
                                                        and f.value.id not in env):
-        return ctx.index.method_return(f.attr, is_async=True)  # as all async methods of that name return
+        return method_return(ctx.index, f.attr, is_async=True)  # as all async methods of that name return
     if not recv or not recv.isidentifier():
         return None
     if recv in ctx.classes:

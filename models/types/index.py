@@ -14,18 +14,16 @@ pytest configuration says are tests (`collection`).
 from __future__ import annotations
 
 import ast
-import collections.abc
 import hashlib
 import threading
-import typing
 from pathlib import Path
 
 from pulsedev.models.types.collection import Collection, read_collection
 from pulsedev.models.types.corpus import TEST_DIRS, python_files
 from pulsedev.models.types.fixtures import fixture_name
+from pulsedev.models.types.receivers import attribute_classes, methods_by_name
 from pulsedev.models.types.slots import is_implicit_first, is_overload, parameter_slot
-from pulsedev.models.types.stdlib import BUILTIN_NAMES, member_names, method_names
-from pulsedev.models.types.typetext import head_names
+from pulsedev.models.types.stdlib import member_names
 
 
 def module_name(root: Path, file: Path) -> str:
@@ -76,8 +74,8 @@ class WorkspaceIndex:
         self._derived: dict[str, list] = {}  # base name -> (module, ClassDef) deriving from it (`subclasses`)
         self.fixtures: dict[str, list[str]] = {}  # pytest fixture name -> the modules defining one (fixtures.py)
         self.collection = Collection()  # what pytest collects as tests here (its configuration, read by `build`)
-        self._methods: dict[str, list] | None = None  # method name -> (module, def) of the classes (`method_return`)
-        self.having: dict[str, frozenset[str]] = {}  # attribute -> the classes that have it (`classes_with`; ditto)
+        self._methods: dict[str, list] | None = None  # method name -> (module, def) of the classes (receivers.py)
+        self.having: dict[str, frozenset[str]] = {}  # attribute -> the classes that have it (receivers.py; ditto)
 
     def build(self, should_stop=lambda: False, pause=lambda: None) -> None:
         """Parses every workspace file (in the calling, background thread).
@@ -123,7 +121,7 @@ class WorkspaceIndex:
                 self.callsites = table
                 self._contexts = {}  # made again on demand, with what the calls pass (their returns may change)
         self.fields = self._field_types()
-        self.having = self._attribute_classes(should_stop, pause)
+        self.having = attribute_classes(self, should_stop, pause)
         self.peers = self._parameter_types(should_stop, pause)
 
     def _field_types(self) -> dict[str, frozenset[str]]:
@@ -310,97 +308,9 @@ class WorkspaceIndex:
             return None
         return ctx.function_return(func)
 
-    def method_return(self, name: str, is_async: bool = False) -> str | None:
-        """What `obj.name()` returns for an `obj` of unknown type, when the workspace's classes have
-        methods `name` (all `async` for an awaited call, none otherwise) and all return one type
-        reachable from anywhere (builtins, typing or workspace classes; not `Self`, which is each
-        one's own class): `transport.perform_request(request)` is a `Response` when every transport
-        of the workspace returns one.  A name that builtin types or the standard library's classes
-        have too (`get`, `copy`, `send`, `getpeercert`) gives nothing, as do dunders: the object may
-        be one of those."""
-        if name.startswith("__") or name in _BUILTIN_ATTRS:
-            return None
+    def methods_named(self, name: str) -> list:
+        """(module, def) of each method `name` of the workspace's top-level classes (receivers.py)."""
         with self._lock:
             if self._methods is None:
-                self._methods = _methods_by_name(self.trees)
-            homes = self._methods.get(name, ())
-        if not homes or name in method_names() or len(homes) > _MAX_HOMES or any(
-                isinstance(f, ast.AsyncFunctionDef) != is_async for _, f in homes):
-            return None
-        types = {self.context(module).function_return(func) if module in self.trees else None
-                 for module, func in homes}
-        t = types.pop() if len(types) == 1 else None
-        return t if t and all((n in _PLAIN_NAMES or n in self.classes) and n != "Self" for n in head_names(t)) else None
-
-    def classes_with(self, attributes: set[str]) -> list[str]:
-        """The workspace's classes (bare names) whose instances have every one of the attributes,
-        as the index last read them with the call sites (none before)."""
-        found: set[str] | None = None
-        for a in attributes:
-            found = set(self.having.get(a, ())) if found is None else found & self.having.get(a, frozenset())
-            if not found:
-                return []
-        return sorted(found or ())
-
-    def _attribute_classes(self, should_stop, pause) -> dict[str, frozenset[str]]:
-        """Per attribute name, the workspace's classes whose instances have it (members.py)."""
-        from pulsedev.models.types.members import own_members
-
-        found: dict[str, set[str]] = {}
-        for module, tree in list(self.trees.items()):
-            pause()
-            if should_stop():
-                return {}
-            ctx = self.context(module)
-            for c in tree.body:
-                if isinstance(c, ast.ClassDef) and (m := own_members(ctx, c.name)) is not None:
-                    for a in m.names:
-                        found.setdefault(a, set()).add(c.name)
-        return {a: frozenset(classes) for a, classes in found.items()}
-
-    def field_type(self, name: str) -> str | None:
-        """The type of `obj.name` for an `obj` of unknown type, when the workspace's classes that have
-        an attribute `name` (a declared field, a property, one `__init__` sets) give it one type
-        reachable from anywhere (those that say nothing aside), and builtin types and the standard
-        library's classes have no member of that name."""
-        if name.startswith("__") or name in _BUILTIN_ATTRS or name in member_names():
-            return None
-        owners = self.having.get(name, ())
-        if not owners or len(owners) > _MAX_HOMES:
-            return None
-        types = {self.member_type(f"{self.classes[c]}.{c}", name, call=False) for c in owners if c in self.classes}
-        types.discard(None)
-        t = types.pop() if len(types) == 1 else None
-        if t in ("None", "object") or (t or "").startswith("object |"):
-            return None  # (set to None in `__init__`, to something later)
-        return t if t and all((n in _PLAIN_NAMES or n in self.classes) and n != "Self" for n in head_names(t)) else None
-
-
-#: Attributes of builtin types: a method of that name may be called on one of them.
-_BUILTIN_ATTRS = frozenset(a for t in (str, bytes, bytearray, int, float, complex, list, dict, set, frozenset,
-                                       tuple, object, type, memoryview, range, slice) for a in dir(t))
-_PLAIN_NAMES = BUILTIN_NAMES | frozenset(typing.__all__) | frozenset(collections.abc.__all__)
-_MAX_HOMES = 12  # (each home's return is inferred: a name on many classes is read no further)
-
-
-def _methods_by_name(trees: dict[str, ast.Module]) -> dict[str, list]:
-    """Method name -> (module, def) of each method a top-level class of the workspace defines;
-    properties and overload signatures are not methods one calls."""
-    found: dict[str, list] = {}
-    for module, tree in trees.items():
-        for cls in tree.body:
-            if isinstance(cls, ast.ClassDef):
-                for f in cls.body:
-                    if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and not is_overload(f) and not any(
-                            _last_name(d) in _NOT_CALLED for d in f.decorator_list):
-                        found.setdefault(f.name, []).append((module, f))
-    return found
-
-
-_NOT_CALLED = ("property", "cached_property", "setter", "getter", "deleter")
-
-
-def _last_name(node: ast.expr) -> str:
-    """`functools.cached_property` -> `cached_property`; `name.setter` -> `setter`."""
-    node = node.func if isinstance(node, ast.Call) else node
-    return node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+                self._methods = methods_by_name(self.trees)
+            return [(m, f) for m, f in self._methods.get(name, ()) if m in self.trees]

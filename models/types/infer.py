@@ -31,6 +31,7 @@ from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind r
     text_method,
     tuple_parts,
 )
+from pulsedev.models.types.receivers import attribute_type, method_return
 from pulsedev.models.types.typetext import head_names, normalize, without_none
 from pulsedev.models.types.typetext import join_types as _union
 
@@ -119,7 +120,7 @@ def infer(node: ast.expr | None, env: Env, ctx: FileContext, depth: int = 0) -> 
             return got
         recv = infer(node.value, env, ctx, d)
         if recv is None and ctx.index is not None and not _module_name(node.value, env, ctx):
-            return ctx.index.field_type(node.attr)  # `proxy.scheme`: as every class that declares `scheme` says
+            return attribute_type(ctx.index, node.attr)  # `runner.deadline`: as every class with a `deadline` says
         return ctx.member_type(recv, node.attr, call=False) if recv and recv.isidentifier() else None
     if isinstance(node, ast.Call):
         return _call(node, env, ctx, d)
@@ -274,7 +275,7 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
         if recv and recv.startswith("dict[") and f.attr in ("keys", "values", "items"):
             return None
         if recv is None and ctx.index is not None and not _module_name(f.value, env, ctx):
-            return ctx.index.method_return(f.attr)  # `transport.perform_request(...)`: as all such methods return
+            return method_return(ctx.index, f.attr)  # `transport.perform_request(...)`: as all such methods return
     return None
 
 

@@ -312,6 +312,7 @@ def _duck_class(slot: Slot, ctx: FileContext) -> tuple[str, list[str]] | None:
     class, nor a comparison's `other`.  On seven sets of packages, 53 of 57 parameters so typed were
     annotated with that class (with one attribute read, 27 of 43 more)."""
     from pulsedev.models.types.members import read_attributes
+    from pulsedev.models.types.receivers import classes_with
     from pulsedev.models.types.stdlib import member_names
     from pulsedev.models.types.tracefit import isinstance_checks
 
@@ -321,7 +322,7 @@ def _duck_class(slot: Slot, ctx: FileContext) -> tuple[str, list[str]] | None:
     reads = read_attributes(slot.func, slot.name)
     if len(reads) < 2 or reads <= member_names() or isinstance_checks(slot.func, ctx).get(slot.name):
         return None  # (a parameter the def tests with isinstance may be one of several)
-    found = ctx.index.classes_with(reads)
+    found = classes_with(ctx.index, reads)
     if len(found) > 1:
         found = [c for c in found if not any(c != o and o in _ancestor_names(ctx, c) for o in found)]
     module = ctx.index.classes.get(found[0]) if len(found) == 1 else None  # (gone when saved since)
