@@ -264,14 +264,9 @@ def test_a_class_of_the_name_wins_over_a_librarys_name_that_only_ends_like_an_al
     src = ("from python_socks import ProxyType\nfrom .proxy import Proxy\n"
            "class Style: pass\nStyleType = Style | str\n"
            "def connect(proxy, style):\n    return proxy.host, style\n")
-    slots = _slots(src)
-    ctx = FileContext(ast.parse(src), "pkg.client")
-
-    def ev(name):
-        return evidence_for(slots[("parameter", "connect", name)], ctx)
-
-    assert ev("proxy").type == "Proxy"  # python_socks's ProxyType is an enum, not an alias of Proxy
-    assert (ev("style").type, ev("style").rule) == ("StyleType", "name_alias")  # the file's own alias stays
+    proxy, style = (evidence_at(src, "parameter", name, "connect", "pkg.client") for name in ("proxy", "style"))
+    assert proxy.type == "Proxy"  # python_socks's ProxyType is an enum, not an alias of Proxy
+    assert (style.type, style.rule) == ("StyleType", "name_alias")  # the file's own alias stays
 
 
 def test_parameter_names_match_classes_by_abbreviation_tail_and_words_in_order():
