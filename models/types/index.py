@@ -23,7 +23,7 @@ from pulsedev.models.types.corpus import TEST_DIRS, python_files
 from pulsedev.models.types.fixtures import fixture_name
 from pulsedev.models.types.receivers import attribute_classes, methods_by_name
 from pulsedev.models.types.slots import is_implicit_first, is_overload, parameter_slot
-from pulsedev.models.types.stdlib import member_names
+from pulsedev.models.types.stdlib import read_members
 
 
 def module_name(root: Path, file: Path) -> str:
@@ -100,7 +100,7 @@ class WorkspaceIndex:
             if text.count("->") >= 2 and not TEST_DIRS & set(f.relative_to(self.root).parts) and _annotated(tree):
                 self.annotated.add(hashlib.sha256(module.encode()).hexdigest()[:12])
             self.update(module, tree)
-        member_names()  # (read once, here in the background rather than on a hint request)
+        read_members(pause)  # (once, here in the background rather than on a hint request)
         self.ready = True
 
     def build_callsites(self, should_stop=lambda: False, pause=lambda: None) -> None:

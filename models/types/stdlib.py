@@ -173,14 +173,20 @@ def member_names() -> frozenset[str]:
     return _members()[1]
 
 
-@functools.lru_cache(maxsize=1)
-def _members() -> tuple[frozenset[str], frozenset[str]]:
-    """(method names, member names) of the classes in the standard library's stubs, read once (about
-    0.7 s for 743 stubs; `WorkspaceIndex.build` reads them in the background)."""
+_MEMBERS: tuple[frozenset[str], frozenset[str]] | None = None
+
+
+def read_members(pause=lambda: None) -> None:
+    """Reads the stubs' member names once (about 0.7 s for 743 stubs), calling `pause()` between
+    stubs: `WorkspaceIndex.build` reads them in the background, where a hint request may pause it."""
+    global _MEMBERS
+    if _MEMBERS is not None:
+        return
     root = typeshed_dir()
     methods: set[str] = set()
     attributes: set[str] = set()
     for path in sorted(root.joinpath("stdlib").rglob("*.pyi")) if root is not None else ():
+        pause()
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
@@ -193,7 +199,14 @@ def _members() -> tuple[frozenset[str], frozenset[str]]:
                     attributes.add(m.target.id)
                 elif isinstance(m, ast.Assign):
                     attributes.update(t.id for t in m.targets if isinstance(t, ast.Name))
-    return frozenset(methods), frozenset(methods | attributes)
+    _MEMBERS = frozenset(methods), frozenset(methods | attributes)
+
+
+def _members() -> tuple[frozenset[str], frozenset[str]]:
+    """(method names, member names) of the classes in the standard library's stubs."""
+    if _MEMBERS is None:
+        read_members()
+    return _MEMBERS
 
 
 @functools.lru_cache(maxsize=256)
