@@ -34,11 +34,10 @@ def awaited(call: ast.expr, env: Env, ctx: FileContext, depth: int) -> str | Non
         return None
     if isinstance(f.value, ast.Name) and f.value.id == "self" and env.cls is not None:
         return _method(ctx, env.cls, f.attr)
-    from pulsedev.models.types.infer import infer
+    from pulsedev.models.types.infer import infer, names_an_import
 
     recv = infer(f.value, env, ctx, depth)
-    if recv is None and ctx.index is not None and not (isinstance(f.value, ast.Name) and f.value.id in ctx.imports
-                                                       and f.value.id not in env):
+    if recv is None and ctx.index is not None and not names_an_import(f.value, env, ctx):
         return method_return(ctx.index, f.attr, is_async=True)  # as all async methods of that name return
     if not recv or not recv.isidentifier():
         return None

@@ -21,7 +21,7 @@ import ast
 import builtins
 
 from pulsedev.models.types.members import base_name, class_homes
-from pulsedev.models.types.tracefit import isinstance_checks
+from pulsedev.models.types.tracefit import isinstance_checks, isinstance_test
 from pulsedev.models.types.typetext import split_union
 
 
@@ -104,9 +104,9 @@ def _assigns(stmt, name: str) -> bool:
 
 def _checked_classes(test, name: str) -> list[str]:
     """The classes of `isinstance(name, C)` or `isinstance(name, (C, D))`, by their bare names."""
-    if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"
-            and len(test.args) == 2 and isinstance(test.args[0], ast.Name) and test.args[0].id == name):
+    found = isinstance_test(test)
+    if found is None or found[0] != name:
         return []
-    kinds = test.args[1].elts if isinstance(test.args[1], ast.Tuple) else [test.args[1]]
+    kinds = found[1]
     names = [k.id for k in kinds if isinstance(k, ast.Name)]
     return names if len(names) == len(kinds) else []

@@ -12,16 +12,14 @@ right.
 from __future__ import annotations
 
 import ast
-import collections.abc
 import re
-import typing
 
 from pulsedev.models.types import docstrings
 from pulsedev.models.types.evidence import Evidence
 from pulsedev.models.types.params import param_default
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.static import returns_of
-from pulsedev.models.types.stdlib import BUILTIN_NAMES
+from pulsedev.models.types.stdlib import PLAIN_NAMES
 from pulsedev.models.types.typetext import head_names, split_union
 from pulsedev.models.types.usage import callee_name, parents, usage
 
@@ -42,8 +40,6 @@ def rule_family(rule: str) -> str | None:
     """
     return next((f for f in RULE_FAMILIES if rule.startswith(f + "_") or rule.endswith("_" + f)), None)
 
-#: Names that are not a class of anyone's code: builtins and the generics of typing and collections.abc.
-_PLAIN = BUILTIN_NAMES | set(typing.__all__) | set(collections.abc.__all__)
 
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
@@ -248,7 +244,7 @@ def names_a_class(type_text: str) -> bool:
     >>> names_a_class("Sequence[Token] | None"), names_a_class("dict[str, Any]"), names_a_class("socket")
     (True, False, True)
     """
-    return any(n.rsplit(".", 1)[-1] not in _PLAIN for n in head_names(type_text))
+    return any(n.rsplit(".", 1)[-1] not in PLAIN_NAMES for n in head_names(type_text))
 
 
 def _peer_name(slot: Slot) -> str:

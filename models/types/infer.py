@@ -119,7 +119,7 @@ def infer(node: ast.expr | None, env: Env, ctx: FileContext, depth: int = 0) -> 
                 got := _named_member(node.value.id, node.attr, ctx)) is not None:
             return got
         recv = infer(node.value, env, ctx, d)
-        if recv is None and ctx.index is not None and not _module_name(node.value, env, ctx):
+        if recv is None and ctx.index is not None and not names_an_import(node.value, env, ctx):
             return attribute_type(ctx.index, node.attr)  # `runner.deadline`: as every class with a `deadline` says
         return ctx.member_type(recv, node.attr, call=False) if recv and recv.isidentifier() else None
     if isinstance(node, ast.Call):
@@ -274,12 +274,12 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
             return ANY_RECEIVER_METHODS[f.attr]  # not a module's function: `codecs.decode` may return bytes
         if recv and recv.startswith("dict[") and f.attr in ("keys", "values", "items"):
             return None
-        if recv is None and ctx.index is not None and not _module_name(f.value, env, ctx):
+        if recv is None and ctx.index is not None and not names_an_import(f.value, env, ctx):
             return method_return(ctx.index, f.attr)  # `transport.perform_request(...)`: as all such methods return
     return None
 
 
-def _module_name(node: ast.expr, env: Env, ctx: FileContext) -> bool:
+def names_an_import(node: ast.expr, env: Env, ctx: FileContext) -> bool:
     """Whether `node` is a name the file imports (a module, whose functions are not methods)."""
     return isinstance(node, ast.Name) and node.id in ctx.imports and node.id not in env
 

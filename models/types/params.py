@@ -85,11 +85,8 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
             t, rule, words = named_type
             ev = _fitted(Evidence(f"{t} | None" if is_none else t, rule + ("_none" if is_none else ""),
                                   words + (", default None" if is_none else "")), slot, ctx, onward)
-            duck = _duck_class(slot, ctx) if ev.fit == "missing" else None
-            if duck is None:
-                return ev  # (a `node` that reads what only an `Element` has is that, whatever its name says)
-            return Evidence(_optional(duck[0], is_none), "duck" + ("_none" if is_none else ""),
-                            f"only `{duck[0]}` has {', '.join(f'`{a}`' for a in duck[1])}", "found")
+            duck = _duck(slot, ctx, is_none) if ev.fit == "missing" else None
+            return duck or ev  # (a `node` that reads what only an `Element` has is that, whatever its name says)
         doc = _doc_param(slot, ctx)
         if doc is not None:
             return _fitted(Evidence(_optional(doc, is_none), "doc" + ("_none" if is_none else ""),
@@ -122,10 +119,9 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
         if declared is not None:
             return Evidence(_optional(declared, is_none), "field_named",
                             f"a field `{slot.name}` is declared {declared}")
-        duck = _duck_class(slot, ctx) if named else None
+        duck = _duck(slot, ctx, is_none) if named else None
         if duck is not None:
-            return Evidence(_optional(duck[0], is_none), "duck" + ("_none" if is_none else ""),
-                            f"only `{duck[0]}` has {', '.join(f'`{a}`' for a in duck[1])}", "found")
+            return duck
         return Evidence(None, "default_none" if is_none else "nodefault", "")
     literal = isinstance(default, ast.Constant) and type(default.value) in (str, int, float)
     alias = alias_for_name(ctx, slot.name, admits_literal=True) if literal else None
@@ -305,6 +301,16 @@ def _passed(slot: Slot, ctx: FileContext) -> Evidence | None:
                     f"passed {shown} at {n} call{'s' if n != 1 else ''}" + (f" ({unknown} unknown)" if unknown else ""))
 
 
+def _duck(slot: Slot, ctx: FileContext, is_none: bool) -> Evidence | None:
+    """`_duck_class` as evidence (a fit by construction), or None."""
+    found = _duck_class(slot, ctx)
+    if found is None:
+        return None
+    t, reads = found
+    return Evidence(_optional(t, is_none), "duck" + ("_none" if is_none else ""),
+                    f"only `{t}` has {', '.join(f'`{a}`' for a in reads)}", "found")
+
+
 def _duck_class(slot: Slot, ctx: FileContext) -> tuple[str, list[str]] | None:
     """(class, attributes) when the attributes the def reads of the parameter, two or more and one at
     least that no standard-library class has, are all had by one workspace class only (or by a class
@@ -333,7 +339,8 @@ def _duck_class(slot: Slot, ctx: FileContext) -> tuple[str, list[str]] | None:
 
 
 def _ancestor_names(ctx: FileContext, name: str) -> set[str]:
-    from pulsedev.models.types.members import _ancestors
+    """A workspace class's name and its workspace bases' names, read from the class's own module."""
+    from pulsedev.models.types.members import class_homes
 
     module = ctx.index.classes.get(name)
-    return set(_ancestors(ctx.index.context(module), name)) if module else set()
+    return {c.name for _, c in class_homes(ctx.index.context(module), name)} if module else set()

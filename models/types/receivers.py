@@ -15,18 +15,15 @@ background.
 from __future__ import annotations
 
 import ast
-import collections.abc
-import typing
 
 from pulsedev.models.types.members import own_members
 from pulsedev.models.types.slots import is_overload
-from pulsedev.models.types.stdlib import BUILTIN_NAMES, member_names, method_names
+from pulsedev.models.types.stdlib import PLAIN_NAMES, member_names, method_names
 from pulsedev.models.types.typetext import head_names
 
 #: Attributes of builtin types: a method of that name may be called on one of them.
 _BUILTIN_ATTRS = frozenset(a for t in (str, bytes, bytearray, int, float, complex, list, dict, set, frozenset,
                                        tuple, object, type, memoryview, range, slice) for a in dir(t))
-_PLAIN_NAMES = BUILTIN_NAMES | frozenset(typing.__all__) | frozenset(collections.abc.__all__)
 _MAX_HOMES = 12  # (each home's return is inferred: a name on many classes is read no further)
 _NOT_CALLED = ("property", "cached_property", "setter", "getter", "deleter")
 
@@ -107,7 +104,7 @@ def methods_by_name(trees: dict[str, ast.Module]) -> dict[str, list]:
 
 def _reachable(index, t: str) -> bool:
     """Whether every name in a type text is a builtin, typing's, or a workspace class (not `Self`)."""
-    return all((n in _PLAIN_NAMES or n in index.classes) and n != "Self" for n in head_names(t))
+    return all((n in PLAIN_NAMES or n in index.classes) and n != "Self" for n in head_names(t))
 
 
 def _last_name(node: ast.expr) -> str:

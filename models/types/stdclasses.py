@@ -21,6 +21,7 @@ from pulsedev.models.types.known import KNOWN_IMPORTS
 from pulsedev.models.types.members import base_name
 from pulsedev.models.types.stdlib import (
     BUILTIN_NAMES,
+    argument_at,
     full_generators,
     module_stub,
     top_level,
@@ -64,12 +65,7 @@ def method_param(dotted: str, name: str, position: int | None, keyword: str | No
     types = set()
     for f in top_level(node.body):
         if isinstance(f, ast.FunctionDef) and f.name == name:
-            a = f.args
-            if position is not None:
-                positional = [*a.posonlyargs, *a.args][1:]
-                arg = positional[position] if position < len(positional) else None
-            else:
-                arg = next((x for x in [*a.args, *a.kwonlyargs] if x.arg == keyword), None)
+            arg = argument_at(f, position, keyword, offset=1)
             if arg is None:
                 return None
             types.add(_writable(arg.annotation, home, receiver))

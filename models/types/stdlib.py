@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import ast
 import builtins
+import collections.abc
 import copy
 import functools
 import importlib.util
 import threading
+import typing
 from pathlib import Path
 
 from pulsedev.models.types.known import KNOWN_IMPORTS
@@ -26,6 +28,8 @@ from pulsedev.models.types.typetext import head_names, normalize
 
 #: Names every file can write without an import.
 BUILTIN_NAMES = {n for n in dir(builtins) if not n.startswith("_")} | {"None"}
+#: Names that are not a class of anyone's code: builtins and the generics of typing and collections.abc.
+PLAIN_NAMES = frozenset(BUILTIN_NAMES | set(typing.__all__) | set(collections.abc.__all__))
 _WRITABLE = BUILTIN_NAMES | set(KNOWN_IMPORTS)
 _lock = threading.Lock()
 
@@ -60,17 +64,22 @@ def function_param(dotted: str, position: int | None, keyword: str | None, index
         return None
     found = []
     for d in _defs(dotted):
-        a = d.args
-        if position is not None:
-            positional = [*a.posonlyargs, *a.args]
-            arg = positional[position] if position < len(positional) else None
-        else:
-            arg = next((x for x in [*a.args, *a.kwonlyargs] if x.arg == keyword), None)
+        arg = argument_at(d, position, keyword)
         if arg is None:
             return None
         found.append(arg.annotation)
     t = _agreed(found) if found else None
     return t if t not in ("object", "Any") else None
+
+
+def argument_at(func: ast.FunctionDef, position: int | None, keyword: str | None, offset: int = 0) -> ast.arg | None:
+    """The parameter of a stub's def that an argument at `position` (after `offset` implicit ones:
+    a method's `self`) or passed as `keyword` lands in, or None."""
+    a = func.args
+    if position is not None:
+        positional = [*a.posonlyargs, *a.args][offset:]
+        return positional[position] if position < len(positional) else None
+    return next((x for x in [*a.args, *a.kwonlyargs] if x.arg == keyword), None)
 
 
 def module_variable(dotted: str, index=None) -> str | None:

@@ -47,12 +47,18 @@ def isinstance_classes(func) -> dict[str, set[str]]:
     """Name -> the classes a def tests it against with isinstance (`isinstance(x, (A, B))`), in one walk."""
     found: dict[str, set[str]] = {}
     for node in _own_nodes(func):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "isinstance"
-                and len(node.args) == 2 and isinstance(node.args[0], ast.Name)):
-            spec = node.args[1]
-            classes = {_name(c) for c in (spec.elts if isinstance(spec, ast.Tuple) else [spec])} - {""}
-            found.setdefault(node.args[0].id, set()).update(classes)
+        if (test := isinstance_test(node)) is not None:
+            found.setdefault(test[0], set()).update({_name(c) for c in test[1]} - {""})
     return found
+
+
+def isinstance_test(node: ast.AST) -> tuple[str, list[ast.expr]] | None:
+    """(the name tested, the class expressions) of `isinstance(name, C)` or `isinstance(name, (C, D))`."""
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "isinstance"
+            and len(node.args) == 2 and isinstance(node.args[0], ast.Name)):
+        spec = node.args[1]
+        return node.args[0].id, spec.elts if isinstance(spec, ast.Tuple) else [spec]
+    return None
 
 
 def isinstance_checks(func, ctx) -> dict[str, set[str]]:

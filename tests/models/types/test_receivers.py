@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from type_helpers import evidence_at
+from type_helpers import evidence_at, index_of
 
-from pulsedev.models.types.index import WorkspaceIndex
 from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.static import FileContext, evidence_for
 
@@ -16,8 +15,7 @@ def _slots(src):
 
 
 def test_a_method_of_an_unknown_receiver_returns_what_all_the_workspaces_methods_of_that_name_return():
-    index = WorkspaceIndex(None)
-    index.update("pkg.transports", ast.parse(
+    index = index_of({"pkg.transports": (
         "from typing import Self\n\nclass Response:\n    pass\n\n"
         "class HTTPTransport:\n    def perform_request(self, request):\n        return Response()\n"
         "    async def handle_async(self, request):\n        return Response()\n"
@@ -25,7 +23,7 @@ def test_a_method_of_an_unknown_receiver_returns_what_all_the_workspaces_methods
         "class MockTransport:\n    def perform_request(self, request):\n        return Response()\n"
         "    def code_of(self):\n        return 200\n\n"
         "class Other:\n    def code_of(self):\n        return 'ok'\n"
-        "    def replica(self):\n        return self\n"))
+        "    def replica(self):\n        return self\n")})
     src = ("import json\n\nclass Client:\n    def __init__(self, transport):\n        self.transport = transport\n"
            "    def send(self, request):\n        response = self.transport.perform_request(request)\n"
            "        return response\n"
@@ -48,13 +46,12 @@ def test_a_method_of_an_unknown_receiver_returns_what_all_the_workspaces_methods
 
 
 def test_an_attribute_of_an_unknown_receiver_is_the_field_the_workspaces_classes_declare():
-    index = WorkspaceIndex(None)
-    index.update("pkg.run", ast.parse(
+    index = index_of({"pkg.run": (
         "class Instruments:\n    def add_instrument(self, i):\n        return len(i)\n\n"
         "class Runner:\n    instruments: Instruments\n    deadline: float\n    stdout: bytes\n"
         "    label: str\n\nclass Other:\n    label: int\n\n"
         "class Policy:\n    def __init__(self):\n        self.retries = 3\n        self.spare = None\n"
-        "    @property\n    def waited(self):\n        return 1.5\n"))
+        "    @property\n    def waited(self):\n        return 1.5\n")})
     index.build_callsites()  # (the index reads the declared fields with the call sites)
     src = ("def deadline(context):\n    return context.runner.deadline\n\n"
            "def add(context, i):\n    return context.runner.instruments.add_instrument(i)\n\n"
@@ -76,14 +73,13 @@ def test_an_attribute_of_an_unknown_receiver_is_the_field_the_workspaces_classes
 
 
 def test_a_parameter_whose_reads_only_one_workspace_class_has_is_that_class():
-    index = WorkspaceIndex(None)
-    index.update("pkg.nodes", ast.parse(
+    index = index_of({"pkg.nodes": (
         "from typing import Generic, TypeVar\nT = TypeVar('T')\n\n"
         "class Node:\n    def __init__(self):\n        self.subnodes = []\n        self.tag = ''\n\n"
         "class Element(Node):\n    def render(self):\n        return self.tag\n\n"
         "class Leaf:\n    def __init__(self):\n        self.tag = ''\n\n"
         "class Widget:\n    def __init__(self):\n        self.tag = ''\n\n"
-        "class Box(Generic[T]):\n    def __init__(self):\n        self.contents = None\n        self.lid = 0\n"))
+        "class Box(Generic[T]):\n    def __init__(self):\n        self.contents = None\n        self.lid = 0\n")})
     index.build_callsites()  # (the index reads what the classes have with the call sites)
     src = ("def draw(widget):\n    return widget.subnodes, widget.tag\n\n"
            "def walk(node, leaf, box, checked, reads_one):\n"
