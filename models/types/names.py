@@ -28,7 +28,8 @@ ABBREVIATIONS = {"conn": "connection", "req": "request", "resp": "response", "re
                  "msg": "message", "addr": "address", "evt": "event", "buf": "buffer", "db": "database",
                  "sess": "session", "tx": "transaction", "dt": "datetime", "proc": "process", "tmpl": "template",
                  "doc": "document", "elem": "element", "attr": "attribute", "param": "parameter",
-                 "spec": "specification", "env": "environment", "repo": "repository", "dir": "directory"}
+                 "spec": "specification", "env": "environment", "environ": "environment", "repo": "repository",
+                 "dir": "directory", "sock": "socket", "sig": "signature", "chan": "channel", "mod": "module"}
 #: Last words of exception class names: a parameter is named after one only when it names the error.
 _RAISED = {"error", "exception", "warning", "defect", "exit", "interrupt"}
 _RAISING_MODULES = {"exceptions", "errors", "exc", "error", "exception"}
@@ -120,11 +121,12 @@ def _fitting(ctx: FileContext, name: str) -> list[tuple[str, list[str]]]:
         names = set(ctx.classes) | {n for n in ctx.imports if ctx.is_class_name(n)}
         ctx.class_words = {n: tuple(tokens(n)) for n in names if n[:1].isupper() and not bare_generic(ctx, n)}
         ctx.raising = {n for n, t in ctx.class_words.items() if _raised(ctx, n, t)}
-    want = tuple(ABBREVIATIONS.get(t, t) for t in tokens(name))
+    spelled = tuple(tokens(name))
+    want = tuple(ABBREVIATIONS.get(t, t) for t in spelled)
     classes = list(ctx.class_words.items()) if want else []
     if want and want[-1] not in _RAISED:  # `host` is not a HostChangedError, though `exc` is an Exception
-        classes = [(n, t) for n, t in classes if t == want or n not in ctx.raising]
-    tests = (("exact", lambda t: t == want),
+        classes = [(n, t) for n, t in classes if t in (want, spelled) or n not in ctx.raising]
+    tests = (("exact", lambda t: t in (want, spelled)),  # (`environ` is an `Environ` where one is defined)
              ("suffix", lambda t: len(t) > len(want) and t[-len(want):] == want and len(want[-1]) > 2),
              ("tail", lambda t: len(want) > len(t) and want[-len(t):] == t and len(t[-1]) > 3),
              ("prefix", lambda t: len(want) == 1 and len(t) > 1 and t[0] == want[0] and len(want[0]) > 3),

@@ -29,10 +29,11 @@ from pulsedev.models.types.forwarded import forwarded_type
 from pulsedev.models.types.infer import Env, FileContext, _union, infer
 from pulsedev.models.types.members import declared_field, fit
 from pulsedev.models.types.names import alias_for_name, type_named
+from pulsedev.models.types.overrides import base_param
 from pulsedev.models.types.scope import made_by_function, parameter_default
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.typetext import split_union, without_none
-from pulsedev.models.types.usage import only_truth_tested
+from pulsedev.models.types.usage import only_truth_tested, text_use
 
 _EXIT = ("type[BaseException] | None", "BaseException | None", "TracebackType | None")
 #: The data model's parameter conventions (as typeshed writes them): def name -> types of the
@@ -71,6 +72,10 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
         given = injected(slot, ctx) if named and default is None else None
         if given is not None:
             return Evidence(*given)
+        based = base_param(slot, ctx) if named else None
+        if based is not None:  # `emit(self, record)` of a `logging.Handler`
+            return Evidence(_optional(based[0], is_none), "override_std" + ("_none" if is_none else ""),
+                            f"`{based[1]}` takes {based[0]}")
         alias = alias_for_name(ctx, slot.name) if named else None
         if alias is not None:
             t = f"{alias} | None" if is_none else alias
@@ -115,6 +120,10 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
             return Evidence(_optional(t, is_none), "forwarded", f"passed on to `{callee}`, which takes {t}")
         if named and only_truth_tested(slot.func, slot.name):
             return Evidence(_optional("bool", is_none), "truth_tested", "only its truth is tested")
+        text = text_use(slot.func, slot.name) if named else None
+        if text is not None:
+            return Evidence(_optional(text, is_none), "text_use" + ("_none" if is_none else ""),
+                            "used as " + ("a str" if text == "str" else "bytes"))
         declared = _declared_elsewhere(slot, ctx) if named else None
         if declared is not None:
             return Evidence(_optional(declared, is_none), "field_named",

@@ -40,6 +40,7 @@ from pulsedev.models.types.members import (
     override_return,
 )
 from pulsedev.models.types.names import TYPING_MODULES, class_for_name
+from pulsedev.models.types.overrides import base_return
 from pulsedev.models.types.params import parameter_evidence
 from pulsedev.models.types.scope import function_env
 from pulsedev.models.types.slots import Slot
@@ -120,7 +121,8 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
             doc = _doc_return(func, ctx, "unknown")
             kin = family_return(func, cls, ctx) if doc.type is None and deep and cls is not None else None
             if kin is None:
-                return doc
+                based = base_return(func, cls, ctx) if doc.type is None else None
+                return doc if based is None else Evidence(based[0], "ret_override_std", f"as `{based[1]}` returns")
             t, where, known, silent = kin
             if known >= silent:
                 return Evidence(t, "ret_family", f"as `{where}` returns")

@@ -42,7 +42,7 @@ def member_type(dotted: str, name: str, call: bool, receiver: str) -> str | None
     if found is None:
         return None
     home, annotations = found
-    types = {_writable(a, home, receiver) for a in annotations}
+    types = {writable(a, home, receiver) for a in annotations}
     return next(iter(types)) if len(types) == 1 and None not in types else None
 
 
@@ -55,20 +55,16 @@ def method_param(dotted: str, name: str, position: int | None, keyword: str | No
     >>> method_param("pathlib.Path", "write_text", 0, None, "Path"), method_param("list", "append", 0, None, "list")
     ('str', None)
     """
-    if name.startswith("_"):
-        return None
-    module, _, cls = dotted.rpartition(".")
-    found = _owner(module, cls, name) if module else None
+    found = method_defs(dotted, name) if not name.startswith("_") else None
     if found is None:
         return None
-    home, node = found
+    home, defs = found
     types = set()
-    for f in top_level(node.body):
-        if isinstance(f, ast.FunctionDef) and f.name == name:
-            arg = argument_at(f, position, keyword, offset=1)
-            if arg is None:
-                return None
-            types.add(_writable(arg.annotation, home, receiver))
+    for f in defs:
+        arg = argument_at(f, position, keyword, offset=1)
+        if arg is None:
+            return None
+        types.add(writable(arg.annotation, home, receiver))
     t = types.pop() if len(types) == 1 else None
     return t if t not in ("object", "Any") else None
 
@@ -92,8 +88,8 @@ def operator_type(dotted: str, dunder: str, other: str, receiver: str) -> str | 
     defs = [f for f in top_level(node.body) if isinstance(f, ast.FunctionDef) and f.name == dunder
             and len(f.args.posonlyargs + f.args.args) == 2]
     if len(defs) > 1:
-        defs = [f for f in defs if _writable((f.args.posonlyargs + f.args.args)[1].annotation, home, receiver) == other]
-    return _writable(defs[0].returns, home, receiver) if len(defs) == 1 else None
+        defs = [f for f in defs if writable((f.args.posonlyargs + f.args.args)[1].annotation, home, receiver) == other]
+    return writable(defs[0].returns, home, receiver) if len(defs) == 1 else None
 
 
 def generic(dotted: str) -> bool | None:
@@ -220,20 +216,47 @@ def _source(module: str, node: ast.ImportFrom) -> str | None:
     return None
 
 
-def _writable(annotation: ast.expr | None, module: str, receiver: str) -> str | None:
-    """The annotation as type text a file can write (`Self` is the receiver), or None."""
+def method_defs(dotted: str, name: str) -> tuple[str, list[ast.FunctionDef]] | None:
+    """(the stub module, the defs: one, or its overloads) of method `name` of the stdlib class
+    `dotted` or of its nearest base that defines it; None when no stub class defines it as a method."""
+    module, _, cls = dotted.rpartition(".")
+    found = _owner(module, cls, name) if module else None
+    if found is None:
+        return None
+    defs = [f for f in top_level(found[1].body) if isinstance(f, ast.FunctionDef) and f.name == name]
+    return (found[0], defs) if defs else None
+
+
+def class_origin(dotted: str) -> str | None:
+    """Where the stubs define the class `dotted` names, through re-exports (`ast.AST` -> `_ast.AST`
+    in stubs that define it there), or None when the stubs have no such class."""
+    module, _, cls = dotted.rpartition(".")
+    found = _class_def(module, cls) if module else None
+    return f"{found[0]}.{found[1].name}" if found is not None else None
+
+
+def writable(annotation: ast.expr | None, module: str, receiver: str, spell=None) -> str | None:
+    """The annotation of stub `module` as type text a file can write (`Self` is the receiver), or
+    None.  Builtins, typing's names and the classes `KNOWN_IMPORTS` knows are written bare; other
+    classes only as `spell(origin)` writes them, if given (how the file names `_ast.AST`: `ast.AST`)."""
     if annotation is None:
         return None
     text = normalize(full_generators(annotation))
     if text is None:
         return None
     imports = _imports(module)
+    spelled = {}
     for name in head_names(text):
-        if name == "Self":
+        if name == "Self" or name in BUILTIN_NAMES or name in _TYPING:
             continue
-        if name in BUILTIN_NAMES or name in _TYPING:
+        origin = imports.get(name, f"{module}.{name}")
+        if origin == f"{KNOWN_IMPORTS.get(name)}.{name}":
             continue
-        home = KNOWN_IMPORTS.get(name)
-        if home is None or imports.get(name, f"{module}.{name}") != f"{home}.{name}":
+        spelled[name] = spell(origin) if spell is not None else None
+        if spelled[name] is None:
             return None
+    for name, local in spelled.items():
+        text = re.sub(rf"(?<![\w.])\b{re.escape(name)}\b", local, text)
     return re.sub(r"\bSelf\b", receiver, text)
+
+

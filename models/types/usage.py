@@ -143,3 +143,65 @@ def only_truth_tested(func: ast.AST, name: str) -> bool:
     stores = any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load) for n in ast.walk(func))
     return bool(uses) and not stores
 
+
+
+#: Methods that of the builtin types only `str` has, or only `bytes` (and `bytearray`).
+_STR_ONLY = {"encode", "format", "format_map", "casefold", "isidentifier", "isdecimal", "isnumeric",
+             "isprintable"}
+_BYTES_ONLY = {"decode", "hex"}
+#: Methods that `str` and `bytes` share, telling one from the other by a literal argument.
+_SHARED = {"startswith", "endswith", "split", "rsplit", "strip", "lstrip", "rstrip", "replace", "find",
+           "rfind", "index", "rindex", "count", "partition", "rpartition", "removeprefix", "removesuffix"}
+
+
+def text_use(func: ast.AST, name: str) -> str | None:
+    """`str` or `bytes` when how a def uses a name it never rebinds tells which, and nothing says
+    otherwise: a method only one of them has (`raw.encode()`, `data.decode()`), a shared one given
+    a literal (`path.startswith("/")`), `==` or `in` against literals, `+` with a literal.  Uses
+    that fit neither (another attribute, an isinstance test, a None check) say nothing."""
+    kinds = set()
+    for node, p, gp in parents(func).get(name, []):
+        kind = _text_kind(node, p, gp)
+        if kind == "?":
+            return None
+        if kind is not None:
+            kinds.add(kind)
+    if len(kinds) != 1 or any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
+                              for n in ast.walk(func)):
+        return None
+    return kinds.pop()
+
+
+def _text_kind(node: ast.expr, p: ast.AST | None, gp: ast.AST | None) -> str | None:
+    """"str" or "bytes" when this use tells, "?" when it contradicts both, else None."""
+    if isinstance(p, ast.Attribute):
+        if not (isinstance(gp, ast.Call) and gp.func is p) or (not hasattr(str, p.attr) and not hasattr(bytes, p.attr)):
+            return "?"
+        if p.attr in _STR_ONLY or p.attr in _BYTES_ONLY:
+            return "str" if p.attr in _STR_ONLY else "bytes"
+        return _literal_kind(gp.args) if p.attr in _SHARED else None
+    if isinstance(p, ast.Compare):
+        others = [c for c in [p.left, *p.comparators] if c is not node]
+        if any(isinstance(c, ast.Constant) and c.value is None for c in others):
+            return "?"
+        if all(isinstance(op, (ast.Eq, ast.NotEq)) for op in p.ops):
+            return _literal_kind(others)
+        if p.left is node and len(p.ops) == 1 and isinstance(p.ops[0], (ast.In, ast.NotIn)) and isinstance(
+                p.comparators[0], (ast.Tuple, ast.List, ast.Set)):
+            return _literal_kind(p.comparators[0].elts, every=True)
+        return None
+    if isinstance(p, ast.BinOp) and isinstance(p.op, ast.Add):
+        return _literal_kind([p.right if p.left is node else p.left])
+    if isinstance(p, ast.Call) and isinstance(p.func, ast.Name) and p.func.id == "isinstance":
+        return "?"
+    return None
+
+
+def _literal_kind(nodes: list, every: bool = False) -> str | None:
+    """The one of str and bytes that the literals among `nodes` are (all of them, if `every`)."""
+    kinds = {"str" if isinstance(n, ast.JoinedStr) or (isinstance(n, ast.Constant) and isinstance(n.value, str))
+             else "bytes" if isinstance(n, ast.Constant) and isinstance(n.value, bytes) else None for n in nodes}
+    if every and None in kinds:
+        return None
+    kinds.discard(None)
+    return kinds.pop() if len(kinds) == 1 else None

@@ -87,6 +87,34 @@ def test_a_parameter_whose_truth_alone_is_tested_is_a_bool(body, expected):
         expected and f"{expected} | None")
 
 
+@pytest.mark.parametrize("body, expected", [
+    ("    return raw.encode('ascii')\n", "str"),  # of the builtins, only a str has `encode`
+    ("    return raw.decode()\n", "bytes"),
+    ("    if raw == 'TRACES':\n        return 1\n", "str"),
+    ("    return raw in ('a', 'b') or raw.startswith('-')\n", "str"),
+    ("    return raw.split(b',')\n", "bytes"),
+    ("    return raw + '_x'\n", "str"),
+    ("    return raw.strip()\n", None),  # str and bytes alike
+    ("    return raw.encode() + raw.decode()\n", None),  # both: neither
+    ("    return raw.encode(), raw.name\n", None),  # an attribute neither has
+    ("    if isinstance(raw, bytes):\n        return raw\n    return raw.encode()\n", None),
+    ("    if raw is None:\n        return ''\n    return raw.encode()\n", None),
+    ("    raw = raw.encode()\n    return raw\n", None),  # rebound
+    ("    return raw in (1, 'a')\n", None),
+])
+def test_how_a_parameter_is_used_tells_a_str_from_bytes(body, expected):
+    ev = evidence_at(f"def rule(raw):\n{body}", "parameter", "raw")
+    assert (ev.type, ev.rule if expected else None) == (expected, expected and "text_use")
+    assert evidence_at(f"def rule(raw=None):\n{body}", "parameter", "raw").type == (
+        expected and f"{expected} | None")
+
+
+def test_a_parameter_passed_on_to_one_used_as_text_is_text():
+    src = "def quote(raw):\n    return raw.encode()\n\n\ndef header(name):\n    return quote(name)\n"
+    ev = evidence_at(src, "parameter", "name", "header")
+    assert (ev.type, ev.rule) == ("str", "forwarded")
+
+
 MARKERS = {
     "pkg.models": "class Placeholder:\n    def __init__(self, value):\n        self.value = value\n\n\n"
                   "def Default(value):\n    return Placeholder(value)\n\n\nclass Retry:\n    pass\n",

@@ -287,6 +287,17 @@ def test_parameter_names_match_classes_by_abbreviation_tail_and_words_in_order()
     assert ev("thing")[0] is None
 
 
+@pytest.mark.parametrize("classes, expected", [
+    ("from _typeshed.wsgi import WSGIEnvironment\nclass ExcInfo: pass\n", "WSGIEnvironment"),  # environ -> environment
+    ("class Environ: pass\nclass WSGIEnvironment: pass\n", "Environ"),  # a class named as spelled comes first
+])
+def test_an_abbreviation_matches_as_spelled_out_and_as_written(classes, expected):
+    src = classes + "def app(environ, exc_info):\n    pass\n"
+    assert _evidence(src, "parameter", "app", "environ").type == expected
+    if "ExcInfo" in classes:  # `exc_info` -> `ExcInfo`, though `exc` spells out `exception`
+        assert _evidence(src, "parameter", "app", "exc_info").type == "ExcInfo"
+
+
 def test_a_name_matches_a_class_of_an_imported_stdlib_module_last_exactly_and_by_more_than_one_word():
     src = ("import ssl as ssl_module\nimport ast\nimport logging\nfrom .log import WrappedLogger\n"
            "def f(socket_ssl, name, logger, tar_info, ssl_context=None):\n    pass\n")

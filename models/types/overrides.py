@@ -1,0 +1,101 @@
+"""What a method overriding a standard-library class's method takes and returns, as its stub says.
+
+`class AccessFormatter(logging.Formatter): def formatMessage(self, record)` is
+called as the base's method is, so `record` is the `logging.LogRecord` that
+typeshed's `Formatter.formatMessage` takes, and `data_received(self, data)` of
+an `asyncio.Protocol` takes `bytes`.  The bases are those of the class and of its
+workspace bases; the parameter is found in the stub's def by name, else by
+position; overloads must agree.  Types are written as the file can name them
+(`ast.AST` after `import ast`, `Name` after `from ast import Name`), or not at
+all.  `object` says nothing here: stubs write it where code writes `Any`
+(`__eq__`'s `other`), and constructors take what each class chooses.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from pulsedev.models.types import stdclasses
+from pulsedev.models.types.members import class_homes
+from pulsedev.models.types.stdlib import BUILTIN_NAMES, argument_at, module_stub
+
+_SKIPPED = {"__init__", "__new__", "__init_subclass__", "__post_init__"}
+
+
+def base_param(slot, ctx) -> tuple[str, str] | None:
+    """(type, "module.Class.method") of a parameter of a method overriding a stdlib class's, or None."""
+    func, cls = slot.func, slot.cls
+    if cls is None or func is None or func.name in _SKIPPED or _static(func):
+        return None
+    params = [*func.args.posonlyargs, *func.args.args]
+    position = params.index(slot.node) - 1 if slot.node in params[1:] else None
+    for dotted, home, defs in _overridden(ctx, cls, func.name):
+        types = set()
+        for f in defs:
+            arg = argument_at(f, None, slot.name, offset=1) or (
+                argument_at(f, position, None, offset=1) if position is not None else None)
+            types.add(stdclasses.writable(arg.annotation, home, cls.name, _speller(ctx)) if arg else None)
+        t = types.pop() if len(types) == 1 else None
+        return (t, f"{dotted}.{func.name}") if t not in (None, "object") else None
+    return None
+
+
+def base_return(func, cls: ast.ClassDef | None, ctx) -> tuple[str, str] | None:
+    """(type, "module.Class.method") a method overriding a stdlib class's returns by its stub, or None
+    (`Any` says nothing either: a visitor's `visit_Name` returns what its pass makes)."""
+    if cls is None or func.name in _SKIPPED or _static(func):
+        return None
+    for dotted, home, defs in _overridden(ctx, cls, func.name):
+        types = {stdclasses.writable(f.returns, home, cls.name, _speller(ctx)) for f in defs}
+        t = types.pop() if len(types) == 1 else None
+        return (t, f"{dotted}.{func.name}") if t not in (None, "object", "Any") else None
+    return None
+
+
+def _static(func) -> bool:
+    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.decorator_list)
+
+
+def _overridden(ctx, cls: ast.ClassDef, method: str):
+    """(dotted base, stub module, defs) of the nearest stdlib base of the class, or of its workspace
+    bases, that defines `method`: at most one."""
+    for home_ctx, c in class_homes(ctx, cls.name) or [(ctx, cls)]:
+        for base in c.bases:
+            dotted = _dotted(home_ctx, base)
+            found = stdclasses.method_defs(dotted, method) if dotted else None
+            if found is not None:
+                yield dotted, *found
+                return
+
+
+def _dotted(ctx, base: ast.expr) -> str | None:
+    """The dotted name of a stdlib class a base expression names in its file (`logging.Handler`,
+    `NodeTransformer` after `from ast import NodeTransformer`, `dict`), or None."""
+    if isinstance(base, ast.Subscript):
+        base = base.value
+    if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name):
+        origin = ctx.imports.get(base.value.id)
+        return f"{origin}.{base.attr}" if origin and module_stub(origin) is not None else None
+    if isinstance(base, ast.Name):
+        if base.id in ctx.classes or base.id in ctx.imports:
+            return ctx.library_class(base.id)
+        return f"builtins.{base.id}" if base.id in BUILTIN_NAMES else None
+    return None
+
+
+def _speller(ctx):
+    """How the file writes a stdlib class given where the stubs define it: by a name it imports
+    (`Name`), or through a module it imports (`ast.Name`); None when it cannot."""
+    def spell(origin: str) -> str | None:
+        key = stdclasses.class_origin(origin)
+        if key is None:
+            return None
+        name = origin.rpartition(".")[2]
+        for local, source in ctx.imports.items():
+            if local == name and stdclasses.class_origin(source) == key:
+                return local
+        for local, source in ctx.imports.items():
+            if module_stub(source) is not None and stdclasses.class_origin(f"{source}.{name}") == key:
+                return f"{local}.{name}"
+        return None
+    return spell
