@@ -34,6 +34,7 @@ from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind r
 from pulsedev.models.types.receivers import attribute_type, method_return
 from pulsedev.models.types.typetext import head_names, normalize, without_none
 from pulsedev.models.types.typetext import join_types as _union
+from pulsedev.models.types.usage import TEXT_SHARED, literal_kind
 
 
 class Env(dict):
@@ -272,6 +273,9 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
         if recv is None and f.attr in ANY_RECEIVER_METHODS and not (
                 isinstance(f.value, ast.Name) and f.value.id in ctx.imports and f.value.id not in env):
             return ANY_RECEIVER_METHODS[f.attr]  # not a module's function: `codecs.decode` may return bytes
+        if recv is None and f.attr in TEXT_SHARED and not node.keywords and (kind := literal_kind(
+                node.args)) is not None and not names_an_import(f.value, env, ctx):
+            return text_method(kind, f.attr)  # `host.rstrip(".")`: only a str takes a str there
         if recv and recv.startswith("dict[") and f.attr in ("keys", "values", "items"):
             return None
         if recv is None and ctx.index is not None and not names_an_import(f.value, env, ctx):

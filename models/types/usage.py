@@ -150,7 +150,7 @@ _STR_ONLY = {"encode", "format", "format_map", "casefold", "isidentifier", "isde
              "isprintable"}
 _BYTES_ONLY = {"decode", "hex"}
 #: Methods that `str` and `bytes` share, telling one from the other by a literal argument.
-_SHARED = {"startswith", "endswith", "split", "rsplit", "strip", "lstrip", "rstrip", "replace", "find",
+TEXT_SHARED = {"startswith", "endswith", "split", "rsplit", "strip", "lstrip", "rstrip", "replace", "find",
            "rfind", "index", "rindex", "count", "partition", "rpartition", "removeprefix", "removesuffix"}
 
 
@@ -179,25 +179,25 @@ def _text_kind(node: ast.expr, p: ast.AST | None, gp: ast.AST | None) -> str | N
             return "?"
         if p.attr in _STR_ONLY or p.attr in _BYTES_ONLY:
             return "str" if p.attr in _STR_ONLY else "bytes"
-        return _literal_kind(gp.args) if p.attr in _SHARED else None
+        return literal_kind(gp.args) if p.attr in TEXT_SHARED else None
     if isinstance(p, ast.Compare):
         others = [c for c in [p.left, *p.comparators] if c is not node]
         if any(isinstance(c, ast.Constant) and c.value is None for c in others):
             return "?"
         if all(isinstance(op, (ast.Eq, ast.NotEq)) for op in p.ops):
-            return _literal_kind(others)
+            return literal_kind(others)
         if p.left is node and len(p.ops) == 1 and isinstance(p.ops[0], (ast.In, ast.NotIn)) and isinstance(
                 p.comparators[0], (ast.Tuple, ast.List, ast.Set)):
-            return _literal_kind(p.comparators[0].elts, every=True)
+            return literal_kind(p.comparators[0].elts, every=True)
         return None
     if isinstance(p, ast.BinOp) and isinstance(p.op, ast.Add):
-        return _literal_kind([p.right if p.left is node else p.left])
+        return literal_kind([p.right if p.left is node else p.left])
     if isinstance(p, ast.Call) and isinstance(p.func, ast.Name) and p.func.id == "isinstance":
         return "?"
     return None
 
 
-def _literal_kind(nodes: list, every: bool = False) -> str | None:
+def literal_kind(nodes: list, every: bool = False) -> str | None:
     """The one of str and bytes that the literals among `nodes` are (all of them, if `every`)."""
     kinds = {"str" if isinstance(n, ast.JoinedStr) or (isinstance(n, ast.Constant) and isinstance(n.value, str))
              else "bytes" if isinstance(n, ast.Constant) and isinstance(n.value, bytes) else None for n in nodes}

@@ -432,7 +432,9 @@ def test_returns_known_at_some_returns_and_methods_of_any_receiver():
     src = ("def f(a, b):\n    if a:\n        return str(a)\n    return b.cached\n"
            "def g(a):\n    return a.encode('utf-8')\n"
            "def h(a):\n    if a:\n        return None\n    return a.cached\n"
-           "import codecs\ndef k(a):\n    return codecs.decode(a, 'rot13')\n")
+           "import codecs\ndef k(a):\n    return codecs.decode(a, 'rot13')\n"
+           "def m(a):\n    return a.rstrip('.')\ndef n(a):\n    return a.split(b',')\n"
+           "def p(a, sep):\n    return a.split(sep)\n")
     slots = _slots(src)
     ctx = FileContext(ast.parse(src))
 
@@ -444,6 +446,9 @@ def test_returns_known_at_some_returns_and_methods_of_any_receiver():
     assert ev("g") == ("bytes", "ret_call")  # `.encode()` gives bytes, whatever it is called on
     assert ev("h") == (None, "unknown")  # None alone says nothing of the other return
     assert ev("k") == (None, "unknown")  # a module's function is not the method
+    assert ev("m") == ("str", "ret_call")  # given a str, only a str's method takes it
+    assert ev("n") == ("list[bytes]", "ret_call")
+    assert ev("p") == (None, "unknown")  # given nothing telling
 
 
 def test_empty_collections_take_the_type_of_what_is_put_in_them():
