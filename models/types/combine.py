@@ -51,7 +51,7 @@ CONVENTIONS = {"dunder_param": 0.9, "kwargs_any": 0.85, "args_any": 0.85, "name_
 #: attribute the def reads of it is a member): 84 of 86 such parameters were that class in eight
 #: held-out packages.  The corpus seldom shows a fit (about 330 of its 127,000 samples, even with
 #: each package indexed whole), so the model's own weight for it is too low.  The same holds for a
-#: parameter typed as the one workspace class with all it reads (params.py `_duck_class`): 53 of 57.
+#: parameter typed as the one workspace class with all it reads (duck.py `duck_class`): 53 of 57.
 FITTED = 0.9
 
 

@@ -2,17 +2,20 @@
 
 Tried in order for a parameter without a telling default: a data-model
 convention (`__exit__`'s `exc_tb`), what pytest passes a test or fixture
-(fixtures.py: the fixture it names, its parametrized values), a type alias its name names, what
-the def first turns it from (checked.py: `if isinstance(s, str): s = s.encode()`), a class its name
-names (names.py: `console` -> `Console`, checked against what the def reads of it,
+(fixtures.py: the fixture it names, its parametrized values), what the
+standard-library method a method overrides takes (overrides.py: `emit`'s
+`record`), a type alias its name names, what the def first turns it from
+(checked.py: `if isinstance(s, str): s = s.encode()`), a class its name names
+(names.py: `console` -> `Console`, checked against what the def reads of it,
 members.py, and against what makes one of it or takes it), what its docstring
 states, what the workspace's calls pass (callsites.py), the declared field it
 is stored in, what the def puts in it when None, what its family of overrides
-says (family.py), what the def it is passed on to takes (forwarded.py), the
-type the workspace's classes declare a field of its name with, and the one
-workspace class that has all the attributes the def reads of it (`_duck_class`).  With a default: the default's
-type, or the docstring's when it admits the default.  The words of each
-`Evidence` are the tooltip's.
+says (family.py), what the def it is passed on to takes (forwarded.py), a truth
+test or a use only text has (usage.py: `raw.encode()`), the type the
+workspace's classes declare a field of its name with, and the one workspace
+class that has all the attributes the def reads of it (duck.py).  With a
+default: the default's type, or the docstring's when it admits the default.
+The words of each `Evidence` are the tooltip's.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ import ast
 from pulsedev.models.types import docstrings
 from pulsedev.models.types.assigned import filled_when_none
 from pulsedev.models.types.checked import converted
-from pulsedev.models.types.evidence import Evidence, rule_kind
+from pulsedev.models.types.defaults import default_evidence
+from pulsedev.models.types.duck import duck_class
+from pulsedev.models.types.evidence import Evidence
 from pulsedev.models.types.family import family_type
 from pulsedev.models.types.fixtures import injected
 from pulsedev.models.types.forwarded import forwarded_type
@@ -30,7 +35,7 @@ from pulsedev.models.types.infer import Env, FileContext, _union, infer
 from pulsedev.models.types.members import declared_field, fit
 from pulsedev.models.types.names import alias_for_name, type_named
 from pulsedev.models.types.overrides import base_param
-from pulsedev.models.types.scope import made_by_function, parameter_default
+from pulsedev.models.types.scope import parameter_default
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.typetext import split_union, without_none
 from pulsedev.models.types.usage import only_truth_tested, text_use
@@ -92,7 +97,7 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
                                   words + (", default None" if is_none else "")), slot, ctx, onward)
             duck = _duck(slot, ctx, is_none) if ev.fit == "missing" else None
             return duck or ev  # (a `node` that reads what only an `Element` has is that, whatever its name says)
-        doc = _doc_param(slot, ctx)
+        doc = docstrings.stated(docstrings.param_type(slot.func, slot.name), ctx)
         if doc is not None:
             return _fitted(Evidence(_optional(doc, is_none), "doc" + ("_none" if is_none else ""),
                                     f"the docstring says {doc}"), slot, ctx)
@@ -132,26 +137,7 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
         if duck is not None:
             return duck
         return Evidence(None, "default_none" if is_none else "nodefault", "")
-    literal = isinstance(default, ast.Constant) and type(default.value) in (str, int, float)
-    alias = alias_for_name(ctx, slot.name, admits_literal=True) if literal else None
-    if alias is not None:  # `style: StyleType = "none"`: the alias admits the literal default
-        return Evidence(alias, "name_alias_default", f"named like the type `{alias}`")
-    t = infer(default, Env(), ctx)
-    sentinel = sentinel_class(default.id, ctx) if t is None and isinstance(default, ast.Name) else None
-    if sentinel is not None:  # `follow_redirects=USE_CLIENT_DEFAULT`: whatever else it is, it admits that
-        return Evidence(None, "default_sentinel", f"default is the sentinel `{default.id}`", sentinel=sentinel)
-    if t is None or t == "None":
-        return Evidence(None, "default_" + rule_kind(default), "")
-    if made_by_function(default, ctx):  # `Default(None)`, `Option(...)`: a marker that wraps the value
-        return Evidence(None, "default_made", "")
-    doc = _doc_param(slot, ctx)
-    if doc is not None and doc != t and _admits(doc, t, ctx):
-        return Evidence(doc, "doc_default", f"the docstring says {doc}, default is {default_words(default)}")
-    if isinstance(default, ast.Constant) and _compared_to_none(slot.func, slot.name):
-        return Evidence(f"{t} | None", "default_none_checked", f"default is {default_words(default)}; "
-                                                                "compared with None")
-    return Evidence(t, "default_" + rule_kind(default), f"default is {default_words(default)}")
-
+    return default_evidence(slot, ctx, default)
 
 def _nested(slot: Slot) -> bool:
     """Whether the slot's def is defined in another def: a wrapper, whose `*args` and `**kwargs`
@@ -160,17 +146,6 @@ def _nested(slot: Slot) -> bool:
     return slot.cls is None and "." in slot.qualname
 
 
-def _compared_to_none(func, name: str) -> bool:
-    """Whether the def compares the parameter with None (`if width is None:`): a parameter with a
-    default of another type that may also be None (`path="/"`, `path: str | None`): 23 of 28 such
-    parameters in three evaluation sets and the corpus."""
-    for node in ast.walk(func):
-        if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Is, ast.IsNot)):
-            pair = (node.left, node.comparators[0])
-            if any(isinstance(a, ast.Name) and a.id == name for a in pair) and any(
-                    isinstance(b, ast.Constant) and b.value is None for b in pair):
-                return True
-    return False
 
 
 def _declared_elsewhere(slot: Slot, ctx: FileContext) -> str | None:
@@ -184,15 +159,6 @@ def _shallow(slot: Slot, ctx: FileContext) -> Evidence:
     return parameter_evidence(slot, ctx, family=False, onward=False)
 
 
-def sentinel_class(name: str, ctx: FileContext) -> str | None:
-    """The class of a module-level sentinel, an object of a workspace class (`NO_CHANGE = NoChange()`),
-    of the file or imported from a workspace module (as last saved)."""
-    found = ctx.module_constant(name)
-    if found is None:
-        return None
-    home, value = found
-    called = value.func.id if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) else None
-    return called if called in home.classes and not value.args and not value.keywords else None
 
 
 def _optional(t: str, is_none: bool) -> str:
@@ -230,13 +196,6 @@ def param_default(slot: Slot) -> ast.expr | None:
     return parameter_default(slot.func, slot.node)
 
 
-def default_words(node: ast.expr) -> str:
-    """A short source rendering of a default for tooltips."""
-    try:
-        text = ast.unparse(node)
-    except Exception:  # unparse of odd nodes
-        return "a default"
-    return text if len(text) <= 30 else text[:27] + "..."
 
 
 def _fitted(ev: Evidence, slot: Slot, ctx: FileContext, onward: bool = False) -> Evidence:
@@ -277,23 +236,6 @@ def _converted(func: ast.AST, name: str, class_name: str, ctx: FileContext) -> s
     return None
 
 
-def _doc_param(slot: Slot, ctx: FileContext) -> str | None:
-    """The type the docstring states for a parameter, when the file can see every name in it."""
-    return docstrings.stated(docstrings.param_type(slot.func, slot.name), ctx)
-
-
-def _admits(doc: str, default: str, ctx: FileContext) -> bool:
-    """Whether a docstring's type takes the default's: a member of it (`str | Style` takes "none"),
-    a float for an int, or a type alias for a str (`JustifyMethod` takes "left")."""
-    members = split_union(doc)
-    if default in members or (default == "int" and "float" in members):
-        return True
-    if default != "str" or len(members) != 1 or doc in ctx.classes:
-        return False
-    origin = ctx.imports.get(doc)
-    if origin is not None:
-        return ctx.index is None or not ctx.index.is_class(origin)
-    return doc in ctx.assignments
 
 
 def _passed(slot: Slot, ctx: FileContext) -> Evidence | None:
@@ -311,45 +253,10 @@ def _passed(slot: Slot, ctx: FileContext) -> Evidence | None:
 
 
 def _duck(slot: Slot, ctx: FileContext, is_none: bool) -> Evidence | None:
-    """`_duck_class` as evidence (a fit by construction), or None."""
-    found = _duck_class(slot, ctx)
+    """`duck_class` as evidence (a fit by construction), or None."""
+    found = duck_class(slot, ctx)
     if found is None:
         return None
     t, reads = found
     return Evidence(_optional(t, is_none), "duck" + ("_none" if is_none else ""),
                     f"only `{t}` has {', '.join(f'`{a}`' for a in reads)}", "found")
-
-
-def _duck_class(slot: Slot, ctx: FileContext) -> tuple[str, list[str]] | None:
-    """(class, attributes) when the attributes the def reads of the parameter, two or more and one at
-    least that no standard-library class has, are all had by one workspace class only (or by a class
-    and its subclasses: that class).  Not for a parameter the def tests with isinstance, a generic
-    class, nor a comparison's `other`.  On seven sets of packages, 53 of 57 parameters so typed were
-    annotated with that class (with one attribute read, 27 of 43 more)."""
-    from pulsedev.models.types.members import read_attributes
-    from pulsedev.models.types.receivers import classes_with
-    from pulsedev.models.types.stdlib import member_names
-    from pulsedev.models.types.tracefit import isinstance_checks
-
-    name = slot.func.name
-    if ctx.index is None or (name.startswith("__") and name not in ("__init__", "__new__", "__call__")):
-        return None  # (`__eq__`'s `other` is whatever it is compared with)
-    reads = read_attributes(slot.func, slot.name)
-    if len(reads) < 2 or reads <= member_names() or isinstance_checks(slot.func, ctx).get(slot.name):
-        return None  # (a parameter the def tests with isinstance may be one of several)
-    found = classes_with(ctx.index, reads)
-    if len(found) > 1:
-        found = [c for c in found if not any(c != o and o in _ancestor_names(ctx, c) for o in found)]
-    module = ctx.index.classes.get(found[0]) if len(found) == 1 else None  # (gone when saved since)
-    if module is None or (home := ctx.index.class_home(f"{module}.{found[0]}")) is None \
-            or home[0].type_params(home[1]):
-        return None  # (a generic class's bare name says nothing of what it holds)
-    return found[0], sorted(reads)
-
-
-def _ancestor_names(ctx: FileContext, name: str) -> set[str]:
-    """A workspace class's name and its workspace bases' names, read from the class's own module."""
-    from pulsedev.models.types.members import class_homes
-
-    module = ctx.index.classes.get(name)
-    return {c.name for _, c in class_homes(ctx.index.context(module), name)} if module else set()
