@@ -16,9 +16,9 @@ import re
 
 from pulsedev.models.types import docstrings
 from pulsedev.models.types.evidence import Evidence
+from pulsedev.models.types.exits import returns_of
 from pulsedev.models.types.params import param_default
 from pulsedev.models.types.slots import Slot
-from pulsedev.models.types.static import returns_of
 from pulsedev.models.types.stdlib import PLAIN_NAMES
 from pulsedev.models.types.typetext import head_names, split_union
 from pulsedev.models.types.usage import callee_name, parents, usage

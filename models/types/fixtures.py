@@ -215,7 +215,7 @@ def _collection(index) -> Collection:
 
 
 def _is_generator(func) -> bool:
-    from pulsedev.models.types.static import returns_of  # (static.py imports params.py, which imports this)
+    from pulsedev.models.types.exits import returns_of
 
     return bool(returns_of(func)[1])
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 import ast
 
 from pulsedev.models.types.context import FileContext
+from pulsedev.models.types.exits import always_raises
 from pulsedev.models.types.lines import ODD_BREAKS
 from pulsedev.models.types.reparse import reparse, unit_start
-from pulsedev.models.types.static import always_raises
 from pulsedev.models.types.units import components, digest, referenced, unit_info
 
 
