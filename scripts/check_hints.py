@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pulsedev.models.types.engine import TypeEngine
 from pulsedev.models.types.lines import source_lines
-from pulsedev.models.types.model import load
+from pulsedev.models.types.modelfile import load
 
 
 def apply(text: str, edits: list[dict]) -> str:

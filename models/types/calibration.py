@@ -104,7 +104,7 @@ class Calibrator:
         return np.array(rows, dtype=np.float64)
 
     def state(self) -> dict:
-        """What `model.save` persists."""
+        """What `modelfile.save` persists."""
         return {"clf": self.clf, "types": self.types, "rules": self.rules}
 
     @classmethod

@@ -85,7 +85,7 @@ class Difficulty:
         return [float(p) for p in self.clf.predict_proba(X)[:, list(self.clf.classes_).index(True)]]
 
     def state(self) -> dict:
-        """What `model.save` persists."""
+        """What `modelfile.save` persists."""
         return {"vectorizer": self.vectorizer, "clf": self.clf, "types": sorted(self.types)}
 
     @classmethod

@@ -29,9 +29,9 @@ from pulsedev.models.types.documents import Documents, uri_path
 from pulsedev.models.types.feedback import HintFeedback
 from pulsedev.models.types.hintfilter import public, wanted
 from pulsedev.models.types.index import WorkspaceIndex, module_name
-from pulsedev.models.types.model import load
 from pulsedev.models.types.modelfile import (
     held_out,
+    load,
     model_file,
     prune,
     start_training,

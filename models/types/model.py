@@ -13,8 +13,7 @@ label, `Sample.calibrates`: typeshed's for the standard library); it
 also reads what two regressions on parts of the features say of each guess
 (views.py), and how often guesses of that type are right on slots like it
 (difficulty.py, fitted on the same held-out guesses).  Persisted with skops
-(no pickle), with float32 weights and a pruned vocabulary: about 17 MB on
-this machine's site-packages, kept under 20 MB (`MAX_FILE_BYTES`).
+(no pickle) by modelfile.py, with float32 weights and a pruned vocabulary.
 Accepted and rejected hints adjust it online (`learn_feedback`).
 """
 
@@ -23,9 +22,7 @@ from __future__ import annotations
 import collections
 import hashlib
 import time
-import zipfile
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pulsedev.models.types.calibration import Calibrator, Guess
@@ -33,7 +30,7 @@ from pulsedev.models.types.consistency import consistent
 from pulsedev.models.types.corpus import Sample, feature_value
 from pulsedev.models.types.difficulty import Difficulty
 from pulsedev.models.types.typetext import canonical, split_union, type_key
-from pulsedev.models.types.views import VIEWS, Views
+from pulsedev.models.types.views import Views
 
 STATIC, OTHER = "<static>", "<other>"
 KINDS = ("parameter", "return", "variable")
@@ -45,9 +42,6 @@ MODEL_VERSION = 4
 C = 0.25
 #: A feature whose largest weight over all classes is below this is pruned from the saved model.
 PRUNE_BELOW = 0.05
-#: The saved file's budget: a model whose file would be larger (a corpus of very many packages) is
-#: pruned harder, its threshold doubled until it fits.  About 17 MB here with 45 packages, 18 MB with 105.
-MAX_FILE_BYTES = 19_500_000
 
 if TYPE_CHECKING:  # scikit-learn and numpy are imported only when a model is trained or loaded
     import numpy as np
@@ -273,72 +267,3 @@ def train(samples: list[Sample], folds: int = 3, min_count: int = 8, max_classes
     vec, clf, views = _fit(samples, vocab)
     metrics["train_seconds"] = round(time.time() - start, 1)
     return TypeModel(vec, clf, calibrator, views, time.time(), len(samples), metrics, difficulty=difficulty)
-
-
-TRUSTED = ["sklearn.feature_extraction._dict_vectorizer.DictVectorizer",
-           "sklearn.linear_model._logistic.LogisticRegression",
-           "sklearn.isotonic.IsotonicRegression", "numpy.float32", "numpy.float64", "numpy.dtype",
-           "builtins.float", "scipy.interpolate._interpolate.interp1d",
-           # the calibrator's gradient-boosted trees (partial only ever wraps check_array: any other
-           # function it wrapped would be listed as untrusted itself and refused)
-           "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
-           "sklearn.utils.validation.check_array", "functools.partial"]
-
-
-def save(model: TypeModel, path: Path, max_bytes: int = MAX_FILE_BYTES) -> None:
-    """Writes the model with skops (atomic rename), pruning it (in place) harder while its file is over
-    `max_bytes`."""
-    import skops.io as sio
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    below = PRUNE_BELOW
-    while True:
-        state = {"version": MODEL_VERSION, "vectorizer": model.vectorizer, "clf": model.clf,
-                 "calibrator": model.calibrator.state() if model.calibrator is not None else None,
-                 "trained_at": model.trained_at, "samples": model.samples,
-                 "metrics": model.metrics, "penalties": model.penalties,
-                 "views": list(model.views.fitted),
-                 "difficulty": model.difficulty.state() if model.difficulty is not None else None}
-        sio.dump(state, tmp, compression=zipfile.ZIP_DEFLATED)  # the feature names' JSON shrinks tenfold
-        if tmp.stat().st_size <= max_bytes or not model.vectorizer.feature_names_:
-            break
-        below *= 2
-        prune(model.vectorizer, [model.clf, *model.views.fitted], below)
-        if model.difficulty is not None:
-            prune(model.difficulty.vectorizer, [model.difficulty.clf], below)
-        model.metrics["pruned_below"] = below
-    tmp.replace(path)
-
-
-def load(path: Path) -> TypeModel | None:
-    """Reads a model written by `save`; refuses files holding any type outside a fixed allowlist."""
-    import skops.io as sio
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    try:
-        untrusted = sio.get_untrusted_types(file=path)
-        if any(t not in TRUSTED for t in untrusted):
-            return None
-        state = sio.load(path, trusted=untrusted)
-    except Exception:  # a damaged or foreign file is simply not used
-        return None
-    need = {"vectorizer": DictVectorizer, "clf": LogisticRegression}
-    if not isinstance(state, dict) or state.get("version") != MODEL_VERSION or any(
-            not isinstance(state.get(k), t) for k, t in need.items()):
-        return None
-    views = state.get("views")
-    if not isinstance(views, list) or len(views) != len(VIEWS) or any(
-            not isinstance(v, LogisticRegression) for v in views):
-        return None
-    try:
-        calibrator = Calibrator.from_state(state["calibrator"]) if state.get("calibrator") else None
-    except (KeyError, TypeError, AttributeError):
-        return None
-    saved = state.get("difficulty")
-    difficulty = Difficulty.from_state(saved) if saved is not None else None
-    if saved is not None and difficulty is None:
-        return None
-    return TypeModel(state["vectorizer"], state["clf"], calibrator, Views(views), state["trained_at"],
-                     state["samples"], state["metrics"], state.get("penalties", {}), difficulty)

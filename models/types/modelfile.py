@@ -1,11 +1,13 @@
-"""The persisted type model of a workspace: its file and training it.
+"""The persisted type model of a workspace: its file, saving and loading it, and training it.
 
 The file name is a key over the model and feature versions, a digest of this
 package's source (a changed rule never meets an old model), the interpreter,
 the workspace's annotated packages and the packages held out of training.
 Training runs `pulsedev.models.types.train` in a low-priority child process
 that dies with the server; only the newest few models are kept (what feedback
-taught outlives them: feedback.py).
+taught outlives them: feedback.py).  `save` writes a model with skops (no
+pickle) and `load` refuses a file holding any type outside `TRUSTED`: about
+17 MB on this machine's site-packages, kept under 20 MB (`MAX_FILE_BYTES`).
 `workspace_python` picks the interpreter whose packages the model learns from.
 """
 
@@ -17,11 +19,20 @@ import hashlib
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
+from pulsedev.models.types import model as type_model
+from pulsedev.models.types.calibration import Calibrator
 from pulsedev.models.types.corpus import site_dirs
+from pulsedev.models.types.difficulty import Difficulty
 from pulsedev.models.types.features import FEATURES_VERSION
-from pulsedev.models.types.model import MODEL_VERSION
+from pulsedev.models.types.model import MODEL_VERSION, PRUNE_BELOW, TypeModel
+from pulsedev.models.types.views import VIEWS, Views
+
+#: The saved file's budget: a model whose file would be larger (a corpus of very many packages) is
+#: pruned harder, its threshold doubled until it fits.  About 17 MB here with 45 packages, 18 MB with 105.
+MAX_FILE_BYTES = 19_500_000
 
 
 def workspace_python(root: Path | None) -> str:
@@ -99,3 +110,72 @@ def _child_setup() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
     except (OSError, AttributeError):
         pass
+
+
+TRUSTED = ["sklearn.feature_extraction._dict_vectorizer.DictVectorizer",
+           "sklearn.linear_model._logistic.LogisticRegression",
+           "sklearn.isotonic.IsotonicRegression", "numpy.float32", "numpy.float64", "numpy.dtype",
+           "builtins.float", "scipy.interpolate._interpolate.interp1d",
+           # the calibrator's gradient-boosted trees (partial only ever wraps check_array: any other
+           # function it wrapped would be listed as untrusted itself and refused)
+           "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+           "sklearn.utils.validation.check_array", "functools.partial"]
+
+
+def save(model: TypeModel, path: Path, max_bytes: int = MAX_FILE_BYTES) -> None:
+    """Writes the model with skops (atomic rename), pruning it (in place) harder while its file is over
+    `max_bytes`."""
+    import skops.io as sio
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    below = PRUNE_BELOW
+    while True:
+        state = {"version": MODEL_VERSION, "vectorizer": model.vectorizer, "clf": model.clf,
+                 "calibrator": model.calibrator.state() if model.calibrator is not None else None,
+                 "trained_at": model.trained_at, "samples": model.samples,
+                 "metrics": model.metrics, "penalties": model.penalties,
+                 "views": list(model.views.fitted),
+                 "difficulty": model.difficulty.state() if model.difficulty is not None else None}
+        sio.dump(state, tmp, compression=zipfile.ZIP_DEFLATED)  # the feature names' JSON shrinks tenfold
+        if tmp.stat().st_size <= max_bytes or not model.vectorizer.feature_names_:
+            break
+        below *= 2
+        type_model.prune(model.vectorizer, [model.clf, *model.views.fitted], below)
+        if model.difficulty is not None:
+            type_model.prune(model.difficulty.vectorizer, [model.difficulty.clf], below)
+        model.metrics["pruned_below"] = below
+    tmp.replace(path)
+
+
+def load(path: Path) -> TypeModel | None:
+    """Reads a model written by `save`; refuses files holding any type outside a fixed allowlist."""
+    import skops.io as sio
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+        if any(t not in TRUSTED for t in untrusted):
+            return None
+        state = sio.load(path, trusted=untrusted)
+    except Exception:  # a damaged or foreign file is simply not used
+        return None
+    need = {"vectorizer": DictVectorizer, "clf": LogisticRegression}
+    if not isinstance(state, dict) or state.get("version") != MODEL_VERSION or any(
+            not isinstance(state.get(k), t) for k, t in need.items()):
+        return None
+    views = state.get("views")
+    if not isinstance(views, list) or len(views) != len(VIEWS) or any(
+            not isinstance(v, LogisticRegression) for v in views):
+        return None
+    try:
+        calibrator = Calibrator.from_state(state["calibrator"]) if state.get("calibrator") else None
+    except (KeyError, TypeError, AttributeError):
+        return None
+    saved = state.get("difficulty")
+    difficulty = Difficulty.from_state(saved) if saved is not None else None
+    if saved is not None and difficulty is None:
+        return None
+    return TypeModel(state["vectorizer"], state["clf"], calibrator, Views(views), state["trained_at"],
+                     state["samples"], state["metrics"], state.get("penalties", {}), difficulty)

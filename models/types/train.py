@@ -25,7 +25,8 @@ from pulsedev.models.types.corpus import (
     site_dirs,
 )
 from pulsedev.models.types.index import module_name
-from pulsedev.models.types.model import save, train
+from pulsedev.models.types.model import train
+from pulsedev.models.types.modelfile import save
 from pulsedev.models.types.stdsource import stdlib_samples
 from pulsedev.models.types.stubs import stub_samples
 

@@ -13,7 +13,8 @@ from pulsedev.models.types.combine import combine, from_trace
 from pulsedev.models.types.corpus import file_samples, sample_files
 from pulsedev.models.types.engine import TypeEngine
 from pulsedev.models.types.evidence import Evidence
-from pulsedev.models.types.model import load, save, train
+from pulsedev.models.types.model import train
+from pulsedev.models.types.modelfile import load, save
 from pulsedev.models.types.scoring import Score, format_figures, score_file
 from pulsedev.models.types.slots import find_slots
 from pulsedev.models.types.traces import TraceStore

@@ -6,7 +6,8 @@ import random
 
 from pulsedev.models.types.calibration import Calibrator, Guess
 from pulsedev.models.types.corpus import Sample
-from pulsedev.models.types.model import OTHER, STATIC, _fit, load, save, train
+from pulsedev.models.types.model import OTHER, STATIC, _fit, train
+from pulsedev.models.types.modelfile import load, save
 from pulsedev.models.types.views import VIEWS, view_of
 
 
