@@ -27,7 +27,7 @@ from pulsedev.models.types.typetext import agreed, normalize, without_none
 from pulsedev.models.types.units import per_node
 
 #: Rules (prefixes) of the callee's parameter trusted here: its default, its callers, or a sure rule.
-TELLING = ("default_", "callsite", "converted", "text_use", *sorted(SURE))
+TELLING = ("default_", "callsite", "converted", "text_use", "int_use", *sorted(SURE))
 
 
 def forwarded_type(slot: Slot, ctx, evidence) -> tuple[str, str] | None:

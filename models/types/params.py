@@ -38,7 +38,7 @@ from pulsedev.models.types.overrides import base_param
 from pulsedev.models.types.scope import parameter_default
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.typetext import split_union, without_none
-from pulsedev.models.types.usage import only_truth_tested, text_use
+from pulsedev.models.types.usage import int_use, only_truth_tested, text_use
 
 _EXIT = ("type[BaseException] | None", "BaseException | None", "TracebackType | None")
 #: The data model's parameter conventions (as typeshed writes them): def name -> types of the
@@ -125,6 +125,9 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
             return Evidence(_optional(t, is_none), "forwarded", f"passed on to `{callee}`, which takes {t}")
         if named and only_truth_tested(slot.func, slot.name):
             return Evidence(_optional("bool", is_none), "truth_tested", "only its truth is tested")
+        if named and int_use(slot.func, slot.name):
+            return Evidence(_optional("int", is_none), "int_use" + ("_none" if is_none else ""),
+                            "used as an int: a slice bound, `range`'s, or integer arithmetic")
         text = text_use(slot.func, slot.name) if named else None
         if text is not None:
             return Evidence(_optional(text, is_none), "text_use" + ("_none" if is_none else ""),

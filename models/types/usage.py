@@ -205,3 +205,34 @@ def literal_kind(nodes: list, every: bool = False) -> str | None:
         return None
     kinds.discard(None)
     return kinds.pop() if len(kinds) == 1 else None
+
+
+def int_use(func: ast.AST, name: str) -> bool:
+    """Whether how a def uses a name it never rebinds makes it an int: a slice bound
+    (`data[start:end]`), an argument of `range`, integer arithmetic with an int literal
+    (`n + 1`, `x // 2`), or, beside one of these, an ordering against one (`n < 0` alone is as
+    often a float's).  Another attribute, subscript, iteration, a float or None nearby: not."""
+    telling = False
+    for node, p, _ in parents(func).get(name, []):
+        if isinstance(p, ast.Slice) or (isinstance(p, ast.Call) and isinstance(p.func, ast.Name)
+                                        and p.func.id == "range" and node in p.args):
+            telling = True
+        elif isinstance(p, ast.Compare):
+            others = [c for c in [p.left, *p.comparators] if c is not node]
+            if {type(c.value) for c in others if isinstance(c, ast.Constant)} - {int}:
+                return False
+        elif isinstance(p, ast.BinOp):
+            other = p.right if p.left is node else p.left
+            if not isinstance(other, ast.Constant) or type(other.value) is not int or not isinstance(p.op, _INT_OPS):
+                return False
+            telling = True
+        elif isinstance(p, (ast.Attribute, ast.Subscript, ast.Starred)) or (
+                isinstance(p, (ast.For, ast.AsyncFor, ast.comprehension)) and p.iter is node) or (
+                isinstance(p, ast.Call) and isinstance(p.func, ast.Name) and p.func.id in _NOT_INT_CALLS):
+            return False
+    stores = any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load) for n in ast.walk(func))
+    return telling and not stores
+
+
+_INT_OPS = (ast.Add, ast.Sub, ast.FloorDiv, ast.Mod, ast.LShift, ast.RShift, ast.BitAnd, ast.BitOr, ast.BitXor)
+_NOT_INT_CALLS = {"isinstance", "float", "str", "len", "iter", "list", "tuple", "dict", "set", "callable"}

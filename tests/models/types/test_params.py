@@ -109,6 +109,22 @@ def test_how_a_parameter_is_used_tells_a_str_from_bytes(body, expected):
         expected and f"{expected} | None")
 
 
+@pytest.mark.parametrize("body, expected", [
+    ("    return data[n:]\n", "int"),  # a slice bound
+    ("    for i in range(n):\n        pass\n", "int"),
+    ("    if n < 0:\n        return n + 1\n    return n // 2\n", "int"),
+    ("    return n < 0\n", None),  # an ordering alone is as often a float's
+    ("    return n * 2\n", None),  # a str repeats too
+    ("    return n + 1.5\n", None),
+    ("    return data[n:], n.real\n", None),  # an attribute
+    ("    return data[n:] if n is not None else data\n", None),
+    ("    n = n + 1\n    return data[n:]\n", None),  # rebound
+])
+def test_how_a_parameter_is_used_makes_it_an_int(body, expected):
+    ev = evidence_at(f"def rule(data, n):\n{body}", "parameter", "n")
+    assert (ev.type, ev.rule if expected else None) == (expected, expected and "int_use")
+
+
 def test_a_parameter_passed_on_to_one_used_as_text_is_text():
     src = "def quote(raw):\n    return raw.encode()\n\n\ndef header(name):\n    return quote(name)\n"
     ev = evidence_at(src, "parameter", "name", "header")
