@@ -282,3 +282,14 @@ class Env:
     add_caller_features(slots, feats, ctx)
     flagged = {f"{s.qualname}.{s.name}" for s, f in zip(slots, feats) if "p:passed_none" in f}
     assert flagged == {"Env._parse.name", "Env._scan.name"}
+
+
+def test_what_callers_pass_as_any_says_nothing_of_a_parameter_defaulting_to_none():
+    source = ("from typing import Any\n\n\ndef show(value=None, count=None):\n    pass\n\n\n"
+              "def run(item: Any, n: Any):\n    show(item)\n    show(count=n)\n\n\n"
+              "def walk(n: Any):\n    show(count=n)\n")
+    ev = _evidence(source, _file_context(source))
+    assert not ev["show.value"].rule.startswith("callsite")
+    assert not ev["show.count"].rule.startswith("callsite")
+    source = source.replace("=None", "")  # without a default, a caller's Any is what it is
+    assert _evidence(source, _file_context(source))["show.value"].type == "Any"
