@@ -149,6 +149,10 @@ def only_truth_tested(func: ast.AST, name: str) -> bool:
 _STR_ONLY = {"encode", "format", "format_map", "casefold", "isidentifier", "isdecimal", "isnumeric",
              "isprintable"}
 _BYTES_ONLY = {"decode", "hex"}
+#: Methods that `str` and `bytes` share (not the sequences' `index` and `count`): one called on a
+#: name that nothing else tells makes it a `str`, the far more common (110 of 122 parameters in
+#: seven sets of packages).
+_TEXTUAL = {m for m in dir(str) if not m.startswith("_") and hasattr(bytes, m)} - {"index", "count"}
 #: Methods that `str` and `bytes` share, telling one from the other by a literal argument.
 TEXT_SHARED = {"startswith", "endswith", "split", "rsplit", "strip", "lstrip", "rstrip", "replace", "find",
            "rfind", "index", "rindex", "count", "partition", "rpartition", "removeprefix", "removesuffix"}
@@ -157,15 +161,19 @@ TEXT_SHARED = {"startswith", "endswith", "split", "rsplit", "strip", "lstrip", "
 def text_use(func: ast.AST, name: str) -> str | None:
     """`str` or `bytes` when how a def uses a name it never rebinds tells which, and nothing says
     otherwise: a method only one of them has (`raw.encode()`, `data.decode()`), a shared one given
-    a literal (`path.startswith("/")`), `==` or `in` against literals, `+` with a literal.  Uses
-    that fit neither (another attribute, an isinstance test, a None check) say nothing."""
-    kinds = set()
+    a literal (`path.startswith("/")`), `==` or `in` against literals, `+` with a literal; else a
+    method both have (`name.lower()`) makes it a `str`.  Uses that fit neither (another attribute,
+    an isinstance test, a None check) say nothing."""
+    kinds, textual = set(), False
     for node, p, gp in parents(func).get(name, []):
         kind = _text_kind(node, p, gp)
         if kind == "?":
             return None
         if kind is not None:
             kinds.add(kind)
+        textual = textual or (isinstance(p, ast.Attribute) and p.attr in _TEXTUAL)
+    if not kinds and textual:
+        kinds.add("str")
     if len(kinds) != 1 or any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
                               for n in ast.walk(func)):
         return None

@@ -94,7 +94,9 @@ def test_a_parameter_whose_truth_alone_is_tested_is_a_bool(body, expected):
     ("    return raw in ('a', 'b') or raw.startswith('-')\n", "str"),
     ("    return raw.split(b',')\n", "bytes"),
     ("    return raw + '_x'\n", "str"),
-    ("    return raw.strip()\n", None),  # str and bytes alike
+    ("    return raw.strip()\n", "str"),  # a method str and bytes share: the far more common
+    ("    return raw.count(\"a\")\n", "str"),  # (a sequence's too, but the literal tells)
+    ("    return raw.count(x)\n", None),
     ("    return raw.encode() + raw.decode()\n", None),  # both: neither
     ("    return raw.encode(), raw.name\n", None),  # an attribute neither has
     ("    if isinstance(raw, bytes):\n        return raw\n    return raw.encode()\n", None),
