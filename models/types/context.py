@@ -175,7 +175,8 @@ class FileContext:
     def _library_member(self, class_name: str, name: str, call: bool) -> str | None:
         """`member_type` for a standard-library class (`Path`, imported or as `KNOWN_IMPORTS` knows it)."""
         origin = self.library_class(class_name)
-        return stdclasses.member_type(origin, name, call, class_name) if origin is not None else None
+        return stdclasses.member_type(origin, name, call, class_name, stdclasses.speller(self.imports)) \
+            if origin is not None else None
 
     def operator_type(self, class_name: str, dunder: str, other: str) -> str | None:
         """What `a <op> b` gives for an `a` of a standard-library class (`path / "x"` is a `Path`,

@@ -29,12 +29,13 @@ def base_param(slot, ctx) -> tuple[str, str] | None:
         return None
     params = [*func.args.posonlyargs, *func.args.args]
     position = params.index(slot.node) - 1 if slot.node in params[1:] else None
+    spell = stdclasses.speller(ctx.imports)
     for dotted, home, defs in _overridden(ctx, cls, func.name):
         types = set()
         for f in defs:
             arg = argument_at(f, None, slot.name, offset=1) or (
                 argument_at(f, position, None, offset=1) if position is not None else None)
-            types.add(stdclasses.writable(arg.annotation, home, cls.name, _speller(ctx)) if arg else None)
+            types.add(stdclasses.writable(arg.annotation, home, cls.name, spell) if arg else None)
         t = types.pop() if len(types) == 1 else None
         return (t, f"{dotted}.{func.name}") if t not in (None, "object") else None
     return None
@@ -46,7 +47,7 @@ def base_return(func, cls: ast.ClassDef | None, ctx) -> tuple[str, str] | None:
     if cls is None or func.name in _SKIPPED or _static(func):
         return None
     for dotted, home, defs in _overridden(ctx, cls, func.name):
-        types = {stdclasses.writable(f.returns, home, cls.name, _speller(ctx)) for f in defs}
+        types = {stdclasses.writable(f.returns, home, cls.name, stdclasses.speller(ctx.imports)) for f in defs}
         t = types.pop() if len(types) == 1 else None
         return (t, f"{dotted}.{func.name}") if t not in (None, "object", "Any") else None
     return None
@@ -81,21 +82,3 @@ def _dotted(ctx, base: ast.expr) -> str | None:
             return ctx.library_class(base.id)
         return f"builtins.{base.id}" if base.id in BUILTIN_NAMES else None
     return None
-
-
-def _speller(ctx):
-    """How the file writes a stdlib class given where the stubs define it: by a name it imports
-    (`Name`), or through a module it imports (`ast.Name`); None when it cannot."""
-    def spell(origin: str) -> str | None:
-        key = stdclasses.class_origin(origin)
-        if key is None:
-            return None
-        name = origin.rpartition(".")[2]
-        for local, source in ctx.imports.items():
-            if local == name and stdclasses.class_origin(source) == key:
-                return local
-        for local, source in ctx.imports.items():
-            if module_stub(source) is not None and stdclasses.class_origin(f"{source}.{name}") == key:
-                return f"{local}.{name}"
-        return None
-    return spell

@@ -32,9 +32,10 @@ _TYPING = {n for n, m in KNOWN_IMPORTS.items() if m in ("typing", "collections.a
 _PROPERTIES = {"property", "cached_property"}
 
 
-def member_type(dotted: str, name: str, call: bool, receiver: str) -> str | None:
+def member_type(dotted: str, name: str, call: bool, receiver: str, spell=None) -> str | None:
     """What `obj.name()` (`call`) or `obj.name` gives for an `obj` of the stdlib class `dotted`
-    (`pathlib.Path`), written as `receiver` in the file; None when unknown or not writable."""
+    (`pathlib.Path`), written as `receiver` in the file (other classes as `spell` writes them, see
+    `writable`); None when unknown or not writable."""
     if name.startswith("_"):
         return None
     module, _, cls = dotted.rpartition(".")
@@ -42,7 +43,7 @@ def member_type(dotted: str, name: str, call: bool, receiver: str) -> str | None
     if found is None:
         return None
     home, annotations = found
-    types = {writable(a, home, receiver) for a in annotations}
+    types = {writable(a, home, receiver, spell) for a in annotations}
     return next(iter(types)) if len(types) == 1 and None not in types else None
 
 
@@ -260,3 +261,20 @@ def writable(annotation: ast.expr | None, module: str, receiver: str, spell=None
     return re.sub(r"\bSelf\b", receiver, text)
 
 
+def speller(imports: dict[str, str]):
+    """`spell` for `writable` in a file with these imports (local name -> dotted origin): a stdlib
+    class given where the stubs define it is written by a name the file imports (`Name`), or
+    through a module it imports (`ast.Name`); None when the file can name it neither way."""
+    def spell(origin: str) -> str | None:
+        key = class_origin(origin)
+        if key is None:
+            return None
+        name = origin.rpartition(".")[2]
+        for local, source in imports.items():
+            if local == name and class_origin(source) == key:
+                return local
+        for local, source in imports.items():
+            if module_stub(source) is not None and class_origin(f"{source}.{name}") == key:
+                return f"{local}.{name}"
+        return None
+    return spell

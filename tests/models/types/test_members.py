@@ -140,7 +140,7 @@ def _return(src, qual=None, module="", index=None):
 @pytest.mark.parametrize("init, expected", [
     ("        self.reason = reason\n", "str | None"),
     ("        self._other = reason\n", None),  # no declaration of that attribute
-    ("        self.reason = reason.strip()\n", None),  # what is stored is not the parameter
+    ("        self.reason = reason.render()\n", None),  # what is stored is not the parameter
 ])
 def test_a_parameter_stored_in_a_declared_field_has_the_fields_type(init, expected):
     src = f"class Response:\n    reason: str | None\n    def __init__(self, reason):\n{init}"
@@ -330,7 +330,7 @@ def test_a_parameter_made_into_or_passed_on_as_another_type_does_not_fit_its_cla
 
 def test_a_method_parameter_named_like_its_own_class_is_not_taken_for_it():
     src = ("class HeaderSet:\n    def __init__(self):\n        self.items = []\n\n"
-           "    def add(self, header):\n        self.items.append(header.lower())\n\n\n"
+           "    def add(self, header):\n        self.items.append(header)\n\n\n"
            "def merge(header):\n    return header.items\n")
     in_method = evidence_at(src, "parameter", "header", "HeaderSet.add")
     outside = evidence_at(src, "parameter", "header", "merge")
