@@ -25,48 +25,47 @@ _SKIPPED = {"__init__", "__new__", "__init_subclass__", "__post_init__"}
 def base_param(slot, ctx) -> tuple[str, str] | None:
     """(type, "module.Class.method") of a parameter of a method overriding a stdlib class's, or None."""
     func, cls = slot.func, slot.cls
-    if cls is None or func is None or func.name in _SKIPPED or _static(func):
+    found = _overridden(ctx, cls, func) if cls is not None and func is not None else None
+    if found is None:
         return None
+    where, home, defs = found
     params = [*func.args.posonlyargs, *func.args.args]
     position = params.index(slot.node) - 1 if slot.node in params[1:] else None
     spell = stdclasses.speller(ctx.imports)
-    for dotted, home, defs in _overridden(ctx, cls, func.name):
-        types = set()
-        for f in defs:
-            arg = argument_at(f, None, slot.name, offset=1) or (
-                argument_at(f, position, None, offset=1) if position is not None else None)
-            types.add(stdclasses.writable(arg.annotation, home, cls.name, spell) if arg else None)
-        t = types.pop() if len(types) == 1 else None
-        return (t, f"{dotted}.{func.name}") if t not in (None, "object") else None
-    return None
+    types = set()
+    for f in defs:
+        arg = argument_at(f, None, slot.name, offset=1) or (
+            argument_at(f, position, None, offset=1) if position is not None else None)
+        types.add(stdclasses.writable(arg.annotation, home, cls.name, spell) if arg else None)
+    t = types.pop() if len(types) == 1 else None
+    return (t, where) if t not in (None, "object") else None
 
 
 def base_return(func, cls: ast.ClassDef | None, ctx) -> tuple[str, str] | None:
     """(type, "module.Class.method") a method overriding a stdlib class's returns by its stub, or None
     (`Any` says nothing either: a visitor's `visit_Name` returns what its pass makes)."""
-    if cls is None or func.name in _SKIPPED or _static(func):
+    found = _overridden(ctx, cls, func) if cls is not None else None
+    if found is None:
         return None
-    for dotted, home, defs in _overridden(ctx, cls, func.name):
-        types = {stdclasses.writable(f.returns, home, cls.name, stdclasses.speller(ctx.imports)) for f in defs}
-        t = types.pop() if len(types) == 1 else None
-        return (t, f"{dotted}.{func.name}") if t not in (None, "object", "Any") else None
-    return None
+    where, home, defs = found
+    types = {stdclasses.writable(f.returns, home, cls.name, stdclasses.speller(ctx.imports)) for f in defs}
+    t = types.pop() if len(types) == 1 else None
+    return (t, where) if t not in (None, "object", "Any") else None
 
 
-def _static(func) -> bool:
-    return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.decorator_list)
-
-
-def _overridden(ctx, cls: ast.ClassDef, method: str):
-    """(dotted base, stub module, defs) of the nearest stdlib base of the class, or of its workspace
-    bases, that defines `method`: at most one."""
+def _overridden(ctx, cls: ast.ClassDef, func) -> tuple[str, str, list[ast.FunctionDef]] | None:
+    """("module.Class.method", stub module, defs) of the method of the nearest stdlib base of the
+    class, or of its workspace bases, that the def overrides; None for a constructor or a
+    staticmethod, which are called otherwise."""
+    if func.name in _SKIPPED or any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in func.decorator_list):
+        return None
     for home_ctx, c in class_homes(ctx, cls.name) or [(ctx, cls)]:
         for base in c.bases:
             dotted = _dotted(home_ctx, base)
-            found = stdclasses.method_defs(dotted, method) if dotted else None
+            found = stdclasses.method_defs(dotted, func.name) if dotted else None
             if found is not None:
-                yield dotted, *found
-                return
+                return f"{dotted}.{func.name}", *found
+    return None
 
 
 def _dotted(ctx, base: ast.expr) -> str | None:
