@@ -92,21 +92,6 @@ def _parameter(func, pos: int | None, keyword: str | None, offset: int) -> str |
     return None
 
 
-def _module_context(module: str, index):
-    from pulsedev.models.types.context import FileContext
-
-    tree = index.trees.get(module) if index is not None else None
-    if tree is None:
-        return None
-    cached = _CONTEXTS.get(module)
-    if cached is None or cached[0] is not tree:
-        cached = _CONTEXTS[module] = (tree, FileContext(tree, module, index))
-    return cached[1]
-
-
-_CONTEXTS: dict[str, tuple] = {}
-
-
 def _callee(call: ast.Call, func, cls, ctx, index):
     """(def, implicit leading parameters, its file context) of a call to workspace code, or None."""
     f = call.func
@@ -122,7 +107,7 @@ def _callee(call: ast.Call, func, cls, ctx, index):
         found = index._split(origin) if index is not None and origin else None
         if not found or "." in found[1]:
             return None
-        where, name = _module_context(found[0], index), found[1]
+        where, name = index.context(found[0]) if found[0] in index.trees else None, found[1]
         if where is None:
             return None
     if name in where.functions:
