@@ -154,3 +154,12 @@ def test_a_default_a_workspace_function_makes_says_nothing_of_the_type(name, exp
     index = index_of(MARKERS)
     ev = _param(MARKERS["pkg.app"], name, module="pkg.app", index=index)
     assert (ev.type, ev.rule) == expected
+
+
+def test_a_class_a_name_only_begins_comes_after_what_later_rules_find():
+    src = ("class StateInline:\n    pass\n\n\n"
+           "def step(state, other_state):\n    return state\n\n\n"
+           "def run(state):\n    '''Run.\n\n    Args:\n        state (int): the step.\n    '''\n    return state\n")
+    assert evidence_at(src, "parameter", "state", "run").type == "int"  # the docstring's, not `StateInline`
+    ev = evidence_at(src, "parameter", "state", "step")
+    assert (ev.type, ev.rule) == ("StateInline", "name_class_prefix")  # when nothing else says
