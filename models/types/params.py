@@ -155,6 +155,7 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
         return weak or Evidence(None, "default_none" if is_none else "nodefault", "")
     return default_evidence(slot, ctx, default)
 
+
 def _nested(slot: Slot) -> bool:
     """Whether the slot's def is defined in another def: a wrapper, whose `*args` and `**kwargs`
     are what the callable it wraps takes (`P.args`: 43% of such `*args` in the training corpus,
