@@ -112,6 +112,9 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
                 return Evidence(t, "ret_family", f"as `{where}` returns")
             return Evidence(t, "ret_family_some",
                             f"as `{where}` returns, though {silent} more of its family say nothing")
+        doc = _doc_return(func, ctx, "unknown")  # (a docstring says more than some of the returns)
+        if doc.type is not None:
+            return doc
         return Evidence(some, "ret_partial", f"returns {some} at {len(known)} of {len(types)} returns")
     rule = "ret_" + rule_kind(valued[0].value)
     return Evidence(t, rule, f"returns only {t}" if len(valued) > 1 else f"returns {t}")

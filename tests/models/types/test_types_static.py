@@ -451,6 +451,15 @@ def test_returns_known_at_some_returns_and_methods_of_any_receiver():
     assert ev("p") == (None, "unknown")  # given nothing telling
 
 
+def test_a_docstring_says_more_than_the_returns_that_are_known():
+    src = ("def f(a, b):\n    \"\"\"Pick.\n\n    Returns:\n        int | str: the pick.\n    \"\"\"\n"
+           "    if a:\n        return 1\n    return b.pick()\n")
+    tree = ast.parse(src)
+    slot = next(s for s in find_slots(tree, src) if s.kind == "return")
+    ev = evidence_for(slot, FileContext(tree))
+    assert (ev.type, ev.rule) == ("int | str", "unknown_doc")
+
+
 def test_empty_collections_take_the_type_of_what_is_put_in_them():
     src = ("class A:\n    def __init__(self):\n        self._map = {}\n        self._seen = set()\n"
            "    def add(self, k: str, v: int):\n        self._map[k] = v\n        self._seen.add(k)\n"
