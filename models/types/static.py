@@ -98,7 +98,8 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
     env = function_env(func, ctx, cls)
     types = common_base(ctx, [infer(r.value, env, ctx) if r.value is not None else "None" for r in rets])
     t = _union(types)
-    if t is None:
+    if t is None or (t == "None" and all(isinstance(r.value, ast.Attribute) for r in valued)):
+        # (an attribute known only as None, as a `self._x` that `__init__` sets to None, says nothing)
         known = [k for k in types if k is not None]
         some = _union(known) if known else None
         if some is None or _only_none(some):
