@@ -51,6 +51,21 @@ def parents_once(func: ast.AST, cache: dict[int, dict]) -> dict:
     return found
 
 
+_RECENT: tuple = (None, None)
+
+
+def _recent_parents(func: ast.AST) -> dict:
+    """`parents(func)`, kept for the last def asked: the rules below read each parameter of a def
+    in turn, one after another (one def's walk is kept, never a tree's)."""
+    global _RECENT
+    recent = _RECENT
+    if recent[0] is func:
+        return recent[1]
+    found = parents(func)
+    _RECENT = (func, found)
+    return found
+
+
 def usage(func: ast.AST, name: str, index: dict) -> list[str]:
     """How a name is used inside a def, as feature names (`index` from `parents`)."""
     feats: list[str] = []
@@ -131,7 +146,7 @@ def use_of(node: ast.expr, p: ast.AST | None, gp: ast.AST | None, feats: list[st
 def only_truth_tested(func: ast.AST, name: str) -> bool:
     """Whether every read of a name in a def tests its truth (`if silent:`, `while not done`,
     `a if flag else b`, `if x and flag:`), and there is one."""
-    uses = parents(func).get(name, [])
+    uses = _recent_parents(func).get(name, [])
     tests = (ast.If, ast.While, ast.IfExp, ast.Assert)
     for node, p, gp in uses:
         if (isinstance(p, ast.UnaryOp) and isinstance(p.op, ast.Not)) or isinstance(p, ast.BoolOp):
@@ -165,7 +180,7 @@ def text_use(func: ast.AST, name: str) -> str | None:
     method both have (`name.lower()`) makes it a `str`.  Uses that fit neither (another attribute,
     an isinstance test, a None check) say nothing."""
     kinds, textual = set(), False
-    for node, p, gp in parents(func).get(name, []):
+    for node, p, gp in _recent_parents(func).get(name, []):
         kind = _text_kind(node, p, gp)
         if kind == "?":
             return None
@@ -221,7 +236,7 @@ def int_use(func: ast.AST, name: str) -> bool:
     (`n + 1`, `x // 2`), or, beside one of these, an ordering against one (`n < 0` alone is as
     often a float's).  Another attribute, subscript, iteration, a float or None nearby: not."""
     telling = False
-    for node, p, _ in parents(func).get(name, []):
+    for node, p, _ in _recent_parents(func).get(name, []):
         if isinstance(p, ast.Slice) or (isinstance(p, ast.Call) and isinstance(p.func, ast.Name)
                                         and p.func.id == "range" and node in p.args):
             telling = True
