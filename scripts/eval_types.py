@@ -16,7 +16,7 @@ The evaluated packages must not be installed in the server's interpreter (the
 server's model trains on that interpreter's site-packages; each evaluated
 package is also excluded by name).  E.g. install some into a throwaway folder:
 `pip install --no-deps --target /tmp/typeeval/pkgs rich httpx h11 tomlkit structlog starlette anyio`.
-The README's figures are pooled per set over eight such folders, one `accuracy` run each:
+The README's figures are pooled per set over nine such folders, one `accuracy` run each:
   held-out  urllib3 tomli idna wsproto tenacity humanize markdown-it-py pydantic-settings
   dev       rich httpx h11 tomlkit structlog starlette anyio
   third     werkzeug flask httpcore marshmallow itsdangerous typer pathspec blinker
@@ -28,10 +28,11 @@ The README's figures are pooled per set over eight such folders, one `accuracy` 
             typing-inspection griffe griffelib pyjwt environs cyclopts
   fresh4    fastapi aiosqlite lark typeguard psygnal hishel respx polyfactory tyro sqlmodel
   fresh5    hatchling build pyproject-hooks nox cleo mashumaro pathvalidate dataclasses-json
-The older sets were looked into, slot by slot, while rules were written; fresh3, fresh4 and fresh5 were
+  fresh6    inflect email-validator httpx-sse sse-starlette asyncer result questionary aiofiles pypdf
+The older sets were looked into, slot by slot, while rules were written; fresh3 to fresh6 were
 installed untouched to check finished rules (fresh3 has since chosen a model variant, fresh4's misses
-were read once it was measured, and fresh5 was measured before and after one round of rules, never
-read).  A new untouched set is the honest check of a change.
+were read once it was measured, and fresh5 and fresh6 were measured before and after rounds of rules,
+never read).  A new untouched set is the honest check of a change.
 """
 
 from __future__ import annotations
