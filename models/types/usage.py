@@ -1,10 +1,13 @@
-"""How a value is used where it is read, as feature names for the type model.
+"""How a value is used where it is read: feature names for the type model, and the types uses imply.
 
 `usage` lists the uses of a name inside a def (methods called on it,
 attributes read, operators, iteration, subscripts, the calls it is passed
 to, isinstance and None checks, truth tests); `use_of` classifies one use,
 so the same names describe a parameter, a name a def returns, and the result
-of a call where its callers use it (callsites.py).
+of a call where its callers use it (callsites.py).  The static rules of
+params.py read three types off a parameter's uses: a `bool` whose truth alone
+is tested (`only_truth_tested`), a `str` or `bytes` used as text
+(`text_use`), an `int` used as one (`int_use`).
 """
 
 from __future__ import annotations
