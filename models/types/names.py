@@ -29,7 +29,8 @@ ABBREVIATIONS = {"conn": "connection", "req": "request", "resp": "response", "re
                  "sess": "session", "tx": "transaction", "dt": "datetime", "proc": "process", "tmpl": "template",
                  "doc": "document", "elem": "element", "attr": "attribute", "param": "parameter",
                  "spec": "specification", "env": "environment", "environ": "environment", "repo": "repository",
-                 "dir": "directory", "sock": "socket", "sig": "signature", "chan": "channel", "mod": "module"}
+                 "dir": "directory", "sock": "socket", "sig": "signature", "chan": "channel", "mod": "module",
+                 "app": "application"}
 #: Last words of exception class names: a parameter is named after one only when it names the error.
 _RAISED = {"error", "exception", "warning", "defect", "exit", "interrupt"}
 _RAISING_MODULES = {"exceptions", "errors", "exc", "error", "exception"}
@@ -127,7 +128,8 @@ def _fitting(ctx: FileContext, name: str) -> list[tuple[str, list[str]]]:
     if want and want[-1] not in _RAISED:  # `host` is not a HostChangedError, though `exc` is an Exception
         classes = [(n, t) for n, t in classes if t in (want, spelled) or n not in ctx.raising]
     tests = (("exact", lambda t: t in (want, spelled)),  # (`environ` is an `Environ` where one is defined)
-             ("suffix", lambda t: len(t) > len(want) and t[-len(want):] == want and len(want[-1]) > 2),
+             ("suffix", lambda t: any(len(t) > len(w) and t[-len(w):] == w and len(w[-1]) > 2
+                                      for w in {want, spelled})),  # (`app`: `ASGIApp`, `WSGIApplication`)
              ("tail", lambda t: len(want) > len(t) and want[-len(t):] == t and len(t[-1]) > 3),
              ("prefix", lambda t: len(want) == 1 and len(t) > 1 and t[0] == want[0] and len(want[0]) > 3),
              ("contains", lambda t: len(t) > len(want) > 1 and _in_order(want, t)))
