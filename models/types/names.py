@@ -30,7 +30,8 @@ ABBREVIATIONS = {"conn": "connection", "req": "request", "resp": "response", "re
                  "doc": "document", "elem": "element", "attr": "attribute", "param": "parameter",
                  "spec": "specification", "env": "environment", "environ": "environment", "repo": "repository",
                  "dir": "directory", "sock": "socket", "sig": "signature", "chan": "channel", "mod": "module",
-                 "app": "application"}
+                 "app": "application", "func": "function", "fn": "function", "cb": "callback", "ref": "reference",
+                 "tok": "token", "op": "operator", "config": "configuration", "arg": "argument"}
 #: Last words of exception class names: a parameter is named after one only when it names the error.
 _RAISED = {"error", "exception", "warning", "defect", "exit", "interrupt"}
 _RAISING_MODULES = {"exceptions", "errors", "exc", "error", "exception"}
