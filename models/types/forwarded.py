@@ -58,13 +58,13 @@ def _library_method_param(func: ast.expr, i: int | None, keyword: str | None, en
     """What the method of a standard-library class takes where an argument lands, for a receiver of
     that class (`path.write_text(text)`: a `str`), without None."""
     from pulsedev.models.types.infer import infer
-    from pulsedev.models.types.stdclasses import method_param
+    from pulsedev.models.types.stdclasses import method_param, speller
 
     if not isinstance(func, ast.Attribute):
         return None
     typ = infer(func.value, env, ctx)
     origin = ctx.library_class(typ) if typ and typ.isidentifier() else None
-    return _required(method_param(origin, func.attr, i, keyword, typ)) if origin else None
+    return _required(method_param(origin, func.attr, i, keyword, typ, speller(ctx.imports))) if origin else None
 
 
 def _required(t: str | None) -> str | None:

@@ -47,8 +47,8 @@ def member_type(dotted: str, name: str, call: bool, receiver: str, spell=None) -
     return next(iter(types)) if len(types) == 1 and None not in types else None
 
 
-@functools.lru_cache(maxsize=2048)
-def method_param(dotted: str, name: str, position: int | None, keyword: str | None, receiver: str) -> str | None:
+def method_param(dotted: str, name: str, position: int | None, keyword: str | None, receiver: str,
+                 spell=None) -> str | None:
     """The type of the parameter of method `name` of the stdlib class `dotted` that an argument at
     `position` (after self) or passed as `keyword` lands in, when its overloads agree and it says
     something (not `object`, `Any` or a type variable): `path.write_text(text)` takes a `str`.
@@ -65,7 +65,7 @@ def method_param(dotted: str, name: str, position: int | None, keyword: str | No
         arg = argument_at(f, position, keyword, offset=1)
         if arg is None:
             return None
-        types.add(writable(arg.annotation, home, receiver))
+        types.add(writable(arg.annotation, home, receiver, spell))
     t = types.pop() if len(types) == 1 else None
     return t if t not in ("object", "Any") else None
 
