@@ -22,6 +22,7 @@ from pulsedev.models.types.infer import _walk_local
 from pulsedev.models.types.members import methods
 from pulsedev.models.types.scope import SURE, function_env
 from pulsedev.models.types.slots import Slot, parameter_slot
+from pulsedev.models.types.stdclasses import speller
 from pulsedev.models.types.stdlib import function_param
 from pulsedev.models.types.typetext import agreed, normalize, without_none
 from pulsedev.models.types.units import per_node
@@ -44,7 +45,7 @@ def forwarded_type(slot: Slot, ctx, evidence) -> tuple[str, str] | None:
         if callee is not None:
             t = _param_type(callee, i, keyword, evidence)
         elif target is not None and target[1] == "plain":  # a standard-library function: its stub says
-            t = _required(function_param(target[0], i, keyword, ctx.index))
+            t = _required(function_param(target[0], i, keyword, ctx.index, speller(ctx.imports)))
         else:  # a method of a standard-library object: `path.write_text(text)`
             t = _library_method_param(call.func, i, keyword, env, ctx)
         if t is None:

@@ -273,8 +273,10 @@ def speller(imports: dict[str, str]):
         for local, source in imports.items():
             if local == name and class_origin(source) == key:
                 return local
-        for local, source in imports.items():
-            if module_stub(source) is not None and class_origin(f"{source}.{name}") == key:
+        home = key.rpartition(".")[0]
+        for local, source in imports.items():  # (the module that defines it: not `socket.SupportsIndex`)
+            if (home in (source, f"_{source}") or home.startswith(source + ".")) and \
+                    class_origin(f"{source}.{name}") == key:
                 return f"{local}.{name}"
         return None
     return spell

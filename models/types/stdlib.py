@@ -56,19 +56,23 @@ def returned_class(dotted: str) -> str | None:
     return found if found in module_classes(dotted.rpartition(".")[0]) else None
 
 
-def function_param(dotted: str, position: int | None, keyword: str | None, index=None) -> str | None:
+def function_param(dotted: str, position: int | None, keyword: str | None, index=None, spell=None) -> str | None:
     """The type of the parameter of a standard-library function `module.func` that an argument at
     `position` (or passed as `keyword`) lands in: `os.close(fd)` gives `int`.  None when unknown or
-    unwritable, when the overloads disagree, or when it is `object` or `Any` (which say nothing)."""
+    unwritable, when the overloads disagree, or when it is `object` or `Any` (which say nothing);
+    other classes than builtins, typing's and `KNOWN_IMPORTS` are written as `spell` writes them
+    (`stdclasses.speller`)."""
+    from pulsedev.models.types.stdclasses import writable  # (stdclasses reads this module's stubs)
+
     if _shadowed(dotted, index):
         return None
-    found = []
+    found = set()
     for d in _defs(dotted):
         arg = argument_at(d, position, keyword)
         if arg is None:
             return None
-        found.append(arg.annotation)
-    t = _agreed(found) if found else None
+        found.add(writable(arg.annotation, dotted.rpartition(".")[0], "", spell))
+    t = found.pop() if len(found) == 1 else None
     return t if t not in ("object", "Any") else None
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from type_helpers import evidence_at
+from type_helpers import evidence_at, index_of
 
 from pulsedev.models.types.stdclasses import generic, member_type
 
@@ -67,3 +67,21 @@ def test_a_workspace_class_named_like_a_stdlib_one_is_not_read_from_the_stub():
     src = SRC.replace("import pathlib", "import pathlib\nclass Path:\n    suffix = None")
     src = src.replace("pathlib.Path(where)", "Path(where)")
     assert evidence_at(src, "return", "return", "Wrapper.suffix").type is None
+
+
+def test_a_class_is_spelled_as_the_file_imports_it_and_only_from_where_it_lives():
+    from pulsedev.models.types.stdclasses import speller
+
+    spell = speller({"ast": "ast", "Name": "ast.Name", "json": "json", "socket": "socket", "t": "typing"})
+    assert spell("ast.Name") == "Name"  # imported by name
+    assert spell("ast.AST") == "ast.AST"  # through its module
+    assert spell("json.JSONEncoder") == "json.JSONEncoder"  # re-exported by its package
+    assert spell("typing.SupportsIndex") == "t.SupportsIndex"
+    assert speller({"socket": "socket"})("typing.SupportsIndex") is None  # the socket stub only imports it
+    assert spell("logging.LogRecord") is None  # a module the file does not import
+
+
+def test_a_parameter_passed_to_a_stdlib_function_takes_the_class_as_the_file_names_it():
+    src = "import ast\n\n\ndef names(tree):\n    for node in ast.walk(tree):\n        yield node\n"
+    ev = evidence_at(src, "parameter", "tree", "names", "pkg.mod", index_of({"pkg.mod": src}))
+    assert (ev.type, ev.rule) == ("ast.AST", "forwarded")
