@@ -193,6 +193,21 @@ async def test_a_variable_takes_what_is_assigned_later_or_how_it_is_used(client,
     assert got[at(lines, 8, "parts")] == ": list[str]"  # joined with a str
 
 
+async def test_how_a_def_uses_a_parameter_and_what_it_overrides_type_it(client, workspace):
+    text = ("import logging\n\n\nclass Handler(logging.Handler):\n    def emit(self, record):\n"
+            "        self.records.append(record)\n\n\n"
+            "def header(raw, data, start):\n    return raw.encode('ascii') + data[start:]\n")
+    hints = await hints_for(client, workspace, text, name="handler.py")
+    got = {(h.position.line, h.position.character): h for h in hints}
+    lines = text.splitlines()
+    record = got[at(lines, 4, "record")]
+    assert record.label == ": logging.LogRecord"  # as typeshed's Handler.emit takes it, as the file names it
+    assert "`logging.Handler.emit` takes logging.LogRecord" in record.tooltip.value
+    assert got[at(lines, 8, "raw")].label == ": str"  # only a str has `encode`
+    assert got[at(lines, 8, "start")].label == ": int"  # a slice bound
+    assert at(lines, 8, "data") not in got  # sliced: a sequence, of what kind nothing says
+
+
 @pytest.mark.parametrize("options", [{"thresholds": {"typeHintConfidence": 0.95}}])
 async def test_threshold_is_respected(client, workspace, options):
     hints = await hints_for(client, workspace, SOURCE)
