@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from pulsedev.models.types.context import FileContext
     from pulsedev.models.types.slots import Slot
 
+
 def duck_class(slot: Slot, ctx: FileContext) -> tuple[str, list[str]] | None:
     """(class, attributes) when the attributes the def reads of the parameter, two or more and one at
     least that no standard-library class has, are all had by one workspace class only (or by a class

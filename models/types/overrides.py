@@ -48,7 +48,8 @@ def base_return(func, cls: ast.ClassDef | None, ctx) -> tuple[str, str] | None:
     if found is None:
         return None
     where, home, defs = found
-    types = {stdclasses.writable(f.returns, home, cls.name, stdclasses.speller(ctx.imports)) for f in defs}
+    spell = stdclasses.speller(ctx.imports)
+    types = {stdclasses.writable(f.returns, home, cls.name, spell) for f in defs}
     t = types.pop() if len(types) == 1 else None
     return (t, where) if t not in (None, "object", "Any") else None
 

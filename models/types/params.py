@@ -86,8 +86,7 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
             return Evidence(*given)
         based = base_param(slot, ctx) if named else None
         if based is not None:  # `emit(self, record)` of a `logging.Handler`
-            return Evidence(_optional(based[0], is_none), "override_std" + ("_none" if is_none else ""),
-                            f"`{based[1]}` takes {based[0]}")
+            return _stated(based[0], "override_std", f"`{based[1]}` takes {based[0]}", is_none)
         alias = alias_for_name(ctx, slot.name) if named else None
         if alias is not None:
             t = f"{alias} | None" if is_none else alias
@@ -111,8 +110,7 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
             weak = None
         doc = docstrings.stated(docstrings.param_type(slot.func, slot.name), ctx)
         if doc is not None:
-            return _fitted(Evidence(_optional(doc, is_none), "doc" + ("_none" if is_none else ""),
-                                    f"the docstring says {doc}"), slot, ctx)
+            return _fitted(_stated(doc, "doc", f"the docstring says {doc}", is_none), slot, ctx)
         passed = _passed(slot, ctx) if named else None
         if passed is not None and not (is_none and "Any" in split_union(passed.type)):  # (what callers
             # pass as `Any` beside a None default: 5 of 36 such parameters were `Any | None`)
@@ -139,12 +137,10 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
         if named and only_truth_tested(slot.func, slot.name):
             return Evidence(_optional("bool", is_none), "truth_tested", "only its truth is tested")
         if named and int_use(slot.func, slot.name):
-            return Evidence(_optional("int", is_none), "int_use" + ("_none" if is_none else ""),
-                            "used as an int: a slice bound, `range`'s, or integer arithmetic")
+            return _stated("int", "int_use", "used as an int: a slice bound, `range`'s, or integer arithmetic", is_none)
         text = text_use(slot.func, slot.name) if named else None
         if text is not None:
-            return Evidence(_optional(text, is_none), "text_use" + ("_none" if is_none else ""),
-                            "used as " + ("a str" if text == "str" else "bytes"))
+            return _stated(text, "text_use", "used as " + ("a str" if text == "str" else "bytes"), is_none)
         declared = _declared_elsewhere(slot, ctx) if named else None
         if declared is not None:
             return Evidence(_optional(declared, is_none), "field_named",
@@ -163,8 +159,6 @@ def _nested(slot: Slot) -> bool:
     return slot.cls is None and "." in slot.qualname
 
 
-
-
 def _declared_elsewhere(slot: Slot, ctx: FileContext) -> str | None:
     """The one type the workspace's classes declare a field of the parameter's name with, if any:
     options passed on by name (`case_sensitive=None`, a config TypedDict's `case_sensitive: bool`)."""
@@ -176,11 +170,15 @@ def _shallow(slot: Slot, ctx: FileContext) -> Evidence:
     return parameter_evidence(slot, ctx, family=False, onward=False)
 
 
-
-
 def _optional(t: str, is_none: bool) -> str:
     """`t | None` for a parameter defaulting to None, unless `t` already admits None."""
     return f"{t} | None" if is_none and "None" not in split_union(t) else t
+
+
+def _stated(t: str, rule: str, words: str, is_none: bool, fit: str | None = None) -> Evidence:
+    """The evidence that a rule gives `t`, for a parameter defaulting to None as `t | None` by the
+    rule's `_none` form."""
+    return Evidence(_optional(t, is_none), rule + ("_none" if is_none else ""), words, fit)
 
 
 def _setter_of(slot: Slot) -> str | None:
@@ -211,8 +209,6 @@ def dunder_param(slot: Slot) -> str | None:
 def param_default(slot: Slot) -> ast.expr | None:
     """The default value expression of a parameter slot, if any."""
     return parameter_default(slot.func, slot.node)
-
-
 
 
 def _fitted(ev: Evidence, slot: Slot, ctx: FileContext, onward: bool = False) -> Evidence:
@@ -253,8 +249,6 @@ def _converted(func: ast.AST, name: str, class_name: str, ctx: FileContext) -> s
     return None
 
 
-
-
 def _passed(slot: Slot, ctx: FileContext) -> Evidence | None:
     """What the calls of the slot's def pass to it (callsites.py), when they agree on a type."""
     if ctx.calls is None:
@@ -275,5 +269,4 @@ def _duck(slot: Slot, ctx: FileContext, is_none: bool) -> Evidence | None:
     if found is None:
         return None
     t, reads = found
-    return Evidence(_optional(t, is_none), "duck" + ("_none" if is_none else ""),
-                    f"only `{t}` has {', '.join(f'`{a}`' for a in reads)}", "found")
+    return _stated(t, "duck", f"only `{t}` has {', '.join(f'`{a}`' for a in reads)}", is_none, "found")

@@ -54,8 +54,6 @@ DUNDER_RETURNS = {"__init__": "None", "__str__": "str", "__repr__": "str", "__le
                   "__subclasscheck__": "bool"}
 
 
-
-
 def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: bool = True) -> Evidence:
     """Static evidence for a def's return type (`deep=False`: not from its family's)."""
     rets, yields = returns_of(func)
@@ -138,14 +136,6 @@ def _does_nothing(func, cls: ast.ClassDef | None) -> bool:
         return False
     bases = [*cls.bases, *(k.value for k in cls.keywords)] if cls is not None else []
     return not any(base_name(b) in ("Protocol", "ABC", "ABCMeta") for b in bases)
-
-
-
-
-
-
-
-
 
 
 def _generator(func, yields: list[ast.Yield | ast.YieldFrom], ctx: FileContext, cls: ast.ClassDef | None) -> Evidence:

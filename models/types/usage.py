@@ -54,19 +54,19 @@ def parents_once(func: ast.AST, cache: dict[int, dict]) -> dict:
     return found
 
 
-_RECENT: tuple = (None, None)
+_RECENT: tuple = (None, None, None)
 
 
-def _recent_parents(func: ast.AST) -> dict:
-    """`parents(func)`, kept for the last def asked: the rules below read each parameter of a def
-    in turn, one after another (one def's walk is kept, never a tree's)."""
+def _recent_uses(func: ast.AST) -> tuple[dict, frozenset[str]]:
+    """(`parents(func)`, the names the def binds), kept for the last def asked: the rules below
+    read each parameter of a def in turn, one after another (one def's walk is kept, never a tree's)."""
     global _RECENT
     recent = _RECENT
     if recent[0] is func:
-        return recent[1]
-    found = parents(func)
-    _RECENT = (func, found)
-    return found
+        return recent[1], recent[2]
+    stored = frozenset(n.id for n in ast.walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load))
+    _RECENT = recent = (func, parents(func), stored)
+    return recent[1], stored
 
 
 def usage(func: ast.AST, name: str, index: dict) -> list[str]:
@@ -149,7 +149,8 @@ def use_of(node: ast.expr, p: ast.AST | None, gp: ast.AST | None, feats: list[st
 def only_truth_tested(func: ast.AST, name: str) -> bool:
     """Whether every read of a name in a def tests its truth (`if silent:`, `while not done`,
     `a if flag else b`, `if x and flag:`), and there is one."""
-    uses = _recent_parents(func).get(name, [])
+    index, stored = _recent_uses(func)
+    uses = index.get(name, [])
     tests = (ast.If, ast.While, ast.IfExp, ast.Assert)
     for node, p, gp in uses:
         if (isinstance(p, ast.UnaryOp) and isinstance(p.op, ast.Not)) or isinstance(p, ast.BoolOp):
@@ -158,9 +159,7 @@ def only_truth_tested(func: ast.AST, name: str) -> bool:
                 continue  # (`not a and flag`: deeper than this reads; a truth test still)
         if not (isinstance(p, tests) and p.test is node):
             return False
-    stores = any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load) for n in ast.walk(func))
-    return bool(uses) and not stores
-
+    return bool(uses) and name not in stored
 
 
 #: Methods that of the builtin types only `str` has, or only `bytes` (and `bytearray`).
@@ -182,8 +181,11 @@ def text_use(func: ast.AST, name: str) -> str | None:
     a literal (`path.startswith("/")`), `==` or `in` against literals, `+` with a literal; else a
     method both have (`name.lower()`) makes it a `str`.  Uses that fit neither (another attribute,
     an isinstance test, a None check) say nothing."""
+    index, stored = _recent_uses(func)
+    if name in stored:
+        return None
     kinds, textual = set(), False
-    for node, p, gp in _recent_parents(func).get(name, []):
+    for node, p, gp in index.get(name, []):
         kind = _text_kind(node, p, gp)
         if kind == "?":
             return None
@@ -192,10 +194,7 @@ def text_use(func: ast.AST, name: str) -> str | None:
         textual = textual or (isinstance(p, ast.Attribute) and p.attr in _TEXTUAL)
     if not kinds and textual:
         kinds.add("str")
-    if len(kinds) != 1 or any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)
-                              for n in ast.walk(func)):
-        return None
-    return kinds.pop()
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 def _text_kind(node: ast.expr, p: ast.AST | None, gp: ast.AST | None) -> str | None:
@@ -233,13 +232,20 @@ def literal_kind(nodes: list, every: bool = False) -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
+_INT_OPS = (ast.Add, ast.Sub, ast.FloorDiv, ast.Mod, ast.LShift, ast.RShift, ast.BitAnd, ast.BitOr, ast.BitXor)
+_NOT_INT_CALLS = {"isinstance", "float", "str", "len", "iter", "list", "tuple", "dict", "set", "callable"}
+
+
 def int_use(func: ast.AST, name: str) -> bool:
     """Whether how a def uses a name it never rebinds makes it an int: a slice bound
     (`data[start:end]`), an argument of `range`, integer arithmetic with an int literal
     (`n + 1`, `x // 2`), or, beside one of these, an ordering against one (`n < 0` alone is as
     often a float's).  Another attribute, subscript, iteration, a float or None nearby: not."""
+    index, stored = _recent_uses(func)
+    if name in stored:
+        return False
     telling = False
-    for node, p, _ in _recent_parents(func).get(name, []):
+    for node, p, _ in index.get(name, []):
         if isinstance(p, ast.Slice) or (isinstance(p, ast.Call) and isinstance(p.func, ast.Name)
                                         and p.func.id == "range" and node in p.args):
             telling = True
@@ -256,9 +262,5 @@ def int_use(func: ast.AST, name: str) -> bool:
                 isinstance(p, (ast.For, ast.AsyncFor, ast.comprehension)) and p.iter is node) or (
                 isinstance(p, ast.Call) and isinstance(p.func, ast.Name) and p.func.id in _NOT_INT_CALLS):
             return False
-    stores = any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load) for n in ast.walk(func))
-    return telling and not stores
+    return telling
 
-
-_INT_OPS = (ast.Add, ast.Sub, ast.FloorDiv, ast.Mod, ast.LShift, ast.RShift, ast.BitAnd, ast.BitOr, ast.BitXor)
-_NOT_INT_CALLS = {"isinstance", "float", "str", "len", "iter", "list", "tuple", "dict", "set", "callable"}
