@@ -1,8 +1,9 @@
 """What standard-library functions return and take, as typeshed's stubs say (jedi ships them).
 
 `return base64.b64encode(data)` returns `bytes` and `json.loads(text)` `Any`,
-and `os.close(fd)` takes an `int`: the stub of the module says so.  Only
-module-level functions are read, only
+and `os.close(fd)` takes an `int`: the stub of the module says so, or the
+stub it re-exports the function from (`codecs.lookup` is `_codecs`'s,
+`asyncio.sleep` `asyncio.tasks`'s).  Only module-level functions are read, only
 when every overload agrees, and only when the type is made of builtins and the
 names `render.py` knows how to import (`Any`, `Iterator`, `Path`...): a
 typeshed helper (`StrPath`, `AnyStr`, a TypeVar) or a class of the module
@@ -42,8 +43,10 @@ def function_return(dotted: str, index=None) -> str | None:
 
 @functools.lru_cache(maxsize=4096)
 def _stub_return(dotted: str) -> str | None:
-    defs = _defs(dotted)
-    return _agreed([d.returns for d in defs]) if defs else None
+    _, defs = _defs(dotted)
+    if not defs or any(isinstance(d, ast.AsyncFunctionDef) for d in defs):  # (a call makes a coroutine)
+        return None
+    return _agreed([d.returns for d in defs])
 
 
 def returned_class(dotted: str) -> str | None:
@@ -51,9 +54,11 @@ def returned_class(dotted: str) -> str | None:
     bare name (`ssl.create_default_context` gives `SSLContext`, which a file that imports `ssl` writes
     `ssl.SSLContext`), when every overload says so; None otherwise.  (Its caller rules out a
     workspace module of that name.)"""
-    names = {d.returns.id if isinstance(d.returns, ast.Name) else None for d in _defs(dotted)}
+    home, defs = _defs(dotted)
+    names = {d.returns.id if isinstance(d, ast.FunctionDef) and isinstance(d.returns, ast.Name) else None
+             for d in defs}
     found = names.pop() if len(names) == 1 else None
-    return found if found in module_classes(dotted.rpartition(".")[0]) else None
+    return found if found in module_classes(home) and found in module_classes(dotted.rpartition(".")[0]) else None
 
 
 def function_param(dotted: str, position: int | None, keyword: str | None, index=None, spell=None) -> str | None:
@@ -67,11 +72,12 @@ def function_param(dotted: str, position: int | None, keyword: str | None, index
     if _shadowed(dotted, index):
         return None
     found = set()
-    for d in _defs(dotted):
+    home, defs = _defs(dotted)
+    for d in defs:
         arg = argument_at(d, position, keyword)
         if arg is None:
             return None
-        found.add(writable(arg.annotation, dotted.rpartition(".")[0], "", spell))
+        found.add(writable(arg.annotation, home, "", spell))
     t = found.pop() if len(found) == 1 else None
     return t if t not in ("object", "Any") else None
 
@@ -131,14 +137,15 @@ def _shadowed(dotted: str, index) -> bool:
     return index is not None and index.defines(dotted)
 
 
-def _defs(dotted: str) -> list[ast.FunctionDef]:
-    """The stub's definitions (overloads) of a public module-level function `module.func`."""
+def _defs(dotted: str) -> tuple[str, list[ast.FunctionDef | ast.AsyncFunctionDef]]:
+    """The stub module that defines a public module-level function `module.func`, and its definitions
+    (overloads); `("", [])` when there are none."""
     module, _, name = dotted.rpartition(".")
     if not module or name.startswith("_"):
-        return []
+        return "", []
     with _lock:
         defs = _module_defs(module)
-    return defs.get(name, []) if defs else []
+    return defs.get(name, ("", [])) if defs else ("", [])
 
 
 def _agreed(annotations: list[ast.expr | None]) -> str | None:
@@ -223,16 +230,42 @@ def _members() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @functools.lru_cache(maxsize=256)
-def _module_defs(module: str) -> dict[str, list[ast.FunctionDef]] | None:
-    """Function name -> its definitions (overloads) in one stdlib module's stub (None if there is no stub)."""
+def _module_defs(module: str) -> dict[str, tuple[str, list[ast.FunctionDef | ast.AsyncFunctionDef]]] | None:
+    """Function name -> (the stub module that defines it, its definitions: overloads) for one stdlib
+    module's stub (None if there is no stub), with what it re-exports by `from _codecs import *`
+    (`codecs.lookup`) or `from .tasks import *` (`asyncio.sleep`), as far as their `__all__` lets,
+    and by name from an accelerator module (`from _asyncio import get_event_loop as get_event_loop`)."""
     tree = module_stub(module)
     if tree is None:
         return None
-    found: dict[str, list[ast.FunctionDef]] = {}
+    found: dict[str, tuple[str, list]] = {}
     for node in top_level(tree.body):
-        if isinstance(node, ast.FunctionDef):
-            found.setdefault(node.name, []).append(node)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found.setdefault(node.name, (module, []))[1].append(node)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level <= 1:
+            source = f"{module}.{node.module}" if node.level else node.module
+            star = [a.name for a in node.names] == ["*"]
+            if not star and not source.rpartition(".")[2].startswith("_"):
+                continue  # (sibling modules import each other; accelerator modules import nothing back)
+            defs = _module_defs(source) if source != module else None
+            exported = _exported(source) if star else {a.name for a in node.names if a.asname == a.name}
+            for name, home in (defs or {}).items():  # (typeshed re-exports one name as `f as f`)
+                if name not in found and (name in exported if exported is not None else not name.startswith("_")):
+                    found[name] = home
     return found
+
+
+@functools.lru_cache(maxsize=256)
+def _exported(module: str) -> frozenset[str] | None:
+    """The names a stub's `__all__` lists (under any version), or None when it has none."""
+    tree = module_stub(module)
+    names = None
+    for node in top_level(tree.body if tree is not None else []):
+        target = node.target if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else \
+            node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        if isinstance(target, ast.Name) and target.id == "__all__" and isinstance(node.value, (ast.List, ast.Tuple)):
+            names = (names or set()) | {e.value for e in node.value.elts if isinstance(e, ast.Constant)}
+    return frozenset(names) if names is not None else None
 
 
 @functools.lru_cache(maxsize=256)

@@ -66,6 +66,18 @@ def test_a_parameter_passed_to_the_standard_library_takes_what_its_stub_says():
     assert _param(app, "close", "fd", "pkg.app", shadowed).rule != "forwarded"
 
 
+def test_what_a_stub_re_exports_is_read_where_it_is_defined():
+    app = ("import asyncio\nimport codecs\n\n\ndef known(encoding):\n    codecs.lookup(encoding)\n\n\n"
+           "async def pause(delay):\n    await asyncio.sleep(delay)\n\n\n"
+           "def loop():\n    return asyncio.get_running_loop()\n\n\ndef nap():\n    return asyncio.sleep(1)\n")
+    index = index_of({"pkg.app": app})
+    ev = _param(app, "known", "encoding", "pkg.app", index)  # codecs.pyi: `from _codecs import *`
+    assert (ev.type, ev.words) == ("str", "passed on to `codecs.lookup`, which takes str")
+    assert _param(app, "pause", "delay", "pkg.app", index).type == "float"  # asyncio: `from .tasks import *`
+    assert evidence_at(app, "return", "return", "loop", "pkg.app", index).type == "AbstractEventLoop"
+    assert evidence_at(app, "return", "return", "nap", "pkg.app", index).type is None  # an async def's coroutine
+
+
 def test_a_parameter_passed_to_a_def_that_first_converts_it_takes_what_that_def_takes():
     src = ("def want_bytes(s):\n    if isinstance(s, str):\n        s = s.encode()\n    return s\n\n\n"
            "def sign(value):\n    value = want_bytes(value)\n    return value + b'.'\n")
