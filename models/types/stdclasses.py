@@ -242,7 +242,8 @@ def writable(annotation: ast.expr | None, module: str, receiver: str, spell=None
     classes only as `spell(origin)` writes them, if given (how the file names `_ast.AST`: `ast.AST`)."""
     if annotation is None:
         return None
-    text = normalize(full_generators(annotation))
+    # (str's overloads for literal strings take and give the same as the others to a caller)
+    text = normalize(re.sub(r"\bLiteralString\b", "str", ast.unparse(full_generators(annotation))))
     if text is None:
         return None
     imports = _imports(module)

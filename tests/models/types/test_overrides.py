@@ -58,6 +58,11 @@ class Encoder(json.JSONEncoder):
 class Table(dict):
     def __eq__(self, other):
         return True
+
+
+class Text(str):
+    def partition(self, sep, /):
+        return super().partition(sep)
 """
 
 
@@ -68,6 +73,7 @@ class Table(dict):
     ("Stream.data_received", "data", "bytes"),  # through a workspace base
     ("Stream.connection_lost", "exc", "Exception | None"),
     ("Encoder.default", "obj", "Any"),
+    ("Text.partition", "sep", "str"),  # its overloads for a LiteralString take a str as well
 ])
 def test_an_override_takes_what_the_stub_of_its_base_declares(qualname, name, expected):
     ev = evidence_at(SRC, "parameter", name, qualname, "pkg.mod")
