@@ -70,6 +70,29 @@ def method_param(dotted: str, name: str, position: int | None, keyword: str | No
     return t if t not in ("object", "Any") else None
 
 
+def constructor_param(dotted: str, position: int | None, keyword: str | None, spell=None) -> str | None:
+    """The type of the parameter of the stdlib class `dotted`'s constructor (`__init__`, else
+    `__new__`, of the class or its nearest base that has one) that an argument at `position` or
+    passed as `keyword` lands in, when its overloads agree and it says something.
+
+    >>> constructor_param("io.TextIOWrapper", 3, None), constructor_param("datetime.timedelta", None, "seconds")
+    ('str | None', 'float')
+    """
+    module, _, cls = dotted.rpartition(".")
+    for name in ("__init__", "__new__"):
+        found = _owner(module, cls, name) if module else None
+        if found is None or found[1].name == "object":
+            continue
+        types = set()
+        for f in top_level(found[1].body):
+            if isinstance(f, ast.FunctionDef) and f.name == name:
+                arg = argument_at(f, position, keyword, offset=1)
+                types.add(writable(arg.annotation, found[0], cls, spell) if arg is not None else None)
+        t = types.pop() if len(types) == 1 else None
+        return t if t not in ("object", "Any") else None
+    return None
+
+
 @functools.lru_cache(maxsize=512)
 def operator_type(dotted: str, dunder: str, other: str, receiver: str) -> str | None:
     """What an operator's method (`__truediv__`) of the stdlib class `dotted` gives with an operand of

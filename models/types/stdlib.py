@@ -63,16 +63,19 @@ def returned_class(dotted: str) -> str | None:
 
 def function_param(dotted: str, position: int | None, keyword: str | None, index=None, spell=None) -> str | None:
     """The type of the parameter of a standard-library function `module.func` that an argument at
-    `position` (or passed as `keyword`) lands in: `os.close(fd)` gives `int`.  None when unknown or
+    `position` (or passed as `keyword`) lands in: `os.close(fd)` gives `int`, and a class's constructor
+    `datetime.timedelta(seconds=s)` gives `float`.  None when unknown or
     unwritable, when the overloads disagree, or when it is `object` or `Any` (which say nothing);
     other classes than builtins, typing's and `KNOWN_IMPORTS` are written as `spell` writes them
     (`stdclasses.speller`)."""
-    from pulsedev.models.types.stdclasses import writable  # (stdclasses reads this module's stubs)
+    from pulsedev.models.types.stdclasses import constructor_param, writable  # (it reads this module's stubs)
 
     if _shadowed(dotted, index):
         return None
-    found = set()
     home, defs = _defs(dotted)
+    if not defs:
+        return constructor_param(dotted, position, keyword, spell)  # a class: `io.TextIOWrapper(buffer, errors)`
+    found = set()
     for d in defs:
         arg = argument_at(d, position, keyword)
         if arg is None:

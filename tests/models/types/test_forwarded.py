@@ -78,6 +78,17 @@ def test_what_a_stub_re_exports_is_read_where_it_is_defined():
     assert evidence_at(app, "return", "return", "nap", "pkg.app", index).type is None  # an async def's coroutine
 
 
+def test_a_parameter_passed_to_a_standard_library_class_takes_what_its_constructor_takes():
+    app = ("import datetime\nimport io\n\n\ndef wrap(buffer, newline=None):\n"
+           "    return io.TextIOWrapper(buffer, None, None, newline)\n\n\n"
+           "def later(seconds):\n    return datetime.timedelta(seconds=seconds)\n")
+    index = index_of({"pkg.app": app})
+    assert _param(app, "wrap", "newline", "pkg.app", index).type == "str | None"  # TextIOWrapper.__init__
+    ev = _param(app, "later", "seconds", "pkg.app", index)  # timedelta.__new__
+    assert (ev.type, ev.words) == ("float", "passed on to `datetime.timedelta`, which takes float")
+    assert _param(app, "wrap", "buffer", "pkg.app", index).rule != "forwarded"  # `_WrappedBuffer`: not writable
+
+
 def test_a_parameter_passed_to_a_def_that_first_converts_it_takes_what_that_def_takes():
     src = ("def want_bytes(s):\n    if isinstance(s, str):\n        s = s.encode()\n    return s\n\n\n"
            "def sign(value):\n    value = want_bytes(value)\n    return value + b'.'\n")
