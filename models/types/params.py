@@ -11,7 +11,8 @@ members.py, and against what makes one of it or takes it), what its docstring
 states, what the workspace's calls pass (callsites.py), the declared field it
 is stored in, what the def puts in it when None, what its family of overrides
 says (family.py), what the def it is passed on to takes (forwarded.py), a truth
-test or a use only text has (usage.py: `raw.encode()`), the type the
+test, a use as text or as an int (usage.py: `raw.encode()`, `data[:n]`), the
+key of a known container it is looked up in (keys.py: `NAMES[level]`), the type the
 workspace's classes declare a field of its name with, and the one workspace
 class that has all the attributes the def reads of it (duck.py).  With a
 default: the default's type, or the docstring's when it admits the default.
@@ -32,10 +33,11 @@ from pulsedev.models.types.family import family_type
 from pulsedev.models.types.fixtures import injected
 from pulsedev.models.types.forwarded import forwarded_type
 from pulsedev.models.types.infer import Env, FileContext, _union, infer
+from pulsedev.models.types.keys import key_type
 from pulsedev.models.types.members import declared_field, fit
 from pulsedev.models.types.names import alias_for_name, type_named
 from pulsedev.models.types.overrides import base_param
-from pulsedev.models.types.scope import parameter_default
+from pulsedev.models.types.scope import function_env, parameter_default
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.typetext import split_union, without_none
 from pulsedev.models.types.usage import int_use, only_truth_tested, text_use
@@ -141,6 +143,9 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
         text = text_use(slot.func, slot.name) if named else None
         if text is not None:
             return _stated(text, "text_use", "used as " + ("a str" if text == "str" else "bytes"), is_none)
+        key = key_type(slot.func, slot.name, function_env(slot.func, ctx, slot.cls), ctx) if named and onward else None
+        if key is not None:
+            return _stated(key, "key_use", f"looked up in a container keyed by {key}", is_none)
         declared = _declared_elsewhere(slot, ctx) if named else None
         if declared is not None:
             return Evidence(_optional(declared, is_none), "field_named",

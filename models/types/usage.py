@@ -57,7 +57,7 @@ def parents_once(func: ast.AST, cache: dict[int, dict]) -> dict:
 _RECENT: tuple = (None, None, None)
 
 
-def _recent_uses(func: ast.AST) -> tuple[dict, frozenset[str]]:
+def recent_uses(func: ast.AST) -> tuple[dict, frozenset[str]]:
     """(`parents(func)`, the names the def binds), kept for the last def asked: the rules below
     read each parameter of a def in turn, one after another (one def's walk is kept, never a tree's)."""
     global _RECENT
@@ -149,7 +149,7 @@ def use_of(node: ast.expr, p: ast.AST | None, gp: ast.AST | None, feats: list[st
 def only_truth_tested(func: ast.AST, name: str) -> bool:
     """Whether every read of a name in a def tests its truth (`if silent:`, `while not done`,
     `a if flag else b`, `if x and flag:`), and there is one."""
-    index, stored = _recent_uses(func)
+    index, stored = recent_uses(func)
     uses = index.get(name, [])
     tests = (ast.If, ast.While, ast.IfExp, ast.Assert)
     for node, p, gp in uses:
@@ -181,7 +181,7 @@ def text_use(func: ast.AST, name: str) -> str | None:
     a literal (`path.startswith("/")`), `==` or `in` against literals, `+` with a literal; else a
     method both have (`name.lower()`) makes it a `str`.  Uses that fit neither (another attribute,
     an isinstance test, a None check) say nothing."""
-    index, stored = _recent_uses(func)
+    index, stored = recent_uses(func)
     if name in stored:
         return None
     kinds, textual = set(), False
@@ -241,7 +241,7 @@ def int_use(func: ast.AST, name: str) -> bool:
     (`data[start:end]`), an argument of `range`, integer arithmetic with an int literal
     (`n + 1`, `x // 2`), or, beside one of these, an ordering against one (`n < 0` alone is as
     often a float's).  Another attribute, subscript, iteration, a float or None nearby: not."""
-    index, stored = _recent_uses(func)
+    index, stored = recent_uses(func)
     if name in stored:
         return False
     telling = False

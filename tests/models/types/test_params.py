@@ -127,6 +127,28 @@ def test_how_a_parameter_is_used_makes_it_an_int(body, expected):
     assert (ev.type, ev.rule if expected else None) == (expected, expected and "int_use")
 
 
+KEYED = ("NAMES = {10: 'debug', 20: 'info'}\nALIASES = {'warn', 'fatal'}\n\n\n"
+         "class Streams:\n    def __init__(self):\n        self.open = {1: 'a'}\n\n")
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("    return NAMES[level]\n", "int"),  # a module's dict, keyed by int
+    ("    return level in ALIASES\n", "str"),  # a set's element
+    ("    return NAMES[level], level in ALIASES\n", None),  # an int key and a str element disagree
+    ("    level = level.lower()\n    return NAMES[level]\n", None),  # rebound
+    ("    return level == 'x' and NAMES\n", None),  # not looked up
+])
+def test_a_parameter_looked_up_in_a_known_container_is_its_key(body, expected):
+    ev = evidence_at(f"{KEYED}\ndef name_of(level):\n{body}", "parameter", "level")
+    assert (ev.type if ev.rule == "key_use" else None) == expected
+
+
+def test_a_parameter_used_as_the_key_of_a_field_is_the_field_s_key():
+    src = KEYED + "    def close(self, stream_id=None):\n        del self.open[stream_id]\n"
+    ev = evidence_at(src, "parameter", "stream_id")
+    assert (ev.type, ev.rule, ev.words) == ("int | None", "key_use_none", "looked up in a container keyed by int")
+
+
 def test_a_parameter_passed_on_to_one_used_as_text_is_text():
     src = "def quote(raw):\n    return raw.encode()\n\n\ndef header(name):\n    return quote(name)\n"
     ev = evidence_at(src, "parameter", "name", "header")
