@@ -12,7 +12,8 @@ states, what the workspace's calls pass (callsites.py), the declared field it
 is stored in, what the def puts in it when None, what its family of overrides
 says (family.py), what the def it is passed on to takes (forwarded.py), a truth
 test, a use as text or as an int (usage.py: `raw.encode()`, `data[:n]`), the
-key of a known container it is looked up in (keys.py: `NAMES[level]`), the type the
+key of a known container it is looked up in (keys.py: `NAMES[level]`), how
+its class uses the field it is stored in (fielduse.py: `self.encoding.lower()`), the type the
 workspace's classes declare a field of its name with, and the one workspace
 class that has all the attributes the def reads of it (duck.py).  With a
 default: the default's type, or the docstring's when it admits the default.
@@ -30,6 +31,7 @@ from pulsedev.models.types.defaults import default_evidence
 from pulsedev.models.types.duck import duck_class
 from pulsedev.models.types.evidence import Evidence
 from pulsedev.models.types.family import family_type
+from pulsedev.models.types.fielduse import field_use
 from pulsedev.models.types.fixtures import injected
 from pulsedev.models.types.forwarded import forwarded_type
 from pulsedev.models.types.infer import Env, FileContext, _union, infer
@@ -146,6 +148,9 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
         key = key_type(slot.func, slot.name, function_env(slot.func, ctx, slot.cls), ctx) if named and onward else None
         if key is not None:
             return _stated(key, "key_use", f"looked up in a container keyed by {key}", is_none)
+        used = field_use(slot.func, slot.cls, slot.name) if named and slot.cls is not None else None
+        if used is not None:
+            return _stated(used[0], "field_use", f"stored as `self.{used[2]}`, {used[1]}", is_none)
         declared = _declared_elsewhere(slot, ctx) if named else None
         if declared is not None:
             return Evidence(_optional(declared, is_none), "field_named",

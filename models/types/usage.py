@@ -150,7 +150,12 @@ def only_truth_tested(func: ast.AST, name: str) -> bool:
     """Whether every read of a name in a def tests its truth (`if silent:`, `while not done`,
     `a if flag else b`, `if x and flag:`), and there is one."""
     index, stored = recent_uses(func)
-    uses = index.get(name, [])
+    return name not in stored and truth_only(index.get(name, []))
+
+
+def truth_only(uses: list) -> bool:
+    """Whether every one of the uses, (node, parent, grandparent) as `parents` lists them, tests
+    the value's truth, and there is one."""
     tests = (ast.If, ast.While, ast.IfExp, ast.Assert)
     for node, p, gp in uses:
         if (isinstance(p, ast.UnaryOp) and isinstance(p.op, ast.Not)) or isinstance(p, ast.BoolOp):
@@ -159,7 +164,7 @@ def only_truth_tested(func: ast.AST, name: str) -> bool:
                 continue  # (`not a and flag`: deeper than this reads; a truth test still)
         if not (isinstance(p, tests) and p.test is node):
             return False
-    return bool(uses) and name not in stored
+    return bool(uses)
 
 
 #: Methods that of the builtin types only `str` has, or only `bytes` (and `bytearray`).
@@ -182,10 +187,13 @@ def text_use(func: ast.AST, name: str) -> str | None:
     method both have (`name.lower()`) makes it a `str`.  Uses that fit neither (another attribute,
     an isinstance test, a None check) say nothing."""
     index, stored = recent_uses(func)
-    if name in stored:
-        return None
+    return text_of(index.get(name, [])) if name not in stored else None
+
+
+def text_of(uses: list) -> str | None:
+    """`str` or `bytes` when the uses, as `parents` lists them, tell which (see `text_use`)."""
     kinds, textual = set(), False
-    for node, p, gp in index.get(name, []):
+    for node, p, gp in uses:
         kind = _text_kind(node, p, gp)
         if kind == "?":
             return None
@@ -242,10 +250,13 @@ def int_use(func: ast.AST, name: str) -> bool:
     (`n + 1`, `x // 2`), or, beside one of these, an ordering against one (`n < 0` alone is as
     often a float's).  Another attribute, subscript, iteration, a float or None nearby: not."""
     index, stored = recent_uses(func)
-    if name in stored:
-        return False
+    return name not in stored and int_of(index.get(name, []))
+
+
+def int_of(uses: list) -> bool:
+    """Whether the uses, as `parents` lists them, make the value an int (see `int_use`)."""
     telling = False
-    for node, p, _ in index.get(name, []):
+    for node, p, _ in uses:
         if isinstance(p, ast.Slice) or (isinstance(p, ast.Call) and isinstance(p.func, ast.Name)
                                         and p.func.id == "range" and node in p.args):
             telling = True

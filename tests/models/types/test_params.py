@@ -149,6 +149,35 @@ def test_a_parameter_used_as_the_key_of_a_field_is_the_field_s_key():
     assert (ev.type, ev.rule, ev.words) == ("int | None", "key_use_none", "looked up in a container keyed by int")
 
 
+FIELDS = """\
+class Reader:
+    def __init__(self, encoding, limit, verbose, other, mode=None):
+        self.encoding = encoding
+        self.limit = limit
+        self.verbose = verbose
+        self.other = other
+        self.mode = mode
+
+    def read(self, items):
+        if self.verbose:
+            print(self.encoding.lower(), self.mode.encode())
+        self.other = 3
+        return items[: self.limit], self.other
+"""
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("encoding", ("str", "stored as `self.encoding`, used as a str")),
+    ("limit", ("int", "stored as `self.limit`, used as an int")),
+    ("verbose", ("bool", "stored as `self.verbose`, only its truth is tested")),
+    ("mode", ("str | None", "stored as `self.mode`, used as a str")),
+    ("other", None),  # assigned again: it may hold something else
+])
+def test_a_parameter_stored_in_a_field_is_what_the_class_uses_the_field_as(name, expected):
+    ev = evidence_at(FIELDS, "parameter", name, "Reader.__init__")
+    assert ((ev.type, ev.words) if ev.rule.startswith("field_use") else None) == expected
+
+
 def test_a_parameter_passed_on_to_one_used_as_text_is_text():
     src = "def quote(raw):\n    return raw.encode()\n\n\ndef header(name):\n    return quote(name)\n"
     ev = evidence_at(src, "parameter", "name", "header")
