@@ -15,7 +15,6 @@ from pulsedev.models.types.infer import (
     FILLS,
     FileContext,
     _union,
-    _walk_local,
     empty_kind,
     infer,
 )
@@ -23,6 +22,7 @@ from pulsedev.models.types.members import common_base
 from pulsedev.models.types.scope import filled_type, function_env
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.typetext import split_union
+from pulsedev.models.types.walk import walk_local
 
 
 def _defs(slot: Slot) -> list:
@@ -53,7 +53,7 @@ def _walk_scope(slot: Slot):
     """(node, def) for every node of the slot's scope (see `_scope`)."""
     for func in _defs(slot):
         for stmt in func.body:
-            for node in _walk_local(stmt):
+            for node in walk_local(stmt):
                 yield node, func
 
 

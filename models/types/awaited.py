@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from pulsedev.models.types.dotted import names_an_import
 from pulsedev.models.types.members import methods
 from pulsedev.models.types.receivers import method_return
 
@@ -34,7 +35,7 @@ def awaited(call: ast.expr, env: Env, ctx: FileContext, depth: int) -> str | Non
         return None
     if isinstance(f.value, ast.Name) and f.value.id == "self" and env.cls is not None:
         return _method(ctx, env.cls, f.attr)
-    from pulsedev.models.types.infer import infer, names_an_import
+    from pulsedev.models.types.infer import infer
 
     recv = infer(f.value, env, ctx, depth)
     if recv is None and ctx.index is not None and not names_an_import(f.value, env, ctx):

@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pulsedev.models.types.infer import (
     Env,
     FileContext,
-    _walk_local,
     infer,
 )
 from pulsedev.models.types.scope import function_env, parameter_defaults
 from pulsedev.models.types.usage import parents, usage, use_of
+from pulsedev.models.types.walk import walk_local
 
 #: Calls looked at per file: a bound on background work in huge generated modules.
 MAX_CALLS_PER_FILE = 4000
@@ -79,7 +79,7 @@ class CallSites:
         maybe_none = _untested_none_params(func) if func is not None else set()
         for stmt in body:
             above: dict[int, ast.AST] = {}
-            for node in _walk_local(stmt):
+            for node in walk_local(stmt):
                 if not isinstance(node, ast.Call) or budget[0] <= 0:
                     continue
                 budget[0] -= 1
@@ -176,7 +176,7 @@ def _result_uses(call: ast.Call, stmt: ast.stmt, above: dict[int, ast.AST], func
     """How a caller uses what a call returns: its use where the call stands (`discarded` as a statement),
     and, when it is assigned to a name, that name's uses in the caller (`x = f(); x.encode()`)."""
     if not above:  # the statement's parents, made once per statement that calls a def
-        for node in _walk_local(stmt):
+        for node in walk_local(stmt):
             for child in ast.iter_child_nodes(node):
                 above[id(child)] = node
     p = above.get(id(call))

@@ -11,8 +11,9 @@ from __future__ import annotations
 import ast
 
 from pulsedev.models.types.callsites import decorated
-from pulsedev.models.types.infer import FileContext, _walk_local
+from pulsedev.models.types.infer import FileContext
 from pulsedev.models.types.members import base_name, methods
+from pulsedev.models.types.walk import walk_local
 
 
 def returns_of(func) -> tuple[list[ast.Return], list[ast.Yield | ast.YieldFrom]]:
@@ -23,8 +24,8 @@ def returns_of(func) -> tuple[list[ast.Return], list[ast.Yield | ast.YieldFrom]]
     rets, yields = [], []
     for stmt in func.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue  # (`_walk_local` enters the node it starts from: a nested generator is not this def)
-        for n in _walk_local(stmt):
+            continue  # (`walk_local` enters the node it starts from: a nested generator is not this def)
+        for n in walk_local(stmt):
             if isinstance(n, ast.Return):
                 rets.append(n)
             elif isinstance(n, (ast.Yield, ast.YieldFrom)):

@@ -18,7 +18,6 @@ from __future__ import annotations
 import ast
 
 from pulsedev.models.types.callsites import CallSites, decorated
-from pulsedev.models.types.infer import _walk_local
 from pulsedev.models.types.members import methods
 from pulsedev.models.types.scope import SURE, function_env
 from pulsedev.models.types.slots import Slot, parameter_slot
@@ -26,6 +25,7 @@ from pulsedev.models.types.stdclasses import speller
 from pulsedev.models.types.stdlib import function_param
 from pulsedev.models.types.typetext import agreed, normalize, without_none
 from pulsedev.models.types.units import per_node
+from pulsedev.models.types.walk import walk_local
 
 #: Rules (prefixes) of the callee's parameter trusted here: its default, its callers, or a sure rule.
 TELLING = ("default_", "callsite", "converted", "text_use", "int_use", *sorted(SURE))
@@ -81,7 +81,7 @@ def _passes(func) -> dict[str, list[tuple[ast.Call, int | None, str | None]]]:
     it is (calls with `*args` left out), found in one walk per def."""
     found: dict[str, list[tuple[ast.Call, int | None, str | None]]] = {}
     for stmt in func.body:
-        for node in _walk_local(stmt):
+        for node in walk_local(stmt):
             if isinstance(node, ast.Call) and not any(isinstance(a, ast.Starred) for a in node.args):
                 for i, a in enumerate(node.args):
                     if isinstance(a, ast.Name):

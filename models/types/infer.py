@@ -1,8 +1,9 @@
 """Expression type inference over the ast, the engine under the static evidence rules.
 
-Literals, displays, comprehensions, operators (operators.py), builtins (builtincalls.py), common
-standard-library calls (known.py), constructors of classes reachable in the
-file, returns of functions of the file and of the workspace (through
+Literals, displays, comprehensions and loops, operators (operators.py), builtins
+(builtincalls.py), common standard-library calls (known.py), constructors of
+classes reachable in the file, members of the modules and classes it names
+(dotted.py), returns of functions of the file and of the workspace (through
 `WorkspaceIndex`), and names whose types the scope knows (an `Env`, made by
 scope.py).  `FileContext` holds what a file defines and imports; `infer` never
 guesses: it returns None when the type does not follow from the code.
@@ -15,7 +16,8 @@ import ast
 from pulsedev.models.types import narrowing, operators, stdclasses, stdlib
 from pulsedev.models.types.awaited import awaited
 from pulsedev.models.types.builtincalls import builtin_call
-from pulsedev.models.types.context import FileContext, class_like, resolve_relative  # noqa: F401 - re-exported
+from pulsedev.models.types.context import FileContext, resolve_relative  # noqa: F401 - re-exported
+from pulsedev.models.types.dotted import dotted_name, module_class, named_member, names_an_import
 from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind re-exported for the rules
     ANY_RECEIVER_METHODS,
     BUILTIN_TYPES,
@@ -41,17 +43,6 @@ class Env(dict):
     """Known local types of a function: name -> type text (None = conflicting/unknown)."""
 
     cls: ast.ClassDef | None = None
-
-
-def _dotted(node: ast.expr) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
 
 
 def infer(node: ast.expr | None, env: Env, ctx: FileContext, depth: int = 0) -> str | None:
@@ -117,7 +108,7 @@ def infer(node: ast.expr | None, env: Env, ctx: FileContext, depth: int = 0) -> 
             return own[node.attr] if node.attr in own else ctx.member_type(env.cls.name, node.attr, call=False)
         if isinstance(node.value, ast.Name) and node.value.id not in env and (
                 node.value.id in ctx.imports or node.value.id in ctx.classes) and (
-                got := _named_member(node.value.id, node.attr, ctx)) is not None:
+                got := named_member(node.value.id, node.attr, ctx)) is not None:
             return got
         recv = infer(node.value, env, ctx, d)
         if recv is None and ctx.index is not None and not names_an_import(node.value, env, ctx):
@@ -237,7 +228,7 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
             return stdlib.function_return(origin, ctx.index)
         return builtin_call(name, node, lambda e: infer(e, env, ctx, d), lambda e: _elements(e, env, ctx, d))
     if isinstance(f, ast.Attribute):
-        dotted = _dotted(f)
+        dotted = dotted_name(f)
         if dotted:
             head = dotted.split(".")[0]
             origin = ctx.imports.get(head)
@@ -255,7 +246,7 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
             if head not in env and origin and (ret := stdlib.function_return(full, ctx.index)) is not None:
                 return ret
             if head not in env and origin == module and dotted.count(".") == 1 and (
-                    made := _module_class(head, module, last, ctx)) is not None:
+                    made := module_class(head, module, last, ctx)) is not None:
                 return made
         if isinstance(f.value, ast.Name) and f.value.id == "self" and env.cls is not None:
             return ctx.class_member_type(env.cls, f.attr, call=True)  # the class as open: units follow it
@@ -283,51 +274,9 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
     return None
 
 
-def names_an_import(node: ast.expr, env: Env, ctx: FileContext) -> bool:
-    """Whether `node` is a name the file imports (a module, whose functions are not methods)."""
-    return isinstance(node, ast.Name) and node.id in ctx.imports and node.id not in env
-
-
-def _module_class(head: str, module: str, name: str, ctx: FileContext) -> str | None:
-    """What `head.name(...)` makes, for a module the file imports whole as `head` (not one of the
-    workspace's): one of the module's classes, written as the file reaches it.  For the standard
-    library, as its stub says (`ssl.SSLContext(...)` and `ssl.create_default_context()` after
-    `import ssl` are an `ssl.SSLContext`); for another library, whose code is not read, a name in
-    CapWords is taken for a class, as for a name imported from it (`httpx.Response(...)` is an
-    `httpx.Response`: `FileContext.is_class_name`); None for anything else."""
-    full = f"{module}.{name}"
-    if ctx.index is not None and ctx.index.defines(full):
-        return None
-    if stdlib.module_stub(module) is None:
-        return f"{head}.{name}" if class_like(name) else None
-    if name in stdlib.module_classes(module) and stdclasses.generic(full) is False:
-        return f"{head}.{name}"
-    made = stdlib.returned_class(full)
-    return f"{head}.{made}" if made is not None else None
-
-
-def _named_member(name: str, attr: str, ctx: FileContext) -> str | None:
-    """`Color.RED`, a member of an enum class of the workspace, is a `Color`; `sys.stderr`, a variable
-    of a standard-library module, what its stub declares (`TextIO`)."""
-    if ctx.is_class_name(name):
-        return name if ctx.enum_member(name, attr) else None
-    return stdlib.module_variable(f"{ctx.imports[name]}.{attr}", ctx.index)
-
-
 def _with_default(t: str | None, node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
     """A lookup's type given its default: `os.getenv(key, "")` is a `str`, not a `str | None`."""
     rest = " | ".join(without_none(t))
     if t and rest != t and len(node.args) == 2 and infer(node.args[1], env, ctx, d) == rest:
         return rest
     return t
-
-
-def _walk_local(node: ast.AST):
-    """ast.walk in source order that does not enter nested defs, classes or lambdas (but `node` itself, even
-    a def: walked from each statement of a body, it reads the closures in it, whose uses of the body's
-    names are evidence of them)."""
-    yield node
-    for child in ast.iter_child_nodes(node):
-        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        yield from _walk_local(child)

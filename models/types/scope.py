@@ -21,12 +21,12 @@ from pulsedev.models.types.infer import (
     _binop,
     _elements,
     _union,
-    _walk_local,
     infer,
 )
 from pulsedev.models.types.known import FILLS, empty_kind
 from pulsedev.models.types.members import common_base
 from pulsedev.models.types.typetext import normalize
+from pulsedev.models.types.walk import walk_local
 
 
 def function_env(func, ctx: FileContext, cls: ast.ClassDef | None = None, known: dict | None = None) -> Env:
@@ -130,7 +130,7 @@ def _scan_body(body: list[ast.stmt], env: Env, ctx: FileContext) -> None:
     # `x = []` then `x.append(v)`: list[type of v]; likewise `x = set()`, `x.add(v)` and `x = {}`, `x[k] = v`
     empties: dict[str, tuple[str, list[str | None], list[str | None]]] = {}
     for stmt in body:
-        for node in _walk_local(stmt):
+        for node in walk_local(stmt):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in FILLS
                     and isinstance(node.func.value, ast.Name) and node.func.value.id in empties):
                 kind, _, values = empties[node.func.value.id]

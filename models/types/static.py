@@ -28,7 +28,6 @@ from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for caller
     Env,
     FileContext,
     _union,
-    _walk_local,
     empty_kind,
     infer,
     resolve_relative,
