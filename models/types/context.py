@@ -2,7 +2,9 @@
 
 `FileContext` also memoises per-file results (function returns, `self.x`
 attribute types, function environments) and links to the workspace index
-for names imported from other workspace modules.
+for names imported from other workspace modules.  How the file writes a
+class's own type is selftype.py's; what a library's name is taken for,
+typelike.py's.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING
 from pulsedev.models.types import stdclasses
 from pulsedev.models.types.known import KNOWN_IMPORTS
 from pulsedev.models.types.members import base_name
+from pulsedev.models.types.typelike import class_like
 from pulsedev.models.types.typetext import normalize
 
 if TYPE_CHECKING:  # a cycle at run time: infer.py builds on this module
@@ -21,31 +24,6 @@ if TYPE_CHECKING:  # a cycle at run time: infer.py builds on this module
 
 #: Bases that make a class an enum: its members (`RED = 1`) are instances of it.
 _ENUMS = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag", "ReprEnum"}
-GENERIC_CLASSES = {"defaultdict", "OrderedDict", "deque", "Counter", "ChainMap", "list", "dict", "set",
-                   "frozenset", "tuple", "type", "object", "super", "property", "staticmethod", "classmethod"}
-_TYPING_FORMS = {"Union", "Optional", "Callable", "Mapping", "Sequence", "Iterable", "Dict", "List", "Tuple",
-                 "Type", "Awaitable", "Literal", "TypeVar", "NewType", "TypeAliasType"}
-
-
-def class_like(name: str) -> bool:
-    """Whether a library's name, whose code is not read, is taken for a class: CapWords, not ALLCAPS
-    (a constant), and not a generic whose bare name is no whole type.
-
-    >>> class_like("Response"), class_like("URL"), class_like("array"), class_like("OrderedDict")
-    (True, False, False, False)
-    """
-    return name[:1].isupper() and not name.isupper() and name not in GENERIC_CLASSES
-
-
-def is_type_expr(node: ast.expr) -> bool:
-    """True for the value of a type alias (`Union[...]`, `A | B`, `Callable[...]`, `NewType(...)`)."""
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return True
-    if isinstance(node, (ast.Subscript, ast.Call)):
-        head = node.value if isinstance(node, ast.Subscript) else node.func
-        name = head.attr if isinstance(head, ast.Attribute) else head.id if isinstance(head, ast.Name) else ""
-        return name in _TYPING_FORMS or name in GENERIC_CLASSES
-    return False
 
 
 class FileContext:
@@ -231,41 +209,6 @@ class FileContext:
             cls = (self.index.class_home(origin) or (None, None))[1]
         return cls is not None and any(base_name(b) in _ENUMS for b in cls.bases) and isinstance(
             _binding(cls, attr), ast.Assign)
-
-    def own_type(self, cls: ast.ClassDef) -> str | None:
-        """How the file writes the type of `self` of `cls` in a signature: `Self` when it imports `Self`
-        or the module `typing_extensions` (its style: 70 of 82 methods returning only `self` in such
-        files of the corpus and the three evaluation sets), else the class, with its type parameters
-        (`MultiDict[K, V]`), or None when those are not plain names."""
-        if self.imports.get("Self", "").endswith(".Self") or "typing_extensions" in self.imports.values():
-            return "Self"  # (`import typing_extensions as te` is there for `te.Self` more often than not)
-        params = self.type_params(cls)
-        if params is None:
-            return None
-        return f"{cls.name}[{', '.join(params)}]" if params else cls.name
-
-    def type_params(self, cls: ast.ClassDef) -> list[str] | None:
-        """The type parameters of a class (`Generic[K, V]`, or the TypeVars its bases take:
-        `dict[K, V]`); [] for a class that takes none, None when a `Generic[...]` has odd ones."""
-        params: list[str] = []
-        for base in cls.bases:
-            if not isinstance(base, ast.Subscript):
-                continue
-            args = base.slice.elts if isinstance(base.slice, ast.Tuple) else [base.slice]
-            if base_name(base) in ("Generic", "Protocol"):
-                if not all(isinstance(a, ast.Name) for a in args):
-                    return None
-                return [a.id for a in args if self._is_typevar(a.id) or a.id not in self.assignments]
-            params += [a.id for a in args if isinstance(a, ast.Name) and self._is_typevar(a.id) and a.id not in params]
-        return params
-
-    def _is_typevar(self, name: str) -> bool:
-        value = self.assignments.get(name)
-        if isinstance(value, ast.Call):  # (one with a default may be left out: `Request` for `Request[State]`)
-            return base_name(value.func) in ("TypeVar", "ParamSpec") and not any(
-                k.arg == "default" for k in value.keywords)
-        return value is None and name in self.imports and re.fullmatch(
-            r"_?[A-Z]{1,2}\d?(_co|_contra)?", name) is not None
 
     def class_attrs(self, cls: ast.ClassDef) -> dict[str, str | None]:
         """Types of `self.x` attributes set in `__init__` or annotated in the class body."""

@@ -17,8 +17,8 @@ import ast
 import builtins
 import re
 
-from pulsedev.models.types.context import is_type_expr
 from pulsedev.models.types.known import KNOWN_IMPORTS
+from pulsedev.models.types.typelike import is_type_expr
 from pulsedev.models.types.typetext import head_names, normalize
 
 _PARAM = ("{n}\\s*\\(([^)\\n]{{1,40}})\\)\\s*:", "{n}\\s*:\\s*([A-Za-z_][\\w\\[\\], .|]{{0,40}})\\n",

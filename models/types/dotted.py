@@ -13,7 +13,8 @@ import ast
 from typing import TYPE_CHECKING
 
 from pulsedev.models.types import stdclasses, stdlib
-from pulsedev.models.types.context import FileContext, class_like
+from pulsedev.models.types.context import FileContext
+from pulsedev.models.types.typelike import class_like
 
 if TYPE_CHECKING:  # a cycle at run time: infer.py builds on this module
     from pulsedev.models.types.infer import Env

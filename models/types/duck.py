@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pulsedev.models.types.selftype import type_params
+
 if TYPE_CHECKING:
     from pulsedev.models.types.context import FileContext
     from pulsedev.models.types.slots import Slot
@@ -37,7 +39,7 @@ def duck_class(slot: Slot, ctx: FileContext) -> tuple[str, list[str]] | None:
         found = [c for c in found if not any(c != o and o in _ancestor_names(ctx, c) for o in found)]
     module = ctx.index.classes.get(found[0]) if len(found) == 1 else None  # (gone when saved since)
     if module is None or (home := ctx.index.class_home(f"{module}.{found[0]}")) is None \
-            or home[0].type_params(home[1]):
+            or type_params(home[0], home[1]):
         return None  # (a generic class's bare name says nothing of what it holds)
     return found[0], sorted(reads)
 

@@ -34,6 +34,7 @@ from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind r
     tuple_parts,
 )
 from pulsedev.models.types.receivers import attribute_type, method_return
+from pulsedev.models.types.selftype import own_type
 from pulsedev.models.types.typetext import head_names, normalize, without_none
 from pulsedev.models.types.typetext import join_types as _union
 from pulsedev.models.types.usage import TEXT_SHARED, literal_kind
@@ -202,7 +203,7 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
     if node.args and is_cast(f, ctx.imports):
         return normalize(node.args[0])  # `cast(T, x)` says it is a T
     if env.cls is not None and _is_own_class(f):  # `type(self)(...)`: whatever class `self` is, one of it
-        return ctx.own_type(env.cls)
+        return own_type(ctx, env.cls)
     if isinstance(f, ast.Name):
         name = f.id
         if name == "cls" and env.cls is not None:

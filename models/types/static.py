@@ -42,6 +42,7 @@ from pulsedev.models.types.names import TYPING_MODULES, class_for_name
 from pulsedev.models.types.overrides import base_return
 from pulsedev.models.types.params import parameter_evidence
 from pulsedev.models.types.scope import function_env
+from pulsedev.models.types.selftype import own_type
 from pulsedev.models.types.slots import Slot
 
 DUNDER_RETURNS = {"__init__": "None", "__str__": "str", "__repr__": "str", "__len__": "int", "__hash__": "int",
@@ -84,13 +85,13 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
         return Evidence("None", "noreturn", "no return value")
     if cls is not None and len(valued) == len(rets) and func.name not in ("__iter__", "__aiter__") and all(
             isinstance(r.value, ast.Name) and r.value.id == "self" for r in rets):
-        t = ctx.own_type(cls)
+        t = own_type(ctx, cls)
         return Evidence(t, "ret_self_styled" if t == "Self" else "ret_self", "returns `self`" if t else "")
     # `return cls(...)`: alike
     if cls is not None and len(valued) == len(rets) and decorated(func, "classmethod") and all(
             isinstance(r.value, ast.Call) and isinstance(r.value.func, ast.Name) and r.value.func.id == "cls"
             for r in rets):  # (38 of 53 such say Self in files importing it, 82 of 95 the class in others)
-        t = ctx.own_type(cls)
+        t = own_type(ctx, cls)
         return Evidence(t, "ret_cls_styled" if t == "Self" else "ret_cls", "returns `cls(...)`" if t else "")
     env = function_env(func, ctx, cls)
     types = common_base(ctx, [infer(r.value, env, ctx) if r.value is not None else "None" for r in rets])
