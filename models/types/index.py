@@ -5,7 +5,8 @@ and memoised), so that static inference can follow calls across files
 (`from .util import load` then `x = load()`), constructors of workspace classes
 are known as classes, and rendering knows where a class can be imported from.
 Then, also in the background, the argument types at every call of the
-workspace (`callsites`), the evidence for parameters that callers give.
+workspace (`callsites`), the evidence for parameters that callers give, and
+the types the workspace gives each field and parameter name (byname.py).
 Test folders are left out but for their `conftest.py` files, whose pytest
 fixtures (`fixtures`) type the parameters of tests, with what the project's
 pytest configuration says are tests (`collection`).
@@ -18,11 +19,12 @@ import hashlib
 import threading
 from pathlib import Path
 
+from pulsedev.models.types.byname import field_types, parameter_types
 from pulsedev.models.types.collection import Collection, read_collection
 from pulsedev.models.types.corpus import TEST_DIRS, python_files
 from pulsedev.models.types.fixtures import fixture_name
 from pulsedev.models.types.receivers import attribute_classes, methods_by_name
-from pulsedev.models.types.slots import is_implicit_first, is_overload, parameter_slot
+from pulsedev.models.types.slots import is_implicit_first, is_overload
 from pulsedev.models.types.stdlib import read_members
 
 
@@ -120,56 +122,9 @@ class WorkspaceIndex:
             with self._lock:
                 self.callsites = table
                 self._contexts = {}  # made again on demand, with what the calls pass (their returns may change)
-        self.fields = self._field_types()
+        self.fields = field_types(self)
         self.having = attribute_classes(self, should_stop, pause)
-        self.peers = self._parameter_types(should_stop, pause)
-
-    def _field_types(self) -> dict[str, frozenset[str]]:
-        """Per field name, the types the workspace's classes declare it with (`case_sensitive: bool` in
-        a config TypedDict, a dataclass or a model; class-body declarations stay in a stripped copy)."""
-        from pulsedev.models.types.typetext import normalize
-
-        found: dict[str, set[str]] = {}
-        for tree in list(self.trees.values()):
-            for c in tree.body:
-                for node in c.body if isinstance(c, ast.ClassDef) else ():
-                    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                        t = normalize(node.annotation)
-                        if t and not t.startswith("ClassVar"):
-                            found.setdefault(node.target.id, set()).add(t)
-        return {name: frozenset(types) for name, types in found.items()}
-
-    def _parameter_types(self, should_stop, pause) -> dict[str, frozenset[tuple[str, str]]]:
-        """Per parameter name, the types the workspace's defs give it, each with what gave it: an
-        annotation (`annotation`), or the rule of its static evidence."""
-        from pulsedev.models.types.static import evidence_for
-        from pulsedev.models.types.typetext import normalize
-
-        found: dict[str, set[tuple[str, str]]] = {}
-        for module, tree in list(self.trees.items()):
-            pause()
-            if should_stop():
-                return {}
-            ctx = self.context(module)
-            defs = [(n, None) for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-            defs += [(m, c) for c in tree.body if isinstance(c, ast.ClassDef)
-                     for m in c.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
-            for func, cls in defs:
-                a = func.args
-                for i, arg in enumerate([*a.posonlyargs, *a.args, *a.kwonlyargs]):
-                    if is_implicit_first(func, arg, cls is not None):
-                        continue
-                    try:
-                        if arg.annotation is not None:
-                            t, rule = normalize(arg.annotation), "annotation"
-                        else:
-                            ev = evidence_for(parameter_slot(func, cls, arg, i), ctx)
-                            t, rule = ev.type, ev.rule
-                    except RecursionError:
-                        continue
-                    if t:
-                        found.setdefault(arg.arg, set()).add((t, rule))
-        return {name: frozenset(types) for name, types in found.items()}
+        self.peers = parameter_types(self, should_stop, pause)
 
     def replace(self, module: str, text: str) -> bool:
         """Takes a module's new text (a save); False when it does not parse.  What other modules'
