@@ -14,8 +14,9 @@ binds and names, for its memo key).
 engine.py is the service the server holds (`ls.services["types"]`): background
 indexing (index.py) and training (train.py in a low-priority child process
 over corpus.py; the model's file and saved feedback: modelfile.py), and a
-cached fast path (prefetch.py analyses ahead; hintfilter.py applies options).  evaluation.py strips an annotated
-package (strip.py) and scores the hints the real server gives (scoring.py).
+cached fast path (dochints.py; prefetch.py analyses ahead; hintfilter.py applies
+options).  evaluation.py strips an annotated package (strip.py) and scores the
+hints the real server gives (scoring.py).
 
 Beyond PROTOCOL.md: `pulsedev/typesStatus` (request, no params) returns
 `{"ready", "indexed", "model", "training", "tracedFunctions"}`, and the command

@@ -6,7 +6,8 @@ called when the index, the model or the traces change, so the server can send
 `workspace/inlayHint/refresh` (the model's file, training child and saved
 feedback: modelfile.py).  `hints()` is the fast path: one analysis per
 document text (cached by content hash, so hovers and repeated requests cost
-nothing), then filtering by the options in force.  Before the index and model
+nothing; the analysis, its cache and its rendering: dochints.py), then
+filtering by the options in force.  Before the index and model
 are ready it still answers, from file-local static evidence.  `prefetch()`
 analyses a changed document ahead of the request (prefetch.py), unless the
 editor asks for that version first.
@@ -20,15 +21,14 @@ import os
 import subprocess
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 
-from pulsedev.models.types.analysis import analyze
 from pulsedev.models.types.collection import CONFIG_FILES, read_collection
+from pulsedev.models.types.dochints import document_hints
 from pulsedev.models.types.documents import Documents, uri_path
 from pulsedev.models.types.feedback import HintFeedback
 from pulsedev.models.types.hintfilter import public, wanted
-from pulsedev.models.types.index import WorkspaceIndex, module_name
+from pulsedev.models.types.index import WorkspaceIndex
 from pulsedev.models.types.modelfile import (
     held_out,
     load,
@@ -38,7 +38,7 @@ from pulsedev.models.types.modelfile import (
     workspace_python,
 )
 from pulsedev.models.types.prefetch import Gate, Prefetcher
-from pulsedev.models.types.render import code_action, hide_action, hint
+from pulsedev.models.types.render import code_action, hide_action
 from pulsedev.models.types.target import PROJECT_FILES, target_version
 from pulsedev.models.types.traces import TraceStore
 from pulsedev.models.types.upkeep import IndexUpkeep
@@ -229,56 +229,7 @@ class TypeEngine:
     def _analysis(self, uri: str, text: str, lines: tuple[int, int] | None = None) -> tuple[object, list[dict]]:
         """Hints of a document version (for `lines` only when given), cached per content and range."""
         with self._gate.busy(), self._lock:
-            return self._analysis_locked(uri, text, lines)
-
-    def _analysis_locked(self, uri: str, text: str, lines: tuple[int, int] | None) -> tuple[object, list[dict]]:
-        if self._feedback.refresh(self.model):  # another editor window's server saved feedback
-            self._generation += 1
-        entry = self._docs.entry(uri, text, self._generation)
-        ranges = entry["ranges"]
-        if None in ranges:
-            return ranges[None]
-        if lines in ranges:
-            return ranges[lines]
-        if lines is not None and lines[0] <= 0 and lines[1] >= text.count("\n"):
-            lines = None  # the whole file
-        a = entry.get("whole")  # this version's whole-file analysis, rendered per range asked for
-        if a is None:
-            a = self._analyze(uri, text, lines)
-            if not a.partial:
-                entry["whole"] = a
-        hints = self._render(uri, a, None if a.partial else lines)
-        if len(ranges) >= 8:
-            ranges.pop(next(iter(ranges)))
-        ranges[lines] = (a, hints)
-        return a, hints
-
-    def _analyze(self, uri: str, text: str, lines: tuple[int, int] | None):
-        """A fresh analysis (of `lines` only when given), re-inferring only what changed since the last one."""
-        path = uri_path(uri)
-        module = module_name(self.root, path) if self.root and path else (path.stem if path else "")
-        memo = self._docs.memo(uri)
-        memo.salt = f"{self._generation}|{self.index.ready}"
-        a = analyze(text, module, self.index if self.index.ready else None, self.model, self.traces,
-                    str(path.resolve()) if path else None, lines, memo)
-        a.partial = lines is not None
-        if a.ctx is not None and self.model is not None:
-            self._feedback.implicit(self.model, uri, a.annotated)
-        return a
-
-    def _render(self, uri: str, a, lines: tuple[int, int] | None) -> list[dict]:
-        """Hint dicts of an analysis' predictions (on `lines` only when given)."""
-        hints, shown = [], self._feedback.showing(uri)
-        for r in a.results:
-            if r.prediction is None or (lines is not None and not lines[0] <= r.slot.line <= lines[1]):
-                continue
-            pred = self._feedback.adjust(uri, r.slot.key, r.prediction)
-            h = hint(replace(r, prediction=pred), a.ctx, a.ctx.tree, self.index, target=self.target) if pred else None
-            if h is not None:
-                h["_kind"], h["_slot"] = r.slot.kind, r.slot.key
-                hints.append(h)
-                shown[r.slot.key] = (r.prediction.type, r.features)
-        return hints
+            return document_hints(self, uri, text, lines)
 
     def hints(self, uri: str, text: str, version: int | None = None, options=None, range_=None) -> list[dict]:
         """InlayHint dicts for a document, filtered by threshold, per-kind toggles and range."""
