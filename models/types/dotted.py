@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
-from pulsedev.models.types import stdclasses, stdlib
+from pulsedev.models.types import stdclasses, stdlib, typeshed
 from pulsedev.models.types.context import FileContext
 from pulsedev.models.types.typelike import class_like
 
@@ -47,7 +47,7 @@ def module_class(head: str, module: str, name: str, ctx: FileContext) -> str | N
     full = f"{module}.{name}"
     if ctx.index is not None and ctx.index.defines(full):
         return None
-    if stdlib.module_stub(module) is None:
+    if typeshed.module_stub(module) is None:
         return f"{head}.{name}" if class_like(name) else None
     if name in stdlib.module_classes(module) and stdclasses.generic(full) is False:
         return f"{head}.{name}"

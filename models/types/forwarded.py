@@ -22,7 +22,7 @@ from pulsedev.models.types.members import methods
 from pulsedev.models.types.scope import SURE, function_env
 from pulsedev.models.types.slots import Slot, parameter_slot
 from pulsedev.models.types.stdclasses import speller
-from pulsedev.models.types.stdlib import function_param
+from pulsedev.models.types.stdparams import function_param, method_param
 from pulsedev.models.types.typetext import agreed, normalize, without_none
 from pulsedev.models.types.units import per_node
 from pulsedev.models.types.walk import walk_local
@@ -59,7 +59,6 @@ def _library_method_param(func: ast.expr, i: int | None, keyword: str | None, en
     """What the method of a standard-library class takes where an argument lands, for a receiver of
     that class (`path.write_text(text)`: a `str`), without None."""
     from pulsedev.models.types.infer import infer
-    from pulsedev.models.types.stdclasses import method_param, speller
 
     if not isinstance(func, ast.Attribute):
         return None

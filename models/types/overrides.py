@@ -17,7 +17,9 @@ import ast
 
 from pulsedev.models.types import stdclasses
 from pulsedev.models.types.members import class_homes
-from pulsedev.models.types.stdlib import BUILTIN_NAMES, argument_at, module_stub
+from pulsedev.models.types.stdlib import BUILTIN_NAMES
+from pulsedev.models.types.stdparams import argument_at
+from pulsedev.models.types.typeshed import module_stub
 
 _SKIPPED = {"__init__", "__new__", "__init_subclass__", "__post_init__"}
 

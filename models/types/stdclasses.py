@@ -19,13 +19,8 @@ import re
 
 from pulsedev.models.types.known import KNOWN_IMPORTS
 from pulsedev.models.types.members import base_name
-from pulsedev.models.types.stdlib import (
-    BUILTIN_NAMES,
-    argument_at,
-    full_generators,
-    module_stub,
-    top_level,
-)
+from pulsedev.models.types.stdlib import BUILTIN_NAMES
+from pulsedev.models.types.typeshed import full_generators, module_stub, top_level
 from pulsedev.models.types.typetext import head_names, normalize
 
 _TYPING = {n for n, m in KNOWN_IMPORTS.items() if m in ("typing", "collections.abc")}
@@ -45,52 +40,6 @@ def member_type(dotted: str, name: str, call: bool, receiver: str, spell=None) -
     home, annotations = found
     types = {writable(a, home, receiver, spell) for a in annotations}
     return next(iter(types)) if len(types) == 1 and None not in types else None
-
-
-def method_param(dotted: str, name: str, position: int | None, keyword: str | None, receiver: str,
-                 spell=None) -> str | None:
-    """The type of the parameter of method `name` of the stdlib class `dotted` that an argument at
-    `position` (after self) or passed as `keyword` lands in, when its overloads agree and it says
-    something (not `object`, `Any` or a type variable): `path.write_text(text)` takes a `str`.
-
-    >>> method_param("pathlib.Path", "write_text", 0, None, "Path"), method_param("list", "append", 0, None, "list")
-    ('str', None)
-    """
-    found = method_defs(dotted, name) if not name.startswith("_") else None
-    if found is None:
-        return None
-    home, defs = found
-    types = set()
-    for f in defs:
-        arg = argument_at(f, position, keyword, offset=1)
-        if arg is None:
-            return None
-        types.add(writable(arg.annotation, home, receiver, spell))
-    t = types.pop() if len(types) == 1 else None
-    return t if t not in ("object", "Any") else None
-
-
-def constructor_param(dotted: str, position: int | None, keyword: str | None, spell=None) -> str | None:
-    """The type of the parameter of the stdlib class `dotted`'s constructor (`__init__`, else
-    `__new__`, of the class or its nearest base that has one) that an argument at `position` or
-    passed as `keyword` lands in, when its overloads agree and it says something.
-
-    >>> constructor_param("io.TextIOWrapper", 3, None), constructor_param("datetime.timedelta", None, "seconds")
-    ('str | None', 'float')
-    """
-    module, _, cls = dotted.rpartition(".")
-    for name in ("__init__", "__new__"):
-        found = _owner(module, cls, name) if module else None
-        if found is None or found[1].name == "object":
-            continue
-        types = set()
-        for f in top_level(found[1].body):
-            if isinstance(f, ast.FunctionDef) and f.name == name:
-                arg = argument_at(f, position, keyword, offset=1)
-                types.add(writable(arg.annotation, found[0], cls, spell) if arg is not None else None)
-        t = types.pop() if len(types) == 1 else None
-        return t if t not in ("object", "Any") else None
-    return None
 
 
 @functools.lru_cache(maxsize=512)

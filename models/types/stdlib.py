@@ -7,8 +7,7 @@ stub it re-exports the function from (`codecs.lookup` is `_codecs`'s,
 when every overload agrees, and only when the type is made of builtins and the
 names `render.py` knows how to import (`Any`, `Iterator`, `Path`...): a
 typeshed helper (`StrPath`, `AnyStr`, a TypeVar) or a class of the module
-would say something the file cannot write.  Each stub is parsed once, when
-first asked, and kept.
+would say something the file cannot write (typeshed.py reads the stubs).
 """
 
 from __future__ import annotations
@@ -16,15 +15,13 @@ from __future__ import annotations
 import ast
 import builtins
 import collections.abc
-import copy
 import functools
-import importlib.util
 import threading
 import typing
-from pathlib import Path
 
 from pulsedev.models.types.known import KNOWN_IMPORTS
 from pulsedev.models.types.members import base_name
+from pulsedev.models.types.typeshed import exported_names, full_generators, module_stub, top_level, typeshed_dir
 from pulsedev.models.types.typetext import head_names, normalize
 
 #: Names every file can write without an import.
@@ -38,12 +35,12 @@ _lock = threading.Lock()
 def function_return(dotted: str, index=None) -> str | None:
     """The return type of a standard-library function `module.func` (None when unknown or unwritable,
     or when the workspace `index` has a module of that name)."""
-    return None if _shadowed(dotted, index) else _stub_return(dotted)
+    return None if shadowed(dotted, index) else _stub_return(dotted)
 
 
 @functools.lru_cache(maxsize=4096)
 def _stub_return(dotted: str) -> str | None:
-    _, defs = _defs(dotted)
+    _, defs = function_defs(dotted)
     if not defs or any(isinstance(d, ast.AsyncFunctionDef) for d in defs):  # (a call makes a coroutine)
         return None
     return _agreed([d.returns for d in defs])
@@ -54,52 +51,18 @@ def returned_class(dotted: str) -> str | None:
     bare name (`ssl.create_default_context` gives `SSLContext`, which a file that imports `ssl` writes
     `ssl.SSLContext`), when every overload says so; None otherwise.  (Its caller rules out a
     workspace module of that name.)"""
-    home, defs = _defs(dotted)
+    home, defs = function_defs(dotted)
     names = {d.returns.id if isinstance(d, ast.FunctionDef) and isinstance(d.returns, ast.Name) else None
              for d in defs}
     found = names.pop() if len(names) == 1 else None
     return found if found in module_classes(home) and found in module_classes(dotted.rpartition(".")[0]) else None
 
 
-def function_param(dotted: str, position: int | None, keyword: str | None, index=None, spell=None) -> str | None:
-    """The type of the parameter of a standard-library function `module.func` that an argument at
-    `position` (or passed as `keyword`) lands in: `os.close(fd)` gives `int`, and a class's constructor
-    `datetime.timedelta(seconds=s)` gives `float`.  None when unknown or
-    unwritable, when the overloads disagree, or when it is `object` or `Any` (which say nothing);
-    other classes than builtins, typing's and `KNOWN_IMPORTS` are written as `spell` writes them
-    (`stdclasses.speller`)."""
-    from pulsedev.models.types.stdclasses import constructor_param, writable  # (it reads this module's stubs)
-
-    if _shadowed(dotted, index):
-        return None
-    home, defs = _defs(dotted)
-    if not defs:
-        return constructor_param(dotted, position, keyword, spell)  # a class: `io.TextIOWrapper(buffer, errors)`
-    found = set()
-    for d in defs:
-        arg = argument_at(d, position, keyword)
-        if arg is None:
-            return None
-        found.add(writable(arg.annotation, home, "", spell))
-    t = found.pop() if len(found) == 1 else None
-    return t if t not in ("object", "Any") else None
-
-
-def argument_at(func: ast.FunctionDef, position: int | None, keyword: str | None, offset: int = 0) -> ast.arg | None:
-    """The parameter of a stub's def that an argument at `position` (after `offset` implicit ones:
-    a method's `self`) or passed as `keyword` lands in, or None."""
-    a = func.args
-    if position is not None:
-        positional = [*a.posonlyargs, *a.args][offset:]
-        return positional[position] if position < len(positional) else None
-    return next((x for x in [*a.args, *a.kwonlyargs] if x.arg == keyword), None)
-
-
 def module_variable(dotted: str, index=None) -> str | None:
     """The type a standard-library module's stub declares for one of its variables (`sys.stderr` is
     a `TextIO`, `os.linesep` a `str`), when writable; None otherwise."""
     module, _, name = dotted.rpartition(".")
-    if not module or name.startswith("_") or _shadowed(dotted, index):
+    if not module or name.startswith("_") or shadowed(dotted, index):
         return None
     with _lock:
         found = _module_vars(module)
@@ -135,12 +98,12 @@ def _module_vars(module: str) -> dict[str, str | None] | None:
     return found
 
 
-def _shadowed(dotted: str, index) -> bool:
+def shadowed(dotted: str, index) -> bool:
     """Whether the workspace has a module of that name (its own `utils.load` is not the library's)."""
     return index is not None and index.defines(dotted)
 
 
-def _defs(dotted: str) -> tuple[str, list[ast.FunctionDef | ast.AsyncFunctionDef]]:
+def function_defs(dotted: str) -> tuple[str, list[ast.FunctionDef | ast.AsyncFunctionDef]]:
     """The stub module that defines a public module-level function `module.func`, and its definitions
     (overloads); `("", [])` when there are none."""
     module, _, name = dotted.rpartition(".")
@@ -155,34 +118,6 @@ def _agreed(annotations: list[ast.expr | None]) -> str | None:
     """The one writable type all the annotations say, or None."""
     types = {_writable(a) for a in annotations}
     return next(iter(types)) if len(types) == 1 and None not in types else None
-
-
-@functools.lru_cache(maxsize=1)
-def typeshed_dir() -> Path | None:
-    """jedi's copy of typeshed (found without importing jedi), if jedi is installed beside this server."""
-    spec = importlib.util.find_spec("jedi")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "third_party" / "typeshed"
-    return path if path.is_dir() else None
-
-
-@functools.lru_cache(maxsize=256)
-def module_stub(module: str) -> ast.Module | None:
-    """The parsed typeshed stub of one stdlib module (None if there is none)."""
-    root = typeshed_dir()
-    if root is None or not module.replace(".", "").isidentifier():
-        return None
-    base = root / "stdlib" / module.replace(".", "/")
-    for path in (base.with_suffix(".pyi"), base / "__init__.pyi"):
-        if path.is_file():
-            break
-    else:
-        return None
-    try:
-        return ast.parse(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
-        return None
 
 
 def method_names() -> frozenset[str]:
@@ -251,24 +186,11 @@ def _module_defs(module: str) -> dict[str, tuple[str, list[ast.FunctionDef | ast
             if not star and not source.rpartition(".")[2].startswith("_"):
                 continue  # (sibling modules import each other; accelerator modules import nothing back)
             defs = _module_defs(source) if source != module else None
-            exported = _exported(source) if star else {a.name for a in node.names if a.asname == a.name}
+            exported = exported_names(source) if star else {a.name for a in node.names if a.asname == a.name}
             for name, home in (defs or {}).items():  # (typeshed re-exports one name as `f as f`)
                 if name not in found and (name in exported if exported is not None else not name.startswith("_")):
                     found[name] = home
     return found
-
-
-@functools.lru_cache(maxsize=256)
-def _exported(module: str) -> frozenset[str] | None:
-    """The names a stub's `__all__` lists (under any version), or None when it has none."""
-    tree = module_stub(module)
-    names = None
-    for node in top_level(tree.body if tree is not None else []):
-        target = node.target if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else \
-            node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
-        if isinstance(target, ast.Name) and target.id == "__all__" and isinstance(node.value, (ast.List, ast.Tuple)):
-            names = (names or set()) | {e.value for e in node.value.elts if isinstance(e, ast.Constant)}
-    return frozenset(names) if names is not None else None
 
 
 @functools.lru_cache(maxsize=256)
@@ -292,16 +214,6 @@ def module_classes(module: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def top_level(body: list[ast.stmt]):
-    """Module-level statements, those under `if sys.version_info >= ...:` included."""
-    for node in body:
-        if isinstance(node, ast.If):
-            yield from top_level(node.body)
-            yield from top_level(node.orelse)
-        else:
-            yield node
-
-
 def _writable(annotation: ast.expr | None) -> str | None:
     if annotation is None:
         return None
@@ -309,23 +221,3 @@ def _writable(annotation: ast.expr | None) -> str | None:
     if text is None or not all(n in _WRITABLE for n in head_names(text)):
         return None
     return text
-
-
-def full_generators(annotation: ast.expr) -> ast.expr:
-    """The annotation with the defaults of `Generator[X]` and `AsyncGenerator[X]` written out, as
-    typeshed leaves them out but Python before 3.13 needs them (`Generator[X, None, None]`)."""
-    return _FullGenerators().visit(copy.deepcopy(annotation))
-
-
-_GENERATOR_ARGS = {"Generator": 3, "AsyncGenerator": 2}
-
-
-class _FullGenerators(ast.NodeTransformer):
-
-    def visit_Subscript(self, node: ast.Subscript) -> ast.Subscript:
-        self.generic_visit(node)
-        args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
-        missing = _GENERATOR_ARGS.get(base_name(node), 0) - len(args)
-        if missing > 0:
-            node.slice = ast.Tuple([*args, *[ast.Constant(None)] * missing], ast.Load())
-        return node

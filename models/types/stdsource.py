@@ -32,8 +32,8 @@ from pulsedev.models.types.callsites import decorated
 from pulsedev.models.types.corpus import Sample, package_groups, package_samples, read_source
 from pulsedev.models.types.index import module_name
 from pulsedev.models.types.slots import find_slots
-from pulsedev.models.types.stdlib import typeshed_dir
 from pulsedev.models.types.stubs import learnable
+from pulsedev.models.types.typeshed import typeshed_dir
 from pulsedev.models.types.typetext import normalize
 
 #: Groups of these samples start so.

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pulsedev.models.types.corpus import Sample, file_samples
 from pulsedev.models.types.model import STATIC
-from pulsedev.models.types.stdlib import typeshed_dir
+from pulsedev.models.types.typeshed import typeshed_dir
 
 #: Groups of stub samples start so (the calibrator and balancing treat each stub package as one group).
 STUB_GROUP = "stub:"

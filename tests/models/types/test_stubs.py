@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pulsedev.models.types.stubs import STUB_GROUP, stub_samples, typeshed_dir
+from pulsedev.models.types.stubs import STUB_GROUP, stub_samples
+from pulsedev.models.types.typeshed import typeshed_dir
 
 
 def test_stub_samples_from_a_typeshed_tree(tmp_path):

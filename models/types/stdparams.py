@@ -1,0 +1,94 @@
+"""What standard-library functions, methods and constructors take, as typeshed's stubs say.
+
+`os.close(fd)` takes an `int`, `path.write_text(text)` a `str` and
+`datetime.timedelta(seconds=s)` a `float`: the parameter an argument lands in
+(by position after any implicit `self`, or by keyword), when every overload
+agrees and says something (not `object`, `Any` or a type variable), written
+as the file can write it (stdclasses.writable, with the file's `spell`).
+forwarded.py and overrides.py read parameters here.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from pulsedev.models.types.stdclasses import method_defs, writable
+from pulsedev.models.types.stdlib import function_defs, shadowed
+
+
+def function_param(dotted: str, position: int | None, keyword: str | None, index=None, spell=None) -> str | None:
+    """The type of the parameter of a standard-library function `module.func` that an argument at
+    `position` (or passed as `keyword`) lands in: `os.close(fd)` gives `int`, and a class's constructor
+    `datetime.timedelta(seconds=s)` gives `float`.  None when unknown or
+    unwritable, when the overloads disagree, or when it is `object` or `Any` (which say nothing);
+    other classes than builtins, typing's and `KNOWN_IMPORTS` are written as `spell` writes them
+    (`stdclasses.speller`)."""
+    if shadowed(dotted, index):
+        return None
+    home, defs = function_defs(dotted)
+    if not defs:
+        return constructor_param(dotted, position, keyword, spell)  # a class: `io.TextIOWrapper(buffer, errors)`
+    found = set()
+    for d in defs:
+        arg = argument_at(d, position, keyword)
+        if arg is None:
+            return None
+        found.add(writable(arg.annotation, home, "", spell))
+    t = found.pop() if len(found) == 1 else None
+    return t if t not in ("object", "Any") else None
+
+
+def argument_at(func: ast.FunctionDef, position: int | None, keyword: str | None, offset: int = 0) -> ast.arg | None:
+    """The parameter of a stub's def that an argument at `position` (after `offset` implicit ones:
+    a method's `self`) or passed as `keyword` lands in, or None."""
+    a = func.args
+    if position is not None:
+        positional = [*a.posonlyargs, *a.args][offset:]
+        return positional[position] if position < len(positional) else None
+    return next((x for x in [*a.args, *a.kwonlyargs] if x.arg == keyword), None)
+
+
+def method_param(dotted: str, name: str, position: int | None, keyword: str | None, receiver: str,
+                 spell=None) -> str | None:
+    """The type of the parameter of method `name` of the stdlib class `dotted` that an argument at
+    `position` (after self) or passed as `keyword` lands in, when its overloads agree and it says
+    something (not `object`, `Any` or a type variable): `path.write_text(text)` takes a `str`.
+
+    >>> method_param("pathlib.Path", "write_text", 0, None, "Path"), method_param("list", "append", 0, None, "list")
+    ('str', None)
+    """
+    found = method_defs(dotted, name) if not name.startswith("_") else None
+    if found is None:
+        return None
+    home, defs = found
+    types = set()
+    for f in defs:
+        arg = argument_at(f, position, keyword, offset=1)
+        if arg is None:
+            return None
+        types.add(writable(arg.annotation, home, receiver, spell))
+    t = types.pop() if len(types) == 1 else None
+    return t if t not in ("object", "Any") else None
+
+
+def constructor_param(dotted: str, position: int | None, keyword: str | None, spell=None) -> str | None:
+    """The type of the parameter of the stdlib class `dotted`'s constructor (`__init__`, else
+    `__new__`, of the class or its nearest base that has one) that an argument at `position` or
+    passed as `keyword` lands in, when its overloads agree and it says something.
+
+    >>> constructor_param("io.TextIOWrapper", 3, None), constructor_param("datetime.timedelta", None, "seconds")
+    ('str | None', 'float')
+    """
+    receiver = dotted.rpartition(".")[2]
+    for name in ("__init__", "__new__"):
+        found = method_defs(dotted, name)
+        if found is None or all(len([*f.args.posonlyargs, *f.args.args]) <= 1 and not f.args.kwonlyargs
+                                and not f.args.vararg for f in found[1]):
+            continue  # (`object.__init__(self)`: the class's `__new__` takes its arguments)
+        types = set()
+        for f in found[1]:
+            arg = argument_at(f, position, keyword, offset=1)
+            types.add(writable(arg.annotation, found[0], receiver, spell) if arg is not None else None)
+        t = types.pop() if len(types) == 1 else None
+        return t if t not in ("object", "Any") else None
+    return None
