@@ -142,15 +142,24 @@ def _elements(node: ast.expr, env: Env, ctx: FileContext, d: int = 0) -> str | N
 
 
 def constant_type(name: str, ctx: FileContext, depth: int = 0) -> str | None:
-    """The type of a module-level constant of a builtin type (`DEFAULT_TIMEOUT = 5.0`), of the file
-    or imported from a workspace module (as last saved).  An object of a class there is most often
-    a sentinel (`NO_CHANGE = NoChange()`) that stands in for other types: left alone."""
+    """The type of a module-level constant of a builtin type (`DEFAULT_TIMEOUT = 5.0`) or made by a
+    module's function (`_WORD = re.compile(...)`), of the file or imported from a workspace module (as
+    last saved).  An object of a class there is most often a sentinel (`NO_CHANGE = NoChange()`)
+    that stands in for other types: left alone."""
     found = ctx.module_constant(name, imported=depth < 4)
     if found is None:
         return None
     home, value = found
     t = infer(value, Env(), home, depth + 4 if home is ctx else 8)
-    return t if t and t != "None" and all(n in BUILTIN_TYPES for n in head_names(t)) else None
+    if not t or t == "None":
+        return None
+    if all(n in BUILTIN_TYPES for n in head_names(t)):
+        return t
+    # what a standard-library function makes is no sentinel (`_WORD = re.compile(...)`: a `Pattern[str]`),
+    # written as any file can write it
+    f = value.func if isinstance(value, ast.Call) else None
+    made = isinstance(f, ast.Attribute) and names_an_import(f.value, Env(), home)
+    return t if made and all(n in BUILTIN_TYPES or n in KNOWN_IMPORTS for n in head_names(t)) else None
 
 
 def _comp_env(node, env: Env, ctx: FileContext, depth: int) -> Env:

@@ -842,6 +842,8 @@ def test_operators_of_standard_library_classes_are_read_from_their_stubs(expr, e
     ("DEFAULT_TIMEOUT = (1, 2)", "tuple[int, int]"),
     ("class NoChange:\n    pass\nDEFAULT_TIMEOUT = NoChange()", None),  # a sentinel stands in for other types
     ("DEFAULT_TIMEOUT = None", None),
+    ("import re\nDEFAULT_TIMEOUT = re.compile('[0-9]+')", "Pattern[str]"),  # made by a module's function
+    ("import uuid\nDEFAULT_TIMEOUT = uuid.UUID(int=0)", "UUID"),  # a standard-library class's: no sentinel
 ])
 def test_a_module_constant_of_a_builtin_type_is_known_where_it_is_used(const, expected):
     src = f"{const}\n\ndef connect(timeout=DEFAULT_TIMEOUT):\n    return DEFAULT_TIMEOUT\n"
