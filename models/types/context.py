@@ -156,6 +156,15 @@ class FileContext:
         return stdclasses.member_type(origin, name, call, class_name, stdclasses.speller(self.imports)) \
             if origin is not None else None
 
+    def generic_method_type(self, receiver: str, name: str) -> str | None:
+        """What `obj.name()` gives for an `obj` of a generic standard-library class the file writes
+        with its arguments (`_WORD.sub(...)` for a `Pattern[str]` is a `str`)."""
+        head = receiver.partition("[")[0]
+        module, _, cls = head.rpartition(".")
+        origin = f"{self.imports[module]}.{cls}" if module in self.imports else self.library_class(head)
+        return stdclasses.generic_method_type(origin, name, receiver, stdclasses.speller(self.imports)) \
+            if origin is not None else None
+
     def operator_type(self, class_name: str, dunder: str, other: str) -> str | None:
         """What `a <op> b` gives for an `a` of a standard-library class (`path / "x"` is a `Path`,
         `now - then` a `timedelta`), `dunder` naming the operator and `other` the type of `b`."""

@@ -266,6 +266,8 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
         recv = infer(f.value, env, ctx, d)
         if recv and recv.isidentifier() and (member := ctx.member_type(recv, f.attr, call=True)) is not None:
             return member  # a method of a class of the workspace
+        if recv and recv.endswith("]") and (member := ctx.generic_method_type(recv, f.attr)) is not None:
+            return member  # `_WORD.sub(...)`: what `Pattern[str].sub` returns
         if recv in ("str", "bytes"):
             return text_method(recv, f.attr)
         if recv is not None and not node.keywords and (got := container_method(

@@ -42,6 +42,33 @@ def member_type(dotted: str, name: str, call: bool, receiver: str, spell=None) -
     return next(iter(types)) if len(types) == 1 and None not in types else None
 
 
+def generic_method_type(dotted: str, name: str, receiver: str, spell=None) -> str | None:
+    """What `obj.name()` gives for an `obj` of the generic stdlib class `dotted` written with its
+    arguments as `receiver` (`Pattern[str]`): what the overloads for that receiver return
+    (`def sub(self: Pattern[str], ...) -> str`), or those that say nothing of their receiver;
+    None when they disagree or say something unwritable (`AnyStr`).
+
+    >>> [generic_method_type("re.Pattern", "sub", f"Pattern[{t}]") for t in ("str", "bytes")]
+    ['str', 'bytes']
+    """
+    found = method_defs(dotted, name) if not name.startswith("_") else None
+    if found is None:
+        return None
+    home, defs = found
+    if any({base_name(d) for d in f.decorator_list} & _PROPERTIES for f in defs):
+        return None
+
+    def own(f: ast.FunctionDef) -> str | None:
+        first = [*f.args.posonlyargs, *f.args.args][:1]
+        return writable(first[0].annotation, home, receiver, spell) if first and first[0].annotation else None
+
+    bare = re.sub(r"\b\w+\.", "", receiver)
+    chosen = [f for f in defs if re.sub(r"\b\w+\.", "", own(f) or "") == bare] or [f for f in defs if own(f) is None]
+    types = {writable(f.returns, home, receiver, spell) for f in chosen}
+    t = types.pop() if len(types) == 1 else None
+    return t if t not in ("object", "Any") else None
+
+
 @functools.lru_cache(maxsize=512)
 def operator_type(dotted: str, dunder: str, other: str, receiver: str) -> str | None:
     """What an operator's method (`__truediv__`) of the stdlib class `dotted` gives with an operand of

@@ -837,6 +837,16 @@ def test_operators_of_standard_library_classes_are_read_from_their_stubs(expr, e
     assert _evidence(src, "return", "f", "return").type == expected
 
 
+@pytest.mark.parametrize("expr, expected", [
+    ("_WORD.sub('', text)", "str"),  # the overload for a `Pattern[str]`
+    ("_WORD.match(text)", "Match[str] | None"),
+    ("_WORD.pattern", None),  # an attribute: (AnyStr) not read here
+])
+def test_a_method_of_a_generic_standard_library_object_is_read_for_its_arguments(expr, expected):
+    src = f"import re\n_WORD = re.compile('[a-z]+')\n\ndef f(text):\n    return {expr}\n"
+    assert _evidence(src, "return", "f", "return").type == expected
+
+
 @pytest.mark.parametrize("const, expected", [
     ("DEFAULT_TIMEOUT = 5.0", "float"),
     ("DEFAULT_TIMEOUT = (1, 2)", "tuple[int, int]"),
