@@ -11,6 +11,7 @@ forwarded.py and overrides.py read parameters here.
 from __future__ import annotations
 
 import ast
+import re
 
 from pulsedev.models.types.stdclasses import method_defs, writable
 from pulsedev.models.types.stdlib import function_defs, shadowed
@@ -33,7 +34,7 @@ def function_param(dotted: str, position: int | None, keyword: str | None, index
         arg = argument_at(d, position, keyword)
         if arg is None:
             return None
-        found.add(writable(arg.annotation, home, "", spell))
+        found.add(_taken(arg.annotation, home, "", spell))
     t = found.pop() if len(found) == 1 else None
     return t if t not in ("object", "Any") else None
 
@@ -66,7 +67,7 @@ def method_param(dotted: str, name: str, position: int | None, keyword: str | No
         arg = argument_at(f, position, keyword, offset=1)
         if arg is None:
             return None
-        types.add(writable(arg.annotation, home, receiver, spell))
+        types.add(_taken(arg.annotation, home, receiver, spell))
     t = types.pop() if len(types) == 1 else None
     return t if t not in ("object", "Any") else None
 
@@ -88,7 +89,21 @@ def constructor_param(dotted: str, position: int | None, keyword: str | None, sp
         types = set()
         for f in found[1]:
             arg = argument_at(f, position, keyword, offset=1)
-            types.add(writable(arg.annotation, found[0], receiver, spell) if arg is not None else None)
+            types.add(_taken(arg.annotation, found[0], receiver, spell) if arg is not None else None)
         t = types.pop() if len(types) == 1 else None
         return t if t not in ("object", "Any") else None
     return None
+
+
+#: typeshed's names for what code that takes one writes (`def send(self, data: bytes)`): a buffer is
+#: most often `bytes`, and what has an `__index__` an `int`.
+_AS_WRITTEN = {"ReadableBuffer": "bytes", "SupportsIndex": "int"}
+_WRITTEN = re.compile(r"(?<![\w.])(" + "|".join(_AS_WRITTEN) + r")\b")
+
+
+def _taken(annotation: ast.expr | None, home: str, receiver: str, spell) -> str | None:
+    """A stub parameter's annotation as code that takes one writes it (`writable`), its typeshed
+    helpers written as code does."""
+    if annotation is not None and _WRITTEN.search(text := ast.unparse(annotation)):
+        annotation = ast.parse(_WRITTEN.sub(lambda m: _AS_WRITTEN[m.group(1)], text), mode="eval").body
+    return writable(annotation, home, receiver, spell)

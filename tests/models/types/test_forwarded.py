@@ -87,6 +87,9 @@ def test_a_parameter_passed_to_a_standard_library_class_takes_what_its_construct
     ev = _param(app, "later", "seconds", "pkg.app", index)  # timedelta.__new__
     assert (ev.type, ev.words) == ("float", "passed on to `datetime.timedelta`, which takes float")
     assert _param(app, "wrap", "buffer", "pkg.app", index).rule != "forwarded"  # `_WrappedBuffer`: not writable
+    buffered = "import io\n\n\ndef load(data):\n    return io.BytesIO(data)\n"
+    ev = _param(buffered, "load", "data", "pkg.app", index_of({"pkg.app": buffered}))
+    assert (ev.type, ev.rule) == ("bytes", "forwarded")  # typeshed's `ReadableBuffer`, as code writes it
 
 
 def test_a_parameter_passed_to_a_def_that_first_converts_it_takes_what_that_def_takes():
