@@ -77,6 +77,46 @@ def test_unknown_arguments_are_counted_and_none_alone_is_no_evidence():
     assert ev["make_box.rest"].type is None  # *args are never matched
 
 
+GUARDED = """\
+import re
+
+WORD = re.compile("[a-z]+")
+
+
+def first(m):
+    return m
+
+
+def second(m):
+    return m
+
+
+def third(m):
+    return m
+
+
+def read(text):
+    m = WORD.match(text)
+    if m:
+        first(m)
+    if m is None:
+        return None
+    second(m)
+
+
+def maybe(text):
+    m = WORD.match(text)
+    third(m)
+"""
+
+
+def test_a_name_tested_around_the_call_is_passed_without_none():
+    ev = _evidence(GUARDED, _file_context(GUARDED))
+    assert ev["first.m"].type == "Match[str]"  # `if m: first(m)`
+    assert ev["second.m"].type == "Match[str]"  # after `if m is None: return`
+    assert ev["third.m"].type == "Match[str] | None"  # untested
+
+
 def test_without_a_table_there_is_no_call_site_evidence():
     ctx = FileContext(ast.parse(SOURCE), "m")
     assert all(not e.rule.startswith("callsite") for e in _evidence(SOURCE, ctx).values())
