@@ -24,6 +24,7 @@ from pulsedev.models.types.callsites import decorated
 from pulsedev.models.types.evidence import Evidence, rule_kind
 from pulsedev.models.types.exits import ends_raising, returns_of
 from pulsedev.models.types.family import family_differs, family_return
+from pulsedev.models.types.guards import not_none, parent_map
 from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for callers of the rules
     Env,
     FileContext,
@@ -44,6 +45,7 @@ from pulsedev.models.types.params import parameter_evidence
 from pulsedev.models.types.scope import function_env
 from pulsedev.models.types.selftype import own_type
 from pulsedev.models.types.slots import Slot
+from pulsedev.models.types.typetext import split_union, without_none
 
 DUNDER_RETURNS = {"__init__": "None", "__str__": "str", "__repr__": "str", "__len__": "int", "__hash__": "int",
                   "__bool__": "bool", "__contains__": "bool", "__format__": "str", "__setitem__": "None",
@@ -94,7 +96,7 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
         t = own_type(ctx, cls)
         return Evidence(t, "ret_cls_styled" if t == "Self" else "ret_cls", "returns `cls(...)`" if t else "")
     env = function_env(func, ctx, cls)
-    types = common_base(ctx, [infer(r.value, env, ctx) if r.value is not None else "None" for r in rets])
+    types = common_base(ctx, [_returned(r, env, ctx, func) for r in rets])
     t = _union(types)
     if t is None or (t == "None" and all(isinstance(r.value, ast.Attribute) for r in valued)):
         # (an attribute known only as None, as a `self._x` that `__init__` sets to None, says nothing)
@@ -117,6 +119,18 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
         return Evidence(some, "ret_partial", f"returns {some} at {len(known)} of {len(types)} returns")
     rule = "ret_" + rule_kind(valued[0].value)
     return Evidence(t, rule, f"returns only {t}" if len(valued) > 1 else f"returns {t}")
+
+
+def _returned(ret: ast.Return, env, ctx: FileContext, func) -> str | None:
+    """The type a `return` gives; a name a test before it rules out as None, without None
+    (`if m is None: return ""` ... `return m`: guards.py)."""
+    if ret.value is None:
+        return "None"
+    t = infer(ret.value, env, ctx)
+    if t and t != "None" and isinstance(ret.value, ast.Name) and "None" in split_union(t) and \
+            not_none(ret.value.id, ret.value, parent_map(func)):
+        return " | ".join(without_none(t))
+    return t
 
 
 def _only_none(t: str) -> bool:

@@ -837,6 +837,17 @@ def test_operators_of_standard_library_classes_are_read_from_their_stubs(expr, e
     assert _evidence(src, "return", "f", "return").type == expected
 
 
+@pytest.mark.parametrize("guard, expected", [
+    ("    if m is None:\n        raise ValueError(text)\n", "Match[str]"),
+    ("    assert m is not None\n", "Match[str]"),
+    ("    if not m:\n        return _WORD\n", "Pattern[str] | Match[str]"),
+    ("    print(m)\n", "Match[str] | None"),  # untested
+])
+def test_a_returned_name_tested_before_is_returned_without_none(guard, expected):
+    src = f"import re\n_WORD = re.compile('[a-z]+')\n\ndef f(text):\n    m = _WORD.match(text)\n{guard}    return m\n"
+    assert _evidence(src, "return", "f", "return").type == expected
+
+
 @pytest.mark.parametrize("expr, expected", [
     ("_WORD.sub('', text)", "str"),  # the overload for a `Pattern[str]`
     ("_WORD.match(text)", "Match[str] | None"),
