@@ -34,7 +34,7 @@ from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind r
     tuple_parts,
 )
 from pulsedev.models.types.receivers import attribute_type, method_return
-from pulsedev.models.types.selftype import own_type
+from pulsedev.models.types.selftype import own_type, type_params
 from pulsedev.models.types.typetext import head_names, normalize, without_none
 from pulsedev.models.types.typetext import join_types as _union
 from pulsedev.models.types.usage import TEXT_SHARED, literal_kind
@@ -223,13 +223,16 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
             func = ctx.functions[name]
             return None if isinstance(func, ast.AsyncFunctionDef) else ctx.function_return(func)
         if name in ctx.classes:
-            return name
+            return name if not _generic(ctx, ctx.classes[name]) else None
         if name in ctx.imports:
             origin = ctx.imports[name]
             if ctx.index is not None:
                 ret = ctx.index.function_return(origin)
                 if ret is not None:
                     return ret
+                home = ctx.index.class_home(origin)
+                if home is not None and _generic(*home):
+                    return None
             if origin in STDLIB_CALLS:
                 return _with_default(STDLIB_CALLS[origin], node, env, ctx, d)
             if ctx.is_class_name(name) or (KNOWN_IMPORTS.get(name) == origin.rpartition(".")[0] and stdclasses.generic(
@@ -284,6 +287,12 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
         if recv is None and ctx.index is not None and not names_an_import(f.value, env, ctx):
             return method_return(ctx.index, f.attr)  # `transport.perform_request(...)`: as all such methods return
     return None
+
+
+def _generic(ctx: FileContext, cls: ast.ClassDef) -> bool:
+    """Whether a workspace class takes type parameters: its bare name is no whole type
+    (`FutureResult(inner)` is a `FutureResult[...]` of what only its signature could say)."""
+    return type_params(ctx, cls) != []
 
 
 def _with_default(t: str | None, node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:

@@ -837,6 +837,13 @@ def test_operators_of_standard_library_classes_are_read_from_their_stubs(expr, e
     assert _evidence(src, "return", "f", "return").type == expected
 
 
+def test_what_a_generic_workspace_class_makes_is_not_its_bare_name():
+    src = ("from typing import Generic, TypeVar\nT = TypeVar('T')\n\n\nclass Box(Generic[T]):\n    pass\n\n\n"
+           "class Plain:\n    pass\n\n\ndef boxed():\n    return Box()\n\n\ndef plain():\n    return Plain()\n")
+    assert _evidence(src, "return", "boxed", "return").type is None  # a `Box[...]` of what, none can say
+    assert _evidence(src, "return", "plain", "return").type == "Plain"
+
+
 @pytest.mark.parametrize("guard, expected", [
     ("    if m is None:\n        raise ValueError(text)\n", "Match[str]"),
     ("    assert m is not None\n", "Match[str]"),
