@@ -64,8 +64,9 @@ def family_return(func, cls: ast.ClassDef, ctx) -> tuple[str, str, int, int] | N
     """(type, "Class.method", members that say, members that say nothing) when the returns of a
     method's family that say something (annotated, or inferred without their own family's) agree,
     or None.  Where more members say nothing than say (marshmallow's `_serialize`: one field of
-    many returns `str | None`), the one that does is a weaker witness: in 23 unseen packages, 12 of
-    28 such types were right, against 38 of 40 of the others."""
+    many returns `str | None`), the one that does is a weak witness, and the caller takes none:
+    in 23 unseen packages, 12 of 28 such types were right, against 38 of 40 of the others; in
+    seven sets of packages later, 16 of 48."""
     found, silent = _partner_returns(func, cls, ctx)
     kin = agreed(found) if found else None
     return (*kin, len(found), silent) if kin is not None else None

@@ -105,14 +105,10 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
         if some is None or _only_none(some):
             doc = _doc_return(func, ctx, "unknown")
             kin = family_return(func, cls, ctx) if doc.type is None and deep and cls is not None else None
-            if kin is None:
+            if kin is None or kin[2] < kin[3]:  # (fewer members say than say nothing: see family_return)
                 based = base_return(func, cls, ctx) if doc.type is None else None
                 return doc if based is None else Evidence(based[0], "ret_override_std", f"as `{based[1]}` returns")
-            t, where, known, silent = kin
-            if known >= silent:
-                return Evidence(t, "ret_family", f"as `{where}` returns")
-            return Evidence(t, "ret_family_some",
-                            f"as `{where}` returns, though {silent} more of its family say nothing")
+            return Evidence(kin[0], "ret_family", f"as `{kin[1]}` returns")
         doc = _doc_return(func, ctx, "unknown")  # (a docstring says more than some of the returns)
         if doc.type is not None:
             return doc
@@ -207,7 +203,7 @@ def evidence_for(slot: Slot, ctx: FileContext) -> Evidence:
     if slot.kind == "return":
         ev = infer_return(slot.func, ctx, slot.cls)
         other = family_differs(slot.func, slot.cls, ctx, ev.type) if slot.cls is not None and ev.type and \
-            ev.rule not in ("ret_family", "ret_family_some", "ret_overrides") else None
+            ev.rule not in ("ret_family", "ret_overrides") else None
         return ev if other is None else Evidence(ev.type, ev.rule, ev.words + f"; but `{other[1]}` returns {other[0]}",
                                                  "missing", ev.sentinel)
     if slot.kind == "parameter":

@@ -105,7 +105,7 @@ def test_a_method_whose_returns_say_nothing_returns_what_its_family_returns():
     assert infer_return(gzip.body[0], ctx, gzip, deep=False).rule == "unknown"
 
 
-def test_a_family_return_that_most_members_do_not_say_is_a_rule_of_its_own():
+def test_a_family_return_that_most_members_do_not_say_is_not_taken():
     fields = "".join(f"class F{i}(Field):\n    def _serialize(self, value):\n        return self.m{i}(value)\n\n\n"
                      for i in range(3))
     src = ("class Field:\n    def _serialize(self, value):\n        return value\n\n\n" + fields +
@@ -114,8 +114,7 @@ def test_a_family_return_that_most_members_do_not_say_is_a_rule_of_its_own():
     tree = ast.parse(src)
     url = tree.body[-1]
     ev = infer_return(url.body[0], FileContext(tree), url)
-    assert (ev.type, ev.rule) == ("str", "ret_family_some")
-    assert ev.words == "as `String._serialize` returns, though 4 more of its family say nothing"
+    assert (ev.type, ev.rule) == (None, "unknown")  # one of five says: a weak witness (16 of 48 right)
     # a stub in the family (the base's `raise NotImplementedError`) is not counted as saying nothing
     stubbed = src.replace("        return value\n", "        raise NotImplementedError\n", 1)
     tree = ast.parse(stubbed.replace("return self.m2(value)", "return str(value)").replace(
