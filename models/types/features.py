@@ -29,7 +29,7 @@ FEATURES_VERSION = 49
 #: Rule variants that mean the same as a common rule (async defs are rare in most corpora).
 SHARED_RULES = {"noreturn_async": "noreturn", "raises_call": "raises"}
 #: Families of rules: a rare variant (`name_class_prefix_none`, `stub_doc`) also learns from its family.
-RULE_FAMILIES = ("name_class", "name_alias", "callsite", "doc", "default", "value", "ret")
+RULE_FAMILIES = ("name_class", "name_alias", "callsite", "doc", "default", "value", "ret", "forwarded")
 
 
 def rule_family(rule: str) -> str | None:

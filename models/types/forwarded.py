@@ -31,14 +31,21 @@ from pulsedev.models.types.walk import walk_local
 TELLING = ("default_", "callsite", "converted", "text_use", "int_use", *sorted(SURE))
 
 
-def forwarded_type(slot: Slot, ctx, evidence) -> tuple[str, str] | None:
-    """(type, callee name) of the parameters that the slot's def passes the slot's parameter to, when
-    every one of them is known and they agree; `evidence(slot, ctx)` reads a callee's parameter."""
+#: Builtins whose argument may be of several types (and that pass nothing on).
+_TYPE_TESTS = {"isinstance", "issubclass", "type", "callable", "hasattr", "getattr", "setattr", "len", "iter"}
+
+
+def forwarded_type(slot: Slot, ctx, evidence) -> tuple[str, str, int] | None:
+    """(type, callee name, calls passed over) of the parameters that the slot's def passes the slot's
+    parameter to, when every one of them is known and they agree; `evidence(slot, ctx)` reads a
+    callee's parameter.  A call whose callee cannot be told (a method of an object of unknown type,
+    a library's function the workspace does not have) is passed over and counted; one of the
+    builtins that test a type (`isinstance`) is not: a parameter tested so may be of several."""
     uses = _passes(slot.func).get(slot.name)
     if not uses:
         return None
     env = function_env(slot.func, ctx, slot.cls)
-    found = []
+    found, over = [], 0
     for call, i, keyword in uses:
         target = CallSites.callee(call.func, env, ctx, slot.cls)
         callee = _def(ctx, *target) if target is not None else None
@@ -48,11 +55,15 @@ def forwarded_type(slot: Slot, ctx, evidence) -> tuple[str, str] | None:
             t = _required(function_param(target[0], i, keyword, ctx.index, speller(ctx.imports)))
         else:  # a method of a standard-library object: `path.write_text(text)`
             t = _library_method_param(call.func, i, keyword, env, ctx)
+            if t is None and target is None and not (isinstance(call.func, ast.Name) and call.func.id in _TYPE_TESTS):
+                over += 1
+                continue
         if t is None:
             return None
         found.append((t, callee[2].name if callee is not None else target[0] if target is not None
                       else call.func.attr))
-    return agreed(found)
+    kin = agreed(found) if found else None
+    return (*kin, over) if kin is not None else None
 
 
 def _library_method_param(func: ast.expr, i: int | None, keyword: str | None, env, ctx) -> str | None:

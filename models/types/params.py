@@ -136,8 +136,10 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
             return Evidence(_optional(kin[0], is_none), "family", f"as `{kin[1]}` takes it")
         passed_on = forwarded_type(slot, ctx, _shallow) if named and onward else None
         if passed_on is not None:
-            t, callee = passed_on
-            return Evidence(_optional(t, is_none), "forwarded", f"passed on to `{callee}`, which takes {t}")
+            t, callee, over = passed_on
+            unknown = f" ({over} more calls unknown)" if over else ""
+            return Evidence(_optional(t, is_none), "forwarded" + ("_some" if over else ""),
+                            f"passed on to `{callee}`, which takes {t}{unknown}")
         if named and only_truth_tested(slot.func, slot.name):
             return Evidence(_optional("bool", is_none), "truth_tested", "only its truth is tested")
         if named and int_use(slot.func, slot.name):
@@ -231,7 +233,7 @@ def _fitted(ev: Evidence, slot: Slot, ctx: FileContext, onward: bool = False) ->
     if made is not None:  # `url = URL(url)`: a URL or what makes one
         return Evidence(ev.type, ev.rule, ev.words + f"; but {made}", "missing")
     passed_on = forwarded_type(slot, ctx, _shallow) if onward else None
-    if passed_on is not None and named[0] not in split_union(passed_on[0]):
+    if passed_on is not None and not passed_on[2] and named[0] not in split_union(passed_on[0]):
         return Evidence(ev.type, ev.rule,
                         ev.words + f"; but it is passed on to `{passed_on[1]}`, which takes {passed_on[0]}",
                         "missing")

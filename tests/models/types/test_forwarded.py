@@ -92,6 +92,16 @@ def test_a_parameter_passed_to_a_standard_library_class_takes_what_its_construct
     assert (ev.type, ev.rule) == ("bytes", "forwarded")  # typeshed's `ReadableBuffer`, as code writes it
 
 
+def test_calls_whose_callee_is_unknown_are_passed_over_and_counted():
+    src = ("import os\n\n\ndef close(fd, log):\n    log.debug(fd)\n    os.close(fd)\n\n\n"
+           "def tested(fd):\n    if isinstance(fd, int):\n        os.close(fd)\n")
+    index = index_of({"pkg.app": src})
+    ev = _param(src, "close", "fd", "pkg.app", index)
+    assert (ev.type, ev.rule) == ("int", "forwarded_some")
+    assert ev.words == "passed on to `os.close`, which takes int (1 more calls unknown)"
+    assert _param(src, "tested", "fd", "pkg.app", index).rule != "forwarded_some"  # isinstance: maybe several
+
+
 def test_a_parameter_passed_to_a_def_that_first_converts_it_takes_what_that_def_takes():
     src = ("def want_bytes(s):\n    if isinstance(s, str):\n        s = s.encode()\n    return s\n\n\n"
            "def sign(value):\n    value = want_bytes(value)\n    return value + b'.'\n")
