@@ -74,8 +74,14 @@ def _library_method_param(func: ast.expr, i: int | None, keyword: str | None, en
     if not isinstance(func, ast.Attribute):
         return None
     typ = infer(func.value, env, ctx)
-    origin = ctx.library_class(typ) if typ and typ.isidentifier() else None
+    if typ in _TEXT and func.attr != "join":  # (`text.rindex(sub)`; `sep.join(parts)` takes any iterable)
+        origin = f"builtins.{typ}"
+    else:
+        origin = ctx.library_class(typ) if typ and typ.isidentifier() else None
     return _required(method_param(origin, func.attr, i, keyword, typ, speller(ctx.imports))) if origin else None
+
+
+_TEXT = ("str", "bytes")
 
 
 def _required(t: str | None) -> str | None:

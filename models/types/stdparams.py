@@ -27,8 +27,9 @@ def function_param(dotted: str, position: int | None, keyword: str | None, index
     if shadowed(dotted, index):
         return None
     home, defs = function_defs(dotted)
-    if not defs:
-        return constructor_param(dotted, position, keyword, spell)  # a class: `io.TextIOWrapper(buffer, errors)`
+    if not defs:  # a class: `io.TextIOWrapper(buffer, errors)`, or its classmethod: `datetime.strptime(s, fmt)`
+        return constructor_param(dotted, position, keyword, spell) or _class_method_param(
+            dotted, position, keyword, spell)
     found = set()
     for d in defs:
         arg = argument_at(d, position, keyword)
@@ -107,3 +108,23 @@ def _taken(annotation: ast.expr | None, home: str, receiver: str, spell) -> str 
     if annotation is not None and _WRITTEN.search(text := ast.unparse(annotation)):
         annotation = ast.parse(_WRITTEN.sub(lambda m: _AS_WRITTEN[m.group(1)], text), mode="eval").body
     return writable(annotation, home, receiver, spell)
+
+
+def _class_method_param(dotted: str, position: int | None, keyword: str | None, spell=None) -> str | None:
+    """What a classmethod or staticmethod `module.Class.method` of a stdlib class takes there."""
+    owner, _, name = dotted.rpartition(".")
+    found = method_defs(owner, name) if "." in owner and not name.startswith("_") else None
+    if found is None:
+        return None
+    home, defs = found
+    kinds = {next((d.id for d in f.decorator_list if isinstance(d, ast.Name) and d.id in _BOUND), None) for f in defs}
+    if len(kinds) != 1 or None in kinds:
+        return None  # (an instance method called on its class takes the instance first)
+    offset = 1 if kinds.pop() == "classmethod" else 0
+    types = {_taken(a.annotation, home, owner.rpartition(".")[2], spell) if (a := argument_at(
+        f, position, keyword, offset)) is not None else None for f in defs}
+    t = types.pop() if len(types) == 1 else None
+    return t if t not in ("object", "Any") else None
+
+
+_BOUND = ("classmethod", "staticmethod")

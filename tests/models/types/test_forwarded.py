@@ -92,6 +92,14 @@ def test_a_parameter_passed_to_a_standard_library_class_takes_what_its_construct
     assert (ev.type, ev.rule) == ("bytes", "forwarded")  # typeshed's `ReadableBuffer`, as code writes it
 
 
+def test_a_classmethod_of_a_standard_library_class_and_a_method_of_a_str_say_what_they_take():
+    src = ("from datetime import datetime\n\n\ndef parse(text, fmt):\n    return datetime.strptime(text, fmt)\n\n\n"
+           "def last(sub):\n    return 'a.b'.rindex(sub)\n")
+    index = index_of({"pkg.app": src})
+    assert _param(src, "parse", "text", "pkg.app", index).type == "str"  # a classmethod: after `cls`
+    assert _param(src, "last", "sub", "pkg.app", index).type == "str"
+
+
 def test_calls_whose_callee_is_unknown_are_passed_over_and_counted():
     src = ("import os\n\n\ndef close(fd, log):\n    log.debug(fd)\n    os.close(fd)\n\n\n"
            "def tested(fd):\n    if isinstance(fd, int):\n        os.close(fd)\n")
