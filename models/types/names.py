@@ -140,9 +140,18 @@ def _fitting(ctx: FileContext, name: str) -> list[tuple[str, list[str]]]:
     # more than one word: its module has dozens, `name` is seldom an `ast.Name` nor `handler` a
     # `logging.Handler`, and a class of the file or the workspace comes first (`WrappedLogger`).
     seen = {n.rpartition(".")[2] for _, found in ctx.fits[name] for n in found}
-    ctx.fits[name].append(("module", [n for n, t in _module_classes(ctx).items()
-                                     if len(want) > 1 and t == want and n.rpartition(".")[2] not in seen]))
+    ctx.fits[name].append(("module", [n for n, t in _module_classes(ctx).items() if t == want and (
+        len(want) > 1 or _lower_class(ctx, n)) and n.rpartition(".")[2] not in seen]))
     return ctx.fits[name]
+
+
+def _lower_class(ctx: FileContext, dotted: str) -> bool:
+    """Whether `module.cls` is the standard-library class its module is named for (`socket.socket`,
+    `datetime.datetime`), which a one-word name may stand for (`sock`: 35 of 35 such parameters in
+    seven sets of packages); not another class in lower case (`warnings.deprecated`, a decorator;
+    `socket.timeout`, an exception)."""
+    local, _, cls = dotted.rpartition(".")
+    return cls == ctx.imports.get(local, local).rpartition(".")[2]
 
 
 def _module_classes(ctx: FileContext) -> dict[str, tuple[str, ...]]:

@@ -206,7 +206,7 @@ def module_classes(module: str) -> tuple[str, ...]:
         return ()
     found = []
     for n in top_level(tree.body):
-        if isinstance(n, ast.ClassDef) and n.name[:1].isupper() and not any(
+        if isinstance(n, ast.ClassDef) and not n.name.startswith("_") and not any(
                 isinstance(b, ast.Subscript) for b in n.bases):
             found.append(n.name)
         elif isinstance(n, ast.ImportFrom) and n.level == 1 and n.module and [a.name for a in n.names] == ["*"]:

@@ -315,6 +315,15 @@ def test_a_name_matches_a_class_of_an_imported_stdlib_module_last_exactly_and_by
     assert ev("ssl_context", own) == ("PooledSSLContext", "name_class_suffix")  # the file's own classes first
 
 
+def test_one_word_names_the_class_its_module_is_named_for():
+    src = "import socket\nimport datetime\nimport warnings\ndef f(sock, date, deprecated, timeout):\n    pass\n"
+    ev = lambda name: _evidence(src, "parameter", "f", name, module="pkg.mod").type  # noqa: E731
+    assert ev("sock") == "socket.socket"  # `sock` spelled out, the class socket is named for
+    assert ev("date") is None  # another class in lower case: `datetime.date` may be a `str` here
+    assert ev("deprecated") is None  # `warnings.deprecated` is a decorator
+    assert ev("timeout") is None  # `socket.timeout` is an exception
+
+
 def test_parameter_names_match_a_class_by_first_word_its_class_or_a_collection_of_it():
     src = ("from .state_inline import StateInline\nfrom .errors import HostChangedError\n"
            "class Token: pass\nclass BaseSettings: pass\nclass Retry: pass\n"
@@ -701,7 +710,7 @@ def test_what_typeshed_says_a_standard_library_function_returns(src, expected):
     ("import ssl as tls\ndef f():\n    return tls.create_default_context()\n", "tls.SSLContext"),
     ("import logging\ndef f():\n    return logging.getLogger()\n", "Logger"),  # a name the file can import
     ("import asyncio\ndef f():\n    return asyncio.Queue()\n", None),  # generic: `Queue[T]`
-    ("import socket\ndef f():\n    return socket.socket()\n", None),  # a lower-case class: left alone
+    ("import socket\ndef f():\n    return socket.socket()\n", "socket.socket"),  # a class in lower case too
     # another library's code is not read: a name in CapWords is its class, as when imported by name
     ("import httpx as hx\ndef f():\n    return hx.Response(200)\n", "hx.Response"),
     ("import numpy as np\ndef f():\n    return np.array([1])\n", None),
