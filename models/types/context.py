@@ -232,7 +232,7 @@ class FileContext:
                 from pulsedev.models.types.infer import infer
                 from pulsedev.models.types.scope import function_env
 
-                env = function_env(stmt, self)
+                env = function_env(stmt, self, cls)
                 for node in ast.walk(stmt):
                     if isinstance(node, (ast.Assign, ast.AnnAssign)):
                         t = node.targets[0] if isinstance(node, ast.Assign) else node.target

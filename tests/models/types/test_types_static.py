@@ -846,6 +846,16 @@ def test_operators_of_standard_library_classes_are_read_from_their_stubs(expr, e
     assert _evidence(src, "return", "f", "return").type == expected
 
 
+def test_a_field_set_from_a_constructor_parameter_is_what_its_callers_pass(tmp_path):
+    src = ("class Named:\n    def __init__(self, name):\n        self._name = name\n\n"
+           "    def name(self):\n        return self._name\n\n\ndef make():\n    return Named('x')\n")
+    (tmp_path / "named.py").write_text(src)
+    index = WorkspaceIndex(tmp_path)
+    index.build()
+    index.build_callsites()
+    assert _evidence(src, "return", "Named.name", "return", index, "named").type == "str"  # Named('x')
+
+
 def test_what_a_generic_workspace_class_makes_is_not_its_bare_name():
     src = ("from typing import Generic, TypeVar\nT = TypeVar('T')\n\n\nclass Box(Generic[T]):\n    pass\n\n\n"
            "class Plain:\n    pass\n\n\ndef boxed():\n    return Box()\n\n\ndef plain():\n    return Plain()\n")
