@@ -230,9 +230,13 @@ def _fitted(ev: Evidence, slot: Slot, ctx: FileContext, onward: bool = False) ->
     if len(named) != 1 or not named[0].isidentifier():
         return ev
     made = _converted(slot.func, slot.name, named[0], ctx)
-    if made is not None:  # `url = URL(url)`: a URL or what makes one
-        return Evidence(ev.type, ev.rule, ev.words + f"; but {made}", "missing")
     passed_on = forwarded_type(slot, ctx, _shallow) if onward else None
+    if made is not None:  # `url = URL(url)`: a URL or what makes one
+        other = [t for t in split_union(passed_on[0]) if t != named[0]] if passed_on and not passed_on[2] else []
+        if other and "None" not in other:  # what the maker takes: `URL(url)` with `URL.__init__(self, url="")`
+            return Evidence(" | ".join([ev.type, *other]), ev.rule, ev.words + f"; or what `{passed_on[1]}` takes",
+                            "made")
+        return Evidence(ev.type, ev.rule, ev.words + f"; but {made}", "missing")
     if passed_on is not None and not passed_on[2] and named[0] not in split_union(passed_on[0]):
         return Evidence(ev.type, ev.rule,
                         ev.words + f"; but it is passed on to `{passed_on[1]}`, which takes {passed_on[0]}",

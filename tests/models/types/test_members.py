@@ -297,33 +297,35 @@ def collect(modes):
 
 
 #: (source, parameter, the def that makes its class out of it or passes it on, a def that only uses it,
-#: the class its name names, what the tooltip says): a parameter made into an object of its class, or
-#: passed on as another type, is seldom only that class (`URL | str`, most likely: not a sure URL).
+#: the class its name names, (type, fit), what the tooltip says): a parameter made into an object of
+#: its class is that or what makes one takes (`URL | str`), and one passed on as another type is
+#: seldom only that class (not a sure `Comment`).
 NOT_FITTING = [
     (("class URL:\n    def __init__(self, raw=''):\n        self.raw = raw\n\n\n"
      "def fetch(url):\n    url = URL(url)\n    return url.raw\n\n\n"
-     "def show(url):\n    return url.raw\n"), "url", "fetch", "show", "URL", "passed to `URL(...)`"),
+     "def show(url):\n    return url.raw\n"), "url", "fetch", "show", "URL", ("URL | str", "made"),
+     "or what `__init__` takes"),
     # repr() returns a str, not a Url: `wrap` makes no Url of it
     (("class Url:\n    def __init__(self, host=''):\n        self.host = host\n\n\n"
      "def parse_url(text):\n    return Url(text.strip())\n\n\n"
      "def connect(url):\n    parsed = parse_url(url)\n    return parsed.host\n\n\n"
      "def wrap(url):\n    label = repr(url)\n    return url.host, label\n"),
-     "url", "connect", "wrap", "Url", "passed to `parse_url`, which returns a `Url`"),
+     "url", "connect", "wrap", "Url", ("Url | str", "made"), "or what `parse_url` takes"),
     # `validate` takes a str: a str, most likely
     (("class Comment:\n    def __init__(self, text=''):\n        self.text = text\n\n\n"
      "def validate(text=''):\n    return text.strip()\n\n\n"
      "def add(comment):\n    validate(comment)\n    return comment.text\n\n\n"
      "def show(comment):\n    return comment.text\n"),
-     "comment", "add", "show", "Comment", "passed on to `validate`, which takes str"),
+     "comment", "add", "show", "Comment", ("Comment", "missing"), "passed on to `validate`, which takes str"),
 ]
 
 
-@pytest.mark.parametrize(("src", "name", "making", "using", "cls", "words"), NOT_FITTING,
+@pytest.mark.parametrize(("src", "name", "making", "using", "cls", "expected", "words"), NOT_FITTING,
                          ids=["constructor", "converter", "passed-on"])
 def test_a_parameter_made_into_or_passed_on_as_another_type_does_not_fit_its_class(src, name, making, using, cls,
-                                                                                   words):
+                                                                                   expected, words):
     made, plain = evidence_at(src, "parameter", name, making), evidence_at(src, "parameter", name, using)
-    assert (made.type, made.fit) == (cls, "missing")
+    assert (made.type, made.fit) == expected  # what makes its class takes, beside it
     assert words in made.words
     assert (plain.type, plain.fit) == (cls, "found")
 
