@@ -31,10 +31,10 @@ from pulsedev.models.types.known import (  # noqa: F401 - FILLS and empty_kind r
     iterated,
     mapping_view,
     text_method,
-    tuple_parts,
 )
 from pulsedev.models.types.receivers import attribute_type, method_return
 from pulsedev.models.types.selftype import own_type, type_params
+from pulsedev.models.types.targets import bind_target
 from pulsedev.models.types.typetext import head_names, normalize, without_none
 from pulsedev.models.types.typetext import join_types as _union
 from pulsedev.models.types.usage import TEXT_SHARED, literal_kind
@@ -166,30 +166,8 @@ def _comp_env(node, env: Env, ctx: FileContext, depth: int) -> Env:
     inner = Env(env)
     inner.cls = env.cls
     for gen in node.generators:
-        _bind_loop(gen.target, _elements(gen.iter, inner, ctx, depth), inner)
+        bind_target(gen.target, _elements(gen.iter, inner, ctx, depth), inner)
     return inner
-
-
-def _bind_loop(target: ast.expr, elt: str | None, env: Env) -> None:
-    """Binds a loop's target to the type of what it loops over, a tuple's parts to its names
-    (`for key, value in d.items()`); a name whose type does not follow is unknown (None)."""
-    if isinstance(target, ast.Name):
-        env[target.id] = elt
-        return
-    if isinstance(target, (ast.Tuple, ast.List)):
-        parts = tuple_parts(elt)
-        starred = any(isinstance(t, ast.Starred) for t in target.elts)
-        each = iterated(elt) if parts is None else None  # unpacking a `list[str]` gives `str`s
-        if (parts is not None and len(parts) == len(target.elts) and not starred) or each is not None:
-            for i, t in enumerate(target.elts):
-                if isinstance(t, ast.Starred):
-                    _bind_loop(t.value, f"list[{each}]", env)
-                else:
-                    _bind_loop(t, parts[i] if parts is not None else each, env)
-            return
-    for n in ast.walk(target):
-        if isinstance(n, ast.Name):
-            env[n.id] = None
 
 
 def _binop(node: ast.BinOp, env: Env, ctx: FileContext, d: int) -> str | None:

@@ -17,7 +17,6 @@ import ast
 from pulsedev.models.types.infer import (
     Env,
     FileContext,
-    _bind_loop,
     _binop,
     _elements,
     _union,
@@ -25,6 +24,7 @@ from pulsedev.models.types.infer import (
 )
 from pulsedev.models.types.known import FILLS, empty_kind
 from pulsedev.models.types.members import common_base
+from pulsedev.models.types.targets import bind_target
 from pulsedev.models.types.typetext import normalize
 from pulsedev.models.types.walk import walk_local
 
@@ -158,12 +158,12 @@ def _scan_body(body: list[ast.stmt], env: Env, ctx: FileContext) -> None:
                 name = node.target.id
                 typ = _binop(ast.BinOp(ast.Name(name, ast.Load()), node.op, node.value), env, ctx, 1)
             elif isinstance(node, (ast.For, ast.AsyncFor)):
-                _bind_loop(node.target, _elements(node.iter, env, ctx), env)
+                bind_target(node.target, _elements(node.iter, env, ctx), env)
                 continue
             elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(
                     node.targets[0], (ast.Tuple, ast.List)):
                 unpacked = Env()  # `host, port = address` of a `tuple[str, int]`; `a, b = text.split()`
-                _bind_loop(node.targets[0], infer(node.value, env, ctx), unpacked)
+                bind_target(node.targets[0], infer(node.value, env, ctx), unpacked)
                 for name, typ in unpacked.items():
                     _assign(env, assigned, empties, name, typ)
                 continue
