@@ -60,13 +60,45 @@ _RECENT: tuple = (None, None, None)
 def recent_uses(func: ast.AST) -> tuple[dict, frozenset[str]]:
     """(`parents(func)`, the names the def binds), kept for the last def asked: the rules below
     read each parameter of a def in turn, one after another (one def's walk is kept, never a tree's)."""
+    found = _recent(func)
+    return found[1], frozenset(found[2])
+
+
+def uses_before_rebinding(func: ast.AST, name: str) -> list | None:
+    """The uses of a name (as `parents` lists them) up to the end of the statement that first binds
+    it again (`if url.startswith("file:"): url = unquote(url[7:])`), which still read the value
+    the def was given; None when a loop binds it (a use above may read the new value)."""
+    index, stored = _recent(func)[1:]
+    end = stored.get(name)
+    if end is None:
+        return index.get(name, [])
+    return [u for u in index.get(name, []) if (u[0].lineno, u[0].col_offset) <= end] if end != _IN_LOOP else None
+
+
+_IN_LOOP = (-1, -1)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.comprehension)
+
+
+def _recent(func: ast.AST) -> tuple:
+    """(func, `parents(func)`, name -> where the first statement binding it again ends, or `_IN_LOOP`)."""
     global _RECENT
-    recent = _RECENT
-    if recent[0] is func:
-        return recent[1], recent[2]
-    stored = frozenset(n.id for n in ast.walk(func) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load))
-    _RECENT = recent = (func, parents(func), stored)
-    return recent[1], stored
+    if _RECENT[0] is func:
+        return _RECENT
+    stored: dict[str, tuple[int, int]] = {}
+    stack: list[tuple[ast.AST, ast.AST | None, bool]] = [(func, None, False)]
+    while stack:
+        node, stmt, looped = stack.pop()
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            at = stmt if stmt is not None and not hasattr(stmt, "body") else node  # (`with f as f:` binds at once)
+            end = _IN_LOOP if looped or at is None else (at.end_lineno, at.end_col_offset)
+            if node.id not in stored or end == _IN_LOOP or (stored[node.id] != _IN_LOOP and end < stored[node.id]):
+                stored[node.id] = end
+            continue
+        for child in ast.iter_child_nodes(node):
+            stack.append((child, child if isinstance(child, ast.stmt) else stmt,
+                          looped or (isinstance(node, _LOOPS) and node is not func)))
+    _RECENT = (func, parents(func), stored)
+    return _RECENT
 
 
 def usage(func: ast.AST, name: str, index: dict) -> list[str]:
@@ -181,13 +213,13 @@ TEXT_SHARED = {"startswith", "endswith", "split", "rsplit", "strip", "lstrip", "
 
 
 def text_use(func: ast.AST, name: str) -> str | None:
-    """`str` or `bytes` when how a def uses a name it never rebinds tells which, and nothing says
-    otherwise: a method only one of them has (`raw.encode()`, `data.decode()`), a shared one given
-    a literal (`path.startswith("/")`), `==` or `in` against literals, `+` with a literal; else a
-    method both have (`name.lower()`) makes it a `str`.  Uses that fit neither (another attribute,
-    an isinstance test, a None check) say nothing."""
-    index, stored = recent_uses(func)
-    return text_of(index.get(name, [])) if name not in stored else None
+    """`str` or `bytes` when how a def uses a name (before it binds it again, outside a loop) tells
+    which, and nothing says otherwise: a method only one of them has (`raw.encode()`,
+    `data.decode()`), a shared one given a literal (`path.startswith("/")`), `==` or `in` against
+    literals, `+` with a literal; else a method both have (`name.lower()`) makes it a `str`.  Uses
+    that fit neither (another attribute, an isinstance test, a None check) say nothing."""
+    uses = uses_before_rebinding(func, name)
+    return text_of(uses) if uses is not None else None
 
 
 def text_of(uses: list) -> str | None:
@@ -245,12 +277,12 @@ _NOT_INT_CALLS = {"isinstance", "float", "str", "len", "iter", "list", "tuple", 
 
 
 def int_use(func: ast.AST, name: str) -> bool:
-    """Whether how a def uses a name it never rebinds makes it an int: a slice bound
+    """Whether how a def uses a name (before it binds it again) makes it an int: a slice bound
     (`data[start:end]`), an argument of `range`, integer arithmetic with an int literal
     (`n + 1`, `x // 2`), or, beside one of these, an ordering against one (`n < 0` alone is as
     often a float's).  Another attribute, subscript, iteration, a float or None nearby: not."""
-    index, stored = recent_uses(func)
-    return name not in stored and int_of(index.get(name, []))
+    uses = uses_before_rebinding(func, name)
+    return uses is not None and int_of(uses)
 
 
 def int_of(uses: list) -> bool:

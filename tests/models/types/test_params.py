@@ -101,7 +101,8 @@ def test_a_parameter_whose_truth_alone_is_tested_is_a_bool(body, expected):
     ("    return raw.encode(), raw.name\n", None),  # an attribute neither has
     ("    if isinstance(raw, bytes):\n        return raw\n    return raw.encode()\n", None),
     ("    if raw is None:\n        return ''\n    return raw.encode()\n", None),
-    ("    raw = raw.encode()\n    return raw\n", None),  # rebound
+    ("    raw = raw.encode()\n    return raw\n", "str"),  # read before it is bound again
+    ("    for c in 'ab':\n        raw = raw.strip(c).encode()\n    return raw\n", None),  # bound again in a loop
     ("    return raw in (1, 'a')\n", None),
 ])
 def test_how_a_parameter_is_used_tells_a_str_from_bytes(body, expected):
@@ -120,7 +121,8 @@ def test_how_a_parameter_is_used_tells_a_str_from_bytes(body, expected):
     ("    return n + 1.5\n", None),
     ("    return data[n:], n.real\n", None),  # an attribute
     ("    return data[n:] if n is not None else data\n", None),
-    ("    n = n + 1\n    return data[n:]\n", None),  # rebound
+    ("    n = n + 1\n    return data[n:]\n", "int"),  # `n + 1` reads it before it is bound again
+    ("    n = len(data)\n    return data[n:]\n", None),  # bound again before any use
 ])
 def test_how_a_parameter_is_used_makes_it_an_int(body, expected):
     ev = evidence_at(f"def rule(data, n):\n{body}", "parameter", "n")
