@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 
-from pulsedev.models.types.usage import int_of, text_of, truth_only
+from pulsedev.models.types.usetypes import int_of, text_of, truth_only
 
 _Reads = list[tuple[ast.expr, ast.AST, ast.AST | None]]
 

@@ -37,7 +37,7 @@ from pulsedev.models.types.selftype import own_type, type_params
 from pulsedev.models.types.targets import bind_target
 from pulsedev.models.types.typetext import head_names, normalize, without_none
 from pulsedev.models.types.typetext import join_types as _union
-from pulsedev.models.types.usage import TEXT_SHARED, literal_kind
+from pulsedev.models.types.usetypes import TEXT_SHARED, literal_kind
 
 
 class Env(dict):

@@ -42,7 +42,7 @@ from pulsedev.models.types.overrides import base_param
 from pulsedev.models.types.scope import function_env, parameter_default
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.typetext import split_union, without_none
-from pulsedev.models.types.usage import int_use, only_truth_tested, text_use
+from pulsedev.models.types.usetypes import int_use, only_truth_tested, text_use
 
 _EXIT = ("type[BaseException] | None", "BaseException | None", "TracebackType | None")
 #: The data model's parameter conventions (as typeshed writes them): def name -> types of the
