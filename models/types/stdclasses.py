@@ -246,11 +246,13 @@ def writable(annotation: ast.expr | None, module: str, receiver: str, spell=None
     if text is None:
         return None
     imports = _imports(module)
+    through = {n.attr: f"{imports[n.value.id]}.{n.attr}" for n in ast.walk(annotation) if isinstance(
+        n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id in imports}  # `transports.BaseTransport`
     spelled = {}
     for name in head_names(text):
         if name == "Self" or name in BUILTIN_NAMES or name in _TYPING:
             continue
-        origin = imports.get(name, f"{module}.{name}")
+        origin = imports.get(name) or through.get(name, f"{module}.{name}")
         if origin == f"{KNOWN_IMPORTS.get(name)}.{name}":
             continue
         spelled[name] = spell(origin) if spell is not None else None

@@ -49,6 +49,9 @@ class Stream(Base):
     def connection_lost(self, exc):
         pass
 
+    def connection_made(self, transport):
+        self.transport = transport
+
 
 class Encoder(json.JSONEncoder):
     def default(self, obj):
@@ -72,6 +75,7 @@ class Text(str):
     ("Formatter.formatMessage", "record", "logging.LogRecord"),
     ("Stream.data_received", "data", "bytes"),  # through a workspace base
     ("Stream.connection_lost", "exc", "Exception | None"),
+    ("Stream.connection_made", "transport", "asyncio.BaseTransport"),  # the stub's `transports.BaseTransport`
     ("Encoder.default", "obj", "Any"),
     ("Text.partition", "sep", "str"),  # its overloads for a LiteralString take a str as well
 ])
