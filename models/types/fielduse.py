@@ -33,8 +33,8 @@ def stored_field(func: ast.AST, name: str) -> str | None:
 
 
 def field_use(func: ast.AST, cls: ast.ClassDef, name: str) -> tuple[str, str, str] | None:
-    """(type, how, field) when the parameter is stored as a field that the class reads as text, as an
-    int, or only for its truth (`how`: "a str", "an int", "a truth value"); None otherwise."""
+    """(type, how it is used, field) when the parameter is stored as a field that the class reads
+    only for its truth, as an int or as text; None otherwise."""
     field = stored_field(func, name)
     reads = _reads(cls, field) if field is not None else None
     if not reads:

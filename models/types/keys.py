@@ -3,8 +3,9 @@
 `LEVEL_TO_NAME[level]` with `LEVEL_TO_NAME = {10: "debug", ...}` makes `level`
 an `int`, and `del self._events[stream_id]` with `self._events` known as a
 `dict[int, ...]` makes `stream_id` one.  A membership test (`name in ALIASES`)
-reads a set's, list's or tuple's elements too.  Every such use must agree,
-and the def must not rebind the name; a key of `Any` or `object` says nothing.
+reads a set's, list's or tuple's elements too.  Every such use must agree
+(those before the def binds the name again, outside a loop: usage.py); a key
+of `Any` or `object` says nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import ast
 
 from pulsedev.models.types.infer import infer
-from pulsedev.models.types.usage import recent_uses
+from pulsedev.models.types.usage import uses_before_rebinding
 
 _KEYED = {"dict", "Mapping", "MutableMapping", "defaultdict", "OrderedDict", "Counter"}
 _HOLDING = {"set", "frozenset", "list", "tuple", "Sequence", "Set", "AbstractSet", "FrozenSet", "deque"}
@@ -20,11 +21,9 @@ _HOLDING = {"set", "frozenset", "list", "tuple", "Sequence", "Set", "AbstractSet
 
 def key_type(func: ast.AST, name: str, env, ctx) -> str | None:
     """The one type the containers that the def looks `name` up in key it by, or None."""
-    index, stored = recent_uses(func)
-    if name in stored:
-        return None
+    uses = uses_before_rebinding(func, name)
     found = set()
-    for node, p, _ in index.get(name, []):
+    for node, p, _ in uses or []:
         if isinstance(p, ast.Subscript) and p.slice is node:
             container, keyed_only = p.value, True
         elif isinstance(p, ast.Compare) and len(p.ops) == 1 and isinstance(p.ops[0], (ast.In, ast.NotIn)) \
