@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from pulsedev.models.types.guards import not_none, parent_map
+from pulsedev.models.types.guards import Guards
 from pulsedev.models.types.infer import (
     Env,
     FileContext,
@@ -79,10 +79,10 @@ class CallSites:
               func) -> None:
         names: list[dict] = []  # the caller's loaded names (usage.parents), made once when first needed
         maybe_none = _untested_none_params(func) if func is not None else set()
-        in_def = _Guards(func) if func is not None else None
+        in_def = Guards(func) if func is not None else None
         for stmt in body:
             above: dict[int, ast.AST] = {}
-            guards = in_def or _Guards(stmt)
+            guards = in_def or Guards(stmt)
             for node in walk_local(stmt):
                 if not isinstance(node, ast.Call) or budget[0] <= 0:
                     continue
@@ -195,7 +195,7 @@ def _result_uses(call: ast.Call, stmt: ast.stmt, above: dict[int, ast.AST], func
     return uses
 
 
-def _arg_type(node: ast.expr, env: Env, ctx: FileContext, maybe_none: set[str], guards) -> str | None:
+def _arg_type(node: ast.expr, env: Env, ctx: FileContext, maybe_none: set[str], guards: Guards) -> str | None:
     """The argument's type; `None` for a caller's parameter of unknown type that may be None
     (`_untested_none_params`): what it passes is then None at times, and unknown otherwise.  A name
     that a test around the call rules out as None is passed without it (`if m: parse(m)`: guards.py)."""
@@ -208,18 +208,6 @@ def _arg_type(node: ast.expr, env: Env, ctx: FileContext, maybe_none: set[str], 
     if isinstance(node, ast.Name) and "None" in split_union(t) and t != "None" and guards.not_none(node):
         return " | ".join(without_none(t))
     return t
-
-
-class _Guards:
-    """`guards.not_none` for the names of one def, its parent map made once when first needed."""
-
-    def __init__(self, root: ast.AST):
-        self.root, self.parents = root, None
-
-    def not_none(self, node: ast.Name) -> bool:
-        if self.parents is None:
-            self.parents = parent_map(self.root)
-        return not_none(node.id, node, self.parents)
 
 
 def _untested_none_params(func) -> set[str]:

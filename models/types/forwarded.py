@@ -33,6 +33,8 @@ TELLING = ("default_", "callsite", "converted", "text_use", "int_use", *sorted(S
 
 #: Builtins whose argument may be of several types (and that pass nothing on).
 _TYPE_TESTS = {"isinstance", "issubclass", "type", "callable", "hasattr", "getattr", "setattr", "len", "iter"}
+#: Builtin receivers whose methods' stubs say what a parameter passed to them is (`text.rindex(sub)`).
+_TEXT = ("str", "bytes")
 
 
 def forwarded_type(slot: Slot, ctx, evidence) -> tuple[str, str, int] | None:
@@ -80,8 +82,6 @@ def _library_method_param(func: ast.expr, i: int | None, keyword: str | None, en
         origin = ctx.library_class(typ) if typ and typ.isidentifier() else None
     return _required(method_param(origin, func.attr, i, keyword, typ, speller(ctx.imports))) if origin else None
 
-
-_TEXT = ("str", "bytes")
 
 
 def _required(t: str | None) -> str | None:

@@ -28,6 +28,19 @@ def parent_map(root: ast.AST) -> dict[ast.AST, ast.AST]:
     return {child: node for node in ast.walk(root) for child in ast.iter_child_nodes(node)}
 
 
+class Guards:
+    """`not_none` for the names of one def (or statement), its parent map made once, when first asked."""
+
+    def __init__(self, root: ast.AST):
+        self.root, self.parents = root, None
+
+    def not_none(self, node: ast.Name) -> bool:
+        """Whether, where the name `node` is read, a test has ruled out that it is None."""
+        if self.parents is None:
+            self.parents = parent_map(self.root)
+        return not_none(node.id, node, self.parents)
+
+
 def not_none(name: str, node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
     """Whether, where `node` runs, a test has ruled out that `name` is None."""
     child = node

@@ -24,7 +24,7 @@ from pulsedev.models.types.callsites import decorated
 from pulsedev.models.types.evidence import Evidence, rule_kind
 from pulsedev.models.types.exits import ends_raising, returns_of
 from pulsedev.models.types.family import family_differs, family_return
-from pulsedev.models.types.guards import not_none, parent_map
+from pulsedev.models.types.guards import Guards
 from pulsedev.models.types.infer import (  # noqa: F401 - re-exported for callers of the rules
     Env,
     FileContext,
@@ -96,7 +96,8 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
         t = own_type(ctx, cls)
         return Evidence(t, "ret_cls_styled" if t == "Self" else "ret_cls", "returns `cls(...)`" if t else "")
     env = function_env(func, ctx, cls)
-    types = common_base(ctx, [_returned(r, env, ctx, func) for r in rets])
+    guards = Guards(func)
+    types = common_base(ctx, [_returned(r, env, ctx, guards) for r in rets])
     t = _union(types)
     if t is None or (t == "None" and all(isinstance(r.value, ast.Attribute) for r in valued)):
         # (an attribute known only as None, as a `self._x` that `__init__` sets to None, says nothing)
@@ -117,14 +118,14 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
     return Evidence(t, rule, f"returns only {t}" if len(valued) > 1 else f"returns {t}")
 
 
-def _returned(ret: ast.Return, env, ctx: FileContext, func) -> str | None:
+def _returned(ret: ast.Return, env, ctx: FileContext, guards: Guards) -> str | None:
     """The type a `return` gives; a name a test before it rules out as None, without None
     (`if m is None: return ""` ... `return m`: guards.py)."""
     if ret.value is None:
         return "None"
     t = infer(ret.value, env, ctx)
     if t and t != "None" and isinstance(ret.value, ast.Name) and "None" in split_union(t) and \
-            not_none(ret.value.id, ret.value, parent_map(func)):
+            guards.not_none(ret.value):
         return " | ".join(without_none(t))
     return t
 

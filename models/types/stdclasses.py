@@ -63,7 +63,9 @@ def generic_method_type(dotted: str, name: str, receiver: str, spell=None) -> st
         return writable(first[0].annotation, home, receiver, spell) if first and first[0].annotation else None
 
     bare = re.sub(r"\b\w+\.", "", receiver)
-    chosen = [f for f in defs if re.sub(r"\b\w+\.", "", own(f) or "") == bare] or [f for f in defs if own(f) is None]
+    owns = [(f, own(f)) for f in defs]
+    chosen = [f for f, o in owns if o is not None and re.sub(r"\b\w+\.", "", o) == bare] or [
+        f for f, o in owns if o is None]
     types = {writable(f.returns, home, receiver, spell) for f in chosen}
     t = types.pop() if len(types) == 1 else None
     return t if t not in ("object", "Any") else None

@@ -30,14 +30,7 @@ def function_param(dotted: str, position: int | None, keyword: str | None, index
     if not defs:  # a class: `io.TextIOWrapper(buffer, errors)`, or its classmethod: `datetime.strptime(s, fmt)`
         return constructor_param(dotted, position, keyword, spell) or _class_method_param(
             dotted, position, keyword, spell)
-    found = set()
-    for d in defs:
-        arg = argument_at(d, position, keyword)
-        if arg is None:
-            return None
-        found.add(_taken(arg.annotation, home, "", spell))
-    t = found.pop() if len(found) == 1 else None
-    return t if t not in ("object", "Any") else None
+    return _agreed_param(defs, home, position, keyword, 0, "", spell)
 
 
 def argument_at(func: ast.FunctionDef, position: int | None, keyword: str | None, offset: int = 0) -> ast.arg | None:
@@ -60,17 +53,7 @@ def method_param(dotted: str, name: str, position: int | None, keyword: str | No
     ('str', None)
     """
     found = method_defs(dotted, name) if not name.startswith("_") else None
-    if found is None:
-        return None
-    home, defs = found
-    types = set()
-    for f in defs:
-        arg = argument_at(f, position, keyword, offset=1)
-        if arg is None:
-            return None
-        types.add(_taken(arg.annotation, home, receiver, spell))
-    t = types.pop() if len(types) == 1 else None
-    return t if t not in ("object", "Any") else None
+    return _agreed_param(found[1], found[0], position, keyword, 1, receiver, spell) if found else None
 
 
 def constructor_param(dotted: str, position: int | None, keyword: str | None, spell=None) -> str | None:
@@ -87,13 +70,18 @@ def constructor_param(dotted: str, position: int | None, keyword: str | None, sp
         if found is None or all(len([*f.args.posonlyargs, *f.args.args]) <= 1 and not f.args.kwonlyargs
                                 and not f.args.vararg for f in found[1]):
             continue  # (`object.__init__(self)`: the class's `__new__` takes its arguments)
-        types = set()
-        for f in found[1]:
-            arg = argument_at(f, position, keyword, offset=1)
-            types.add(_taken(arg.annotation, found[0], receiver, spell) if arg is not None else None)
-        t = types.pop() if len(types) == 1 else None
-        return t if t not in ("object", "Any") else None
+        return _agreed_param(found[1], found[0], position, keyword, 1, receiver, spell)
     return None
+
+
+def _agreed_param(defs: list, home: str, position: int | None, keyword: str | None, offset: int, receiver: str,
+                  spell) -> str | None:
+    """What the parameter an argument lands in (`argument_at`) takes in every overload of `defs`, from
+    stub module `home`, when they all have it and agree, and it says something (not `object`, `Any`)."""
+    types = {_taken(a.annotation, home, receiver, spell) if (a := argument_at(f, position, keyword, offset))
+             is not None else None for f in defs}
+    t = types.pop() if len(types) == 1 else None
+    return t if t not in ("object", "Any") else None
 
 
 #: typeshed's names for what code that takes one writes (`def send(self, data: bytes)`): a buffer is
@@ -121,10 +109,7 @@ def _class_method_param(dotted: str, position: int | None, keyword: str | None, 
     if len(kinds) != 1 or None in kinds:
         return None  # (an instance method called on its class takes the instance first)
     offset = 1 if kinds.pop() == "classmethod" else 0
-    types = {_taken(a.annotation, home, owner.rpartition(".")[2], spell) if (a := argument_at(
-        f, position, keyword, offset)) is not None else None for f in defs}
-    t = types.pop() if len(types) == 1 else None
-    return t if t not in ("object", "Any") else None
+    return _agreed_param(defs, home, position, keyword, offset, owner.rpartition(".")[2], spell)
 
 
 _BOUND = ("classmethod", "staticmethod")

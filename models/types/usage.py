@@ -12,6 +12,7 @@ imply (usetypes.py).
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection
 
 
 def callee_name(node: ast.expr) -> str:
@@ -56,11 +57,11 @@ def parents_once(func: ast.AST, cache: dict[int, dict]) -> dict:
 _RECENT: tuple = (None, None, None)
 
 
-def recent_uses(func: ast.AST) -> tuple[dict, frozenset[str]]:
+def recent_uses(func: ast.AST) -> tuple[dict, Collection[str]]:
     """(`parents(func)`, the names the def binds), kept for the last def asked: the rules below
     read each parameter of a def in turn, one after another (one def's walk is kept, never a tree's)."""
     found = _recent(func)
-    return found[1], frozenset(found[2])
+    return found[1], found[2].keys()
 
 
 def uses_before_rebinding(func: ast.AST, name: str) -> list | None:
@@ -89,7 +90,7 @@ def _recent(func: ast.AST) -> tuple:
         node, stmt, looped = stack.pop()
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             at = stmt if stmt is not None and not hasattr(stmt, "body") else node  # (`with f as f:` binds at once)
-            end = _IN_LOOP if looped or at is None else (at.end_lineno, at.end_col_offset)
+            end = _IN_LOOP if looped else (at.end_lineno, at.end_col_offset)
             if node.id not in stored or end == _IN_LOOP or (stored[node.id] != _IN_LOOP and end < stored[node.id]):
                 stored[node.id] = end
             continue
