@@ -7,7 +7,8 @@ The callee is found as call sites find it (`CallSites.callee`: functions,
 constructors, `self.m(...)`, methods of receivers of known classes, imported
 defs); its parameter's type is its annotation or what a telling rule of its
 own says (a default, its callers, what it first converts the parameter from
-(`s = want_bytes(s)`: a `str | bytes`), or a rule a def's names trust: `TELLING`),
+(`s = want_bytes(s)`: a `str | bytes`), a rule a def's names trust: `TELLING`, or
+the defs it passes the parameter on to in turn, up to `params.CHAIN` defs deep),
 never what a name guesses there.  A standard-library function's parameter
 is what its stub says, when that is writable in the file (stdlib.py), without
 None: `os.close(fd)` makes `fd` an `int`.  All the defs it is passed to must agree.
@@ -153,4 +154,4 @@ def _param_type(callee, i: int | None, keyword: str | None, evidence) -> str | N
     if arg.annotation is not None:
         return normalize(arg.annotation)
     ev = evidence(parameter_slot(func, cls, arg), home_ctx)
-    return ev.type if ev.type and ev.rule.startswith(TELLING) else None
+    return ev.type if ev.type and (ev.rule == "forwarded" or ev.rule.startswith(TELLING)) else None

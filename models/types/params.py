@@ -57,10 +57,13 @@ DUNDER_PARAMS = {"__exit__": _EXIT, "__aexit__": _EXIT, "__getattr__": ("str",),
 #: (on seven sets of packages, `state` -> `StateInline` was right for 31% of 356 parameters,
 #: `options` -> `ConsoleOptions` for 64% of 961, `parent_scope` -> `Scope` for 60% of 115, each less
 #: with a None default): tried after them, and taken when they find nothing.
+#: How many defs deep a parameter passed on is followed: `get(url)` passes it to `request(url)`, which
+#: passes it to `send(url: str)`.
+CHAIN = 3
 WEAK_NAMES = {f"name_class_{form}{none}" for form in ("prefix", "suffix", "tail") for none in ("", "_none")}
 
 
-def parameter_evidence(slot: Slot, ctx: FileContext, family: bool = True, onward: bool = True) -> Evidence:
+def parameter_evidence(slot: Slot, ctx: FileContext, family: bool = True, onward: int = CHAIN) -> Evidence:
     """The static evidence for a parameter slot; without what its family (`family=False`) or the defs
     it is passed on to (`onward=False`) say of their parameters.  Memoised on the context: the rules
     of one def's parameters read each other's (scope.py, family.py, forwarded.py)."""
@@ -73,7 +76,7 @@ def parameter_evidence(slot: Slot, ctx: FileContext, family: bool = True, onward
     return found
 
 
-def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool) -> Evidence:
+def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: int) -> Evidence:
     conv = dunder_param(slot)
     if conv is not None:
         return Evidence(conv, "dunder_param", f"`{slot.func.name}` takes {conv} here")
@@ -134,7 +137,7 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: bool
         kin = family_type(slot, ctx, _shallow) if named and family else None
         if kin is not None:
             return Evidence(_optional(kin[0], is_none), "family", f"as `{kin[1]}` takes it")
-        passed_on = forwarded_type(slot, ctx, _shallow) if named and onward else None
+        passed_on = forwarded_type(slot, ctx, _onward(onward)) if named and onward else None
         if passed_on is not None:
             t, callee, over = passed_on
             unknown = f" ({over} more calls unknown)" if over else ""
@@ -179,7 +182,16 @@ def _declared_elsewhere(slot: Slot, ctx: FileContext) -> str | None:
 
 
 def _shallow(slot: Slot, ctx: FileContext) -> Evidence:
-    return parameter_evidence(slot, ctx, family=False, onward=False)
+    return parameter_evidence(slot, ctx, family=False, onward=0)
+
+
+def _onward(depth: int):
+    """How a def's parameter is read where a parameter is passed on to it: as `_shallow` does, or,
+    where it is passed on in turn to defs that all agree, as they take it (`depth - 1` defs further)."""
+    def read(slot: Slot, ctx: FileContext) -> Evidence:
+        further = parameter_evidence(slot, ctx, family=False, onward=depth - 1) if depth > 1 else None
+        return further if further is not None and further.rule == "forwarded" else _shallow(slot, ctx)
+    return read
 
 
 def _optional(t: str, is_none: bool) -> str:

@@ -46,6 +46,18 @@ def test_a_callee_that_says_nothing_or_two_that_disagree_give_nothing():
     assert _param(CLIENT, "Client.either", "value").rule != "forwarded"  # float and int
 
 
+def test_a_chain_of_defs_that_pass_a_parameter_on_is_followed():
+    chain = ("def get(url, timeout):\n    return request(url, timeout=timeout)\n\n\n"
+             "def request(url, timeout):\n    return send(url, timeout)\n\n\n"
+             "def send(url, wait):\n    return fetch(url, wait)\n\n\n"
+             "def fetch(url, wait=5.0):\n    return url.lower()\n")
+    ev = _param(chain, "get", "timeout")
+    assert (ev.type, ev.rule, ev.words) == ("float", "forwarded", "passed on to `request`, which takes float")
+    assert _param(chain, "get", "url").type == "str"  # what fetch's use says, three defs down
+    broken = chain.replace("return fetch(url, wait)", "return fetch(url, wait) or other(wait)")
+    assert _param(broken, "get", "timeout").rule != "forwarded"  # one def on the way passes it where none can tell
+
+
 def test_callees_in_other_modules_are_read_as_saved():
     lib = "def fetch(url, timeout=5.0):\n    pass\n"
     app = "from pkg.lib import fetch\n\n\ndef get(url, wait):\n    return fetch(url, timeout=wait)\n"
