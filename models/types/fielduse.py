@@ -54,7 +54,8 @@ _RECENT: tuple = (None, {})
 
 def _reads(cls: ast.ClassDef, field: str) -> _Reads | None:
     """The reads `self.field` in the class's methods as (node, parent, grandparent), or None when the
-    methods assign it more than once in all (`self.field = ...`, `self.field += 1`, `del`).  One walk
+    methods assign it more than once in all (`self.field = ...`, `self.field += x`, `del`); `self.field += 1`
+    is a read (`_kept`).  One walk
     of the class serves all its fields, kept for the last class asked (its parameters come in turn)."""
     global _RECENT
     if _RECENT[0] is not cls:
@@ -75,6 +76,11 @@ def _walk(cls: ast.ClassDef) -> dict[str, tuple[_Reads, int]]:
         stack: list[tuple[ast.AST, ast.AST | None, ast.AST | None]] = [(method, None, None)]
         while stack:
             node, p, gp = stack.pop()
+            if _kept(node, me):  # `self.count += 1` reads the field as `self.count + 1` does, and keeps its type
+                reads, stores = found.get(node.target.attr, ([], 0))
+                reads.append((node.target, ast.BinOp(node.target, node.op, node.value), None))
+                found[node.target.attr] = (reads, stores)
+                continue
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == me:
                 reads, stores = found.get(node.attr, ([], 0))
                 if isinstance(node.ctx, ast.Load):
@@ -86,3 +92,10 @@ def _walk(cls: ast.ClassDef) -> dict[str, tuple[_Reads, int]]:
             for child in ast.iter_child_nodes(node):
                 stack.append((child, node, p))
     return found
+
+
+def _kept(node: ast.AST, me: str) -> bool:
+    """Whether the node is `me.field op= constant`."""
+    return isinstance(node, ast.AugAssign) and isinstance(node.value, ast.Constant) \
+        and isinstance(node.target, ast.Attribute) and isinstance(node.target.value, ast.Name) \
+        and node.target.value.id == me

@@ -80,8 +80,11 @@ def parameter_default(func, arg: ast.arg) -> ast.expr | None:
 
 
 #: Parameter rules that say a type as surely as an annotation would (each right 85% or more on the
-#: evaluation packages): a def's names take them too.
+#: evaluation packages): a def's names take them too.  A use as an int (50 of 51) and the use of the
+#: field a parameter is stored in (26 of 26) are; a use as text (260 of 293) is not: taken, it made
+#: 44 more names right and 22 wrong.
 SURE = {"doc", "doc_none", "doc_default", "field", "none_filled", "family", "dunder_param", "setter",
+        "int_use", "int_use_none", "field_use", "field_use_none",
         "parametrize", "fixture", "fixture_inferred", "fixture_builtin"}
 
 

@@ -153,18 +153,25 @@ def test_a_parameter_used_as_the_key_of_a_field_is_the_field_s_key():
 
 FIELDS = """\
 class Reader:
-    def __init__(self, encoding, limit, verbose, other, mode=None):
+    def __init__(self, encoding, limit, verbose, other, mode=None, count=0, total=None):
         self.encoding = encoding
         self.limit = limit
         self.verbose = verbose
         self.other = other
         self.mode = mode
+        self.count = count
+        self.total = total
 
     def read(self, items):
         if self.verbose:
             print(self.encoding.lower(), self.mode.encode())
         self.other = 3
+        self.count -= 1
+        self.total += self.limit
         return items[: self.limit], self.other
+
+    def size(self):
+        return self.count
 """
 
 
@@ -174,10 +181,18 @@ class Reader:
     ("verbose", ("bool", "stored as `self.verbose`, only its truth is tested")),
     ("mode", ("str | None", "stored as `self.mode`, used as a str")),
     ("other", None),  # assigned again: it may hold something else
+    ("total", None),  # `+= self.limit`: set again to what it is added
 ])
 def test_a_parameter_stored_in_a_field_is_what_the_class_uses_the_field_as(name, expected):
     ev = evidence_at(FIELDS, "parameter", name, "Reader.__init__")
     assert ((ev.type, ev.words) if ev.rule.startswith("field_use") else None) == expected
+
+
+def test_a_field_counted_down_by_a_constant_is_an_int_and_so_is_what_returns_it():
+    src = FIELDS.replace(", count=0", "").replace("(self, encoding", "(self, count, encoding")
+    ev = evidence_at(src, "parameter", "count", "Reader.__init__")
+    assert (ev.type, ev.rule) == ("int", "field_use")  # `self.count -= 1` reads it as an int and keeps it one
+    assert evidence_at(src, "return", "return", "Reader.size").type == "int"
 
 
 def test_a_parameter_passed_on_to_one_used_as_text_is_text():
