@@ -213,8 +213,24 @@ def _setter_of(slot: Slot) -> str | None:
     for d in func.decorator_list:
         if isinstance(d, ast.Attribute) and d.attr == "setter" and isinstance(d.value, ast.Name) \
                 and d.value.id == func.name:
-            return func.name
+            return None if _made_from(func, slot.name) else func.name
     return None
+
+
+_SCALARS = {"int", "float", "str", "bytes", "bool"}
+
+
+def _made_from(func, name: str) -> bool:
+    """Whether the def stores something made from the parameter (`self._tags = SortedSet(tags)`):
+    its property then gives what was made, not what the setter takes.  A builtin's conversion
+    (`float(value)`) keeps the type the property gives."""
+    for stmt in func.body:
+        call = stmt.value if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) else None
+        if call is None or (isinstance(call.func, ast.Name) and call.func.id in _SCALARS):
+            continue
+        if any(isinstance(a, ast.Name) and a.id == name for a in [*call.args, *(k.value for k in call.keywords)]):
+            return True
+    return False
 
 
 def dunder_param(slot: Slot) -> str | None:

@@ -736,6 +736,20 @@ def test_a_setters_value_is_what_its_property_gives_as_saved():
     assert (ev.type, ev.rule, ev.words) == ("int", "setter", "the property `size` gives int")
 
 
+@pytest.mark.parametrize("first, store, expected", [
+    ("0.5", "float(value)", "float"),  # a builtin's conversion keeps the property's type
+    ("Tags(())", "Tags(value)", None),  # made into what the property gives: the setter takes what makes one
+])
+def test_a_setter_that_makes_its_value_into_what_the_property_gives_is_not_read_from_it(first, store, expected):
+    src = (f"class Tags:\n    pass\n\n\nclass Box:\n    def __init__(self):\n        self._size = {first}\n\n"
+           "    @property\n    def size(self):\n        return self._size\n\n"
+           f"    @size.setter\n    def size(self, value):\n        self._size = {store}\n")
+    index = WorkspaceIndex(None)
+    index.update("pkg.box", ast.parse(src))
+    ev = _evidence(src, "parameter", "Box.size@2", "value", index, "pkg.box")
+    assert (ev.type if ev.rule == "setter" else None) == expected
+
+
 @pytest.mark.parametrize("expr, expected", [
     ("tuple(part.strip() for part in text.split(','))", "tuple[str, ...]"),
     ("list(str(n) for n in items)", "list[str]"),
