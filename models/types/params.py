@@ -40,6 +40,7 @@ from pulsedev.models.types.members import declared_field, fit
 from pulsedev.models.types.names import alias_for_name, type_named
 from pulsedev.models.types.overrides import base_param
 from pulsedev.models.types.scope import function_env, parameter_default
+from pulsedev.models.types.setters import setter_of
 from pulsedev.models.types.slots import Slot
 from pulsedev.models.types.typetext import split_union, without_none
 from pulsedev.models.types.usetypes import int_use, only_truth_tested, text_use
@@ -130,7 +131,7 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: int)
         filled = filled_when_none(slot, ctx) if is_none and named else None
         if filled is not None:
             return Evidence(f"{filled} | None", "none_filled", f"default None, then {filled} when None")
-        prop = _setter_of(slot)
+        prop = setter_of(slot)
         got = ctx.member_type(slot.cls.name, prop, call=False) if prop and not is_none else None
         if got is not None and got != "None":
             return Evidence(got, "setter", f"the property `{prop}` gives {got}")
@@ -203,34 +204,6 @@ def _stated(t: str, rule: str, words: str, is_none: bool, fit: str | None = None
     """The evidence that a rule gives `t`, for a parameter defaulting to None as `t | None` by the
     rule's `_none` form."""
     return Evidence(_optional(t, is_none), rule + ("_none" if is_none else ""), words, fit)
-
-
-def _setter_of(slot: Slot) -> str | None:
-    """The property whose setter takes the parameter (`@size.setter def size(self, value)`), if any."""
-    func = slot.func
-    if slot.cls is None or [*func.args.posonlyargs, *func.args.args][1:2] != [slot.node]:
-        return None
-    for d in func.decorator_list:
-        if isinstance(d, ast.Attribute) and d.attr == "setter" and isinstance(d.value, ast.Name) \
-                and d.value.id == func.name:
-            return None if _made_from(func, slot.name) else func.name
-    return None
-
-
-_SCALARS = {"int", "float", "str", "bytes", "bool"}
-
-
-def _made_from(func, name: str) -> bool:
-    """Whether the def stores something made from the parameter (`self._tags = SortedSet(tags)`):
-    its property then gives what was made, not what the setter takes.  A builtin's conversion
-    (`float(value)`) keeps the type the property gives."""
-    for stmt in func.body:
-        call = stmt.value if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) else None
-        if call is None or (isinstance(call.func, ast.Name) and call.func.id in _SCALARS):
-            continue
-        if any(isinstance(a, ast.Name) and a.id == name for a in [*call.args, *(k.value for k in call.keywords)]):
-            return True
-    return False
 
 
 def dunder_param(slot: Slot) -> str | None:
