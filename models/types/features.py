@@ -24,12 +24,12 @@ from pulsedev.models.types.typetext import head_names, split_union
 from pulsedev.models.types.usage import callee_name, parents, usage
 
 #: Bumped whenever features or static rules change meaning: a persisted model of another version is retrained.
-FEATURES_VERSION = 49
+FEATURES_VERSION = 50
 
 #: Rule variants that mean the same as a common rule (async defs are rare in most corpora).
 SHARED_RULES = {"noreturn_async": "noreturn", "raises_call": "raises"}
 #: Families of rules: a rare variant (`name_class_prefix_none`, `stub_doc`) also learns from its family.
-RULE_FAMILIES = ("name_class", "name_alias", "callsite", "doc", "default", "value", "ret", "forwarded")
+RULE_FAMILIES = ("name_class", "name_alias", "callsite", "doc", "default", "value", "ret", "forwarded", "field")
 
 
 def rule_family(rule: str) -> str | None:

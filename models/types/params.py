@@ -157,10 +157,10 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: int)
         used = field_use(slot.func, slot.cls, slot.name) if named and slot.cls is not None else None
         if used is not None:
             return _stated(used[0], "field_use", f"stored as `self.{used[2]}`, {used[1]}", is_none)
-        declared = _declared_elsewhere(slot, ctx) if named else None
+        declared = _declared_field(slot, ctx) if named else None
         if declared is not None:
-            return Evidence(_optional(declared, is_none), "field_named",
-                            f"a field `{slot.name}` is declared {declared}")
+            return Evidence(_optional(declared[0], is_none), declared[1],
+                            f"a field `{slot.name}` is declared {declared[0]}")
         duck = _duck(slot, ctx, is_none) if named else None
         if duck is not None:
             return duck
@@ -175,11 +175,19 @@ def _nested(slot: Slot) -> bool:
     return slot.cls is None and "." in slot.qualname
 
 
-def _declared_elsewhere(slot: Slot, ctx: FileContext) -> str | None:
-    """The one type the workspace's classes declare a field of the parameter's name with, if any:
-    options passed on by name (`case_sensitive=None`, a config TypedDict's `case_sensitive: bool`)."""
+def _declared_field(slot: Slot, ctx: FileContext) -> tuple[str, str] | None:
+    """(type, rule) of the one type the workspace's classes declare a field of the parameter's name
+    with, if any: options passed on by name (`case_sensitive=None`, a config TypedDict's
+    `case_sensitive: bool`).  The rule says whether the parameter's own class declares it (67 of 73
+    right on seven sets of packages) or another (56%)."""
     found = ctx.index.fields.get(slot.name) if ctx.index is not None else None
-    return next(iter(found)) if found and len(found) == 1 else None
+    if not found or len(found) != 1:
+        return None
+    t = next(iter(found))
+    if slot.cls is not None and any(isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+                                    and n.target.id == slot.name for n in slot.cls.body):
+        return t, "field_named_own"
+    return t, "field_named"
 
 
 def _shallow(slot: Slot, ctx: FileContext) -> Evidence:

@@ -273,7 +273,9 @@ def test_a_parameter_named_like_a_field_the_workspace_declares_takes_its_type(tm
     (tmp_path / "source.py").write_text("class Source:\n    def __init__(self, case_sensitive=None, prefix=None):\n"
                                         "        self.case_sensitive = case_sensitive\n"
                                         "        self.prefix = prefix\n\n\n"
-                                        "def load(case_sensitive):\n    return case_sensitive\n")
+                                        "def load(case_sensitive):\n    return case_sensitive\n\n\n"
+                                        "class Settings:\n    case_sensitive: bool\n\n"
+                                        "    def replace(self, case_sensitive):\n        return case_sensitive\n")
     index = WorkspaceIndex(tmp_path)
     index.build()
     index.build_callsites()
@@ -286,6 +288,8 @@ def test_a_parameter_named_like_a_field_the_workspace_declares_takes_its_type(tm
     assert ev["load.case_sensitive"].type == "bool"
     assert "declared bool" in ev["load.case_sensitive"].words
     assert ev["Source.__init__.prefix"].type is None  # declared two ways: no telling which
+    own = ev["Settings.replace.case_sensitive"]  # its own class declares it: a rule of its own, surer
+    assert (own.type, own.rule) == ("bool", "field_named_own")
 
 
 def test_a_parameter_that_defaults_to_none_and_is_passed_on_untested_passes_none():
