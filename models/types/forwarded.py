@@ -12,6 +12,10 @@ the defs it passes the parameter on to in turn, up to `params.CHAIN` defs deep),
 never what a name guesses there.  A standard-library function's parameter
 is what its stub says, when that is writable in the file (stdlib.py), without
 None: `os.close(fd)` makes `fd` an `int`.  All the defs it is passed to must agree.
+The rule (params.py) is `forwarded` when each callee's parameter is annotated or told by a
+default, a use or a conversion (`STRONG`: 135 of 144 right on seven sets of packages), and
+`forwarded_weak` when one is known only from its callers, a field, a docstring or a stub
+(628 of 918), so the calibrator can tell them apart.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from pulsedev.models.types.walk import walk_local
 
 #: Rules (prefixes) of the callee's parameter trusted here: its default, its callers, or a sure rule.
 TELLING = ("default_", "callsite", "converted", "text_use", "int_use", *sorted(SURE))
+#: Of those, the rules whose word is as good as an annotation's.
+STRONG = ("default_", "converted", "text_use", "int_use")
 
 
 #: Builtins whose argument may be of several types (and that pass nothing on).
@@ -38,24 +44,28 @@ _TYPE_TESTS = {"isinstance", "issubclass", "type", "callable", "hasattr", "getat
 _TEXT = ("str", "bytes")
 
 
-def forwarded_type(slot: Slot, ctx, evidence) -> tuple[str, str, int] | None:
-    """(type, callee name, calls passed over) of the parameters that the slot's def passes the slot's
-    parameter to, when every one of them is known and they agree; `evidence(slot, ctx)` reads a
-    callee's parameter.  A call whose callee cannot be told (a method of an object of unknown type,
+def forwarded_type(slot: Slot, ctx, evidence) -> tuple[str, str, int, bool] | None:
+    """(type, callee name, calls passed over, weak) of the parameters that the slot's def passes the
+    slot's parameter to, when every one of them is known and they agree; `evidence(slot, ctx)` reads a
+    callee's parameter.  `weak`: some callee's parameter is known only from its callers, a field, a
+    docstring or a standard-library function's stub (STRONG: 93% right on seven sets of packages, the
+    others 70%).  A call whose callee cannot be told (a method of an object of unknown type,
     a library's function the workspace does not have) is passed over and counted; one of the
     builtins that test a type (`isinstance`) is not: a parameter tested so may be of several."""
     uses = _passes(slot.func).get(slot.name)
     if not uses:
         return None
     env = function_env(slot.func, ctx, slot.cls)
-    found, over = [], 0
+    found, over, weak = [], 0, False
     for call, i, keyword in uses:
         target = CallSites.callee(call.func, env, ctx, slot.cls)
         callee = _def(ctx, *target) if target is not None else None
         if callee is not None:
-            t = _param_type(callee, i, keyword, evidence)
+            t, strong = _param_type(callee, i, keyword, evidence)
+            weak |= not strong
         elif target is not None and target[1] == "plain":  # a standard-library function: its stub says
             t = _required(function_param(target[0], i, keyword, ctx.index, speller(ctx.imports)))
+            weak = True
         else:  # a method of a standard-library object: `path.write_text(text)`
             t = _library_method_param(call.func, i, keyword, env, ctx)
             if t is None and target is None and not (isinstance(call.func, ast.Name) and call.func.id in _TYPE_TESTS):
@@ -66,7 +76,7 @@ def forwarded_type(slot: Slot, ctx, evidence) -> tuple[str, str, int] | None:
         found.append((t, callee[2].name if callee is not None else target[0] if target is not None
                       else call.func.attr))
     kin = agreed(found) if found else None
-    return (*kin, over) if kin is not None else None
+    return (*kin, over, weak) if kin is not None else None
 
 
 def _library_method_param(func: ast.expr, i: int | None, keyword: str | None, env, ctx) -> str | None:
@@ -140,7 +150,8 @@ def _method(home, name: str, how: str):
     return (home_ctx, cls, found[0], how) if found else None
 
 
-def _param_type(callee, i: int | None, keyword: str | None, evidence) -> str | None:
+def _param_type(callee, i: int | None, keyword: str | None, evidence) -> tuple[str | None, bool]:
+    """The callee's parameter's type where the argument lands, and whether a STRONG rule says it."""
     home_ctx, cls, func, how = callee
     a = func.args
     positional = [*a.posonlyargs, *a.args]
@@ -150,8 +161,10 @@ def _param_type(callee, i: int | None, keyword: str | None, evidence) -> str | N
     else:
         arg = next((x for x in [*a.args, *a.kwonlyargs] if x.arg == keyword), None)
     if arg is None:
-        return None
+        return None, False
     if arg.annotation is not None:
-        return normalize(arg.annotation)
+        return normalize(arg.annotation), True
     ev = evidence(parameter_slot(func, cls, arg), home_ctx)
-    return ev.type if ev.type and (ev.rule == "forwarded" or ev.rule.startswith(TELLING)) else None
+    if not ev.type or not ev.rule.startswith(("forwarded", *TELLING)) or ev.rule == "forwarded_some":
+        return None, False
+    return ev.type, ev.rule == "forwarded" or ev.rule.startswith(STRONG)

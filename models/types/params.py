@@ -140,9 +140,9 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: int)
             return Evidence(_optional(kin[0], is_none), "family", f"as `{kin[1]}` takes it")
         passed_on = forwarded_type(slot, ctx, _onward(onward)) if named and onward else None
         if passed_on is not None:
-            t, callee, over = passed_on
+            t, callee, over, weak = passed_on
             unknown = f" ({over} more calls unknown)" if over else ""
-            return Evidence(_optional(t, is_none), "forwarded" + ("_some" if over else ""),
+            return Evidence(_optional(t, is_none), "forwarded" + ("_some" if over else "_weak" if weak else ""),
                             f"passed on to `{callee}`, which takes {t}{unknown}")
         if named and only_truth_tested(slot.func, slot.name):
             return Evidence(_optional("bool", is_none), "truth_tested", "only its truth is tested")
@@ -199,7 +199,8 @@ def _onward(depth: int):
     where it is passed on in turn to defs that all agree, as they take it (`depth - 1` defs further)."""
     def read(slot: Slot, ctx: FileContext) -> Evidence:
         further = parameter_evidence(slot, ctx, family=False, onward=depth - 1) if depth > 1 else None
-        return further if further is not None and further.rule == "forwarded" else _shallow(slot, ctx)
+        chained = further is not None and further.rule in ("forwarded", "forwarded_weak")
+        return further if chained else _shallow(slot, ctx)
     return read
 
 

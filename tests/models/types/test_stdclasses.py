@@ -84,4 +84,4 @@ def test_a_class_is_spelled_as_the_file_imports_it_and_only_from_where_it_lives(
 def test_a_parameter_passed_to_a_stdlib_function_takes_the_class_as_the_file_names_it():
     src = "import ast\n\n\ndef names(tree):\n    for node in ast.walk(tree):\n        yield node\n"
     ev = evidence_at(src, "parameter", "tree", "names", "pkg.mod", index_of({"pkg.mod": src}))
-    assert (ev.type, ev.rule) == ("ast.AST", "forwarded")
+    assert (ev.type, ev.rule) == ("ast.AST", "forwarded_weak")
