@@ -57,7 +57,7 @@ def type_named(slot: Slot, ctx: FileContext) -> tuple[str, str, str] | None:
     if found is not None and found[0] == slot.qualname.split(".")[0] and found[0] in ctx.classes:
         found = None  # a method's `header` in `HeaderSet`, `file` in `FileWrapper`: a part, seldom the class itself
     if found is not None:
-        return found[0], f"name_class_{found[1]}", f"named like the class `{found[0]}`"
+        return found[0], f"name_class_{found[1]}{_based(ctx, found[0])}", f"named like the class `{found[0]}`"
     stem = next((name[: -len(e)] for e in _CLASS_OF if name.endswith(e) and len(name) > len(e) + 1), None)
     if stem is not None and (found := class_for_name(ctx, stem)) is not None:
         return f"type[{found[0]}]", "name_class_type", f"named like the class `{found[0]}` itself"
@@ -67,6 +67,14 @@ def type_named(slot: Slot, ctx: FileContext) -> tuple[str, str, str] | None:
         if container is not None:
             return f"{container}[{found[0]}]", "name_class_plural", f"named like {found[0]} objects"
     return None
+
+
+def _based(ctx: FileContext, cls: str) -> str:
+    """`_base` for a class that workspace classes derive from: a parameter named for it is as often one
+    of those or a wider type (`frame` for an `RstStreamFrame`), 51-70% right on seven sets of packages
+    where a class without subclasses was 81-85%; '' for another."""
+    derived = ctx.index is not None and ctx.index.subclasses(cls.rpartition(".")[2])
+    return "_base" if derived else ""
 
 
 def _container(func, name: str) -> str | None:

@@ -61,7 +61,8 @@ DUNDER_PARAMS = {"__exit__": _EXIT, "__aexit__": _EXIT, "__getattr__": ("str",),
 #: How many defs deep a parameter passed on is followed: `get(url)` passes it to `request(url)`, which
 #: passes it to `send(url: str)`.
 CHAIN = 3
-WEAK_NAMES = {f"name_class_{form}{none}" for form in ("prefix", "suffix", "tail") for none in ("", "_none")}
+WEAK_NAMES = {f"name_class_{form}{base}{none}" for form in ("prefix", "suffix", "tail") for base in ("", "_base")
+              for none in ("", "_none")}
 
 
 def parameter_evidence(slot: Slot, ctx: FileContext, family: bool = True, onward: int = CHAIN) -> Evidence:
