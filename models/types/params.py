@@ -277,7 +277,9 @@ def _converted(func: ast.AST, name: str, class_name: str, ctx: FileContext) -> s
 
 
 def _passed(slot: Slot, ctx: FileContext) -> Evidence | None:
-    """What the calls of the slot's def pass to it (callsites.py), when they agree on a type."""
+    """What the calls of the slot's def pass to it (callsites.py), when they agree on a type, or their
+    union (`callsite_mixed`: 82 of 163 right on seven sets of packages, where one type was 1,697 of
+    2,215)."""
     if ctx.calls is None:
         return None
     known, unknown = ctx.calls.types_for(ctx.module, slot.qualname, slot.func, slot.cls, slot.node)
@@ -286,7 +288,8 @@ def _passed(slot: Slot, ctx: FileContext) -> Evidence | None:
         return None
     n = len(known)
     shown = " | ".join(without_none(t)) or t
-    return Evidence(t, "callsite" + ("_some" if unknown else ""),
+    mixed = "_mixed" if len(set(known)) > 1 else ""  # calls that pass different types: half of them right
+    return Evidence(t, "callsite" + ("_some" if unknown else "") + mixed,
                     f"passed {shown} at {n} call{'s' if n != 1 else ''}" + (f" ({unknown} unknown)" if unknown else ""))
 
 

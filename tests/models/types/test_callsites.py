@@ -77,6 +77,12 @@ def test_unknown_arguments_are_counted_and_none_alone_is_no_evidence():
     assert ev["make_box.rest"].type is None  # *args are never matched
 
 
+def test_calls_that_pass_different_types_make_a_rule_of_their_own():
+    src = "def scale(x):\n    pass\n\n\nscale(1)\nscale('a')\n"
+    ev = _evidence(src, _file_context(src))["scale.x"]
+    assert (ev.type, ev.rule) == ("int | str", "callsite_mixed")  # half of such unions were right
+
+
 GUARDED = """\
 import re
 
