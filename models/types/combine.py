@@ -26,7 +26,7 @@ PYTEST = {"parametrize": 0.88, "fixture": 0.92, "fixture_builtin": 0.9, "fixture
 # packages (measured with scripts/eval_types.py --static-only; `callsite`: 0.86 on 97 parameters of
 # seven packages); rules not listed are not shown.
 STATIC_PRIORS = {"dunder": 0.97, "noreturn": 0.93, "noreturn_async": 0.9, "ret_logic": 0.9, "ret_literal": 0.9,
-                 "ret_joinedstr": 0.9, "ret_call": 0.88, "ret_name": 0.88,
+                 "ret_joinedstr": 0.9, "ret_call": 0.88, "ret_new": 0.75, "ret_name": 0.88,
                  "default_literal": 0.85,
                  # `x = None`, later assigned one type: 24 of 26 in 15 packages
                  "value_none_later": 0.9,

@@ -115,6 +115,8 @@ def infer_return(func, ctx: FileContext, cls: ast.ClassDef | None = None, deep: 
             return doc
         return Evidence(some, "ret_partial", f"returns {some} at {len(known)} of {len(types)} returns")
     rule = "ret_" + rule_kind(valued[0].value)
+    if rule == "ret_call" and _constructs(valued[0].value):
+        rule = "ret_new"
     return Evidence(t, rule, f"returns only {t}" if len(valued) > 1 else f"returns {t}")
 
 
@@ -128,6 +130,14 @@ def _returned(ret: ast.Return, env, ctx: FileContext, guards: Guards) -> str | N
             guards.not_none(ret.value):
         return " | ".join(without_none(t))
     return t
+
+
+def _constructs(call: ast.Call) -> bool:
+    """Whether a call makes an object of a class it names (`Response(...)`, `models.Token(...)`):
+    what returns one is as often declared as a base or a protocol (408 of 541 such returns were the
+    class on seven sets of packages, against 1,167 of 1,301 for other calls)."""
+    name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", "")
+    return name[:1].isupper()
 
 
 def _only_none(t: str) -> bool:
