@@ -54,21 +54,22 @@ DUNDER_PARAMS = {"__exit__": _EXIT, "__aexit__": _EXIT, "__getattr__": ("str",),
                  "__delattr__": ("str",), "__format__": ("str",), "__reduce_ex__": ("int",)}
 
 
+#: How many defs deep a parameter passed on is followed: `get(url)` passes it to `request(url)`, which
+#: passes it to `send(url: str)`.
+CHAIN = 3
 #: The forms of a name's match to a class that are right less often than what later rules find
 #: (on seven sets of packages, `state` -> `StateInline` was right for 31% of 356 parameters,
 #: `options` -> `ConsoleOptions` for 64% of 961, `parent_scope` -> `Scope` for 60% of 115, each less
 #: with a None default): tried after them, and taken when they find nothing.
-#: How many defs deep a parameter passed on is followed: `get(url)` passes it to `request(url)`, which
-#: passes it to `send(url: str)`.
-CHAIN = 3
 WEAK_NAMES = {f"name_class_{form}{base}{none}" for form in ("prefix", "suffix", "tail") for base in ("", "_base")
               for none in ("", "_none")}
 
 
 def parameter_evidence(slot: Slot, ctx: FileContext, family: bool = True, onward: int = CHAIN) -> Evidence:
     """The static evidence for a parameter slot; without what its family (`family=False`) or the defs
-    it is passed on to (`onward=False`) say of their parameters.  Memoised on the context: the rules
-    of one def's parameters read each other's (scope.py, family.py, forwarded.py)."""
+    it is passed on to (`onward=0`; else how many defs deep to follow it) say of their parameters.
+    Memoised on the context: the rules of one def's parameters read each other's (scope.py,
+    family.py, forwarded.py)."""
     key = (id(slot.node), family, onward)
     found = ctx._params.get(key)
     if found is None:
@@ -234,7 +235,7 @@ def param_default(slot: Slot) -> ast.expr | None:
     return parameter_default(slot.func, slot.node)
 
 
-def _fitted(ev: Evidence, slot: Slot, ctx: FileContext, onward: bool = False) -> Evidence:
+def _fitted(ev: Evidence, slot: Slot, ctx: FileContext, onward: int = 0) -> Evidence:
     """The evidence with whether the parameter's use fits its class (members.py), when it names one;
     with `onward`, also whether the defs it is passed on to take that class."""
     named = without_none(ev.type)

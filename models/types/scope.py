@@ -99,7 +99,7 @@ def _stated(func, cls: ast.ClassDef | None, arg: ast.arg, i: int, ctx: FileConte
     ctx._stating.add(key)  # the rules may read this def's names (`if p is None: p = ...`)
     try:
         ev = parameter_evidence(parameter_slot(func, cls, arg, i), ctx,
-                                onward=False)  # what it is passed on to reads this very env
+                                onward=0)  # what it is passed on to reads this very env
     finally:
         ctx._stating.discard(key)
     return ev.type if ev.rule in SURE or ev.fit == "found" else None
