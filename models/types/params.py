@@ -139,7 +139,8 @@ def _parameter_evidence(slot: Slot, ctx: FileContext, family: bool, onward: int)
             return Evidence(got, "setter", f"the property `{prop}` gives {got}")
         kin = family_type(slot, ctx, _shallow) if named and family else None
         if kin is not None:
-            return Evidence(_optional(kin[0], is_none), "family", f"as `{kin[1]}` takes it")
+            return Evidence(_optional(kin[0], is_none), "family" + ("_weak" if kin[2] else ""),
+                            f"as `{kin[1]}` takes it")
         passed_on = forwarded_type(slot, ctx, _onward(onward)) if named and onward else None
         if passed_on is not None:
             t, callee, over, weak = passed_on
