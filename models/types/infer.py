@@ -213,6 +213,8 @@ def _call(node: ast.Call, env: Env, ctx: FileContext, d: int) -> str | None:
                     return None
             if origin in STDLIB_CALLS:
                 return _with_default(STDLIB_CALLS[origin], node, env, ctx, d)
+            if ctx.is_class_name(name) and stdclasses.generic(origin):
+                return None  # (`Queue()`: a `Queue[...]` of what no call says)
             if ctx.is_class_name(name) or (KNOWN_IMPORTS.get(name) == origin.rpartition(".")[0] and stdclasses.generic(
                     origin) is False):
                 return name  # (`timedelta(days=1)`: a standard-library class with a lower-case name)

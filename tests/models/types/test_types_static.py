@@ -423,6 +423,18 @@ def test_self_is_the_receivers_class_when_read_from_outside():
     assert returns("made") == "Retry"
 
 
+@pytest.mark.parametrize("made, expected", [
+    ("Queue()", None),  # a `Queue[...]` of what no call says: its bare name is no whole type
+    ("WeakKeyDictionary()", None),
+    ("timedelta(days=1)", "timedelta"),
+    ("Path('.')", "Path"),
+])
+def test_a_standard_library_class_made_bare_is_its_type_unless_it_is_generic(made, expected):
+    src = ("from asyncio import Queue\nfrom datetime import timedelta\nfrom pathlib import Path\n"
+           f"from weakref import WeakKeyDictionary\n\n\ndef make():\n    return {made}\n")
+    assert _evidence(src, "return", "make", "return").type == expected
+
+
 def test_a_generic_class_returning_self_is_written_with_its_type_parameters():
     src = ("from typing import Generic, TypeVar\nfrom .types import T_co\nK = TypeVar('K')\nV = TypeVar('V')\n"
            "class Box(Generic[K]):\n    def __enter__(self):\n        return self\n"
