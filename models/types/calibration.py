@@ -5,8 +5,8 @@ types: 0.4 for `int` on a parameter named `port` is a safer bet than 0.6 for
 `str` on one named `value`.  So the confidence shown is a second model's: a
 gradient-boosted classifier (scikit-learn) fitted on the regression's
 predictions for packages held out of its fit, from the chosen type's
-probability, the runner-up's, the type itself, the slot kind, the static rule
-and whether it agrees, how much usage the slot shows, what regressions
+probability, the runner-up's, the type itself, the slot kind, the static rule's
+family (`rule_kind`) and whether it agrees, how much usage the slot shows, what regressions
 that see only part of the slot's features think of the chosen type
 (views.py), and how often that type is right on slots like this one
 (difficulty.py).  What it learns is whether a guess of this kind is right on code
@@ -27,6 +27,7 @@ from __future__ import annotations
 import collections
 from typing import NamedTuple
 
+from pulsedev.models.types.features import rule_family
 from pulsedev.models.types.views import VIEWS
 
 KIND_CODES = {"parameter": 0, "return": 1, "variable": 2}
@@ -50,6 +51,21 @@ class Guess(NamedTuple):
     difficulty: float = 0.5  # how often such a type is right on such a slot (difficulty.py)
 
 
+def rule_kind(rule: str) -> str:
+    """What the calibrator sees of a guess's static rule: its family (features.py), or the rule itself
+    where it has none.  Learned per rule, the calibrator learned how right each rule was in the few
+    packages of the corpus (a third of its `field_named` guesses right, against 58% on seven sets of
+    unseen packages; `name_class_exact` 64% against 81%); per family, coverage at precision 0.9 rose
+    on 8 of 11 sets of unseen packages (offline, one regression: mean +0.010, +0.005 without the set
+    of generic containers; without any rule, on 5).  A rule's own rate still reaches it through the
+    difficulty regression, which is regularised (difficulty.py).
+
+    >>> rule_kind("name_class_exact_base"), rule_kind("forwarded_weak"), rule_kind("noreturn")
+    ('name_class', 'forwarded', 'noreturn')
+    """
+    return rule_family(rule) or rule
+
+
 class Calibrator:
     """P(right) of a guess (see module doc); `fit` on held-out guesses, then `predict`."""
 
@@ -62,7 +78,8 @@ class Calibrator:
 
         counts = collections.Counter(g.type for g in guesses)
         types = {t: i for i, (t, _) in enumerate(counts.most_common(MAX_TYPES))}
-        rules = {r: i for i, (r, _) in enumerate(collections.Counter(g.rule for g in guesses).most_common(200))}
+        kinds = collections.Counter(rule_kind(g.rule) for g in guesses)
+        rules = {r: i for i, (r, _) in enumerate(kinds.most_common(200))}
         self = cls(None, types, rules)
         X = self._matrix(guesses)
         # Confidence may only rise with the chosen type's probability and its margin, and fall with the
@@ -98,7 +115,7 @@ class Calibrator:
         rows = []
         for g in guesses:
             rows.append([KIND_CODES.get(g.kind, 0), self.types.get(g.type, other_type),
-                         self.rules.get(g.rule, other_rule), g.p, g.runner_up, g.p - g.runner_up, g.top,
+                         self.rules.get(rule_kind(g.rule), other_rule), g.p, g.runner_up, g.p - g.runner_up, g.top,
                          float(g.agrees), float(min(g.usage, 20)), float(g.stub), g.fit, *g.views, min(g.views),
                          g.difficulty])
         return np.array(rows, dtype=np.float64)
