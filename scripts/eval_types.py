@@ -16,7 +16,7 @@ The evaluated packages must not be installed in the server's interpreter (the
 server's model trains on that interpreter's site-packages; each evaluated
 package is also excluded by name).  E.g. install some into a throwaway folder:
 `pip install --no-deps --target /tmp/typeeval/pkgs rich httpx h11 tomlkit structlog starlette anyio`.
-The README's figures are pooled per set over eleven such folders, one `accuracy` run each:
+The README's figures are pooled per set over twelve such folders, one `accuracy` run each:
   held-out  urllib3 tomli idna wsproto tenacity humanize markdown-it-py pydantic-settings
   dev       rich httpx h11 tomlkit structlog starlette anyio
   third     werkzeug flask httpcore marshmallow itsdangerous typer pathspec blinker
@@ -33,10 +33,12 @@ The README's figures are pooled per set over eleven such folders, one `accuracy`
             trio-websocket watchfiles
   fresh8    aiostream fastapi-cli isort mdit-py-plugins pre-commit rich-toolkit semver python-slugify
             typeshed-client validators
-The older sets were looked into, slot by slot, while rules were written; fresh3 to fresh8 were
+  fresh9    tinydb opentelemetry-api dishka bidict aiosmtplib pydash cyclonedx-python-lib aiorwlock
+            xdg-base-dirs asgi-lifespan
+The older sets were looked into, slot by slot, while rules were written; fresh3 to fresh9 were
 installed untouched to check finished rules (fresh3 has since chosen a model variant, fresh4's misses
 were read once it was measured, fresh5, fresh6 and fresh8 were measured before and after rounds of
-rules, never read, and fresh7's figures per rule, not its slots, were read).  A new untouched set is
+rules, never read, and fresh7's and fresh9's figures per rule, not their slots, were read).  A new untouched set is
 the honest check of a change.
 """
 
