@@ -18,11 +18,14 @@ def evidence_at(src: str, kind: str, name: str, qualname: str | None = None, mod
     return evidence_for(slot, FileContext(tree, module, index))
 
 
-def index_of(modules: dict[str, str]):
-    """A workspace index of source texts by dotted module name (no files)."""
+def index_of(modules: dict[str, str], callsites: bool = False):
+    """A workspace index of source texts by dotted module name (no files); with `callsites`, also
+    what the workspace's calls pass and the fields its classes declare (`build_callsites`)."""
     from pulsedev.models.types.index import WorkspaceIndex
 
     index = WorkspaceIndex(None)
     for module, src in modules.items():
         index.update(module, ast.parse(src))
+    if callsites:
+        index.build_callsites()
     return index

@@ -7,7 +7,6 @@ import ast
 from type_helpers import evidence_at, index_of
 
 from pulsedev.models.types.context import FileContext
-from pulsedev.models.types.index import WorkspaceIndex
 from pulsedev.models.types.static import infer_return
 
 RETRIES = """\
@@ -86,21 +85,14 @@ def test_partners_in_other_modules_are_read_as_saved():
     assert _param(base2, "Transport.send", "data", "pkg.base", index).type == "bytes"
 
 
-def test_a_family_that_knows_only_another_class_s_field_of_the_name_is_weak(tmp_path):
+def test_a_family_that_knows_only_another_class_s_field_of_the_name_is_weak():
     src = ("class Options:\n    limit: int\n\n\nclass Base:\n    def fetch(self, limit):\n        pass\n\n\n"
            "class Child(Base):\n    def fetch(self, limit):\n        return limit\n\n\n"
            "class Other(Base):\n    def fetch(self, limit=10):\n        pass\n")
-
-    def built(text):
-        (tmp_path / "m.py").write_text(text)
-        index = WorkspaceIndex(tmp_path)
-        index.build()
-        index.build_callsites()  # (which reads the fields the classes declare)
-        return index
-
-    assert _param(src, "Base.fetch", "limit", "m", built(src)).rule == "family"  # Other's default says
+    index = index_of({"m": src}, callsites=True)  # (which reads the fields the classes declare)
+    assert _param(src, "Base.fetch", "limit", "m", index).rule == "family"  # Other's default says
     weak = src.replace("limit=10", "limit")  # now only `Options.limit: int` says, through each partner
-    ev = _param(weak, "Base.fetch", "limit", "m", built(weak))
+    ev = _param(weak, "Base.fetch", "limit", "m", index_of({"m": weak}, callsites=True))
     assert (ev.type, ev.rule) == ("int", "family_weak")  # 55% right, where other families were 88%
 
 

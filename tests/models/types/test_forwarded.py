@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from type_helpers import evidence_at, index_of
 
-from pulsedev.models.types.index import WorkspaceIndex
-
 CLIENT = '''\
 class Client:
     def __init__(self, base, retries=3):
@@ -63,13 +61,10 @@ def test_a_chain_of_defs_that_pass_a_parameter_on_is_followed():
     assert _param(broken, "get", "timeout").rule not in PASSED  # one def on the way passes it where none can tell
 
 
-def test_a_callee_whose_parameter_only_its_callers_tell_makes_a_weak_rule(tmp_path):
-    (tmp_path / "app.py").write_text("def get(url):\n    return fetch(url)\n\n\ndef fetch(url):\n    return url\n\n\n"
-                                     "def main():\n    fetch('http://')\n    fetch('https://')\n")
-    index = WorkspaceIndex(tmp_path)
-    index.build()
-    index.build_callsites()
-    src = (tmp_path / "app.py").read_text()
+def test_a_callee_whose_parameter_only_its_callers_tell_makes_a_weak_rule():
+    src = ("def get(url):\n    return fetch(url)\n\n\ndef fetch(url):\n    return url\n\n\n"
+           "def main():\n    fetch('http://')\n    fetch('https://')\n")
+    index = index_of({"app": src}, callsites=True)
     assert _param(src, "fetch", "url", "app", index).rule.startswith("callsite")
     ev = _param(src, "get", "url", "app", index)
     assert (ev.type, ev.rule) == ("str", "forwarded_weak")  # 68% right, where a default or a use says: 94%

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 import pytest
-from type_helpers import evidence_at
+from type_helpers import evidence_at, index_of
 
 from pulsedev.models.types.context import FileContext
 from pulsedev.models.types.index import WorkspaceIndex
@@ -36,14 +36,6 @@ class StateError(ValueError):
 
 def _ctx(src, module="", index=None):
     return FileContext(ast.parse(src), module, index)
-
-
-def _index(modules: dict[str, str]) -> WorkspaceIndex:
-    """An index of modules as saved (module name -> text)."""
-    index = WorkspaceIndex(None)
-    for module, src in modules.items():
-        index.update(module, ast.parse(src))
-    return index
 
 
 def test_members_gather_methods_class_names_self_attributes_and_bases():
@@ -196,7 +188,7 @@ def test_a_stub_method_returns_what_its_overrides_return(qual, expected):
 
 def test_overrides_are_found_across_the_workspace_as_saved():
     src = "class Codec:\n    def encode(self, text):\n        ...\n"
-    index = _index({"pkg.base": src, "pkg.utf": "from .base import Codec\nclass Utf(Codec):\n"
+    index = index_of({"pkg.base": src, "pkg.utf": "from .base import Codec\nclass Utf(Codec):\n"
                                                "    def encode(self, text):\n        return text.encode()\n"})
     assert _return(src, module="pkg.base", index=index).type == "bytes"
     assert index.replace("pkg.utf", "from .base import Codec\nclass Utf(Codec):\n"
@@ -260,7 +252,7 @@ def test_the_common_base_of_classes_imported_from_other_modules(imported):
     base = imported.split()[-1]
     user = ("from pkg.kinds import File, Redirect\n\n"
             "def respond(path):\n    if path:\n        return File()\n    return Redirect()\n")
-    index = _index({"pkg.base": "class Response:\n    pass\n", "pkg.app": user,
+    index = index_of({"pkg.base": "class Response:\n    pass\n", "pkg.app": user,
                     "pkg.kinds": f"from pkg.base import {imported}\nclass File({base}):\n    pass\n"
                                  f"class Redirect({base}):\n    pass\n"})
     assert _return(user, module="pkg.app", index=index).type == "Response"
