@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 
+from pulsedev.models.types.members import declarations
 from pulsedev.models.types.slots import is_implicit_first, parameter_slot
 from pulsedev.models.types.static import evidence_for
 from pulsedev.models.types.typetext import normalize
@@ -22,11 +23,10 @@ def field_types(index) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = {}
     for tree in list(index.trees.values()):
         for c in tree.body:
-            for node in c.body if isinstance(c, ast.ClassDef) else ():
-                if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                    t = normalize(node.annotation)
-                    if t and not t.startswith("ClassVar"):
-                        found.setdefault(node.target.id, set()).add(t)
+            for name, annotation in declarations(c).items() if isinstance(c, ast.ClassDef) else ():
+                t = normalize(annotation)
+                if t and not t.startswith("ClassVar"):
+                    found.setdefault(name, set()).add(t)
     return {name: frozenset(types) for name, types in found.items()}
 
 

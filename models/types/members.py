@@ -191,12 +191,16 @@ def base_name(base: ast.expr) -> str:
     return base.id if isinstance(base, ast.Name) else base.attr if isinstance(base, ast.Attribute) else ""
 
 
+def declarations(cls: ast.ClassDef) -> dict[str, ast.expr]:
+    """name -> annotation of the fields a class body declares (`attr: T`)."""
+    return {st.target.id: st.annotation for st in cls.body if isinstance(st, ast.AnnAssign)
+            and isinstance(st.target, ast.Name)}
+
+
 def declared_field(slot) -> tuple[str, str] | None:
     """(attribute, type) when a method stores a parameter as `self.attr = param` and its class
     body declares `attr: T` (a dataclass-like field, or a declaration for type checkers)."""
-    cls = slot.cls
-    declared = {st.target.id: st.annotation for st in cls.body if isinstance(st, ast.AnnAssign)
-                and isinstance(st.target, ast.Name)} if cls is not None else {}
+    declared = declarations(slot.cls) if slot.cls is not None else {}
     if not declared:
         return None
     for attr in _stores(slot.func).get(slot.name, ()):

@@ -36,7 +36,7 @@ from pulsedev.models.types.fixtures import injected
 from pulsedev.models.types.forwarded import forwarded_type
 from pulsedev.models.types.infer import Env, FileContext, _union, infer
 from pulsedev.models.types.keys import key_type
-from pulsedev.models.types.members import declared_field, fit
+from pulsedev.models.types.members import declarations, declared_field, fit
 from pulsedev.models.types.names import alias_for_name, type_named
 from pulsedev.models.types.overrides import base_param
 from pulsedev.models.types.scope import function_env, parameter_default
@@ -187,8 +187,7 @@ def _declared_field(slot: Slot, ctx: FileContext) -> tuple[str, str] | None:
     if not found or len(found) != 1:
         return None
     t = next(iter(found))
-    if slot.cls is not None and any(isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
-                                    and n.target.id == slot.name for n in slot.cls.body):
+    if slot.cls is not None and slot.name in declarations(slot.cls):
         return t, "field_named_own"
     return t, "field_named"
 
