@@ -36,6 +36,8 @@ from pulsedev.models.types.walk import walk_local
 TELLING = ("default_", "callsite", "converted", "text_use", "int_use", *sorted(SURE))
 #: Of those, the rules whose word is as good as an annotation's.
 STRONG = ("default_", "converted", "text_use", "int_use")
+#: The rules of a parameter that its def passes on to defs that all agree: a chain is followed through them.
+CHAINED = ("forwarded", "forwarded_weak")
 
 
 #: Builtins whose argument may be of several types (and that pass nothing on).
@@ -165,6 +167,6 @@ def _param_type(callee, i: int | None, keyword: str | None, evidence) -> tuple[s
     if arg.annotation is not None:
         return normalize(arg.annotation), True
     ev = evidence(parameter_slot(func, cls, arg), home_ctx)
-    if not ev.type or not ev.rule.startswith(("forwarded", *TELLING)) or ev.rule == "forwarded_some":
+    if not ev.type or not (ev.rule in CHAINED or ev.rule.startswith(TELLING)):
         return None, False
     return ev.type, ev.rule == "forwarded" or ev.rule.startswith(STRONG)

@@ -33,7 +33,7 @@ from pulsedev.models.types.evidence import Evidence
 from pulsedev.models.types.family import family_type
 from pulsedev.models.types.fielduse import field_use
 from pulsedev.models.types.fixtures import injected
-from pulsedev.models.types.forwarded import forwarded_type
+from pulsedev.models.types.forwarded import CHAINED, forwarded_type
 from pulsedev.models.types.infer import Env, FileContext, _union, infer
 from pulsedev.models.types.keys import key_type
 from pulsedev.models.types.members import declarations, declared_field, fit
@@ -201,8 +201,7 @@ def _onward(depth: int):
     where it is passed on in turn to defs that all agree, as they take it (`depth - 1` defs further)."""
     def read(slot: Slot, ctx: FileContext) -> Evidence:
         further = parameter_evidence(slot, ctx, family=False, onward=depth - 1) if depth > 1 else None
-        chained = further is not None and further.rule in ("forwarded", "forwarded_weak")
-        return further if chained else _shallow(slot, ctx)
+        return further if further is not None and further.rule in CHAINED else _shallow(slot, ctx)
     return read
 
 
